@@ -1,0 +1,82 @@
+"""Site settings for development builds; publishconf.py adds what production needs."""
+
+from jinja2 import StrictUndefined
+
+SITENAME = "Aldercrest Newsroom"
+SITEURL = ""
+PATH = "content"
+OUTPUT_PATH = "output"
+THEME = "theme"
+DEFAULT_LANG = "en"
+TIMEZONE = "Europe/Berlin"
+
+# Site-local plugins only: listing PLUGINS stops Pelican from loading every installed one.
+PLUGIN_PATHS = ["plugins"]
+PLUGINS = ["newsroom"]
+
+# Everything specific to the newsroom, checked once by the plugin (unknown keys are errors).
+NEWSROOM = {
+    "timezone": "Europe/Berlin",
+    "languages": ["en"],
+    "release_url": "news/{year}/{slug}/",
+}
+
+# Where things go. Releases set their own URLs (NEWSROOM["release_url"]).
+ARTICLE_PATHS = ["releases"]
+PAGE_PATHS = ["pages"]
+STATIC_PATHS = ["media"]
+ARTICLE_TRANSLATION_ID = None
+PAGE_TRANSLATION_ID = None
+INDEX_SAVE_AS = "index.html"
+ARCHIVES_SAVE_AS = "news/index.html"
+ARCHIVES_URL = "news/"
+YEAR_ARCHIVE_SAVE_AS = "news/{date:%Y}/index.html"
+YEAR_ARCHIVE_URL = "news/{date:%Y}/"
+MONTH_ARCHIVE_SAVE_AS = ""
+DAY_ARCHIVE_SAVE_AS = ""
+CATEGORY_URL = "topics/{slug}/"
+CATEGORY_SAVE_AS = "topics/{slug}/index.html"
+CATEGORIES_URL = "topics/"
+CATEGORIES_SAVE_AS = "topics/index.html"
+TAG_URL = "tags/{slug}/"
+TAG_SAVE_AS = "tags/{slug}/index.html"
+TAGS_URL = "tags/"
+TAGS_SAVE_AS = "tags/index.html"
+AUTHOR_SAVE_AS = ""
+AUTHORS_SAVE_AS = ""
+DRAFT_SAVE_AS = ""
+DRAFT_PAGE_SAVE_AS = ""
+ARTICLE_LANG_SAVE_AS = ""
+PAGE_LANG_SAVE_AS = ""
+DIRECT_TEMPLATES = ["index", "archives", "categories", "tags", "404"]
+DEFAULT_PAGINATION = 20
+PAGINATED_TEMPLATES = {"tag": None, "category": None, "archives": 50}
+PAGINATION_PATTERNS = [
+    (1, "{url}", "{save_as}"),
+    (2, "{base_name}/page/{number}/", "{base_name}/page/{number}/index.html"),
+]
+NEWEST_FIRST_ARCHIVES = True
+
+# Feeds, sitemaps and the API are written by the newsroom plugin, not by Pelican.
+FEED_ALL_ATOM = None
+FEED_ATOM = None
+FEED_RSS = None
+CATEGORY_FEED_ATOM = None
+TRANSLATION_FEED_ATOM = None
+AUTHOR_FEED_ATOM = None
+AUTHOR_FEED_RSS = None
+
+# Deterministic output: no caches carried between builds.
+LOAD_CONTENT_CACHE = False
+CACHE_CONTENT = False
+DELETE_OUTPUT_DIRECTORY = True
+RELATIVE_URLS = False
+SLUGIFY_SOURCE = "basename"
+
+# Templates only present: a misspelt variable is an error, not an empty string.
+JINJA_ENVIRONMENT = {
+    "undefined": StrictUndefined,
+    "trim_blocks": True,
+    "lstrip_blocks": True,
+    "autoescape": True,
+}

@@ -1,0 +1,23 @@
+"""Masthead's newsroom plugin for Pelican: checked releases in, a gated newsroom out."""
+
+from __future__ import annotations
+
+from pelican import signals
+
+from . import plugin
+
+
+def register() -> None:
+    # Check every file first: a build with any content error must not start.
+    signals.initialized.connect(plugin.initialized)
+    # Serve the checked releases and pages to Pelican instead of re-parsing them.
+    signals.readers_init.connect(plugin.readers_init)
+    # Company, topics and contacts for every template.
+    signals.generator_init.connect(plugin.generator_init)
+    # The time gate, before Pelican derives topics, tags, archives and pagination.
+    signals.article_generator_pretaxonomy.connect(plugin.apply_time_gate)
+    # Release images and attachments, for public releases only, once all is written.
+    signals.finalized.connect(plugin.copy_release_files)
+
+
+__all__ = ["register"]

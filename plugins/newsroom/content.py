@@ -1,0 +1,191 @@
+"""Read the whole content folder at once: every release, page and data file, every problem.
+
+``load`` is what ``invoke check`` runs and what the Pelican plugin builds from, so a build
+and a check can never disagree about what is valid.
+"""
+
+from __future__ import annotations
+
+import os
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .frontmatter import Document, read_bytes
+from .models import Page, Release, SiteData
+from .problems import Problem
+from .releases import SLUG, load_release, render_body
+from .schema import Context, Field, one_of, parse_mapping, text
+from .settings import NewsroomSettings
+from .sitedata import load as load_site
+
+PAGE_TEMPLATES = {"page": None, "contacts": None}
+
+
+@dataclass
+class Newsroom:
+    """Everything the content folder holds, checked; ``problems`` lists what is wrong."""
+
+    site: SiteData | None
+    releases: list[Release] = field(default_factory=list)
+    pages: list[Page] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.is_error]
+
+    def release_for(self, path: str) -> Release | None:
+        return self._by_source().get(path)
+
+    def page_for(self, path: str) -> Page | None:
+        return next((p for p in self.pages if p.source == path), None)
+
+    def _by_source(self) -> dict[str, Release]:
+        return {r.source: r for r in self.releases}
+
+
+def display_path(path: Path, root: Path) -> str:
+    """Paths in messages are relative to the repository, as GitHub shows them."""
+    try:
+        return Path(os.path.relpath(path, root)).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def load(content: Path, settings: NewsroomSettings, root: Path | None = None) -> Newsroom:
+    """Check and load every file under ``content``; never raises for what authors wrote."""
+    root = root or Path.cwd()
+    content = content.resolve()
+    data_dir = content / settings.data_path
+    site, problems = load_site(data_dir, display_path(data_dir, root), settings.max_file_bytes)
+    newsroom = Newsroom(site, problems=problems)
+
+    release_files = sorted((content / settings.releases_path).rglob("*.md"))
+    page_files = sorted((content / settings.pages_path).rglob("*.md"))
+    if site is None:
+        if release_files:
+            newsroom.problems.append(
+                Problem(
+                    display_path(content / settings.releases_path, root),
+                    0,
+                    "",
+                    "releases were not checked, because the data files have errors",
+                    "Fix the data files first",
+                    "data-errors",
+                )
+            )
+        return newsroom
+
+    releases_root = content / settings.releases_path
+    for stray in sorted(releases_root.glob("*/*")):
+        # A release saved as .markdown or .txt would otherwise be skipped without a word.
+        if stray.is_file() and stray.suffix != ".md":
+            newsroom.problems.append(
+                Problem(
+                    display_path(stray, root),
+                    0,
+                    "",
+                    "only files ending in .md are published from this folder",
+                    f"Rename it to {stray.stem}.md, or move attachments into the folder "
+                    f"{stray.parent.name}/<release name>/",
+                    "file-type",
+                )
+            )
+    for file in release_files:
+        shown = display_path(file, root)
+        doc = read_bytes(shown, file.read_bytes(), settings.max_file_bytes)
+        if file.parent.parent != releases_root:
+            newsroom.problems.append(
+                Problem(
+                    shown,
+                    0,
+                    "",
+                    "release files go directly in a year folder",
+                    f"Move the file to {display_path(releases_root, root)}/<year>/{file.name}",
+                    "file-location",
+                )
+            )
+            continue
+        release, ctx = load_release(doc, file, site, settings)
+        newsroom.problems.extend(ctx.problems)
+        if release is not None:
+            newsroom.releases.append(release)
+
+    for file in page_files:
+        page, page_problems = _load_page(
+            read_bytes(display_path(file, root), file.read_bytes(), settings.max_file_bytes), file
+        )
+        newsroom.problems.extend(page_problems)
+        if page is not None:
+            newsroom.pages.append(page)
+
+    newsroom.problems.extend(_duplicate_urls(newsroom))
+    newsroom.problems.sort()
+    newsroom.releases.sort(key=lambda r: (r.date, r.source), reverse=True)
+    return newsroom
+
+
+def _duplicate_urls(newsroom: Newsroom) -> list[Problem]:
+    """Two files that would publish at one address: neither may silently replace the other."""
+    owners: dict[str, list[str]] = defaultdict(list)
+    for item in [*newsroom.releases, *newsroom.pages]:
+        owners[item.url.lower()].append(item.source)
+    problems = []
+    for url, sources in owners.items():
+        if len(sources) < 2:
+            continue
+        for source in sources:
+            others = ", ".join(s for s in sources if s != source)
+            problems.append(
+                Problem(
+                    source,
+                    0,
+                    "",
+                    f"this file would be published at /{url}, like {others}",
+                    "Rename one of the files so each has its own web address",
+                    "url-duplicate",
+                )
+            )
+    return problems
+
+
+PAGE: dict[str, Field] = {
+    "title": Field(text(200, "About Example"), "About Example", "Page title", True),
+    "summary": Field(text(400, "Who we are."), "Who we are.", "Shown in link previews"),
+    "template": Field(
+        one_of(lambda ctx: PAGE_TEMPLATES, "page templates", "page"),
+        "page",
+        "Layout",
+        default="page",
+    ),
+}
+
+
+def _load_page(doc: Document, file: Path) -> tuple[Page | None, list[Problem]]:
+    ctx = Context(doc.path)
+    ctx.problems.extend(doc.problems)
+    if not SLUG.fullmatch(file.stem):
+        ctx.report(
+            0,
+            "",
+            f'the file name "{file.name}" cannot be used in a web address',
+            "Use lowercase letters, digits and hyphens only",
+            "file-name",
+        )
+    if doc.meta is None:
+        return None, ctx.problems
+    values = parse_mapping(doc.meta, PAGE, ctx)
+    body_html = render_body(doc, ctx)
+    if values is None or any(p.is_error for p in ctx.problems):
+        return None, ctx.problems
+    page = Page(
+        doc.path,
+        file.stem,
+        f"{file.stem}/",
+        values["title"],
+        values["summary"],
+        values["template"],
+        body_html,
+    )
+    return page, ctx.problems

@@ -1,0 +1,179 @@
+"""Typed, immutable objects that templates and outputs read: everything resolved up front.
+
+Templates only present (DESIGN invariant 5): display dates, contacts, boilerplate text and
+the safe-harbor statement are all resolved here, before any template runs.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Topic:
+    key: str
+    name: str
+    description: str
+
+
+@dataclass(frozen=True)
+class Contact:
+    key: str
+    name: str
+    role: str
+    email: str
+    phone: str | None = None
+    region: str | None = None
+
+
+@dataclass(frozen=True)
+class Boilerplate:
+    key: str
+    title: str
+    html: str
+
+
+@dataclass(frozen=True)
+class Company:
+    name: str
+    legal_name: str
+    website: str
+    description: str
+    boilerplate: str
+    contacts: tuple[str, ...]
+    safe_harbor_html: str
+    ticker: str | None = None
+    exchange: str | None = None
+    isin: str | None = None
+    headquarters: str | None = None
+    logo: str | None = None
+
+
+@dataclass(frozen=True)
+class SiteData:
+    """The shared data files, validated: the lookups that release fields refer to."""
+
+    company: Company
+    topics: dict[str, Topic]
+    contacts: dict[str, Contact]
+    boilerplates: dict[str, Boilerplate]
+
+
+@dataclass(frozen=True)
+class Page:
+    """A standalone page (about, media contacts): no date, never embargoed."""
+
+    source: str
+    slug: str
+    url: str
+    title: str
+    summary: str | None
+    template: str
+    body_html: str
+
+
+@dataclass(frozen=True)
+class Image:
+    file: str
+    alt: str
+    caption: str | None = None
+    credit: str | None = None
+    url: str = ""
+
+
+@dataclass(frozen=True)
+class Attachment:
+    file: str
+    title: str
+    url: str = ""
+    size_bytes: int = 0
+
+    @property
+    def kind(self) -> str:
+        """The file type in capitals (PDF, XLSX), as readers expect to see it."""
+        return Path(self.file).suffix.lstrip(".").upper()
+
+    @property
+    def size_text(self) -> str:
+        n = self.size_bytes
+        if n >= 1024 * 1024:
+            return f"{n / (1024 * 1024):.1f} MB"
+        return f"{max(1, round(n / 1024))} KB"
+
+
+@dataclass(frozen=True)
+class Update:
+    date: datetime
+    note_html: str
+
+    @property
+    def date_text(self) -> str:
+        return format_instant(self.date)
+
+
+@dataclass(frozen=True)
+class Release:
+    """One press release, validated and resolved; the only thing downstream code reads."""
+
+    source: str
+    slug: str
+    url: str
+    title: str
+    date: datetime
+    summary: str
+    topic: Topic
+    lang: str
+    body_html: str
+    boilerplate: Boilerplate
+    contacts: tuple[Contact, ...]
+    subtitle: str | None = None
+    dateline: str | None = None
+    tags: tuple[str, ...] = ()
+    safe_harbor_html: str | None = None
+    image: Image | None = None
+    attachments: tuple[Attachment, ...] = ()
+    updates: tuple[Update, ...] = ()
+    draft: bool = False
+    asset_dir: Path | None = None
+
+    def is_public(self, as_of: datetime) -> bool:
+        """The one time gate: published, and its instant at or before the build instant."""
+        return not self.draft and self.date <= as_of
+
+    def at(self, as_of: datetime) -> Release:
+        """This release as readers see it at ``as_of``: updates dated later are not shown."""
+        visible = tuple(u for u in self.updates if u.date <= as_of)
+        return self if visible == self.updates else dataclasses.replace(self, updates=visible)
+
+    @property
+    def modified(self) -> datetime:
+        return max((u.date for u in self.updates), default=self.date)
+
+    @property
+    def date_utc(self) -> datetime:
+        return self.date.astimezone(UTC)
+
+    @property
+    def date_text(self) -> str:
+        return format_instant(self.date)
+
+    @property
+    def day_text(self) -> str:
+        return format_day(self.date)
+
+    @property
+    def year(self) -> int:
+        return self.date.year
+
+
+def format_day(value: datetime) -> str:
+    return f"{value:%B} {value.day}, {value.year}"
+
+
+def format_instant(value: datetime) -> str:
+    """``November 23, 2026, 09:00 CET``: the time in the zone the author gave."""
+    zone = value.strftime("%Z") or value.strftime("%z")
+    return f"{format_day(value)}, {value:%H:%M} {zone}".rstrip()

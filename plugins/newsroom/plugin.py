@@ -1,0 +1,188 @@
+"""Pelican glue: read content through the checked Newsroom and apply the one time gate.
+
+Pelican calls these functions from its signals (``register`` in ``__init__`` lists them).
+The state of one build lives on that build's settings dict, so two builds in one process
+(as in the tests) never share anything.
+"""
+
+from __future__ import annotations
+
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, ClassVar
+from urllib.parse import quote
+
+from markupsafe import escape
+from pelican import Pelican
+from pelican.generators import ArticlesGenerator, Generator
+from pelican.readers import BaseReader, Readers
+from pelican.urlwrappers import Category, Tag
+
+from .content import Newsroom, display_path, load
+from .models import Release
+from .problems import ContentError
+from .settings import NewsroomSettings, from_pelican
+
+STATE = "NEWSROOM_STATE"
+
+
+@dataclass
+class BuildState:
+    """What one build knows: its settings, the checked content, and what is public."""
+
+    settings: NewsroomSettings
+    newsroom: Newsroom
+    root: Path
+    public: list[Release] = field(default_factory=list)
+
+
+def state_of(settings: dict[str, Any]) -> BuildState:
+    return settings[STATE]
+
+
+def initialized(pelican: Pelican) -> None:
+    """Check all content before anything is read or written; refuse to build on any error."""
+    settings = from_pelican(pelican.settings)
+    root = Path(pelican.settings.get("NEWSROOM_ROOT") or Path.cwd())
+    newsroom = load(Path(pelican.settings["PATH"]), settings, root)
+    if newsroom.errors:
+        raise ContentError(newsroom.problems)
+    pelican.settings[STATE] = BuildState(settings, newsroom, root)
+
+
+class NewsroomReader(BaseReader):
+    """Hands Pelican the already-checked release or page for a file: nothing is parsed twice."""
+
+    enabled = True
+    file_extensions: ClassVar[list[str]] = ["md"]
+
+    def read(self, source_path: str) -> tuple[str, dict[str, Any]]:
+        state = state_of(self.settings)
+        shown = display_path(Path(source_path), state.root)
+        release = state.newsroom.release_for(shown)
+        if release is not None:
+            return release.body_html, self._release_metadata(release)
+        page = state.newsroom.page_for(shown)
+        if page is not None:
+            return page.body_html, {
+                "title": page.title,
+                "slug": page.slug,
+                "url": page.url,
+                "save_as": f"{page.url}index.html",
+                "template": page.template,
+                "summary": escape(page.summary or ""),
+                "newsroom_page": page,
+            }
+        # Only reachable if Pelican reads a folder the checker does not know about.
+        raise ContentError([])
+
+    def _release_metadata(self, release: Release) -> dict[str, Any]:
+        category = Category(release.topic.name, self.settings)
+        category.slug = release.topic.key
+        return {
+            "title": release.title,
+            "date": release.date,
+            "slug": release.slug,
+            "category": category,
+            "tags": [Tag(t, self.settings) for t in release.tags],
+            "summary": escape(release.summary),
+            "lang": release.lang,
+            "status": "draft" if release.draft else "published",
+            "url": release.url,
+            "save_as": f"{release.url}index.html",
+            "template": "article",
+            "release": release,
+        }
+
+
+def readers_init(readers: Readers) -> None:
+    """Our reader takes .md; other Markdown endings are not read (the checker flags them)."""
+    for ext in list(readers.readers):
+        if ext in {"markdown", "mkd", "mdown"}:
+            del readers.readers[ext]
+    readers.readers["md"] = NewsroomReader(readers.settings)
+
+
+def generator_init(generator: Generator) -> None:
+    """Shared data every template may present, resolved before any template runs."""
+    state = state_of(generator.settings)
+    site = state.newsroom.site
+    assert site is not None
+    generator.context.update(
+        company=site.company,
+        topics=site.topics,
+        media_contacts=site.contacts,
+        as_of=state.settings.as_of,
+        newsroom=state.settings,
+    )
+
+
+def apply_time_gate(generator: ArticlesGenerator) -> None:
+    """The one time gate, before Pelican builds topics, tags, archives or pagination.
+
+    An embargoed or draft release is removed from every list here, so nothing downstream
+    can see it; Pelican's own drafts/ pages are never written (see DESIGN invariant 1).
+    """
+    state = state_of(generator.settings)
+    as_of = state.settings.as_of
+
+    site_url = generator.settings.get("SITEURL", "")
+
+    def gate(articles: list[Any]) -> list[Any]:
+        kept = [a for a in articles if a.release.is_public(as_of)]
+        for article in kept:
+            article.release = article.release.at(as_of)
+            article.share_links = share_links(
+                article.release, site_url, state.settings.share_networks
+            )
+        return kept
+
+    generator.articles = gate(generator.articles)
+    generator.translations = gate(generator.translations)
+    generator.drafts = []
+    generator.drafts_translations = []
+    generator.hidden_articles = []
+    generator.hidden_translations = []
+    state.public = [a.release for a in generator.articles]
+    generator.context["releases"] = state.public
+
+
+@dataclass(frozen=True)
+class ShareLink:
+    network: str
+    label: str
+    href: str
+
+
+_SHARE_URLS = {
+    "linkedin": ("LinkedIn", "https://www.linkedin.com/sharing/share-offsite/?url={url}"),
+    "x": ("X", "https://x.com/intent/post?url={url}&text={title}"),
+    "facebook": ("Facebook", "https://www.facebook.com/sharer/sharer.php?u={url}"),
+    "email": ("Email", "mailto:?subject={title}&body={url}"),
+}
+
+
+def share_links(release: Release, site_url: str, networks: tuple[str, ...]) -> list[ShareLink]:
+    """Plain links (no third-party scripts): they work without JavaScript and leak nothing."""
+    url = quote(f"{site_url}/{release.url}", safe="")
+    title = quote(release.title, safe="")
+    return [
+        ShareLink(n, _SHARE_URLS[n][0], _SHARE_URLS[n][1].format(url=url, title=title))
+        for n in networks
+    ]
+
+
+def copy_release_files(pelican: Pelican) -> None:
+    """Copy the image and attachments of public releases only, next to their pages."""
+    state = state_of(pelican.settings)
+    output = Path(pelican.settings["OUTPUT_PATH"])
+    for release in state.public:
+        assert release.asset_dir is not None
+        names = [a.file for a in release.attachments]
+        if release.image is not None:
+            names.append(release.image.file)
+        for name in names:
+            target = output / release.url / name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(release.asset_dir / name, target)

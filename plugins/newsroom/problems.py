@@ -1,0 +1,76 @@
+"""Problems found in content, kept as values so that every one can be reported at once."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from enum import Enum
+
+
+class Severity(Enum):
+    ERROR = "error"
+    WARNING = "warning"
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One thing wrong in one file, worded for the person who wrote the file.
+
+    ``message`` says what is wrong; ``fix`` says how to put it right. ``rule`` is a
+    stable identifier documented in the author guide, so a message can be looked up.
+    """
+
+    path: str
+    line: int
+    field: str
+    message: str
+    fix: str
+    rule: str
+    severity: Severity = Severity.ERROR
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity is Severity.ERROR
+
+    def text(self) -> str:
+        """The one-line form: ``path:line: field: what is wrong. How to fix it.``"""
+        where = f"{self.path}:{self.line}: " if self.line else f"{self.path}: "
+        prefix = "" if self.is_error else "warning: "
+        field = f"{self.field}: " if self.field else ""
+        return f"{where}{prefix}{field}{_sentence(self.message)} {_sentence(self.fix)}".rstrip()
+
+    def github(self) -> str:
+        """The GitHub Actions workflow command that shows the problem inline on a pull request."""
+        props = [f"file={_escape_property(self.path)}"]
+        if self.line:
+            props.append(f"line={self.line}")
+        title = f"{self.field}: {self.rule}" if self.field else self.rule
+        props.append(f"title={_escape_property(title)}")
+        body = f"{_sentence(self.message)} {_sentence(self.fix)}".rstrip()
+        return f"::{self.severity.value} {','.join(props)}::{_escape_data(body)}"
+
+
+class ContentError(Exception):
+    """Raised when a build is asked for while content has errors; carries every problem."""
+
+    def __init__(self, problems: Iterable[Problem]) -> None:
+        self.problems = sorted(problems)
+        errors = [p for p in self.problems if p.is_error]
+        lines = "\n".join(p.text() for p in errors)
+        super().__init__(f"{len(errors)} problem(s) in the content:\n{lines}")
+
+
+def _sentence(text: str) -> str:
+    text = text.strip()
+    if text and text[-1] not in ".?!":
+        text += "."
+    return text
+
+
+def _escape_data(text: str) -> str:
+    # https://github.com/actions/toolkit/blob/main/packages/core/src/command.ts
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _escape_property(text: str) -> str:
+    return _escape_data(text).replace(":", "%3A").replace(",", "%2C")

@@ -1,0 +1,349 @@
+"""The release file: its field table, and the checks that turn one file into a Release."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+from yaml.nodes import Node
+
+from . import sanitize
+from .frontmatter import Document
+from .models import Attachment, Image, Release, SiteData, Update
+from .problems import Severity
+from .schema import (
+    Context,
+    Field,
+    Invalid,
+    _scalar,
+    boolean,
+    group,
+    instant,
+    list_of,
+    one_of,
+    parse_mapping,
+    pattern,
+    text,
+)
+from .settings import NewsroomSettings
+
+SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+YEAR = re.compile(r"\d{4}")
+IMAGE_TYPES = (".jpg", ".jpeg", ".png", ".webp", ".gif")
+ATTACHMENT_TYPES = (
+    *IMAGE_TYPES,
+    ".pdf",
+    ".csv",
+    ".xlsx",
+    ".docx",
+    ".pptx",
+    ".zip",
+    ".txt",
+    ".mp3",
+    ".mp4",
+)
+
+
+def asset(types: tuple[str, ...], example: str) -> Any:
+    """A file that sits in the release's own folder, named by its plain file name."""
+
+    def parse(node: Node, ctx: Context, name: str) -> str:
+        value = _scalar(node, name, example, "a file name").strip()
+        where = ctx.assets_display or "the release's folder"
+        if "/" in value or "\\" in value or value.startswith("."):
+            raise Invalid(
+                f'"{value}" should be just a file name, without folders',
+                f"Write it like {name.split('.')[-1]}: {example} and put the file in {where}/",
+                "asset-path",
+            )
+        if not value.lower().endswith(types):
+            allowed = ", ".join(t.lstrip(".") for t in types)
+            raise Invalid(
+                f'"{value}" is not a file type the newsroom publishes here',
+                f"Use one of these types: {allowed}",
+                "asset-type",
+            )
+        if ctx.assets is None or not (ctx.assets / value).is_file():
+            raise Invalid(
+                f'"{value}" was not found in {where}/',
+                f"Upload the file to {where}/, or correct the file name (capital letters count)",
+                "asset-missing",
+            )
+        return value
+
+    return parse
+
+
+IMAGE: dict[str, Field] = {
+    "file": Field(asset(IMAGE_TYPES, "photo.jpg"), "photo.jpg", "Image file name", True),
+    "alt": Field(
+        text(300, "Engineers testing the new grid controller"),
+        "Engineers testing the new grid controller",
+        "What the picture shows, for people who cannot see it",
+        True,
+    ),
+    "caption": Field(text(300, "The controller in the Hamburg lab"), "…", "Shown under the image"),
+    "credit": Field(
+        text(100, "Photo: Example Industries"), "Photo: Example Industries", "Photographer or owner"
+    ),
+}
+
+ATTACHMENT: dict[str, Field] = {
+    "file": Field(asset(ATTACHMENT_TYPES, "report.pdf"), "report.pdf", "File name", True),
+    "title": Field(text(150, "Q3 2026 interim report"), "Q3 2026 interim report", "", True),
+}
+
+UPDATE: dict[str, Field] = {
+    "date": Field(instant, "2026-11-24 10:00 Europe/Berlin", "When the update was made", True),
+    "note": Field(
+        text(2000, "Corrected the revenue figure in the second paragraph.", multiline=True),
+        "Corrected the revenue figure in the second paragraph.",
+        "What changed, for readers",
+        True,
+    ),
+}
+
+
+def _update(date: Any, note: str) -> Update:
+    return Update(date, sanitize.render(note))
+
+
+def _topics(ctx: Context) -> Any:
+    return ctx.lookups["topics"]
+
+
+def _contacts(ctx: Context) -> Any:
+    return ctx.lookups["contacts"]
+
+
+def _boilerplates(ctx: Context) -> Any:
+    return ctx.lookups["boilerplates"]
+
+
+def _languages(ctx: Context) -> Any:
+    return ctx.lookups["languages"]
+
+
+def release_schema(settings: NewsroomSettings) -> dict[str, Field]:
+    """The release fields, in the order the author guide lists them."""
+    return {
+        "title": Field(
+            text(settings.title_max, "Example opens new research lab in Hamburg"),
+            "Example opens new research lab in Hamburg",
+            "The headline",
+            required=True,
+        ),
+        "subtitle": Field(
+            text(300, "The lab adds 120 engineering jobs"),
+            "The lab adds 120 engineering jobs",
+            "A second headline line",
+        ),
+        "date": Field(
+            instant,
+            f"2026-11-23 09:00 {settings.timezone}",
+            "The exact moment of publication, with its timezone",
+            required=True,
+        ),
+        "dateline": Field(text(60, "HAMBURG, Germany"), "HAMBURG, Germany", "The city line"),
+        "category": Field(
+            one_of(_topics, "site's topics (content/data/topics.yml)", "products"),
+            "products",
+            "The topic",
+            required=True,
+        ),
+        "tags": Field(
+            list_of(text(40, "grid software"), "grid software, hydrogen"),
+            "[grid software, hydrogen]",
+            "Keywords",
+        ),
+        "summary": Field(
+            text(settings.summary_max, "One or two sentences that say what happened."),
+            "One or two sentences that say what happened.",
+            "Shown in lists, feeds and link previews",
+            required=True,
+        ),
+        "lang": Field(
+            one_of(_languages, "site's languages", settings.lang),
+            settings.lang,
+            "Language",
+            default=settings.lang,
+        ),
+        "contacts": Field(
+            list_of(
+                one_of(_contacts, "media contacts (content/data/contacts.yml)", "media-relations"),
+                "media-relations",
+            ),
+            "[media-relations]",
+            "Media contacts, by key",
+        ),
+        "boilerplate": Field(
+            one_of(_boilerplates, "boilerplates (content/data/boilerplates.yml)", "default"),
+            "default",
+            "The 'About the company' text, by key",
+        ),
+        "forward_looking": Field(boolean, "true", "Adds the safe-harbor statement", default=False),
+        "image": Field(group(IMAGE, Image), "{file: photo.jpg, alt: …}", "Lead image"),
+        "attachments": Field(
+            list_of(group(ATTACHMENT, Attachment), "…", allow_comma_text=False),
+            "[{file: report.pdf, title: Q3 report}]",
+            "Downloads",
+            default=(),
+        ),
+        "updates": Field(
+            list_of(group(UPDATE, _update), "…", allow_comma_text=False),
+            "[{date: 2026-11-24 10:00 Europe/Berlin, note: …}]",
+            "Changes after publication",
+            default=(),
+        ),
+        "status": Field(
+            pattern(
+                r"draft|published",
+                "draft or published",
+                "draft",
+                "Write status: draft to keep the release unpublished, or remove the line",
+            ),
+            "draft",
+            "draft keeps the release off the site",
+            default="published",
+        ),
+    }
+
+
+def render_body(doc: Document, ctx: Context) -> str:
+    """The body as safe HTML; a warning for each kind of markup the sanitizer removed."""
+    body_html, removals = sanitize.render_checked(doc.body, doc.body_line)
+    for removal in removals:
+        ctx.report(
+            removal.line,
+            "body",
+            f"{removal.what} was removed",
+            "Scripts, frames, forms and event handlers are never published; "
+            "delete it, or link to the material instead",
+            "body-html-removed",
+            Severity.WARNING,
+        )
+    return body_html
+
+
+def load_release(
+    doc: Document,
+    file: Path,
+    site: SiteData,
+    settings: NewsroomSettings,
+) -> tuple[Release | None, Context]:
+    """Check one release file against the table and the site's data; build the Release."""
+    year, slug = file.parent.name, file.stem
+    assets = file.parent / slug
+    ctx = Context(
+        doc.path,
+        zone_example=settings.timezone,
+        lookups={
+            "topics": site.topics,
+            "contacts": site.contacts,
+            "boilerplates": site.boilerplates,
+            "languages": dict.fromkeys(settings.languages),
+        },
+        assets=assets,
+        assets_display=str(Path(doc.path).parent / slug),
+    )
+    ctx.problems.extend(doc.problems)
+    if not YEAR.fullmatch(year):
+        ctx.report(
+            0,
+            "",
+            f"release files go in a year folder, not in {file.parent.name}/",
+            f"Move the file into {Path(doc.path).parent.parent}/<year>/, like "
+            f"content/releases/2026/{slug}.md",
+            "file-location",
+        )
+    if not SLUG.fullmatch(slug):
+        suggestion = "-".join(re.findall(r"[a-z0-9]+", slug.lower())) or "new-release"
+        ctx.report(
+            0,
+            "",
+            f'the file name "{file.name}" cannot be used in a web address',
+            f"Rename it to {suggestion}.md (lowercase letters, digits and hyphens)",
+            "file-name",
+        )
+    if doc.meta is None:
+        return None, ctx
+    values = parse_mapping(doc.meta, release_schema(settings), ctx)
+    body_html = render_body(doc, ctx)
+    if not doc.body.strip():
+        ctx.report(
+            doc.body_line - 1,
+            "body",
+            "the release has no text after the front matter",
+            "Write the release below the closing --- line",
+            "body-empty",
+        )
+    if values is None or not doc.body.strip() or any(p.is_error for p in ctx.problems):
+        return None, ctx
+
+    date = values["date"]
+    for index, update in enumerate(values["updates"], start=1):
+        if update.date <= date:
+            ctx.report(
+                _line(doc, "updates"),
+                f"updates[{index}].date",
+                "an update cannot be dated before the release itself",
+                f"Use a date after {date:%Y-%m-%d %H:%M} {settings.timezone}",
+                "update-before-release",
+            )
+    if YEAR.fullmatch(year) and str(date.year) != year:
+        ctx.report(
+            _line(doc, "date"),
+            "date",
+            f"the release is dated {date.year} but its file is in the {year} folder",
+            f"Move new releases to the {date.year} folder; a published release keeps its "
+            "folder, because the folder is part of its web address",
+            "date-folder",
+            Severity.WARNING,
+        )
+    if any(p.is_error for p in ctx.problems):
+        return None, ctx
+
+    url = settings.release_url.format(year=year, slug=slug, lang=values["lang"])
+    contact_keys = values["contacts"] or site.company.contacts
+    image = values["image"]
+    if image is not None:
+        image = Image(image.file, image.alt, image.caption, image.credit, url=f"{url}{image.file}")
+    attachments = tuple(
+        Attachment(
+            a.file, a.title, url=f"{url}{a.file}", size_bytes=(assets / a.file).stat().st_size
+        )
+        for a in values["attachments"]
+    )
+    updates = tuple(sorted(values["updates"], key=lambda u: u.date))
+    release = Release(
+        source=doc.path,
+        slug=slug,
+        url=url,
+        title=values["title"],
+        subtitle=values["subtitle"],
+        date=date,
+        dateline=values["dateline"],
+        summary=values["summary"],
+        topic=site.topics[values["category"]],
+        tags=values["tags"] or (),
+        lang=values["lang"],
+        body_html=body_html,
+        boilerplate=site.boilerplates[values["boilerplate"] or site.company.boilerplate],
+        contacts=tuple(site.contacts[k] for k in contact_keys),
+        safe_harbor_html=site.company.safe_harbor_html if values["forward_looking"] else None,
+        image=image,
+        attachments=attachments,
+        updates=updates,
+        draft=values["status"] == "draft",
+        asset_dir=assets,
+    )
+    return release, ctx
+
+
+def _line(doc: Document, name: str) -> int:
+    assert doc.meta is not None
+    for key, _ in doc.meta.value:
+        if key.value == name:
+            return key.start_mark.line + 1
+    return 1

@@ -1,0 +1,134 @@
+"""Markdown to safe HTML: author HTML is untrusted, so an allowlist decides what stays.
+
+nh3 does the cleaning. Alongside it, ``removed_markup`` walks the same HTML with the same
+allowlist to tell the author, in words, what the cleaning took out.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from html.parser import HTMLParser
+from urllib.parse import urlsplit
+
+import markdown
+import nh3
+
+HEADINGS = {"h2", "h3", "h4", "h5", "h6"}
+TAGS = HEADINGS | {
+    "a", "abbr", "b", "blockquote", "br", "caption", "cite", "code", "dd", "del", "div",
+    "dl", "dt", "em", "figcaption", "figure", "hr", "i", "img", "ins", "li", "ol", "p",
+    "pre", "q", "s", "small", "span", "strong", "sub", "sup", "table", "tbody", "td",
+    "tfoot", "th", "thead", "tr", "u", "ul",
+}  # fmt: skip
+ATTRIBUTES = {
+    "*": {"id", "class", "title", "lang"},
+    "a": {"href"},
+    "img": {"src", "alt", "width", "height"},
+    "td": {"align", "colspan", "rowspan"},
+    "th": {"align", "colspan", "rowspan", "scope"},
+    "ol": {"start"},
+    "abbr": set(),
+}
+URL_ATTRIBUTES = {"href", "src"}
+SCHEMES = {"http", "https", "mailto", "tel"}
+# Removed with everything inside them: their content is code, not prose.
+DROP_CONTENT = {"script", "style", "noscript", "template", "iframe", "object", "embed"}
+
+_MARKDOWN_EXTENSIONS = ["extra", "sane_lists", "smarty"]
+_MARKDOWN_CONFIG = {"extra": {"tables": {"use_align_attribute": True}}}
+
+
+@dataclass(frozen=True)
+class Removal:
+    """One kind of markup the sanitizer took out, and where the author wrote it."""
+
+    what: str
+    line: int
+
+
+def render(markdown_text: str) -> str:
+    """Render Markdown to HTML exactly as readers get it, sanitized."""
+    return clean(_markdown(markdown_text))
+
+
+def render_checked(markdown_text: str, first_line: int) -> tuple[str, list[Removal]]:
+    """Render and sanitize, and say what was removed (lines are file lines)."""
+    raw = _markdown(markdown_text)
+    removals = _find_removals(raw, markdown_text, first_line)
+    return clean(raw), removals
+
+
+def clean(html: str) -> str:
+    return nh3.clean(
+        html,
+        tags=TAGS,
+        attributes=ATTRIBUTES,
+        url_schemes=SCHEMES,
+        clean_content_tags=DROP_CONTENT,
+        link_rel="noopener noreferrer",
+        strip_comments=True,
+    )
+
+
+def _markdown(text: str) -> str:
+    return markdown.markdown(
+        text,
+        extensions=_MARKDOWN_EXTENSIONS,
+        extension_configs=_MARKDOWN_CONFIG,
+        output_format="html",
+    )
+
+
+class _Finder(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.found: list[tuple[str, str]] = []  # (description, text to look for)
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag not in TAGS:
+            self.found.append((f"{_a(tag)} <{tag}> element", f"<{tag}"))
+            return
+        allowed = ATTRIBUTES["*"] | ATTRIBUTES.get(tag, set())
+        for name, value in attrs:
+            if name not in allowed:
+                what = (
+                    f"an event handler ({name}=) in {_a(tag)} <{tag}> tag"
+                    if name.startswith("on")
+                    else f"{_a(name)} {name}= attribute in {_a(tag)} <{tag}> tag"
+                )
+                self.found.append((what, f"{name}="))
+            elif name in URL_ATTRIBUTES and value and not _safe_url(value):
+                scheme = urlsplit(value.strip()).scheme.lower()
+                self.found.append((f"a {scheme}: link", f"{scheme}:"))
+
+    def handle_comment(self, data: str) -> None:
+        pass  # comments are dropped silently: they were never meant for readers
+
+
+def _a(word: str) -> str:
+    return "an" if word[:1] in "aeiou" else "a"
+
+
+def _safe_url(value: str) -> bool:
+    # Browsers ignore control characters and spaces inside a scheme ("java\tscript:").
+    squeezed = re.sub(r"[\x00-\x20]", "", value)
+    scheme = urlsplit(squeezed).scheme.lower()
+    return not scheme or scheme in SCHEMES
+
+
+def _find_removals(html: str, source: str, first_line: int) -> list[Removal]:
+    finder = _Finder()
+    finder.feed(html)
+    finder.close()
+    lines = source.split("\n")
+    removals: dict[str, Removal] = {}
+    for what, needle in finder.found:
+        if what in removals:
+            continue
+        index = next(
+            (i for i, line in enumerate(lines) if needle.lower() in line.lower()),
+            0,
+        )
+        removals[what] = Removal(what, first_line + index)
+    return list(removals.values())

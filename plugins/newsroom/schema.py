@@ -1,0 +1,319 @@
+"""Declarative field tables for front matter and data files, and the engine that applies them.
+
+A table maps each field name to a ``Field``: a parser for its YAML node, whether it is
+required, and an example that error messages quote. ``parse_mapping`` applies a table to
+one mapping node and reports every problem it finds, never only the first.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from .dates import DateProblem, parse_instant
+from .frontmatter import line_of, mapping_items
+from .problems import Problem, Severity
+
+
+class Invalid(Exception):
+    """A field value that cannot be used; ``line`` overrides the field's own line."""
+
+    def __init__(self, message: str, fix: str, rule: str, line: int | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.fix = fix
+        self.rule = rule
+        self.line = line
+
+
+@dataclass
+class Context:
+    """What parsers may consult: the file being read and the site's shared data."""
+
+    path: str
+    zone_example: str = "Europe/Berlin"
+    lookups: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    #: Folder that files named in the front matter (image, attachments) must be in.
+    assets: Path | None = None
+    assets_display: str = ""
+    problems: list[Problem] = field(default_factory=list)
+
+    def report(
+        self,
+        line: int,
+        name: str,
+        message: str,
+        fix: str,
+        rule: str,
+        severity: Severity = Severity.ERROR,
+    ) -> None:
+        self.problems.append(Problem(self.path, line, name, message, fix, rule, severity))
+
+
+Parser = Callable[[Node, Context, str], Any]
+
+
+@dataclass(frozen=True)
+class Field:
+    """One front-matter field: how to read it, and how to explain it to an author."""
+
+    parse: Parser
+    example: str
+    help: str
+    required: bool = False
+    default: Any = None
+
+
+Schema = Mapping[str, Field]
+
+MISSING = object()
+
+
+def parse_mapping(
+    node: Node, schema: Schema, ctx: Context, prefix: str = "", start_line: int = 1
+) -> dict[str, Any] | None:
+    """Apply ``schema`` to a mapping node; None when any field had an error.
+
+    Problems go to ``ctx``. Field names in messages carry ``prefix`` (like
+    ``attachments[2].``) so an author can find the entry in a list.
+    """
+    if not isinstance(node, MappingNode):
+        fields = ", ".join(f"{name}:" for name in schema)
+        ctx.report(
+            line_of(node),
+            prefix.rstrip("."),
+            "this should be a group of fields (" + fields + "), not " + describe(node),
+            "Write each field on its own line, indented under this one",
+            "field-type",
+        )
+        return None
+    before = len([p for p in ctx.problems if p.is_error])
+    values: dict[str, Any] = {}
+    seen: set[str] = set()
+    for name, line, value in mapping_items(node):
+        label = prefix + name
+        if name not in schema:
+            close = difflib.get_close_matches(name.lower(), list(schema), n=1, cutoff=0.6)
+            hint = f"Did you mean {close[0]}? " if close else ""
+            known = ", ".join(schema)
+            ctx.report(
+                line,
+                label,
+                "this is not a field I know",
+                f"{hint}The fields you can use here are: {known}",
+                "field-unknown",
+            )
+            continue
+        if name in seen:
+            continue  # reported once, as a duplicate, by the front matter reader
+        seen.add(name)
+        spec = schema[name]
+        if _is_blank(value):
+            if spec.required:
+                ctx.report(
+                    line,
+                    label,
+                    "this is empty",
+                    f"Write it after the colon, like {name}: {spec.example}",
+                    "field-empty",
+                )
+            continue
+        try:
+            values[name] = spec.parse(value, ctx, label)
+        except _AlreadyReported:
+            pass
+        except Invalid as err:
+            ctx.report(err.line or line_of(value), label, err.message, err.fix, err.rule)
+    for name, spec in schema.items():
+        if name in values or name in seen:
+            continue
+        if spec.required:
+            ctx.report(
+                start_line,
+                prefix + name,
+                "this required field is missing",
+                f"Add a line like {name}: {spec.example}",
+                "field-missing",
+            )
+        else:
+            values[name] = spec.default
+    after = len([p for p in ctx.problems if p.is_error])
+    return values if after == before else None
+
+
+def describe(node: Node) -> str:
+    """A node's shape in words, for messages: never a Python type name."""
+    if isinstance(node, MappingNode):
+        return "a group of fields"
+    if isinstance(node, SequenceNode):
+        return "a list"
+    return f'"{node.value}"'
+
+
+def _is_blank(node: Node) -> bool:
+    return isinstance(node, ScalarNode) and node.value.strip() == "" and node.style is None
+
+
+def _scalar(node: Node, name: str, example: str, what: str) -> str:
+    if not isinstance(node, ScalarNode):
+        raise Invalid(
+            f"this should be {what}, not {describe(node)}",
+            f"Write it on one line, like {name.split('.')[-1]}: {example}",
+            "field-type",
+        )
+    return node.value
+
+
+# --- parsers ---------------------------------------------------------------------------
+
+
+def text(max_length: int, example: str, multiline: bool = False) -> Parser:
+    """Plain text, trimmed; one line unless ``multiline``."""
+
+    def parse(node: Node, ctx: Context, name: str) -> str:
+        value = _scalar(node, name, example, "text").strip()
+        if not multiline:
+            value = " ".join(value.split())
+        if not value:
+            short = name.split(".")[-1]
+            raise Invalid(
+                "this is empty", f"Write it after the colon, like {short}: {example}", "field-empty"
+            )
+        if len(value) > max_length:
+            raise Invalid(
+                f"this is {len(value)} characters long; the limit is {max_length}",
+                "Shorten it; put the detail in the body of the release",
+                "field-too-long",
+            )
+        return value
+
+    return parse
+
+
+def instant(node: Node, ctx: Context, name: str) -> Any:
+    value = _scalar(node, name, f"2026-11-23 09:00 {ctx.zone_example}", "a date and time")
+    try:
+        return parse_instant(value, ctx.zone_example)
+    except DateProblem as err:
+        raise Invalid(err.message, err.fix, err.rule) from None
+
+
+TRUE = {"true", "yes", "on"}
+FALSE = {"false", "no", "off"}
+
+
+def boolean(node: Node, ctx: Context, name: str) -> bool:
+    value = _scalar(node, name, "true", "true or false").strip().lower()
+    if value in TRUE:
+        return True
+    if value in FALSE:
+        return False
+    raise Invalid(
+        f'"{node.value}" is not true or false',
+        f"Write {name}: true or {name}: false",
+        "field-type",
+    )
+
+
+def one_of(choices: Callable[[Context], Mapping[str, Any]], source: str, example: str) -> Parser:
+    """A key that must exist in a lookup table (topics, contacts, boilerplates)."""
+
+    def parse(node: Node, ctx: Context, name: str) -> str:
+        value = _scalar(node, name, example, "one name").strip()
+        options = choices(ctx)
+        if value in options:
+            return value
+        close = difflib.get_close_matches(value, list(options), n=1, cutoff=0.6)
+        hint = f"Did you mean {close[0]}? " if close else ""
+        listed = ", ".join(sorted(options)) or "(none yet)"
+        raise Invalid(
+            f'"{value}" is not one of the {source}',
+            f"{hint}Use one of: {listed}",
+            "field-unknown-value",
+        )
+
+    return parse
+
+
+def list_of(item: Parser, example: str, allow_comma_text: bool = True) -> Parser:
+    """A YAML list; a single line of comma-separated values is accepted too."""
+
+    def parse(node: Node, ctx: Context, name: str) -> tuple[Any, ...]:
+        if isinstance(node, ScalarNode) and allow_comma_text:
+            parts = [p.strip() for p in node.value.split(",") if p.strip()]
+            nodes: list[Node] = [
+                ScalarNode("tag:yaml.org,2002:str", p, node.start_mark, node.end_mark)
+                for p in parts
+            ]
+        elif isinstance(node, SequenceNode):
+            nodes = list(node.value)
+        else:
+            raise Invalid(
+                f"this should be a list, not {describe(node)}",
+                f"Write it like {name}: [{example}]",
+                "field-type",
+            )
+        values = []
+        failed = False
+        for index, child in enumerate(nodes, start=1):
+            label = f"{name}[{index}]"
+            try:
+                values.append(item(child, ctx, label))
+            except _AlreadyReported:
+                failed = True
+            except Invalid as err:
+                ctx.report(err.line or line_of(child), label, err.message, err.fix, err.rule)
+                failed = True
+        if failed:
+            raise _AlreadyReported()
+        return tuple(dict.fromkeys(values))
+
+    return parse
+
+
+def group(schema: Schema, build: Callable[..., Any]) -> Parser:
+    """A nested group of fields (like ``image``), built into an object when valid."""
+
+    def parse(node: Node, ctx: Context, name: str) -> Any:
+        values = parse_mapping(node, schema, ctx, prefix=f"{name}.", start_line=line_of(node))
+        if values is None:
+            raise _AlreadyReported()
+        return build(**values)
+
+    return parse
+
+
+def pattern(regex: str, what: str, example: str, fix: str) -> Parser:
+    compiled = re.compile(regex)
+
+    def parse(node: Node, ctx: Context, name: str) -> str:
+        value = _scalar(node, name, example, what).strip()
+        if not compiled.fullmatch(value):
+            raise Invalid(f'"{value}" is not {what}', fix, "field-format")
+        return value
+
+    return parse
+
+
+class _AlreadyReported(Invalid):
+    """Raised by nested parsers whose problems are already in the context."""
+
+    def __init__(self) -> None:
+        super().__init__("", "", "")
+
+
+def run_parser(parser: Parser, node: Node, ctx: Context, name: str) -> Any:
+    """Apply one parser outside a table, reporting instead of raising."""
+    try:
+        return parser(node, ctx, name)
+    except _AlreadyReported:
+        return None
+    except Invalid as err:
+        ctx.report(err.line or line_of(node), name, err.message, err.fix, err.rule)
+        return None

@@ -1,0 +1,125 @@
+"""The ``NEWSROOM`` settings dict, validated once: an unknown key is an error, not a default."""
+
+from __future__ import annotations
+
+import dataclasses
+import difflib
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from .dates import parse_as_of
+
+
+class SettingsError(ValueError):
+    """A mistake in pelicanconf.py or publishconf.py, worded for the person who edits them."""
+
+
+@dataclass(frozen=True)
+class NewsroomSettings:
+    """Every option of the newsroom plugin, with its default."""
+
+    #: Folder (inside Pelican's PATH) holding one file per release, in year folders.
+    releases_path: str = "releases"
+    #: Folder holding the about page and other standalone pages.
+    pages_path: str = "pages"
+    #: Folder holding company.yml, topics.yml, contacts.yml and boilerplates.yml.
+    data_path: str = "data"
+    #: Where a release is published; {year} is its folder's year, {slug} its file name.
+    release_url: str = "news/{year}/{slug}/"
+    #: The company's home timezone: used in examples and for new releases.
+    timezone: str = "Europe/Berlin"
+    #: Languages releases may be written in; the first is the site's own.
+    languages: tuple[str, ...] = ("en",)
+    #: How many releases the home page lists under the featured one.
+    home_count: int = 9
+    #: Largest content file accepted, in bytes.
+    max_file_bytes: int = 512 * 1024
+    #: Longest title and summary accepted, in characters.
+    title_max: int = 200
+    summary_max: int = 400
+    #: Share links shown under each release.
+    share_networks: tuple[str, ...] = ("linkedin", "x", "facebook", "email")
+    #: The build instant (not a NEWSROOM key: set NEWSROOM_AS_OF, or invoke build --as-of).
+    as_of: datetime = field(default_factory=lambda: datetime.now(UTC))
+
+    @property
+    def lang(self) -> str:
+        return self.languages[0]
+
+
+_NAMES = [f.name for f in dataclasses.fields(NewsroomSettings) if f.name != "as_of"]
+_SHARE = {"linkedin", "x", "facebook", "email"}
+
+
+def from_pelican(settings: dict[str, Any]) -> NewsroomSettings:
+    """Build the plugin's settings from Pelican's, checking every key and type."""
+    raw = settings.get("NEWSROOM", {})
+    if not isinstance(raw, dict):
+        raise SettingsError(
+            "NEWSROOM must be a dict, like NEWSROOM = {'timezone': 'Europe/Berlin'}"
+        )
+    values: dict[str, Any] = {}
+    defaults = NewsroomSettings()
+    for key, value in raw.items():
+        if key not in _NAMES:
+            close = difflib.get_close_matches(str(key), _NAMES, n=1)
+            hint = f" Did you mean '{close[0]}'?" if close else ""
+            raise SettingsError(f"NEWSROOM: '{key}' is not a setting of the newsroom plugin.{hint}")
+        expected = getattr(defaults, key)
+        if isinstance(expected, tuple):
+            if not isinstance(value, list | tuple) or not all(isinstance(v, str) for v in value):
+                raise SettingsError(f"NEWSROOM: '{key}' must be a list of strings.")
+            value = tuple(value)
+        elif type(value) is not type(expected):
+            kind = {int: "a whole number", str: "a string"}[type(expected)]
+            raise SettingsError(f"NEWSROOM: '{key}' must be {kind}, not {value!r}.")
+        values[key] = value
+    result = NewsroomSettings(**values, as_of=_as_of(settings))
+    _check(result)
+    return result
+
+
+def _as_of(settings: dict[str, Any]) -> datetime:
+    # The build instant is an input (invoke build --as-of); the clock is read only when
+    # Pelican is run without one, and then exactly once, here.
+    value = settings.get("NEWSROOM_AS_OF")
+    if value is None:
+        return datetime.now(UTC).replace(microsecond=0)
+    if isinstance(value, datetime):
+        if value.tzinfo is None:
+            raise SettingsError("NEWSROOM_AS_OF must carry a timezone.")
+        return value.astimezone(UTC)
+    try:
+        return parse_as_of(str(value))
+    except ValueError as err:
+        raise SettingsError(f"NEWSROOM_AS_OF: {err}") from None
+
+
+def _check(s: NewsroomSettings) -> None:
+    try:
+        ZoneInfo(s.timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise SettingsError(
+            f"NEWSROOM: 'timezone' {s.timezone!r} is not an IANA zone name."
+        ) from None
+    if not s.languages:
+        raise SettingsError("NEWSROOM: 'languages' must name at least one language.")
+    if "{slug}" not in s.release_url or not s.release_url.endswith("/"):
+        raise SettingsError("NEWSROOM: 'release_url' must contain {slug} and end with '/'.")
+    try:
+        s.release_url.format(year="2026", slug="x", lang="en")
+    except (KeyError, IndexError, ValueError):
+        raise SettingsError(
+            "NEWSROOM: 'release_url' may only use {year}, {slug} and {lang}."
+        ) from None
+    unknown = set(s.share_networks) - _SHARE
+    if unknown:
+        raise SettingsError(
+            f"NEWSROOM: 'share_networks' knows {', '.join(sorted(_SHARE))}, "
+            f"not {', '.join(sorted(unknown))}."
+        )
+    for name in ("home_count", "max_file_bytes", "title_max", "summary_max"):
+        if getattr(s, name) <= 0:
+            raise SettingsError(f"NEWSROOM: '{name}' must be greater than 0.")

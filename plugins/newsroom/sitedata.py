@@ -1,0 +1,257 @@
+"""The shared data files: company facts, topics, media contacts and boilerplates.
+
+Each is a YAML file in ``content/data/`` that communications staff edit like a release,
+and each is checked with the same field tables and the same plain-language messages.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+from yaml.nodes import MappingNode
+
+from . import sanitize
+from .frontmatter import line_of, mapping_items, read_data
+from .models import Boilerplate, Company, Contact, SiteData, Topic
+from .problems import Problem
+from .schema import Context, Field, list_of, parse_mapping, pattern, text
+
+KEY = r"[a-z0-9][a-z0-9-]*"
+EMAIL = r"[^@\s]+@[^@\s]+\.[^@\s]+"
+PHONE = r"\+?[0-9][0-9 ()./-]{5,}"
+URL = r"https?://\S+"
+
+
+def _key_text(example: str) -> Any:
+    return pattern(
+        KEY,
+        "a key",
+        example,
+        "Use lowercase letters, digits and hyphens only, like media-relations",
+    )
+
+
+COMPANY: dict[str, Field] = {
+    "name": Field(text(100, "Example"), "Example", "Short company name", required=True),
+    "legal_name": Field(
+        text(200, "Example Industries AG"), "Example Industries AG", "Full legal name", True
+    ),
+    "website": Field(
+        pattern(
+            URL,
+            "a web address",
+            "https://www.example.com",
+            "Write the full address, starting with https://",
+        ),
+        "https://www.example.com",
+        "Corporate website",
+        True,
+    ),
+    "description": Field(
+        text(300, "Industrial software for energy grids"),
+        "Industrial software for energy grids",
+        "One sentence for search engines and link previews",
+        True,
+    ),
+    "boilerplate": Field(_key_text("default"), "default", "Default boilerplate key", True),
+    "contacts": Field(
+        list_of(_key_text("media-relations"), "media-relations"),
+        "[media-relations]",
+        "Contacts shown when a release names none",
+        True,
+    ),
+    "safe_harbor": Field(
+        text(5000, "This release contains forward-looking statements…", multiline=True),
+        "This release contains forward-looking statements…",
+        "Shown under releases marked forward_looking: true",
+        True,
+    ),
+    "ticker": Field(text(12, "ALDR"), "ALDR", "Stock ticker"),
+    "exchange": Field(text(100, "Frankfurt Stock Exchange"), "Frankfurt Stock Exchange", ""),
+    "isin": Field(
+        pattern(
+            r"[A-Z]{2}[A-Z0-9]{9}[0-9]",
+            "an ISIN",
+            "DE000A0XYZ12",
+            "Write the 12-character ISIN, like DE000A0XYZ12",
+        ),
+        "DE000A0XYZ12",
+        "International Securities Identification Number",
+    ),
+    "headquarters": Field(text(100, "Hamburg, Germany"), "Hamburg, Germany", ""),
+    "logo": Field(text(200, "media/logo.svg"), "media/logo.svg", "Path inside content/"),
+}
+
+TOPIC: dict[str, Field] = {
+    "name": Field(text(60, "Financial results"), "Financial results", "", True),
+    "description": Field(
+        text(300, "Quarterly and annual results"), "Quarterly and annual results", "", True
+    ),
+}
+
+CONTACT: dict[str, Field] = {
+    "name": Field(text(100, "Anna Keller"), "Anna Keller", "", True),
+    "role": Field(text(100, "Head of Media Relations"), "Head of Media Relations", "", True),
+    "email": Field(
+        pattern(
+            EMAIL,
+            "an email address",
+            "press@example.com",
+            "Write a full address, like press@example.com",
+        ),
+        "press@example.com",
+        "",
+        True,
+    ),
+    "phone": Field(
+        pattern(
+            PHONE,
+            "a phone number",
+            "+49 40 1234 5678",
+            "Write it in international form, like +49 40 1234 5678",
+        ),
+        "+49 40 1234 5678",
+        "",
+    ),
+    "region": Field(text(100, "Europe"), "Europe", ""),
+}
+
+BOILERPLATE: dict[str, Field] = {
+    "title": Field(text(100, "About Example"), "About Example", "", True),
+    "text": Field(
+        text(3000, "Example Industries makes…", multiline=True),
+        "Example Industries makes…",
+        "",
+        True,
+    ),
+}
+
+FILES = ("company.yml", "topics.yml", "contacts.yml", "boilerplates.yml")
+
+
+def load(data_dir: Path, display_dir: str, max_bytes: int) -> tuple[SiteData | None, list[Problem]]:
+    """Read and check the four data files; the data is None when any of them has an error."""
+    problems: list[Problem] = []
+    nodes: dict[str, MappingNode] = {}
+    for name in FILES:
+        display = f"{display_dir}/{name}"
+        path = data_dir / name
+        if not path.is_file():
+            problems.append(
+                Problem(
+                    display, 0, "", "this data file is missing", _missing_fix(name), "data-missing"
+                )
+            )
+            continue
+        doc = read_data(display, path.read_bytes(), max_bytes)
+        problems.extend(doc.problems)
+        if doc.meta is not None:
+            nodes[name] = doc.meta
+    if len(nodes) < len(FILES):
+        return None, problems
+
+    company_ctx = Context(f"{display_dir}/company.yml")
+    company_values = parse_mapping(nodes["company.yml"], COMPANY, company_ctx)
+    topics = _table(
+        nodes["topics.yml"],
+        TOPIC,
+        f"{display_dir}/topics.yml",
+        problems,
+        lambda k, v: Topic(k, **v),
+    )
+    contacts = _table(
+        nodes["contacts.yml"],
+        CONTACT,
+        f"{display_dir}/contacts.yml",
+        problems,
+        lambda k, v: Contact(k, **v),
+    )
+    boilerplates = _table(
+        nodes["boilerplates.yml"], BOILERPLATE, f"{display_dir}/boilerplates.yml", problems,
+        lambda k, v: Boilerplate(k, v["title"], sanitize.render(v["text"])),
+    )  # fmt: skip
+    problems.extend(company_ctx.problems)
+    if company_values is None or None in (topics, contacts, boilerplates):
+        return None, problems
+    assert topics is not None and contacts is not None and boilerplates is not None
+
+    # Cross-references inside the company file, checked once the tables are known.
+    company_path = f"{display_dir}/company.yml"
+    lines = {name: line for name, line, _ in mapping_items(nodes["company.yml"])}
+    if company_values["boilerplate"] not in boilerplates:
+        problems.append(
+            _unknown_ref(
+                company_path,
+                lines["boilerplate"],
+                "boilerplate",
+                company_values["boilerplate"],
+                boilerplates,
+                "boilerplates.yml",
+            )
+        )
+    for key in company_values["contacts"]:
+        if key not in contacts:
+            problems.append(
+                _unknown_ref(
+                    company_path, lines["contacts"], "contacts", key, contacts, "contacts.yml"
+                )
+            )
+    if not topics:
+        problems.append(
+            Problem(
+                f"{display_dir}/topics.yml",
+                1,
+                "",
+                "no topics are defined",
+                "Add at least one topic",
+                "data-empty",
+            )
+        )
+    if any(p.is_error for p in problems):
+        return None, problems
+    safe_harbor = sanitize.render(company_values.pop("safe_harbor"))
+    company = Company(**company_values, safe_harbor_html=safe_harbor)
+    return SiteData(company, topics, contacts, boilerplates), problems
+
+
+def _table(
+    node: MappingNode, schema: dict[str, Field], path: str, problems: list[Problem], build: Any
+) -> dict[str, Any] | None:
+    """A data file that maps keys to groups of fields (topics, contacts, boilerplates)."""
+    ctx = Context(path)
+    result: dict[str, Any] = {}
+    for key, line, value in mapping_items(node):
+        if not re.fullmatch(KEY, key):
+            ctx.report(
+                line,
+                key,
+                f'"{key}" is not a usable key',
+                "Use lowercase letters, digits and hyphens only, like media-relations",
+                "data-key",
+            )
+            continue
+        values = parse_mapping(value, schema, ctx, prefix=f"{key}.", start_line=line_of(value))
+        if values is not None:
+            result[key] = build(key, values)
+    problems.extend(ctx.problems)
+    return None if any(p.is_error for p in ctx.problems) else result
+
+
+def _unknown_ref(
+    path: str, line: int, name: str, value: str, options: dict[str, Any], file: str
+) -> Problem:
+    listed = ", ".join(sorted(options))
+    return Problem(
+        path,
+        line,
+        name,
+        f'"{value}" is not defined in {file}',
+        f"Use one of: {listed}, or add it to {file}",
+        "field-unknown-value",
+    )
+
+
+def _missing_fix(name: str) -> str:
+    return f"Create {name} in the data folder; the README's author guide shows its fields"

@@ -1,0 +1,111 @@
+"""The one command interface: developers, authors' previews and CI all run these tasks."""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from pathlib import Path
+
+from invoke import Context, Exit, task
+
+ROOT = Path(__file__).resolve().parent
+sys.path.insert(0, str(ROOT / "plugins"))
+sys.path.insert(0, str(ROOT))
+
+from newsroom import commands  # noqa: E402
+
+
+def _settings(settings: str, **kwargs: object) -> dict:
+    try:
+        return commands.pelican_settings(ROOT / settings, **kwargs)  # type: ignore[arg-type]
+    except commands.BuildFailed as err:
+        raise Exit(str(err), code=2) from None
+
+
+@task(
+    help={
+        "github": "Also print GitHub annotations (automatic when GITHUB_ACTIONS=true).",
+        "content": "Content folder to check instead of the settings' PATH.",
+    }
+)
+def check(
+    c: Context, github: bool = False, settings: str = "pelicanconf.py", content: str | None = None
+) -> None:
+    """Check every release, page and data file, and list all problems at once."""
+    github = github or os.environ.get("GITHUB_ACTIONS") == "true"
+    try:
+        newsroom = commands.check(_settings(settings, content=content), ROOT)
+    except commands.BuildFailed as err:
+        raise Exit(str(err), code=2) from None
+    commands.report(newsroom.problems, sys.stdout, github=github)
+    print(commands.summary(newsroom))
+    if newsroom.errors:
+        raise Exit(code=1)
+
+
+@task(
+    help={
+        "as_of": "Build the site as it is at this instant (ISO 8601 with offset; default: now).",
+        "output": "Folder to write the site to (default: output/).",
+        "settings": "Settings file (pelicanconf.py, or publishconf.py for production).",
+        "content": "Content folder to build instead of the settings' PATH.",
+    }
+)
+def build(
+    c: Context,
+    as_of: str | None = None,
+    output: str = "output",
+    settings: str = "pelicanconf.py",
+    content: str | None = None,
+) -> None:
+    """Check all content, then build the site into output/ as of an instant."""
+    started = time.perf_counter()
+    try:
+        commands.build(_settings(settings, as_of=as_of, output=output, content=content))
+    except commands.BuildFailed as err:
+        raise Exit(f"Build stopped. {err}", code=1) from None
+    print(f"Built {output}/ in {time.perf_counter() - started:.1f} s.")
+
+
+@task(help={"port": "Port to serve on (default 8000).", "host": "Address (default 127.0.0.1)."})
+def serve(c: Context, port: int = 8000, host: str = "127.0.0.1") -> None:
+    """Build the newsroom, serve it with live reload, and rebuild on every saved change."""
+    from tools import devserver
+
+    output = ROOT / "output"
+
+    def rebuild() -> tuple[bool, str]:
+        # A fresh process per build, so edits to plugins and settings take effect too.
+        result = c.run(
+            f"{sys.executable} -m invoke build --output {output}",
+            warn=True,
+            hide=True,
+            env={"PYTHONDONTWRITEBYTECODE": "1"},
+        )
+        text = (result.stdout + result.stderr).strip() if result else ""
+        return bool(result and result.ok), text
+
+    watch = [ROOT / "content", ROOT / "theme", ROOT / "plugins"]
+    watch += [ROOT / "pelicanconf.py", ROOT / "publishconf.py"]
+    devserver.serve(output, watch, rebuild, host=host, port=port)
+
+
+@task(help={"k": "Only run tests matching this expression.", "browser": "Include browser tests."})
+def test(c: Context, k: str = "", browser: bool = True) -> None:
+    """Run the whole test suite: unit, integration (fixture builds) and browser tests."""
+    args = ["-m", "pytest"]
+    if k:
+        args += ["-k", k]
+    if not browser:
+        args += ["-m", "not browser"]
+    c.run(f"{sys.executable} -m ruff check .", pty=False)
+    c.run(f"{sys.executable} -m ruff format --check .", pty=False)
+    c.run(" ".join([sys.executable, *args]), pty=False)
+
+
+@task
+def lint(c: Context) -> None:
+    """Format and lint the Python code with ruff."""
+    c.run(f"{sys.executable} -m ruff format .")
+    c.run(f"{sys.executable} -m ruff check --fix .")
