@@ -7,6 +7,24 @@ from dataclasses import dataclass
 from enum import Enum
 
 
+# Stable rule names: authors look them up in the README's author guide, so each one listed
+# here is documented there (a test checks), and a Problem with any other name is a bug.
+RULES = frozenset(
+    """
+    front-matter-missing front-matter-unclosed front-matter-empty front-matter-shape
+    yaml yaml-colon yaml-unclosed-quote yaml-tab yaml-indent yaml-missing-colon yaml-list
+    yaml-escape yaml-reserved
+    field-missing field-empty field-unknown field-duplicate field-type field-unknown-value
+    field-format field-too-long
+    date-no-timezone date-no-time date-format date-impossible date-offset date-zone
+    date-dst-gap date-dst-ambiguous date-folder update-before-release
+    asset-missing asset-path asset-type body-empty body-html-removed
+    file-name file-location file-type file-encoding file-too-large url-duplicate
+    data-missing data-key data-empty data-errors
+    """.split()
+)
+
+
 class Severity(Enum):
     ERROR = "error"
     WARNING = "warning"
@@ -27,6 +45,10 @@ class Problem:
     fix: str
     rule: str
     severity: Severity = Severity.ERROR
+
+    def __post_init__(self) -> None:
+        if self.rule not in RULES:
+            raise ValueError(f"undocumented rule name {self.rule!r}")
 
     @property
     def is_error(self) -> bool:

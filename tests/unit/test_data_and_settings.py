@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from conftest import Site
 from newsroom.settings import SettingsError, from_pelican
+from support import Site
 
 
 def data_problems(site: Site) -> list[str]:
