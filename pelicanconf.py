@@ -21,7 +21,8 @@ NEWSROOM = {
     "release_url": "news/{year}/{slug}/",
 }
 
-# Where things go. Releases set their own URLs (NEWSROOM["release_url"]).
+# Where things go. Releases set their own URLs (NEWSROOM["release_url"]); the two paths
+# below must name the folders NEWSROOM checks (the plugin stops the build otherwise).
 ARTICLE_PATHS = ["releases"]
 PAGE_PATHS = ["pages"]
 STATIC_PATHS = ["media"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shlex
 import sys
 import time
 from pathlib import Path
@@ -93,15 +94,25 @@ def serve(c: Context, port: int = 8000, host: str = "127.0.0.1") -> None:
 
 @task(help={"k": "Only run tests matching this expression.", "browser": "Include browser tests."})
 def test(c: Context, k: str = "", browser: bool = True) -> None:
-    """Run the whole test suite: unit, integration (fixture builds) and browser tests."""
-    args = ["-m", "pytest"]
+    """Run the whole test suite: lint, unit, integration (fixture builds) and browser tests."""
+    args = [sys.executable, "-m", "pytest"]
     if k:
         args += ["-k", k]
     if not browser:
         args += ["-m", "not browser"]
-    c.run(f"{sys.executable} -m ruff check .", pty=False)
-    c.run(f"{sys.executable} -m ruff format --check .", pty=False)
-    c.run(" ".join([sys.executable, *args]), pty=False)
+    c.run(shlex.join([sys.executable, "-m", "ruff", "check", "."]))
+    c.run(shlex.join([sys.executable, "-m", "ruff", "format", "--check", "."]))
+    c.run(shlex.join(args))
+
+
+@task(help={"count": "How many synthetic releases to build (default 1000).", "repeat": "Runs."})
+def bench(c: Context, count: int = 1000, repeat: int = 1) -> None:
+    """Build N synthetic releases with this newsroom and with plain Pelican; print ratios."""
+    from benchmarks import bench as benchmark
+
+    code = benchmark.main(count=count, repeat=repeat)
+    if code:
+        raise Exit(code=code)
 
 
 @task

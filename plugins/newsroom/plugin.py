@@ -22,7 +22,7 @@ from pelican.urlwrappers import Category, Tag
 from .content import Newsroom, display_path, load
 from .models import Release
 from .problems import ContentError
-from .settings import NewsroomSettings, from_pelican
+from .settings import NewsroomSettings, SettingsError, from_pelican
 
 STATE = "NEWSROOM_STATE"
 
@@ -48,6 +48,13 @@ def initialized(pelican: Pelican) -> None:
     newsroom = load(Path(pelican.settings["PATH"]), settings, root)
     if newsroom.errors:
         raise ContentError(newsroom.problems)
+    # Pelican must read exactly the folders the checker checked.
+    for key, folder in (
+        ("ARTICLE_PATHS", settings.releases_path),
+        ("PAGE_PATHS", settings.pages_path),
+    ):
+        if pelican.settings.get(key) != [folder]:
+            raise SettingsError(f"{key} must be [{folder!r}], the folder NEWSROOM names.")
     pelican.settings[STATE] = BuildState(settings, newsroom, root)
 
 
@@ -74,8 +81,8 @@ class NewsroomReader(BaseReader):
                 "summary": escape(page.summary or ""),
                 "newsroom_page": page,
             }
-        # Only reachable if Pelican reads a folder the checker does not know about.
-        raise ContentError([])
+        # Unreachable while Pelican reads only the checked folders (see initialized).
+        raise RuntimeError(f"{shown} was not checked before the build")
 
     def _release_metadata(self, release: Release) -> dict[str, Any]:
         category = Category(release.topic.name, self.settings)

@@ -6,7 +6,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import Enum
 
-
 # Stable rule names: authors look them up in the README's author guide, so each one listed
 # here is documented there (a test checks), and a Problem with any other name is a bug.
 RULES = frozenset(

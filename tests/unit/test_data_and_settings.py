@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from newsroom.settings import SettingsError, from_pelican
 from support import Site
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from support import Site
 
 P = "releases/2026/case.md"

@@ -1,0 +1,99 @@
+"""A real Chromium, driven by Playwright, reading the built sample newsroom over loopback."""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from newsroom import commands
+from support import ROOT
+
+CHROMIUM = Path("/usr/bin/chromium")
+AS_OF = "2026-11-23T12:00:00Z"
+# Chromium's own background traffic is switched off: tests talk to 127.0.0.1 only.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+@pytest.fixture(scope="session")
+def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("browser") / "output"
+    commands.build(commands.pelican_settings(ROOT / "pelicanconf.py", as_of=AS_OF, output=out))
+    return out
+
+
+@pytest.fixture(scope="session")
+def base_url(built_site: Path) -> Iterator[str]:
+    handler = functools.partial(_QuietHandler, directory=str(built_site))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[object]:
+    sync_api = pytest.importorskip("playwright.sync_api")
+    if not CHROMIUM.exists():
+        pytest.fail("Chromium is missing: run python3 bootstrap.py test to install it")
+    with sync_api.sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser: object, base_url: str) -> Iterator[object]:
+    """A desktop-sized page that fails the test on any request off loopback or console error."""
+    context = browser.new_context(viewport={"width": 1366, "height": 900})  # type: ignore[attr-defined]
+    yield from _watched_page(context, base_url)
+
+
+@pytest.fixture
+def phone(browser: object, base_url: str) -> Iterator[object]:
+    context = browser.new_context(  # type: ignore[attr-defined]
+        viewport={"width": 390, "height": 844}, device_scale_factor=2, is_mobile=True
+    )
+    yield from _watched_page(context, base_url)
+
+
+def _watched_page(context: object, base_url: str) -> Iterator[object]:
+    errors: list[str] = []
+    outside: list[str] = []
+    page = context.new_page()  # type: ignore[attr-defined]
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+
+    def route(r: object) -> None:
+        url = r.request.url  # type: ignore[attr-defined]
+        if url.startswith(base_url) or url.startswith("data:"):
+            r.continue_()  # type: ignore[attr-defined]
+        else:
+            outside.append(url)
+            r.abort()  # type: ignore[attr-defined]
+
+    page.route("**/*", route)
+    page.base = base_url  # type: ignore[attr-defined]
+    yield page
+    context.close()  # type: ignore[attr-defined]
+    assert outside == [], f"requests left loopback: {outside}"
+    assert errors == [], f"console errors: {errors}"

@@ -1,0 +1,98 @@
+"""What a reader sees in Chromium: the home page and a release page of the sample newsroom."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from newsroom.content import load
+from newsroom.dates import parse_as_of
+from newsroom.settings import NewsroomSettings
+from support import ROOT
+
+pytestmark = pytest.mark.browser
+
+AS_OF = parse_as_of("2026-11-23T12:00:00Z")
+
+
+@pytest.fixture(scope="module")
+def public() -> list:
+    newsroom = load(ROOT / "content", NewsroomSettings(), ROOT)
+    return [r.at(AS_OF) for r in newsroom.releases if r.is_public(AS_OF)]
+
+
+def no_sideways_scroll(page) -> None:
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= page.viewport_size["width"], f"page is {width}px wide"
+
+
+def test_home_shows_the_newest_release_first(page, public) -> None:
+    page.goto(page.base + "/")
+    newest = public[0]
+    assert page.title()
+    main = page.locator("main")
+    # The first release linked in the main content is the newest, and it is on screen.
+    release_links = main.locator("a[href*='/news/20']")
+    assert release_links.first.get_attribute("href").endswith(f"/{newest.url}")
+    assert main.get_by_role("link", name=newest.title).first.is_visible()
+    assert release_links.first.bounding_box()["y"] < 900
+    # The archive and the topics are one click away.
+    assert page.get_by_role("navigation").first.get_by_role("link").count() >= 3
+    page.get_by_role("link", name=re.compile("all news|archive", re.I)).first.click()
+    assert page.url.rstrip("/").endswith("/news")
+
+
+def test_release_page_tells_a_journalist_everything(page, public) -> None:
+    release = next(r for r in public if r.safe_harbor_html and r.contacts)
+    page.goto(f"{page.base}/{release.url}")
+    assert page.locator("h1").inner_text().strip() == release.title
+    stamp = page.locator("article time").first
+    assert stamp.get_attribute("datetime") == release.date.isoformat()
+    text = page.locator("main").inner_text()
+    assert release.date_text in text
+    for contact in release.contacts:
+        assert contact.name in text
+        assert page.locator(f'a[href="mailto:{contact.email}"]').count() >= 1
+    assert release.boilerplate.title in text
+    assert "Forward-looking statements" in text
+    assert page.locator("link[rel=canonical]").count() == 1
+
+
+def test_update_history_and_downloads_are_shown(page, public) -> None:
+    updated = next(r for r in public if r.updates)
+    page.goto(f"{page.base}/{updated.url}")
+    text = page.locator("main").inner_text()
+    for update in updated.updates:
+        assert update.date_text in text
+    with_files = next(r for r in public if r.attachments and r.image)
+    page.goto(f"{page.base}/{with_files.url}")
+    image = page.locator(f'img[alt="{with_files.image.alt}"]')
+    assert image.evaluate("img => img.complete && img.naturalWidth > 0")
+    for attachment in with_files.attachments:
+        link = page.get_by_role("link", name=re.compile(re.escape(attachment.title)))
+        response = page.request.get(page.base + "/" + attachment.url)
+        assert link.count() >= 1 and response.status == 200
+
+
+@pytest.mark.parametrize("path", ["/", "/news/", "/topics/", "/media-contacts/"])
+def test_phone_width_has_no_sideways_scrolling(phone, path) -> None:
+    phone.goto(phone.base + path)
+    no_sideways_scroll(phone)
+
+
+def test_release_reads_well_on_a_phone(phone, public) -> None:
+    release = next(r for r in public if r.attachments)
+    phone.goto(f"{phone.base}/{release.url}")
+    assert phone.locator("h1").is_visible()
+    no_sideways_scroll(phone)
+
+
+def test_everything_works_without_javascript(browser, base_url, public) -> None:
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(base_url + "/")
+    page.get_by_role("link", name=public[0].title).first.click()
+    assert page.locator("h1").inner_text().strip() == public[0].title
+    assert page.locator("script").count() == 0
+    context.close()

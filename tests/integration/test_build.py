@@ -1,0 +1,140 @@
+"""In-process Pelican builds of the small fixture site: what is written, and what never is."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import pytest
+
+from newsroom.commands import BuildFailed
+from support import Site
+
+EMBARGOED = ("Secret embargoed widget", "embargoed-launch", "secret-tag", "Embargoed body text")
+
+
+def all_text(output: Path) -> dict[str, str]:
+    return {
+        str(p.relative_to(output)): p.read_text("utf-8", errors="replace")
+        for p in sorted(output.rglob("*"))
+        if p.is_file()
+    }
+
+
+def digest(output: Path) -> dict[str, str]:
+    return {
+        str(p.relative_to(output)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(output.rglob("*"))
+        if p.is_file()
+    }
+
+
+def test_public_releases_get_pages_topics_tags_and_years(site: Site, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    site.build(out)
+    for page in [
+        "index.html",
+        "404.html",
+        "about/index.html",
+        "news/index.html",
+        "news/2025/index.html",
+        "news/2026/index.html",
+        "news/2025/q4-results/index.html",
+        "news/2026/first-product/index.html",
+        "news/2026/with-files/index.html",
+        "topics/index.html",
+        "topics/products/index.html",
+        "topics/financial-results/index.html",
+        "tags/index.html",
+        "tags/launch/index.html",
+        "tags/results/index.html",
+    ]:
+        assert (out / page).is_file(), page
+    assert (out / "news/2026/with-files/plant.png").read_bytes() == (
+        site.path / "releases/2026/with-files/plant.png"
+    ).read_bytes()
+    assert (out / "news/2026/with-files/factsheet.pdf").is_file()
+    assert not (out / "drafts").exists()
+
+
+def test_embargoed_release_exists_nowhere_before_its_instant(site: Site, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    site.build(out, as_of="2026-12-03T05:59:59Z")  # one second before 07:00 Berlin
+    for name, text in all_text(out).items():
+        for secret in EMBARGOED:
+            assert secret not in text, f"{secret!r} leaked into {name}"
+        assert "secret" not in name and "embargoed" not in name
+
+
+def test_embargoed_release_is_public_at_its_exact_instant(site: Site, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    site.build(out, as_of="2026-12-03T06:00:00Z")  # 07:00 in Berlin
+    page = (out / "news/2026/embargoed-launch/index.html").read_text()
+    assert "Embargoed body text" in page
+    assert (out / "tags/secret-tag/index.html").is_file()
+    assert "Secret embargoed widget" in (out / "index.html").read_text()
+
+
+def test_later_updates_are_not_shown_before_their_own_instant(site: Site, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    site.build(out, as_of="2025-12-16T08:59:00Z")  # the update is dated 10:00 Berlin
+    assert (
+        "Corrected the revenue figure" not in (out / "news/2025/q4-results/index.html").read_text()
+    )
+    site.build(out, as_of="2025-12-16T09:00:00Z")
+    assert "Corrected the revenue figure" in (out / "news/2025/q4-results/index.html").read_text()
+
+
+def test_draft_is_never_written(site: Site, tmp_path: Path) -> None:
+    site.write(
+        "releases/2026/unfinished.md",
+        "---\ntitle: Half-written draft\ndate: 2026-01-05 09:00 Europe/Berlin\n"
+        "category: products\nsummary: Not yet.\nstatus: draft\ntags: [draft-only-tag]\n---\nTBD\n",
+    )
+    out = tmp_path / "out"
+    site.build(out, as_of="2030-01-01T00:00:00Z")
+    for name, text in all_text(out).items():
+        assert "Half-written draft" not in text, name
+        assert "draft-only-tag" not in text and "unfinished" not in name
+
+
+def test_same_commit_and_instant_give_byte_identical_output(site: Site, tmp_path: Path) -> None:
+    site.build(tmp_path / "a")
+    site.build(tmp_path / "b")
+    first, second = digest(tmp_path / "a"), digest(tmp_path / "b")
+    assert first == second
+    assert len(first) > 15
+
+
+def test_build_refuses_on_any_error_and_leaves_output_alone(site: Site, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    site.build(out)
+    before = digest(out)
+    site.write("releases/2026/broken.md", "---\ntitle: Broken\n---\nText\n")
+    with pytest.raises(BuildFailed) as err:
+        site.build(out)
+    assert "3 errors in 1 file" in str(err.value)
+    assert digest(out) == before
+
+
+def test_hostile_html_never_reaches_a_page(site: Site, tmp_path: Path) -> None:
+    site.write(
+        "releases/2026/hostile.md",
+        "---\ntitle: Hostile\ndate: 2026-01-05 09:00 Europe/Berlin\ncategory: products\n"
+        "summary: S.\n---\nHello <script>alert('x')</script>"
+        '<img src=x onerror="alert(1)"> <a href="javascript:alert(2)">link</a>\n',
+    )
+    out = tmp_path / "out"
+    site.build(out)
+    page = (out / "news/2026/hostile/index.html").read_text()
+    assert "alert" not in page and "onerror" not in page and "javascript:" not in page
+
+
+def test_theme_has_every_template_pelican_renders() -> None:
+    # Pelican quietly falls back to its own "simple" theme for a missing template.
+    from support import ROOT
+
+    names = ["index", "article", "page", "category", "tag", "categories", "tags", "archives"]
+    names += ["period_archives", "404", "contacts"]
+    missing = [n for n in names if not (ROOT / "theme/templates" / f"{n}.html").is_file()]
+    assert missing == []

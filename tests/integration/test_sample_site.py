@@ -1,0 +1,92 @@
+"""The sample newsroom as a reader finds it: every public release is reachable from the home
+or archive, from its topic page and from each of its tag pages, following the site's links."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from urllib.parse import urljoin
+
+import pytest
+from bs4 import BeautifulSoup
+
+from newsroom import commands
+from newsroom.content import Newsroom
+from newsroom.dates import parse_as_of
+from support import ROOT
+
+AS_OF = "2026-11-23T12:00:00Z"
+
+
+@pytest.fixture(scope="module")
+def sample(tmp_path_factory: pytest.TempPathFactory) -> tuple[Newsroom, Path]:
+    out = tmp_path_factory.mktemp("sample") / "output"
+    settings = commands.pelican_settings(ROOT / "pelicanconf.py", as_of=AS_OF, output=out)
+    commands.build(settings)
+    return commands.check(settings, ROOT), out
+
+
+def soup(out: Path, url: str) -> BeautifulSoup:
+    path = out / url.lstrip("/")
+    if url.endswith("/") or not path.suffix:
+        path = path / "index.html"
+    return BeautifulSoup(path.read_text("utf-8"), "html.parser")
+
+
+def links(page: BeautifulSoup, base: str) -> set[str]:
+    return {urljoin(base, a["href"]) for a in page.find_all("a", href=True)}
+
+
+def listed_on(out: Path, url: str, target: str) -> bool:
+    """Whether ``target`` is linked from ``url`` or any page its pagination leads to."""
+    seen: set[str] = set()
+    todo = [url]
+    while todo:
+        current = todo.pop()
+        if current in seen:
+            continue
+        seen.add(current)
+        found = links(soup(out, current), current)
+        if target in found:
+            return True
+        todo += [u for u in found if u.startswith(url) and "/page/" in u]
+    return False
+
+
+def test_sample_content_is_valid_and_rich(sample: tuple[Newsroom, Path]) -> None:
+    newsroom, _ = sample
+    assert newsroom.errors == []
+    assert len(newsroom.releases) >= 12
+    assert len({r.date.year for r in newsroom.releases}) >= 3
+    assert len({r.topic.key for r in newsroom.releases}) >= 4
+    assert any(r.safe_harbor_html for r in newsroom.releases)
+    assert any(r.updates for r in newsroom.releases)
+    assert any(r.image and r.attachments for r in newsroom.releases)
+    assert newsroom.site is not None and len(newsroom.site.contacts) >= 2
+
+
+def test_every_public_release_is_reachable(sample: tuple[Newsroom, Path]) -> None:
+    newsroom, out = sample
+    public = [r for r in newsroom.releases if r.is_public(parse_as_of(AS_OF))]
+    assert len(public) >= 12
+    for release in public:
+        url = f"/{release.url}"
+        assert (out / release.url / "index.html").is_file(), url
+        assert listed_on(out, "/", url) or listed_on(out, "/news/", url), url
+        assert listed_on(out, f"/topics/{release.topic.key}/", url), url
+        page = soup(out, url)
+        tag_links = [u for u in links(page, url) if u.startswith("/tags/") and u != "/tags/"]
+        assert len(tag_links) == len(release.tags), url
+        for tag_url in tag_links:
+            assert listed_on(out, tag_url, url), (url, tag_url)
+        year = f"/news/{release.url.split('/')[1]}/"
+        assert listed_on(out, year, url), (url, year)
+
+
+def test_unpublished_sample_releases_are_absent(sample: tuple[Newsroom, Path]) -> None:
+    newsroom, out = sample
+    hidden = [r for r in newsroom.releases if not r.is_public(parse_as_of(AS_OF))]
+    assert hidden, "the sample has an embargoed release and a draft"
+    everything = "\n".join(p.read_text("utf-8", "replace") for p in out.rglob("*.html"))
+    for release in hidden:
+        assert release.title not in everything
+        assert not (out / release.url).exists()
