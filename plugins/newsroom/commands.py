@@ -14,6 +14,7 @@ from pelican.settings import read_settings
 
 from .content import Newsroom, load
 from .dates import parse_as_of
+from .plugin import CHECKED
 from .problems import ContentError, Problem
 from .settings import SettingsError, from_pelican
 
@@ -96,6 +97,7 @@ def build(settings: dict[str, Any], out: TextIO = sys.stdout) -> None:
     report(newsroom.problems, out)
     if newsroom.errors:
         raise BuildFailed(summary(newsroom))
+    settings = {**settings, CHECKED: newsroom}
     counter = _ErrorCounter()
     pelican_logger = logging.getLogger("pelican")
     pelican_logger.addHandler(counter)

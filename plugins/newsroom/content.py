@@ -30,19 +30,25 @@ class Newsroom:
     releases: list[Release] = field(default_factory=list)
     pages: list[Page] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    _by_source: dict[str, Release | Page] = field(default_factory=dict, repr=False)
 
     @property
     def errors(self) -> list[Problem]:
         return [p for p in self.problems if p.is_error]
 
     def release_for(self, path: str) -> Release | None:
-        return self._by_source().get(path)
+        item = self._sources().get(path)
+        return item if isinstance(item, Release) else None
 
     def page_for(self, path: str) -> Page | None:
-        return next((p for p in self.pages if p.source == path), None)
+        item = self._sources().get(path)
+        return item if isinstance(item, Page) else None
 
-    def _by_source(self) -> dict[str, Release]:
-        return {r.source: r for r in self.releases}
+    def _sources(self) -> dict[str, Release | Page]:
+        # Built once: Pelican asks for every file, and a scan per file is quadratic.
+        if len(self._by_source) != len(self.releases) + len(self.pages):
+            self._by_source = {item.source: item for item in [*self.releases, *self.pages]}
+        return self._by_source
 
 
 def display_path(path: Path, root: Path) -> str:

@@ -16,6 +16,8 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from .problems import Problem, Severity
 
+# libyaml's parser when PyYAML has it: the same nodes and lines, several times faster.
+_FAST_LOADER = getattr(yaml, "CBaseLoader", yaml.BaseLoader)
 FENCE = re.compile(r"^---\s*$")
 FENCE_END = re.compile(r"^(---|\.\.\.)\s*$")
 
@@ -118,15 +120,19 @@ def _compose(path: str, yaml_text: str, doc: Document, first_line: int) -> Docum
     # Pad with blank lines so that YAML's own line numbers are file line numbers.
     padded = "\n" * (first_line - 1) + yaml_text
     try:
-        node = yaml.compose(padded, Loader=yaml.BaseLoader)
-    except yaml.MarkedYAMLError as err:
-        doc.problems.append(_yaml_problem(path, err, padded.split("\n")))
-        return doc
+        node = yaml.compose(padded, Loader=_FAST_LOADER)
     except yaml.YAMLError:
-        doc.problems.append(
-            _problem(path, first_line, "", "this could not be read", GENERIC_FIX, "yaml")
-        )
-        return doc
+        # Ask the pure-Python parser again: its messages are the ones translated below.
+        try:
+            node = yaml.compose(padded, Loader=yaml.BaseLoader)
+        except yaml.MarkedYAMLError as err:
+            doc.problems.append(_yaml_problem(path, err, padded.split("\n")))
+            return doc
+        except yaml.YAMLError:
+            doc.problems.append(
+                _problem(path, first_line, "", "this could not be read", GENERIC_FIX, "yaml")
+            )
+            return doc
     if node is None:
         doc.problems.append(
             _problem(

@@ -25,6 +25,7 @@ from .problems import ContentError
 from .settings import NewsroomSettings, SettingsError, from_pelican
 
 STATE = "NEWSROOM_STATE"
+CHECKED = "NEWSROOM_CHECKED"
 
 
 @dataclass
@@ -45,7 +46,10 @@ def initialized(pelican: Pelican) -> None:
     """Check all content before anything is read or written; refuse to build on any error."""
     settings = from_pelican(pelican.settings)
     root = Path(pelican.settings.get("NEWSROOM_ROOT") or Path.cwd())
-    newsroom = load(Path(pelican.settings["PATH"]), settings, root)
+    # invoke build has just checked the same folder; plain `pelican` runs the check here.
+    newsroom = pelican.settings.pop(CHECKED, None) or load(
+        Path(pelican.settings["PATH"]), settings, root
+    )
     if newsroom.errors:
         raise ContentError(newsroom.problems)
     # Pelican must read exactly the folders the checker checked.

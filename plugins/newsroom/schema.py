@@ -157,7 +157,8 @@ def describe(node: Node) -> str:
 
 
 def _is_blank(node: Node) -> bool:
-    return isinstance(node, ScalarNode) and node.value.strip() == "" and node.style is None
+    # libyaml marks a plain scalar's style as "", the pure-Python parser as None.
+    return isinstance(node, ScalarNode) and node.value.strip() == "" and not node.style
 
 
 def _scalar(node: Node, name: str, example: str, what: str) -> str:

@@ -1,0 +1,1 @@
+"""Build benchmarks: the newsroom against a plain Pelican site with the same releases."""

@@ -1,0 +1,250 @@
+"""The development server over real sockets: serving, live reload and build errors."""
+
+from __future__ import annotations
+
+import http.client
+import os
+import shutil
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "tools"))
+
+import devserver
+
+PAGE = b"<!doctype html>\n<html><head><title>News</title></head>\n<body><h1>News</h1></body>\n</html>\n"
+NOT_FOUND = b"<!doctype html>\n<html><body><p>No such page.</p></body></html>\n"
+SCRIPT = b'<script src="/__masthead__/livereload.js" defer></script>'
+BINARY = bytes(range(256)) + b"</body>" + bytes(range(255, -1, -1))
+
+
+class Site:
+    """A DevServer whose build copies content/ into output/, as a real build would.
+
+    The build fails when a page contains BROKEN, reporting each such line as a problem.
+    """
+
+    def __init__(self, tmp_path: Path) -> None:
+        self.staging = tmp_path / "staging"
+        self.content = tmp_path / "content"
+        self.output = tmp_path / "output"
+        self.content.mkdir()
+        self.output.mkdir()
+        (self.content / "index.html").write_bytes(PAGE)
+        (self.content / "404.html").write_bytes(NOT_FOUND)
+        self.settings = tmp_path / "pelicanconf.py"
+        self.settings.write_text("SITENAME = 'News'\n")
+        self.later = tmp_path / "publishconf.py"  # watched before it exists
+        (tmp_path / "unwatched.txt").write_text("not watched\n")
+        self.builds = 0
+        self.server = devserver.DevServer(
+            self.output, [self.content, self.settings, self.later], self.build, port=0
+        )
+
+    def build(self) -> tuple[bool, str]:
+        self.builds += 1
+        broken = [
+            f"content/{f.name}:{number}: contains BROKEN."
+            for f in sorted(self.content.iterdir())
+            if f.is_file()
+            for number, line in enumerate(f.read_bytes().splitlines(), start=1)
+            if b"BROKEN" in line
+        ]
+        if broken:
+            return False, "\n".join(broken)
+        shutil.copytree(self.content, self.output, dirs_exist_ok=True)
+        return True, ""
+
+    def save(self, path: Path, data: bytes) -> None:
+        """Save in one step, as editors do, so no build can see a half-written file."""
+        self.staging.write_bytes(data)
+        os.replace(self.staging, path)
+
+    def connection(self) -> http.client.HTTPConnection:
+        host, port = self.server.httpd.server_address[:2]
+        return http.client.HTTPConnection(host, port, timeout=3)
+
+    def get(self, path: str) -> tuple[int, dict[str, str], bytes]:
+        connection = self.connection()
+        try:
+            connection.request("GET", path)
+            response = connection.getresponse()
+            return response.status, dict(response.getheaders()), response.read()
+        finally:
+            connection.close()
+
+
+class Events:
+    """A Server-Sent Events reader: each event as {field: data}, with a hard deadline."""
+
+    def __init__(self, site: Site) -> None:
+        self.connection = site.connection()
+        self.connection.request("GET", "/__masthead__/events")
+        self.response = self.connection.getresponse()
+        assert self.response.status == 200
+        assert self.response.getheader("Content-Type") == "text/event-stream"
+
+    def next(self, timeout: float = 3.0) -> dict[str, str]:
+        deadline = time.monotonic() + timeout
+        event: dict[str, str] = {}
+        while time.monotonic() < deadline:
+            line = self.response.fp.readline().decode().rstrip("\n")
+            if not line:
+                if "event" in event:
+                    return event
+                continue
+            field, _, value = line.partition(": ")
+            if field == "data" and "data" in event:
+                event["data"] += "\n" + value
+            elif field:
+                event[field] = value
+        raise AssertionError(f"no complete event within {timeout} s (got {event})")
+
+    def close(self) -> None:
+        self.connection.close()
+
+
+@pytest.fixture
+def site(tmp_path: Path) -> Iterator[Site]:
+    site = Site(tmp_path)
+    site.server.start()
+    yield site
+    site.server.stop()
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
+    """One server for the tests that only read (or add files nothing else reads)."""
+    site = Site(tmp_path_factory.mktemp("served"))
+    site.server.start()
+    yield site
+    site.server.stop()
+
+
+@pytest.fixture
+def events(site: Site) -> Iterator[Events]:
+    stream = Events(site)
+    assert stream.next()["event"] == "hello"  # subscribed: later broadcasts reach us
+    yield stream
+    stream.close()
+
+
+def test_index_gets_the_reload_script_and_nothing_else(served: Site) -> None:
+    status, headers, body = served.get("/")
+    assert status == 200
+    assert headers["Content-Type"] == "text/html; charset=utf-8"
+    assert body == PAGE.replace(b"</body>", SCRIPT + b"</body>")
+    assert (served.output / "index.html").read_bytes() == PAGE  # the built file is untouched
+
+
+def test_reload_script_is_served_and_uses_no_inner_html(served: Site) -> None:
+    status, headers, body = served.get("/__masthead__/livereload.js")
+    assert status == 200
+    assert headers["Content-Type"].startswith("text/javascript")
+    assert b'new EventSource("/__masthead__/events")' in body
+    assert b"innerHTML" not in body
+
+
+def test_missing_path_is_a_404_with_the_sites_404_page(served: Site) -> None:
+    status, _, body = served.get("/releases/no-such-release/")
+    assert status == 404
+    assert body == NOT_FOUND.replace(b"</body>", SCRIPT + b"</body>")
+
+
+def test_directory_without_slash_redirects(served: Site) -> None:
+    (served.output / "releases").mkdir()
+    status, headers, _ = served.get("/releases")
+    assert status == 301
+    assert headers["Location"] == "/releases/"
+
+
+@pytest.mark.parametrize(
+    ("name", "mime"),
+    [
+        ("logo.svg", "image/svg+xml"),
+        ("photo.webp", "image/webp"),
+        ("data.json", "application/json"),
+        ("feed.xml", "application/xml"),
+        ("module.wasm", "application/wasm"),
+        ("factsheet.pdf", "application/pdf"),
+    ],
+)
+def test_other_files_are_served_byte_identical(served: Site, name: str, mime: str) -> None:
+    (served.output / name).write_bytes(BINARY)
+    status, headers, body = served.get(f"/{name}?v=1")
+    assert status == 200
+    assert headers["Content-Type"] == mime
+    assert body == BINARY
+
+
+def test_saving_a_watched_file_rebuilds_and_sends_reload(site: Site, events: Events) -> None:
+    for noise in ("index.html.swp", ".#index.html", "4913", "index.html~"):
+        (site.content / noise).write_text("editor scratch")
+    (site.settings.parent / "unwatched.txt").write_text("changed\n")
+    time.sleep(0.3)  # longer than the debounce: a rebuild would have started by now
+    assert site.builds == 1
+
+    site.save(site.content / "index.html", PAGE.replace(b"News</h1>", b"Updated</h1>"))
+    assert events.next(timeout=3)["event"] == "reload"
+    assert b"Updated" in site.get("/")[2]
+
+    site.save(site.settings, b"SITENAME = 'Newsroom'\n")  # a single watched file
+    assert events.next()["event"] == "reload"
+    site.save(site.later, b"SITEURL = 'https://news.example.com'\n")
+    assert events.next()["event"] == "reload"
+    time.sleep(0.3)
+    assert site.builds == 4  # reading files during the build did not trigger more builds
+
+
+def test_failed_build_sends_the_problems_then_recovers(site: Site, events: Events) -> None:
+    site.save(site.content / "index.html", PAGE.replace(b"News", b"BROKEN"))
+    event = events.next()
+    assert event["event"] == "problems"
+    assert (
+        event["data"]
+        == "content/index.html:2: contains BROKEN.\ncontent/index.html:3: contains BROKEN."
+    )
+
+    late = Events(site)  # a page opened while the build is broken sees the problems at once
+    assert late.next()["event"] == "hello"
+    assert late.next()["data"] == event["data"]
+    late.close()
+
+    site.save(site.content / "index.html", PAGE)
+    assert events.next()["event"] == "reload"
+
+
+def test_an_exception_in_the_build_is_reported_not_fatal(tmp_path: Path) -> None:
+    def explode() -> tuple[bool, str]:
+        raise RuntimeError("theme is missing")
+
+    server = devserver.DevServer(tmp_path, [], explode, port=0)
+    server.start()
+    try:
+        assert "RuntimeError: theme is missing" in server.problems
+    finally:
+        server.stop()
+
+
+def test_busy_port_gives_a_plain_message(served: Site) -> None:
+    port = served.server.httpd.server_address[1]
+    with pytest.raises(SystemExit, match=rf"(?s)Port {port} is already in use.*--port {port + 1}"):
+        devserver.serve(served.output, [], served.build, port=port)
+
+
+def test_stop_ends_open_event_streams(tmp_path: Path) -> None:
+    site = Site(tmp_path)
+    site.server.start()
+    stream = Events(site)
+    assert stream.next()["event"] == "hello"
+    stopper = threading.Thread(target=site.server.stop)
+    stopper.start()
+    stopper.join(timeout=3)
+    assert not stopper.is_alive()
+    assert stream.response.fp.readline() == b""  # the server closed the stream
+    stream.close()

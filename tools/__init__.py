@@ -1,0 +1,1 @@
+"""Developer tools: the live-reload server behind invoke serve."""

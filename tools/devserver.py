@@ -1,0 +1,386 @@
+"""Live-reload development server behind `invoke serve`.
+
+Serves the built site, rebuilds it when a watched file changes, and tells open pages
+over Server-Sent Events to reload (or to show the build's problems). The reload script
+is linked into HTML responses on the fly, so the built files stay exactly as deployed,
+and it has a URL of its own (no inline script), so it works under a strict
+Content-Security-Policy.
+"""
+
+from __future__ import annotations
+
+import errno
+import functools
+import mimetypes
+import os
+import queue
+import re
+import secrets
+import threading
+import time
+import traceback
+from collections.abc import Callable
+from http import HTTPStatus
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+from watchdog.events import FileSystemEvent, FileSystemEventHandler
+from watchdog.observers import Observer
+from watchdog.observers.api import BaseObserver
+
+Rebuild = Callable[[], tuple[bool, str]]
+
+PREFIX = "/__masthead__/"
+SCRIPT_TAG = b'<script src="/__masthead__/livereload.js" defer></script>'
+DEBOUNCE = 0.15  # editors write a file in several steps; wait for them to settle
+MAX_DELAY = 1.0  # ...but never postpone a rebuild longer than this
+KEEPALIVE = 15.0  # seconds between SSE comments, so dead connections get noticed
+CHANGES = {"created", "modified", "deleted", "moved", "attrib"}  # not opened/closed: builds read
+IGNORED_DIRS = {".git", "__pycache__"}
+# Served as a file, not inline, so it works under a strict Content-Security-Policy. Styles are
+# set through the CSSOM and text through textContent for the same reason (and for safety).
+LIVERELOAD_JS = r"""// Development only: reload after each rebuild, or show what broke the build.
+(() => {
+  "use strict";
+  let generation = null;
+  let panel = null;
+
+  function element(tag, text, style) {
+    const node = document.createElement(tag);
+    if (text) node.textContent = text;
+    Object.assign(node.style, style);
+    return node;
+  }
+
+  function hideProblems() {
+    if (panel) panel.remove();
+    panel = null;
+  }
+
+  function showProblems(text) {
+    hideProblems();
+    panel = element("aside", "", {
+      position: "fixed", left: "1rem", right: "1rem", bottom: "1rem", zIndex: "2147483647",
+      maxHeight: "70vh", overflow: "auto", margin: "0", padding: "1rem 1.25rem",
+      background: "#fff", color: "#111", border: "3px solid #b3261e", borderRadius: "8px",
+      boxShadow: "0 6px 30px rgba(0, 0, 0, 0.4)", font: "16px/1.5 system-ui, sans-serif",
+    });
+    panel.setAttribute("role", "alert");
+    const list = element("ul", "", {
+      margin: "0", paddingLeft: "1.25rem", font: "14px/1.5 ui-monospace, monospace",
+    });
+    for (const line of text.split("\n")) {
+      list.append(element("li", line, { whiteSpace: "pre-wrap", overflowWrap: "anywhere" }));
+    }
+    panel.append(
+      element("h2", "The newsroom did not build", {
+        margin: "0 0 0.5rem", color: "#b3261e", font: "bold 1.25rem/1.3 system-ui, sans-serif",
+      }),
+      element("p", "Fix these problems and save; the page reloads by itself.", {
+        margin: "0 0 0.75rem",
+      }),
+      list,
+    );
+    (document.body || document.documentElement).append(panel);
+  }
+
+  function connect() {
+    const source = new EventSource("/__masthead__/events");
+    source.addEventListener("hello", (event) => {
+      // A new generation means a build finished while we were disconnected.
+      if (generation !== null && event.data !== generation) location.reload();
+      generation = event.data;
+    });
+    source.addEventListener("reload", () => {
+      hideProblems();
+      location.reload();
+    });
+    source.addEventListener("problems", (event) => showProblems(event.data));
+    source.addEventListener("error", () => {
+      // The browser retries dropped streams itself, but gives up on some failures.
+      if (source.readyState === EventSource.CLOSED) setTimeout(connect, 1000);
+    });
+  }
+
+  connect();
+})();
+"""
+MIME_TYPES = {  # fixed here for the types where the guess differs between machines
+    ".html": "text/html; charset=utf-8",
+    ".css": "text/css; charset=utf-8",
+    ".js": "text/javascript; charset=utf-8",
+    ".json": "application/json",
+    ".xml": "application/xml",
+    ".svg": "image/svg+xml",
+    ".webp": "image/webp",
+    ".avif": "image/avif",
+    ".woff2": "font/woff2",
+    ".wasm": "application/wasm",
+}
+
+
+def content_type(path: Path) -> str:
+    """MIME type by file extension."""
+    guessed = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+    return MIME_TYPES.get(path.suffix.lower(), guessed)
+
+
+def inject_script(html: bytes) -> bytes:
+    """Link the reload script right before the last </body> (or at the end if there is none)."""
+    matches = list(re.finditer(rb"</body\s*>", html, re.IGNORECASE))
+    at = matches[-1].start() if matches else len(html)
+    return html[:at] + SCRIPT_TAG + html[at:]
+
+
+def is_ignored(path: Path) -> bool:
+    """Editor temp files and tool caches: changes there are noise, not edits."""
+    name = path.name
+    return (
+        name.endswith((".swp", ".swx", "~"))
+        or name.startswith(".#")
+        or name == "4913"  # vim's probe file
+        or not IGNORED_DIRS.isdisjoint(path.parts)
+    )
+
+
+class DevServer:
+    """The server, the watcher and the rebuild loop; start() returns, stop() tears down."""
+
+    def __init__(
+        self,
+        output: Path,
+        watch: list[Path],
+        rebuild: Rebuild,
+        host: str = "127.0.0.1",
+        port: int = 8000,
+    ) -> None:
+        self.output = output.resolve()
+        self.rebuild = rebuild
+        watched = [p.resolve() for p in watch]
+        self.dirs = [p for p in watched if p.is_dir()]
+        self.files = {p for p in watched if not p.is_dir()}  # may not exist yet
+        self.generation = secrets.token_hex(4)  # changes per successful build and per restart
+        self.problems = ""  # error report of the last build, "" when it succeeded
+        self.clients: set[queue.Queue[str | None]] = set()
+        self.lock = threading.Lock()
+        self.changed = threading.Event()
+        self.stopping = threading.Event()
+        handler = type("Handler", (_Handler,), {"dev": self})
+        self.httpd = ThreadingHTTPServer(
+            (host, port), functools.partial(handler, directory=str(self.output))
+        )
+        self.httpd.daemon_threads = True
+        self.observer: BaseObserver | None = None
+        self.threads: list[threading.Thread] = []
+
+    @property
+    def url(self) -> str:
+        host, port = self.httpd.server_address[:2]
+        return f"http://{host}:{port}"
+
+    def start(self) -> None:
+        """Build once, then serve, watch and rebuild in background threads."""
+        self.run_rebuild(first=True)
+        self.observer = Observer(timeout=0.1)
+        handler = _ChangeHandler(self)
+        for directory in self.dirs:
+            self.observer.schedule(handler, str(directory), recursive=True)
+        for parent in {f.parent for f in self.files if not self.watches(f.parent)}:
+            if parent.is_dir():  # files are watched through their directory, then filtered
+                self.observer.schedule(handler, str(parent), recursive=False)
+        self.observer.start()
+        for target in (lambda: self.httpd.serve_forever(poll_interval=0.05), self.rebuild_loop):
+            thread = threading.Thread(target=target, daemon=True)
+            thread.start()
+            self.threads.append(thread)
+
+    def stop(self) -> None:
+        """Stop watching, end open event streams, shut the server down and wait for it all."""
+        self.stopping.set()
+        self.changed.set()
+        self.broadcast(None)
+        if self.observer is not None:
+            self.observer.stop()
+            self.observer.join()
+        if self.threads:  # shutdown() would wait forever for a server that never started
+            self.httpd.shutdown()
+        self.httpd.server_close()
+        for thread in self.threads:
+            thread.join()
+
+    def watches(self, path: Path) -> bool:
+        """True when a change at `path` should trigger a rebuild."""
+        if is_ignored(path) or path.is_relative_to(self.output):
+            return False
+        return path in self.files or any(path.is_relative_to(d) for d in self.dirs)
+
+    def rebuild_loop(self) -> None:
+        """One rebuild at a time; changes during a rebuild leave `changed` set for one more."""
+        while True:
+            self.changed.wait()
+            if self.stopping.is_set():
+                return
+            deadline = time.monotonic() + MAX_DELAY
+            self.changed.clear()
+            while self.changed.wait(DEBOUNCE) and not self.stopping.is_set():
+                self.changed.clear()  # still changing: wait for quiet (or the deadline)
+                if time.monotonic() > deadline:
+                    break
+            if self.stopping.is_set():
+                return
+            self.run_rebuild()
+
+    def run_rebuild(self, first: bool = False) -> None:
+        """Rebuild, report the result on the console and to every open page."""
+        started = time.monotonic()
+        try:
+            ok, text = self.rebuild()
+        except Exception:
+            ok, text = False, traceback.format_exc()
+        if ok:
+            seconds = time.monotonic() - started
+            print(f"{'Built' if first else 'Rebuilt'} in {seconds:.1f} s", flush=True)
+            with self.lock:
+                self.problems = ""
+                self.generation = secrets.token_hex(4)
+            self.broadcast("event: reload\ndata: reload\n\n")
+            return
+        lines = [line for line in text.splitlines() if line.strip()] or ["(no details)"]
+        print(f"Build failed: {len(lines)} problem{'s' if len(lines) != 1 else ''}")
+        print("\n".join(f"  {line}" for line in lines), flush=True)
+        with self.lock:
+            self.problems = "\n".join(lines)
+        self.broadcast(problems_event(self.problems))
+
+    def broadcast(self, message: str | None) -> None:
+        """Queue an SSE message (None: close the stream) for every connected page."""
+        with self.lock:
+            for client in self.clients:
+                client.put(message)
+
+
+def problems_event(text: str) -> str:
+    """An SSE `problems` event; each line gets its own data: field, as SSE requires."""
+    return "event: problems\n" + "".join(f"data: {line}\n" for line in text.splitlines()) + "\n"
+
+
+class _ChangeHandler(FileSystemEventHandler):
+    """Turns file system events into one `changed` flag for the rebuild loop."""
+
+    def __init__(self, dev: DevServer) -> None:
+        self.dev = dev
+
+    def on_any_event(self, event: FileSystemEvent) -> None:
+        kind = event.event_type
+        if kind not in CHANGES or (event.is_directory and kind == "modified"):
+            return  # a directory's "modified" only echoes changes to files in it, ignored or not
+        for raw in (event.src_path, event.dest_path):
+            if raw and self.dev.watches(Path(os.fsdecode(raw))):
+                self.dev.changed.set()
+
+
+class _Handler(SimpleHTTPRequestHandler):
+    """Static files from the output directory, plus the reload script and event stream."""
+
+    dev: DevServer
+
+    def log_message(self, format: str, *args: object) -> None:
+        """Quiet: the console is for build results."""
+
+    def do_HEAD(self) -> None:
+        self.do_GET(head=True)
+
+    def do_GET(self, head: bool = False) -> None:
+        try:
+            path = self.path.split("?", 1)[0].split("#", 1)[0]
+            if path == PREFIX + "events":
+                self.stream_events()
+            elif path == PREFIX + "livereload.js":
+                self.reply(HTTPStatus.OK, LIVERELOAD_JS.encode(), content_type(Path(path)), head)
+            else:
+                self.serve_file(Path(self.translate_path(self.path)), path, head)
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # the browser went away (page reloaded, tab closed)
+
+    def serve_file(self, file: Path, path: str, head: bool) -> None:
+        if file.is_dir():
+            if not path.endswith("/"):  # relative links need the trailing slash
+                self.send_response(HTTPStatus.MOVED_PERMANENTLY)
+                self.send_header("Location", path + "/")
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+                return
+            file = file / "index.html"
+        status = HTTPStatus.OK
+        if not file.is_file():
+            status, file = HTTPStatus.NOT_FOUND, self.dev.output / "404.html"
+        if file.is_file():
+            body, kind = file.read_bytes(), content_type(file)
+            if kind.startswith("text/html"):
+                body = inject_script(body)
+            self.reply(status, body, kind, head)
+        else:
+            self.send_error(HTTPStatus.NOT_FOUND, "Not built (yet?)")
+
+    def reply(self, status: HTTPStatus, body: bytes, kind: str, head: bool) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", kind)
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Cache-Control", "no-store")
+        self.end_headers()
+        if not head:
+            self.wfile.write(body)
+
+    def stream_events(self) -> None:
+        """Hold the connection open and forward build results until either side stops."""
+        self.send_response(HTTPStatus.OK)
+        self.send_header("Content-Type", "text/event-stream")
+        self.send_header("Cache-Control", "no-store")
+        self.end_headers()
+        inbox: queue.Queue[str | None] = queue.Queue()
+        with self.dev.lock:
+            self.dev.clients.add(inbox)
+            hello = f"retry: 1000\nevent: hello\ndata: {self.dev.generation}\n\n"
+            if self.dev.problems:
+                hello += problems_event(self.dev.problems)
+        try:
+            self.wfile.write(hello.encode())
+            while not self.dev.stopping.is_set():
+                try:
+                    message = inbox.get(timeout=KEEPALIVE)
+                except queue.Empty:
+                    message = ": keepalive\n\n"
+                if message is None:
+                    break
+                self.wfile.write(message.encode())
+        finally:
+            with self.dev.lock:
+                self.dev.clients.discard(inbox)
+
+
+def serve(
+    output: Path,
+    watch: list[Path],
+    rebuild: Rebuild,
+    host: str = "127.0.0.1",
+    port: int = 8000,
+) -> None:
+    """Run the development server until Ctrl+C."""
+    try:
+        dev = DevServer(output, watch, rebuild, host, port)
+    except OSError as error:
+        if error.errno == errno.EADDRINUSE:
+            raise SystemExit(
+                f"Port {port} is already in use (is another `invoke serve` running?).\n"
+                f"Choose another port, e.g.: invoke serve --port {port + 1}"
+            ) from None
+        raise SystemExit(f"Cannot listen on {host}:{port}: {error.strerror}") from None
+    try:
+        dev.start()
+        print(f"Serving the newsroom at {dev.url} (Ctrl+C to stop)", flush=True)
+        while True:
+            time.sleep(0.5)
+    except KeyboardInterrupt:
+        print("\nStopping…")
+    finally:
+        dev.stop()
