@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shlex
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -75,21 +76,37 @@ def serve(c: Context, port: int = 8000, host: str = "127.0.0.1") -> None:
     from tools import devserver
 
     output = ROOT / "output"
+    worker: list[subprocess.Popen[str]] = []
+
+    def start_worker() -> None:
+        worker[:] = [
+            subprocess.Popen(
+                [sys.executable, "-m", "tools.build_worker", str(output)],
+                cwd=ROOT,
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.STDOUT,
+                text=True,
+            )
+        ]
 
     def rebuild() -> tuple[bool, str]:
-        # A fresh process per build, so edits to plugins and settings take effect too.
-        result = c.run(
-            f"{sys.executable} -m invoke build --output {output}",
-            warn=True,
-            hide=True,
-            env={"PYTHONDONTWRITEBYTECODE": "1"},
-        )
-        text = (result.stdout + result.stderr).strip() if result else ""
-        return bool(result and result.ok), text
+        # A fresh process per build, so edits to plugins and settings take effect too; it
+        # is started ahead of time so that its imports are done before the edit is saved.
+        process = worker[0]
+        text, _ = process.communicate("build\n")
+        start_worker()
+        if process.returncode != 0:
+            return False, text.strip()
+        return True, text
 
+    start_worker()
     watch = [ROOT / "content", ROOT / "theme", ROOT / "plugins"]
     watch += [ROOT / "pelicanconf.py", ROOT / "publishconf.py"]
-    devserver.serve(output, watch, rebuild, host=host, port=port)
+    try:
+        devserver.serve(output, watch, rebuild, host=host, port=port)
+    finally:
+        worker[0].kill()
 
 
 @task(help={"k": "Only run tests matching this expression.", "browser": "Include browser tests."})

@@ -248,3 +248,20 @@ def test_stop_ends_open_event_streams(tmp_path: Path) -> None:
     assert not stopper.is_alive()
     assert stream.response.fp.readline() == b""  # the server closed the stream
     stream.close()
+
+
+def test_warm_build_worker_builds_the_newsroom_only_when_asked(tmp_path: Path) -> None:
+    """invoke serve's worker: imports first, then builds the sample site on "build"."""
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parents[2]
+    out = tmp_path / "out"
+    command = [sys.executable, "-m", "tools.build_worker", str(out)]
+    idle = subprocess.run(command, cwd=root, input="", capture_output=True, text=True, timeout=60)
+    assert idle.returncode == 0 and not out.exists()
+    done = subprocess.run(
+        command, cwd=root, input="build\n", capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert (out / "index.html").is_file()
