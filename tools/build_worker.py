@@ -13,7 +13,7 @@ from pathlib import Path
 import jinja2  # noqa: F401
 import markdown  # noqa: F401
 import nh3  # noqa: F401
-import pelican.generators  # noqa: F401
+import pelican.generators
 import pelican.readers  # noqa: F401
 import yaml  # noqa: F401
 

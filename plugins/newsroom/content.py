@@ -20,6 +20,8 @@ from .settings import NewsroomSettings
 from .sitedata import load as load_site
 
 PAGE_TEMPLATES = {"page": None, "contacts": None}
+# First parts of addresses the newsroom writes itself (settings in pelicanconf.py).
+RESERVED = {"news", "topics", "tags", "theme", "media", "page", "index", "404"}
 
 
 @dataclass
@@ -178,6 +180,14 @@ def _load_page(doc: Document, file: Path) -> tuple[Page | None, list[Problem]]:
             f'the file name "{file.name}" cannot be used in a web address',
             "Use lowercase letters, digits and hyphens only",
             "file-name",
+        )
+    if file.stem in RESERVED:
+        ctx.report(
+            0,
+            "",
+            f"the address /{file.stem}/ belongs to the newsroom's own pages",
+            f"Rename the file, for example to {file.stem}-page.md",
+            "url-duplicate",
         )
     if doc.meta is None:
         return None, ctx.problems

@@ -123,3 +123,11 @@ def test_all_problems_in_all_files_are_reported_at_once(site: Site) -> None:
     site.write("releases/2026/c.md", "no front matter")
     paths = [p.path for p in site.load().errors]
     assert paths == ["releases/2026/a.md", "releases/2026/b.md", "releases/2026/c.md"]
+
+
+def test_page_cannot_take_an_address_the_newsroom_uses(site: Site) -> None:
+    site.write("pages/news.md", "---\ntitle: News\n---\nText\n")
+    assert texts(site, "pages/news.md") == [
+        "pages/news.md: the address /news/ belongs to the newsroom's own pages. Rename the file, "
+        "for example to news-page.md."
+    ]
