@@ -70,6 +70,32 @@ def build(
     print(f"Built {output}/ in {time.perf_counter() - started:.1f} s.")
 
 
+@task(
+    help={
+        "as_of": "List what goes live after this instant (default: now).",
+        "days": "How far ahead to look, in days (default: no limit).",
+    }
+)
+def schedule(c: Context, as_of: str | None = None, days: int = 0) -> None:
+    """List the upcoming go-live instants: each release, in UTC and in its own zone."""
+    from datetime import timedelta
+
+    from newsroom.schedule import describe, upcoming
+    from newsroom.settings import from_pelican
+
+    settings = _settings("pelicanconf.py", as_of=as_of)
+    try:
+        newsroom = commands.check(settings, ROOT)
+    except commands.BuildFailed as err:
+        raise Exit(str(err), code=2) from None
+    if newsroom.errors:
+        commands.report(newsroom.errors, sys.stdout)
+        raise Exit("Fix these problems first: a release with an error is never scheduled.", 1)
+    horizon = timedelta(days=days) if days else None
+    instant = from_pelican(settings).as_of
+    print(describe(upcoming(newsroom.releases, instant, horizon)))
+
+
 @task(help={"port": "Port to serve on (default 8000).", "host": "Address (default 127.0.0.1)."})
 def serve(c: Context, port: int = 8000, host: str = "127.0.0.1") -> None:
     """Build the newsroom, serve it with live reload, and rebuild on every saved change."""
