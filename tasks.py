@@ -29,15 +29,24 @@ def _settings(settings: str, **kwargs: object) -> dict:
     help={
         "github": "Also print GitHub annotations (automatic when GITHUB_ACTIONS=true).",
         "content": "Content folder to check instead of the settings' PATH.",
+        "against": "Also compare with a git ref (like origin/main): published releases keep "
+        "their address, and every change to one is declared under updates.",
     }
 )
 def check(
-    c: Context, github: bool = False, settings: str = "pelicanconf.py", content: str | None = None
+    c: Context,
+    github: bool = False,
+    settings: str = "pelicanconf.py",
+    content: str | None = None,
+    against: str | None = None,
 ) -> None:
     """Check every release, page and data file, and list all problems at once."""
     github = github or os.environ.get("GITHUB_ACTIONS") == "true"
     try:
-        newsroom = commands.check(_settings(settings, content=content), ROOT)
+        pelican_settings = _settings(settings, content=content)
+        newsroom = commands.check(pelican_settings, ROOT)
+        if against:
+            commands.check_against(newsroom, against, pelican_settings, ROOT)
     except commands.BuildFailed as err:
         raise Exit(str(err), code=2) from None
     commands.report(newsroom.problems, sys.stdout, github=github)

@@ -57,6 +57,19 @@ def check(settings: dict[str, Any], root: Path | None = None) -> Newsroom:
     return load(Path(settings["PATH"]), newsroom_settings, root)
 
 
+def check_against(newsroom: Newsroom, ref: str, settings: dict[str, Any], root: Path) -> None:
+    """Add the problems of silent edits since ``ref`` to ``newsroom.problems``."""
+    from .history import HistoryError, compare, load_at
+
+    newsroom_settings = from_pelican(settings)
+    try:
+        before = load_at(ref, root, Path(settings["PATH"]), newsroom_settings)
+    except HistoryError as err:
+        raise BuildFailed(str(err)) from None
+    newsroom.problems.extend(compare(before, newsroom, newsroom_settings, root))
+    newsroom.problems.sort()
+
+
 def report(problems: Iterable[Problem], out: TextIO, github: bool = False) -> None:
     """Print one line per problem, and GitHub annotations too when asked."""
     for problem in problems:

@@ -20,6 +20,7 @@ RULES = frozenset(
     asset-missing asset-path asset-type body-empty body-html-removed
     file-name file-location file-type file-encoding file-too-large url-duplicate
     data-missing data-key data-empty data-errors
+    published-url-changed published-edit-without-update
     """.split()
 )
 
