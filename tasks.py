@@ -81,6 +81,25 @@ def build(
 
 @task(
     help={
+        "as_of": "Show the site as it will be at this instant (default: now).",
+        "output": "Folder for the preview (default: preview/). Never the published output/.",
+    }
+)
+def preview(c: Context, as_of: str | None = None, output: str = "preview") -> None:
+    """Build an embargo-safe preview: embargoed releases included, bannered and noindex."""
+    target = (ROOT / output).resolve()
+    if target == (ROOT / "output").resolve():
+        raise Exit("A preview never goes into output/, the folder that is published.", code=2)
+    settings = _settings("pelicanconf.py", as_of=as_of, output=target)
+    try:
+        commands.build({**settings, "NEWSROOM_PREVIEW": True})
+    except commands.BuildFailed as err:
+        raise Exit(f"Preview stopped. {err}", code=1) from None
+    print(f"Preview in {output}/: serve it privately; it is never deployed.")
+
+
+@task(
+    help={
         "as_of": "List what goes live after this instant (default: now).",
         "days": "How far ahead to look, in days (default: no limit).",
     }

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import shutil
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Any, ClassVar
 from urllib.parse import quote
@@ -126,6 +127,7 @@ def generator_init(generator: Generator) -> None:
         media_contacts=site.contacts,
         as_of=state.settings.as_of,
         newsroom=state.settings,
+        preview=bool(generator.settings.get("NEWSROOM_PREVIEW")),
     )
 
 
@@ -137,18 +139,28 @@ def apply_time_gate(generator: ArticlesGenerator) -> None:
     """
     state = state_of(generator.settings)
     as_of = state.settings.as_of
-
     site_url = generator.settings.get("SITEURL", "")
+    preview = bool(generator.settings.get("NEWSROOM_PREVIEW"))
+
+    def visible(article: Any) -> bool:
+        return preview or article.release.is_public(as_of)
 
     def gate(articles: list[Any]) -> list[Any]:
-        kept = [a for a in articles if a.release.is_public(as_of)]
+        kept = [a for a in articles if visible(a)]
         for article in kept:
-            article.release = article.release.at(as_of)
+            article.banner = banner(article.release, as_of)
+            article.release = article.release.at(as_of) if not preview else article.release
             article.share_links = share_links(
                 article.release, site_url, state.settings.share_networks
             )
         return kept
 
+    if preview:
+        # An embargo-safe preview shows what is not public yet, marked as such on every page
+        # (see invoke preview); drafts join the list in date order.
+        generator.articles = sorted(
+            [*generator.articles, *generator.drafts], key=lambda a: a.date, reverse=True
+        )
     generator.articles = gate(generator.articles)
     generator.translations = gate(generator.translations)
     generator.drafts = []
@@ -157,6 +169,15 @@ def apply_time_gate(generator: ArticlesGenerator) -> None:
     generator.hidden_translations = []
     state.public = [a.release for a in generator.articles]
     generator.context["releases"] = state.public
+
+
+def banner(release: Release, as_of: datetime) -> str | None:
+    """The warning a preview shows on a release that readers cannot see yet."""
+    if release.draft:
+        return "DRAFT — NOT FOR PUBLICATION"
+    if not release.is_public(as_of):
+        return f"EMBARGOED UNTIL {release.date_text.upper()} ({release.date_utc:%H:%M} UTC)"
+    return None
 
 
 @dataclass(frozen=True)
@@ -188,6 +209,9 @@ def copy_release_files(pelican: Pelican) -> None:
     """Copy the image and attachments of public releases only, next to their pages."""
     state = state_of(pelican.settings)
     output = Path(pelican.settings["OUTPUT_PATH"])
+    if pelican.settings.get("NEWSROOM_PREVIEW"):
+        # A preview asks search engines and crawlers to stay away, on top of noindex.
+        (output / "robots.txt").write_text("User-agent: *\nDisallow: /\n", encoding="utf-8")
     for release in state.public:
         assert release.asset_dir is not None
         names = [a.file for a in release.attachments]

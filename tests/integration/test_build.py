@@ -138,3 +138,31 @@ def test_theme_has_every_template_pelican_renders() -> None:
     names += ["period_archives", "404", "contacts"]
     missing = [n for n in names if not (ROOT / "theme/templates" / f"{n}.html").is_file()]
     assert missing == []
+
+
+def test_preview_shows_embargoed_and_drafts_marked_and_noindex(site: Site, tmp_path: Path) -> None:
+    site.write(
+        "releases/2026/unfinished.md",
+        "---\ntitle: Half-written draft\ndate: 2026-01-05 09:00 Europe/Berlin\n"
+        "category: products\nsummary: Not yet.\nstatus: draft\n---\nTBD\n",
+    )
+    out = tmp_path / "preview"
+    site.build(out, NEWSROOM_PREVIEW=True)
+    embargoed = (out / "news/2026/embargoed-launch/index.html").read_text()
+    assert "EMBARGOED UNTIL DECEMBER 3, 2026, 07:00 CET (06:00 UTC)" in embargoed
+    assert "DRAFT — NOT FOR PUBLICATION" in (out / "news/2026/unfinished/index.html").read_text()
+    public = (out / "news/2026/first-product/index.html").read_text()
+    assert "EMBARGOED" not in public and "DRAFT" not in public
+    pages = list(out.rglob("*.html"))
+    assert pages and all(
+        '<meta name="robots" content="noindex, nofollow">' in p.read_text() for p in pages
+    )
+    assert (out / "robots.txt").read_text() == "User-agent: *\nDisallow: /\n"
+
+
+def test_public_build_has_no_preview_marks(site: Site, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    site.build(out)
+    for name, text in all_text(out).items():
+        assert "noindex" not in text and "Preview as of" not in text, name
+    assert not (out / "robots.txt").exists()
