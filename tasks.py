@@ -124,6 +124,41 @@ def schedule(c: Context, as_of: str | None = None, days: int = 0) -> None:
     print(describe(upcoming(newsroom.releases, instant, horizon)))
 
 
+@task(
+    help={
+        "since": "The instant the live site was built as of (ISO 8601 with offset).",
+        "live": "Or: the address of the live site's build.json, to read that instant from.",
+        "as_of": "The instant to compare with (default: now).",
+    }
+)
+def due(
+    c: Context, since: str | None = None, live: str | None = None, as_of: str | None = None
+) -> None:
+    """Say whether a release went live since the last deploy (for the scheduled redeploy)."""
+    from newsroom.schedule import upcoming
+    from newsroom.settings import from_pelican
+
+    if live:
+        since = commands.read_live_as_of(live)
+    settings = _settings("pelicanconf.py", as_of=as_of)
+    newsroom = commands.check(settings, ROOT)
+    now = from_pelican(settings).as_of
+    if since is None:
+        passed = ["the live site's build instant is unknown"]
+    else:
+        last = commands.parse_as_of(since)
+        passed = [
+            f"{go.instant:%Y-%m-%d %H:%M:%S} UTC: {change.text}"
+            for go in upcoming(newsroom.releases, last)
+            if go.instant <= now
+            for change in go.changes
+        ]
+    print("\n".join(["Redeploy: " + p for p in passed]) if passed else "Nothing went live since.")
+    if os.environ.get("GITHUB_OUTPUT"):
+        with open(os.environ["GITHUB_OUTPUT"], "a", encoding="utf-8") as out:
+            out.write(f"due={'true' if passed else 'false'}\n")
+
+
 @task(help={"port": "Port to serve on (default 8000).", "host": "Address (default 127.0.0.1)."})
 def serve(c: Context, port: int = 8000, host: str = "127.0.0.1") -> None:
     """Build the newsroom, serve it with live reload, and rebuild on every saved change."""

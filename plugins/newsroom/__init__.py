@@ -18,6 +18,8 @@ def register() -> None:
     signals.article_generator_pretaxonomy.connect(plugin.apply_time_gate)
     # Release images and attachments, for public releases only, once all is written.
     signals.finalized.connect(plugin.copy_release_files)
+    # The build instant, read by the scheduled redeploy (invoke due).
+    signals.finalized.connect(plugin.write_build_record)
 
 
 __all__ = ["register"]

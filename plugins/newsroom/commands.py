@@ -70,6 +70,18 @@ def check_against(newsroom: Newsroom, ref: str, settings: dict[str, Any], root: 
     newsroom.problems.sort()
 
 
+def read_live_as_of(url: str) -> str | None:
+    """The as_of of the deployed site's build.json, or None when it cannot be read."""
+    import json
+    import urllib.request
+
+    try:
+        with urllib.request.urlopen(url, timeout=20) as response:
+            return str(json.load(response)["as_of"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
 def report(problems: Iterable[Problem], out: TextIO, github: bool = False) -> None:
     """Print one line per problem, and GitHub annotations too when asked."""
     for problem in problems:

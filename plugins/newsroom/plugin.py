@@ -7,9 +7,10 @@ The state of one build lives on that build's settings dict, so two builds in one
 
 from __future__ import annotations
 
+import json
 import shutil
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, ClassVar
 from urllib.parse import quote
@@ -221,3 +222,16 @@ def copy_release_files(pelican: Pelican) -> None:
             target = output / release.url / name
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(release.asset_dir / name, target)
+
+
+def write_build_record(pelican: Pelican) -> None:
+    """``build.json``: the instant this site was built as of, for scheduled redeploys.
+
+    It holds nothing about what is scheduled next: the timing of an embargoed release is
+    itself sensitive, so the schedule stays in the repository.
+    """
+    state = state_of(pelican.settings)
+    as_of = state.settings.as_of.astimezone(UTC)
+    record = {"as_of": as_of.isoformat().replace("+00:00", "Z")}
+    target = Path(pelican.settings["OUTPUT_PATH"]) / "build.json"
+    target.write_text(json.dumps(record, sort_keys=True) + "\n", encoding="utf-8")

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
+import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from .dates import parse_as_of
@@ -14,6 +16,14 @@ from .dates import parse_as_of
 
 class SettingsError(ValueError):
     """A mistake in pelicanconf.py or publishconf.py, worded for the person who edits them."""
+
+
+@dataclass(frozen=True)
+class Webhook:
+    """An endpoint told about each go-live; the secret stays in the environment, not in git."""
+
+    url: str
+    secret_env: str
 
 
 @dataclass(frozen=True)
@@ -41,6 +51,10 @@ class NewsroomSettings:
     summary_max: int = 400
     #: Share links shown under each release.
     share_networks: tuple[str, ...] = ("linkedin", "x", "facebook", "email")
+    #: WebSub hub pinged with the feed addresses after each go-live ("" for none).
+    websub_hub: str = ""
+    #: Endpoints sent a signed JSON message after each go-live (see deploy/notify.py).
+    webhooks: tuple[Webhook, ...] = ()
     #: The build instant (not a NEWSROOM key: set NEWSROOM_AS_OF, or invoke build --as-of).
     as_of: datetime = field(default_factory=lambda: datetime.now(UTC))
 
@@ -68,7 +82,9 @@ def from_pelican(settings: dict[str, Any]) -> NewsroomSettings:
             hint = f" Did you mean '{close[0]}'?" if close else ""
             raise SettingsError(f"NEWSROOM: '{key}' is not a setting of the newsroom plugin.{hint}")
         expected = getattr(defaults, key)
-        if isinstance(expected, tuple):
+        if key == "webhooks":
+            value = _webhooks(value)
+        elif isinstance(expected, tuple):
             if not isinstance(value, list | tuple) or not all(isinstance(v, str) for v in value):
                 raise SettingsError(f"NEWSROOM: '{key}' must be a list of strings.")
             value = tuple(value)
@@ -79,6 +95,48 @@ def from_pelican(settings: dict[str, Any]) -> NewsroomSettings:
     result = NewsroomSettings(**values, as_of=_as_of(settings))
     _check(result)
     return result
+
+
+_WEBHOOK = "{'url': 'https://ir.example.com/hooks', 'secret_env': 'NEWS_HOOK_SECRET'}"
+_ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+def _webhooks(value: Any) -> tuple[Webhook, ...]:
+    """Each webhook names its address and the environment variable holding its secret."""
+    if not isinstance(value, list | tuple):
+        raise SettingsError(f"NEWSROOM: 'webhooks' must be a list, like [{_WEBHOOK}].")
+    hooks = []
+    for number, item in enumerate(value, start=1):
+        where = f"NEWSROOM: 'webhooks', entry {number}:"
+        if not isinstance(item, dict):
+            raise SettingsError(f"{where} write it as a dict, like {_WEBHOOK}.")
+        for key in item:
+            if key not in ("url", "secret_env"):
+                hint = (
+                    " Never write the secret itself here: put it in an environment variable"
+                    " and give that variable's name in 'secret_env'."
+                    if "secret" in str(key).lower()
+                    else ""
+                )
+                raise SettingsError(
+                    f"{where} '{key}' is not a webhook setting; a webhook has 'url' and "
+                    f"'secret_env'.{hint}"
+                )
+        url, env = item.get("url"), item.get("secret_env")
+        if not isinstance(url, str) or not _is_web_address(url):
+            raise SettingsError(f"{where} 'url' must be an http:// or https:// address.")
+        if not isinstance(env, str) or not _ENV_NAME.fullmatch(env):
+            raise SettingsError(
+                f"{where} 'secret_env' must name the environment variable that holds the "
+                "signing secret (letters, digits and _), like 'NEWS_HOOK_SECRET'."
+            )
+        hooks.append(Webhook(url, env))
+    return tuple(hooks)
+
+
+def _is_web_address(url: str) -> bool:
+    parts = urlsplit(url)
+    return parts.scheme in ("http", "https") and bool(parts.hostname)
 
 
 def _as_of(settings: dict[str, Any]) -> datetime:
@@ -119,6 +177,10 @@ def _check(s: NewsroomSettings) -> None:
         raise SettingsError(
             f"NEWSROOM: 'share_networks' knows {', '.join(sorted(_SHARE))}, "
             f"not {', '.join(sorted(unknown))}."
+        )
+    if s.websub_hub and not _is_web_address(s.websub_hub):
+        raise SettingsError(
+            "NEWSROOM: 'websub_hub' must be an http:// or https:// address, or '' for none."
         )
     for name in ("home_count", "max_file_bytes", "title_max", "summary_max"):
         if getattr(s, name) <= 0:
