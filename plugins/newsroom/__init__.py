@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pelican import signals
 
-from . import plugin
+from . import disclosures, plugin
 
 
 def register() -> None:
@@ -18,6 +18,9 @@ def register() -> None:
     signals.article_generator_pretaxonomy.connect(plugin.apply_time_gate)
     # Release images and attachments, for public releases only, once all is written.
     signals.finalized.connect(plugin.copy_release_files)
+    # The disclosure record is a generator of its own: Pelican runs it after the articles
+    # generator (so after the time gate) and hands it the writer, like any other page.
+    signals.get_generators.connect(disclosures.get_generators)
     # The build instant, read by the scheduled redeploy (invoke due).
     signals.finalized.connect(plugin.write_build_record)
 

@@ -1,0 +1,327 @@
+"""After a go-live: ping the WebSub hub and call the webhooks, without ever failing publication.
+
+This module runs on the build machine and on the web host alike, so it uses the standard
+library only. It is called once the site has switched: a receiver that is down, slow or
+wrong is retried and logged, but it can neither block nor undo what is already public, so
+``after_go_live`` never raises. Every endpoint is called at once, in its own thread, so no
+receiver hears of a disclosure systematically before another (Reg FD).
+
+For receivers, ``verify_signature`` is the reference check: every webhook request carries
+``X-Masthead-Signature-256: sha256=<hex>``, the HMAC-SHA256 of the exact body bytes with
+the secret you share with the newsroom. Check it over the raw bytes, before parsing them.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import hmac
+import http.client
+import json
+import os
+import threading
+import time
+import urllib.error
+import urllib.request
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import urlencode, urlsplit
+
+EVENT = "newsroom.go_live"
+SIGNATURE_HEADER = "X-Masthead-Signature-256"
+DELIVERY_HEADER = "X-Masthead-Delivery"
+EVENT_HEADER = "X-Masthead-Event"
+USER_AGENT = "Masthead-Notify/1"
+# A receiver's answer is not used; reading a little of it lets the connection close cleanly.
+_ANSWER_BYTES = 64 * 1024
+
+Log = Callable[[str], None]
+
+
+def verify_signature(body: bytes, header: str, secret: str) -> bool:
+    """Whether ``header`` (the X-Masthead-Signature-256 value) signs ``body`` with ``secret``.
+
+    The reference for receivers: HMAC-SHA256 over the raw request body, hex, prefixed with
+    ``sha256=``, compared in constant time so that timing reveals nothing.
+    """
+    if not isinstance(header, str) or not header.isascii() or not header.startswith("sha256="):
+        return False
+    return hmac.compare_digest(signature(body, secret), header)
+
+
+def signature(body: bytes, secret: str) -> str:
+    """The X-Masthead-Signature-256 value for ``body``."""
+    return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+
+
+@dataclass(frozen=True)
+class Policy:
+    """How hard to try: ``attempts`` in all (the first included), doubling waits between."""
+
+    attempts: int = 4
+    backoff: float = 1.0
+    timeout: float = 5.0
+
+    def wait(self, attempt: int) -> float:
+        """Seconds to wait after failed attempt number ``attempt`` (1, 2, 4, ... x backoff)."""
+        return self.backoff * 2 ** (attempt - 1)
+
+    @property
+    def longest(self) -> float:
+        """How long to wait for one delivery at most: name lookups and answers that trickle
+        in are not bounded by the socket timeout, so the caller stops waiting after this."""
+        waits = sum(self.wait(n) for n in range(1, self.attempts))
+        return self.attempts * (self.timeout + 1.0) + waits
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """One POST to make, possibly several times; ``label`` names it in the log."""
+
+    label: str
+    url: str
+    body: bytes
+    headers: dict[str, str]
+
+
+def after_go_live(changes: list[dict[str, Any]], config: dict[str, Any], log: Log) -> None:
+    """Tell the hub and every webhook what just went live; log each attempt; never raise."""
+    say = _safe(log)
+    try:
+        _notify(changes, config, say)
+    except Exception as err:  # publication has happened: report, never raise
+        say(f"notify: stopped by an unexpected error ({type(err).__name__}: {err})")
+
+
+def _notify(changes: list[dict[str, Any]], config: dict[str, Any], log: Log) -> None:
+    if not isinstance(config, dict):
+        log("notify: the configuration is not a dict; nothing sent")
+        return
+    if not changes:
+        log("notify: nothing went live; nothing sent")
+        return
+    policy = _policy(config, log)
+    if not config.get("websub_hub") and not config.get("webhooks"):
+        log("notify: no WebSub hub and no webhooks are configured; nothing sent")
+        return
+    deliveries = _websub(config, log) + _webhooks(changes, config, log)
+    if not deliveries:
+        return
+    results = [False] * len(deliveries)
+
+    def run(index: int) -> None:
+        results[index] = deliver(deliveries[index], policy, log)
+
+    threads = [
+        # Daemon threads: a receiver that never answers must not keep the process alive.
+        threading.Thread(target=run, args=(i,), name=f"notify {d.label}", daemon=True)
+        for i, d in enumerate(deliveries)
+    ]
+    for thread in threads:
+        thread.start()
+    deadline = time.monotonic() + policy.longest
+    for thread, delivery in zip(threads, deliveries, strict=True):
+        thread.join(max(0.0, deadline - time.monotonic()))
+        if thread.is_alive():
+            log(f"{delivery.label}: no outcome after {policy.longest:g} s; not waiting longer")
+    done = sum(results)
+    log(f"notify: {done} of {len(deliveries)} deliveries succeeded")
+
+
+def _websub(config: dict[str, Any], log: Log) -> list[Delivery]:
+    """WebSub 'publish' pings: one form-encoded POST per feed, so the hub refetches it."""
+    hub = config.get("websub_hub")
+    if not hub:
+        return []
+    if not _is_web_address(hub):
+        log("websub: 'websub_hub' is not an http:// or https:// address; no ping sent")
+        return []
+    feeds = config.get("feed_urls") or []
+    if not isinstance(feeds, list):
+        log("websub: 'feed_urls' is not a list; no ping sent")
+        return []
+    if not feeds:
+        log(f"websub {shown(hub)}: no feed addresses to announce; no ping sent")
+    deliveries = []
+    for feed in feeds:
+        if not _is_web_address(feed):
+            log(f"websub: feed address {feed!r} is not a full http(s) address; not announced")
+            continue
+        deliveries.append(
+            Delivery(
+                f"websub {shown(hub)} for {feed}",
+                hub,
+                urlencode({"hub.mode": "publish", "hub.url": feed}).encode(),
+                {"Content-Type": "application/x-www-form-urlencoded", "User-Agent": USER_AGENT},
+            )
+        )
+    return deliveries
+
+
+def _webhooks(changes: list[dict[str, Any]], config: dict[str, Any], log: Log) -> list[Delivery]:
+    """One signed JSON POST per webhook; a webhook without its secret is never called."""
+    hooks = config.get("webhooks") or []
+    if not isinstance(hooks, list):
+        log("webhooks: 'webhooks' is not a list; none called")
+        return []
+    if not hooks:
+        return []
+    try:
+        body = json.dumps(
+            {"event": EVENT, "changes": changes, "sent_at": _now()},
+            sort_keys=True,
+            separators=(",", ":"),
+            ensure_ascii=False,
+        ).encode()
+    except (TypeError, ValueError) as err:
+        log(f"webhooks: the changes cannot be written as JSON ({err}); none called")
+        return []
+    deliveries = []
+    urls = [h.get("url") for h in hooks if isinstance(h, dict)]
+    origins = [shown(u) for u in urls if _is_web_address(u)]
+    for number, hook in enumerate(hooks, start=1):
+        url = hook.get("url") if isinstance(hook, dict) else None
+        env = hook.get("secret_env") if isinstance(hook, dict) else None
+        if not isinstance(url, str) or not _is_web_address(url) or not isinstance(env, str):
+            log(f"webhook {number}: needs an http(s) 'url' and a 'secret_env'; not called")
+            continue
+        # Logs show only the origin; two webhooks on one origin are told apart by number.
+        name = f"#{number} {shown(url)}" if origins.count(shown(url)) > 1 else shown(url)
+        secret = os.environ.get(env, "") if env else ""
+        if not secret:
+            log(
+                f"webhook {name}: the environment variable {env} holding its secret "
+                "is not set; not called (a webhook is never sent unsigned)"
+            )
+            continue
+        headers = {
+            "Content-Type": "application/json",
+            "User-Agent": USER_AGENT,
+            EVENT_HEADER: EVENT,
+            # One id per delivery, the same on every retry, so a receiver can drop repeats.
+            DELIVERY_HEADER: str(uuid.uuid4()),
+            SIGNATURE_HEADER: signature(body, secret),
+        }
+        deliveries.append(Delivery(f"webhook {name}", url, body, headers))
+    return deliveries
+
+
+def deliver(delivery: Delivery, policy: Policy, log: Log) -> bool:
+    """POST until it is accepted, refused, or out of attempts; one log line per attempt."""
+    for attempt in range(1, policy.attempts + 1):
+        started = time.monotonic()
+        status, problem = _post(delivery, policy.timeout)
+        said = f"{delivery.label} attempt {attempt}/{policy.attempts}:"
+        if status is not None and 200 <= status < 300:
+            ms = round((time.monotonic() - started) * 1000)
+            log(f"{said} delivered ({status}) in {ms} ms")
+            return True
+        outcome = problem or str(status)
+        if status is not None and not (status == 429 or status >= 500):
+            why = "the address redirects; configure the final one" if status < 400 else ""
+            log(f"{said} {outcome}, not retried{f' ({why})' if why else ''}")
+            return False
+        if attempt == policy.attempts:
+            log(f"{said} {outcome}, giving up")
+            return False
+        wait = policy.wait(attempt)
+        log(f"{said} {outcome}, retrying in {round(wait, 3)} s")
+        time.sleep(wait)
+    return False
+
+
+class _NoRedirects(urllib.request.HTTPRedirectHandler):
+    # A redirected POST would be resent as a GET without its body: report it instead.
+    def redirect_request(self, *args: Any, **kwargs: Any) -> None:
+        return None
+
+
+def _post(delivery: Delivery, timeout: float) -> tuple[int | None, str | None]:
+    """(HTTP status, None), or (None, what went wrong) when no answer came."""
+    request = urllib.request.Request(
+        delivery.url, data=delivery.body, headers=delivery.headers, method="POST"
+    )
+    # Built per request: it reads the proxy settings of the environment at that moment.
+    opener = urllib.request.build_opener(_NoRedirects)
+    try:
+        with opener.open(request, timeout=timeout) as response:
+            response.read(_ANSWER_BYTES)
+            return response.status, None
+    except urllib.error.HTTPError as err:
+        err.close()
+        return err.code, None
+    except urllib.error.URLError as err:
+        if isinstance(err.reason, TimeoutError):
+            return None, f"no answer within {timeout:g} s"
+        return None, f"connection failed ({_reason(err.reason)})"
+    except TimeoutError:
+        return None, f"no answer within {timeout:g} s"
+    except (OSError, http.client.HTTPException) as err:
+        return None, f"connection failed ({_reason(err)})"
+
+
+def _reason(err: object) -> str:
+    if isinstance(err, OSError) and err.strerror:
+        return err.strerror
+    return str(err) or type(err).__name__
+
+
+def _policy(config: dict[str, Any], log: Log) -> Policy:
+    """The retry policy from the config; a bad value falls back to its default, logged."""
+    default = Policy()
+    values: dict[str, Any] = {}
+    # Bounded above too: a typo such as 'retries': 400 must not keep announcements busy for days.
+    for key, name, kind, low, high in (
+        ("retries", "attempts", int, 1, 10),
+        ("backoff_seconds", "backoff", float, 0, 60),
+        ("timeout_seconds", "timeout", float, 0.001, 120),
+    ):
+        value = config.get(key, getattr(default, name))
+        number = isinstance(value, int | float) and not isinstance(value, bool)
+        if not number or not low <= value <= high or (kind is int and not isinstance(value, int)):
+            log(f"notify: {key} {value!r} is not usable; using {getattr(default, name)}")
+            continue
+        values[name] = kind(value)
+    return Policy(**values)
+
+
+def _is_web_address(url: object) -> bool:
+    if not isinstance(url, str):
+        return False
+    parts = urlsplit(url)
+    return parts.scheme in ("http", "https") and bool(parts.hostname)
+
+
+def shown(url: str) -> str:
+    """The address as logs show it: scheme and host only, for paths and queries often hold
+    tokens, and deploy logs (GitHub Actions on a public fork) may be public."""
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    if ":" in host:
+        host = f"[{host}]"
+    try:
+        port = f":{parts.port}" if parts.port else ""
+    except ValueError:  # a port out of range: the request will fail and say so
+        port = ""
+    rest = "/…" if parts.path not in ("", "/") or parts.query else "/"
+    return f"{parts.scheme}://{host}{port}{rest}"
+
+
+def _now() -> str:
+    # The one clock reading: when the message left, for receivers; never part of a build.
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _safe(log: Log) -> Log:
+    """A log that cannot fail either, with whole lines even when threads log at once."""
+    lock = threading.Lock()
+
+    def say(line: str) -> None:
+        # A broken logger must not stop delivery.
+        with lock, contextlib.suppress(Exception):
+            log(line)
+
+    return say
