@@ -158,11 +158,13 @@ def apply_time_gate(generator: ArticlesGenerator) -> None:
 
     if preview:
         # An embargo-safe preview shows what is not public yet, marked as such on every page
-        # (see invoke preview); drafts join the list in date order.
-        generator.articles = sorted(
-            [*generator.articles, *generator.drafts], key=lambda a: a.date, reverse=True
-        )
-    generator.articles = gate(generator.articles)
+        # (see invoke preview); drafts join the list.
+        generator.articles = [*generator.articles, *generator.drafts]
+    # Newest first; releases with the same instant in file order, so that the lists are the
+    # same in every build (Pelican reads files in set order).
+    generator.articles = sorted(
+        gate(generator.articles), key=lambda a: (a.date, a.release.source), reverse=True
+    )
     generator.translations = gate(generator.translations)
     generator.drafts = []
     generator.drafts_translations = []
@@ -170,6 +172,19 @@ def apply_time_gate(generator: ArticlesGenerator) -> None:
     generator.hidden_translations = []
     state.public = [a.release for a in generator.articles]
     generator.context["releases"] = state.public
+    # Computed once: the year navigation is on every archive page.
+    year_url = generator.settings["YEAR_ARCHIVE_URL"]
+    firsts = {r.year: r.date for r in reversed(state.public)}
+    generator.context["release_years"] = [
+        YearLink(year, year_url.format(date=date))
+        for year, date in sorted(firsts.items(), reverse=True)
+    ]
+
+
+@dataclass(frozen=True)
+class YearLink:
+    year: int
+    url: str
 
 
 def banner(release: Release, as_of: datetime) -> str | None:

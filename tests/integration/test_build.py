@@ -166,3 +166,27 @@ def test_public_build_has_no_preview_marks(site: Site, tmp_path: Path) -> None:
     for name, text in all_text(out).items():
         assert "noindex" not in text and "Preview as of" not in text, name
     assert not (out / "robots.txt").exists()
+
+
+def test_output_does_not_depend_on_hash_seed_even_with_ties(site: Site, tmp_path: Path) -> None:
+    """Releases sharing one instant keep one order: Pelican reads files in set order."""
+    import subprocess
+    import sys
+
+    from support import ROOT
+
+    for name in ("alpha", "beta", "gamma", "delta"):
+        site.write(
+            f"releases/2026/tie-{name}.md",
+            f"---\ntitle: Tie {name}\ndate: 2026-05-05 09:00 Europe/Berlin\ncategory: products\n"
+            f"tags: [tie]\nsummary: S.\n---\nText {name}.\n",
+        )
+    digests = []
+    for seed in ("1", "2", "3"):
+        out = tmp_path / f"out-{seed}"
+        command = [sys.executable, "-m", "invoke", "build", "--content", str(site.path)]
+        command += ["--output", str(out), "--as-of", "2026-11-23T12:00:00Z"]
+        env = {"PYTHONHASHSEED": seed, "PATH": "/usr/bin:/bin"}
+        subprocess.run(command, cwd=ROOT, env=env, check=True, capture_output=True)
+        digests.append(digest(out))
+    assert digests[0] == digests[1] == digests[2]
