@@ -211,14 +211,72 @@ def test(c: Context, k: str = "", browser: bool = True) -> None:
     c.run(shlex.join(args))
 
 
-@task(help={"count": "How many synthetic releases to build (default 1000).", "repeat": "Runs."})
-def bench(c: Context, count: int = 1000, repeat: int = 1) -> None:
+@task(
+    help={
+        "count": "How many synthetic releases to build (default 1000).",
+        "repeat": "Runs.",
+        "golive": "Measure go-live latency on a local nginx instead (needs nginx and rsync).",
+        "rounds": "With --golive: releases going live, one per round (default 5).",
+    }
+)
+def bench(
+    c: Context, count: int = 1000, repeat: int = 1, golive: bool = False, rounds: int = 5
+) -> None:
     """Build N synthetic releases with this newsroom and with plain Pelican; print ratios."""
-    from benchmarks import bench as benchmark
+    if golive:
+        from benchmarks import golive as golive_benchmark
 
-    code = benchmark.main(count=count, repeat=repeat)
+        code = golive_benchmark.main(rounds=rounds)
+    else:
+        from benchmarks import bench as benchmark
+
+        code = benchmark.main(count=count, repeat=repeat)
     if code:
         raise Exit(code=code)
+
+
+@task(
+    help={
+        "target": "Where to deploy: USER@HOST:/FOLDER, or /FOLDER on this machine "
+        "(default: $MASTHEAD_DEPLOY_TARGET).",
+        "ssh_port": "The server's ssh port (default: $MASTHEAD_DEPLOY_SSH_PORT, else 22).",
+        "identity": "Private key file to log in with (default: $MASTHEAD_DEPLOY_IDENTITY).",
+        "known_hosts": "File with the server's host key (default: $MASTHEAD_DEPLOY_KNOWN_HOSTS).",
+        "days": "Build snapshots for the go-live instants this many days ahead (default 7).",
+        "settings": "Settings file (default: publishconf.py, which reads NEWSROOM_SITEURL).",
+        "dry_run": "Build the snapshots and print the plan, but upload nothing.",
+    }
+)
+def deploy(
+    c: Context,
+    target: str = "",
+    ssh_port: int = 0,
+    identity: str = "",
+    known_hosts: str = "",
+    days: int = 7,
+    settings: str = "publishconf.py",
+    dry_run: bool = False,
+) -> None:
+    """Build now and each go-live ahead, ship them to a web server, switch at each instant."""
+    from deploy.command import deploy as run_deploy
+    from deploy.remote import DeployFailed
+
+    target = target or os.environ.get("MASTHEAD_DEPLOY_TARGET", "")
+    if not target:
+        raise Exit("Say where to deploy: --target USER@HOST:/FOLDER.", code=2)
+    try:
+        run_deploy(
+            target,
+            settings_file=ROOT / settings,
+            days=days,
+            port=ssh_port or None,
+            identity=identity or None,
+            known_hosts=known_hosts or None,
+            root=ROOT,
+            dry_run=dry_run,
+        )
+    except (commands.BuildFailed, DeployFailed) as err:
+        raise Exit(f"Deploy stopped. {err}", code=1) from None
 
 
 @task

@@ -1,0 +1,290 @@
+"""Ship snapshots to the web server with rsync over ssh, then switch its web root atomically.
+
+What a deploy leaves under the target folder on the host (nginx's root is ``current``)::
+
+    snapshots/<id>-<digest>/   one complete build per instant, outside the web root
+    current -> snapshots/...   the web root: a symlink, replaced by rename(2), never edited
+    previous -> snapshots/...  what current showed before the last switch, for a rollback
+    schedule.json              which snapshot to show from which instant
+    bin/masthead-switcher      switches current at each instant (deploy/switcher.py)
+    bin/notify.py              announces each go-live (deploy/notify.py), when there is one
+
+A snapshot is uploaded under a temporary name and renamed into place only once complete,
+so nothing can ever switch to half a copy; the switch itself is done by the switcher on the
+host, which picks the snapshot that is due by the host's own clock.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shlex
+import shutil
+import subprocess
+import sys
+import tempfile
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TextIO
+
+from .snapshots import MANIFEST, Manifest
+
+ENV_PORT = "MASTHEAD_DEPLOY_SSH_PORT"
+ENV_IDENTITY = "MASTHEAD_DEPLOY_IDENTITY"
+ENV_KNOWN_HOSTS = "MASTHEAD_DEPLOY_KNOWN_HOSTS"
+SWITCHER = Path(__file__).resolve().with_name("switcher.py")
+NOTIFY = Path(__file__).resolve().with_name("notify.py")
+
+TARGET = re.compile(
+    r"^(?:(?P<user>[A-Za-z0-9._-]+)@)?(?P<host>\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9._-]+):(?P<path>.*)$"
+)
+# Shell- and rsync-safe folder names only: the path is used in commands on the host.
+SAFE_PATH = re.compile(r"^/[A-Za-z0-9._/+@-]*$")
+
+
+class DeployFailed(Exception):
+    """The deploy stopped; the message says what failed and where."""
+
+
+@dataclass(frozen=True)
+class Target:
+    """Where the site goes: ``user@host:/srv/newsroom``, or a folder on this machine."""
+
+    path: str
+    host: str | None = None
+    user: str | None = None
+
+    @classmethod
+    def parse(cls, text: str) -> Target:
+        match = TARGET.match(text)
+        host, user, path = (
+            (match["host"], match["user"], match["path"]) if match else (None, None, text)
+        )
+        path = path.rstrip("/") or "/"
+        if not SAFE_PATH.match(path) or path == "/" or "/." in path:
+            raise DeployFailed(
+                f"--target {text}: the folder must be an absolute path of letters, digits and "
+                "._+@- (for example deploy@web1.example.com:/srv/newsroom)."
+            )
+        return cls(path, host, user)
+
+    @property
+    def login(self) -> str:
+        assert self.host is not None
+        host = self.host.strip("[]")
+        return f"{self.user}@{host}" if self.user else host
+
+    def rsync_path(self, path: str) -> str:
+        """rsync's name for a path on the host (or just the path, for a local target)."""
+        if self.host is None:
+            return path
+        return f"{self.user}@{self.host}:{path}" if self.user else f"{self.host}:{path}"
+
+    def __str__(self) -> str:
+        return self.rsync_path(self.path)
+
+
+@dataclass
+class Connection:
+    """How to reach the host: one multiplexed ssh connection that every command reuses."""
+
+    target: Target
+    port: int | None = None
+    identity: Path | None = None
+    known_hosts: Path | None = None
+    _control: Path | None = field(default=None, repr=False)
+
+    @classmethod
+    def from_options(
+        cls,
+        target: str,
+        port: int | None = None,
+        identity: str | None = None,
+        known_hosts: str | None = None,
+    ) -> Connection:
+        """Command-line options first, then the environment (where CI keeps them)."""
+        port_text = str(port) if port else os.environ.get(ENV_PORT, "")
+        if port_text and not port_text.isdigit():
+            raise DeployFailed(f"{ENV_PORT}={port_text!r} is not a port number.")
+        identity = identity or os.environ.get(ENV_IDENTITY) or None
+        known_hosts = known_hosts or os.environ.get(ENV_KNOWN_HOSTS) or None
+        for name, value in (("identity", identity), ("known hosts", known_hosts)):
+            if value and not Path(value).is_file():
+                raise DeployFailed(f"The {name} file {value} does not exist.")
+        return cls(
+            Target.parse(target),
+            int(port_text) if port_text else None,
+            Path(identity).resolve() if identity else None,
+            Path(known_hosts).resolve() if known_hosts else None,
+        )
+
+    def ssh(self) -> list[str]:
+        args = ["ssh", "-o", "BatchMode=yes", "-o", "ConnectTimeout=20"]
+        if self.port:
+            args += ["-p", str(self.port)]
+        if self.identity:
+            args += ["-i", str(self.identity), "-o", "IdentitiesOnly=yes"]
+        if self.known_hosts:
+            args += ["-o", f"UserKnownHostsFile={self.known_hosts}"]
+            args += ["-o", "StrictHostKeyChecking=yes"]
+        if self._control:
+            args += ["-o", f"ControlPath={self._control}/%C"]
+        return args
+
+    def open(self) -> None:
+        """Start the shared connection, so each rsync and command skips the ssh handshake."""
+        if self.target.host is None or self._control is not None:
+            return
+        # A short folder name: a socket path may not exceed about 100 characters.
+        self._control = Path(tempfile.mkdtemp(prefix="mh-ssh-", dir="/tmp"))
+        # -f goes to the background once logged in; with no pipes to inherit, nothing waits.
+        started = subprocess.run(
+            [*self.ssh(), "-M", "-N", "-f", "-o", "ControlPersist=600", self.target.login],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+            check=False,
+        )
+        if started.returncode != 0:
+            self.close()
+            raise DeployFailed(
+                f"Cannot log in to {self.target.login} with ssh: {started.stderr.strip()}"
+            )
+
+    def close(self) -> None:
+        if self._control is None:
+            return
+        subprocess.run(
+            [*self.ssh(), "-O", "exit", self.target.login],
+            stdin=subprocess.DEVNULL,
+            capture_output=True,
+            check=False,
+        )
+        shutil.rmtree(self._control, ignore_errors=True)
+        self._control = None
+
+    def shell(self, script: str, what: str) -> str:
+        """Run a POSIX shell script on the host and return what it printed."""
+        if self.target.host is None:
+            command = ["sh", "-c", script]
+        else:
+            command = [*self.ssh(), self.target.login, script]
+        done = subprocess.run(
+            command, stdin=subprocess.DEVNULL, capture_output=True, text=True, check=False
+        )
+        if done.returncode != 0:
+            detail = (done.stderr or done.stdout).strip()
+            raise DeployFailed(f"{what} failed on {self.target} (exit {done.returncode}): {detail}")
+        return done.stdout
+
+    def rsync(self, source: Path | str, destination: str, options: Sequence[str] = ()) -> None:
+        """Copy to the host; rsync writes each file under a temporary name and renames it."""
+        command = ["rsync", "-a", *options]
+        if self.target.host is not None:
+            command += ["-e", shlex.join(self.ssh())]
+        command += [str(source), self.target.rsync_path(destination)]
+        done = subprocess.run(
+            command, stdin=subprocess.DEVNULL, capture_output=True, text=True, check=False
+        )
+        if done.returncode != 0:
+            raise DeployFailed(
+                f"rsync to {self.target.rsync_path(destination)} failed "
+                f"(exit {done.returncode}): {done.stderr.strip()}"
+            )
+
+
+@dataclass(frozen=True)
+class HostState:
+    """What the host has before this deploy."""
+
+    snapshots: frozenset[str]
+    current: str | None
+
+
+def inspect(connection: Connection) -> HostState:
+    """Create the folders if needed, and list what is there already, in one round trip."""
+    root = shlex.quote(connection.target.path)
+    text = connection.shell(
+        "set -e\n"
+        "command -v python3 >/dev/null || { echo 'python3 is not installed' >&2; exit 3; }\n"
+        f"mkdir -p {root}/snapshots {root}/bin\n"
+        f"cd {root}\n"
+        "if [ -e current ] && [ ! -L current ]; then\n"
+        "  echo 'current is a real folder; move it away so the deploy can make it a symlink' >&2\n"
+        "  exit 3\n"
+        "fi\n"
+        "ls -A snapshots\n"
+        "echo @current\n"
+        "readlink current || true\n",
+        "Preparing the target folder",
+    )
+    listed, _, current = text.partition("@current\n")
+    current_name = Path(current.strip()).name if current.strip() else None
+    return HostState(frozenset(listed.split()), current_name)
+
+
+def stage_programs(work: Path) -> Path:
+    """The host's bin/ folder, laid out locally: the switcher, and notify.py if it exists."""
+    folder = work / "bin"
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    switcher = folder / "masthead-switcher"
+    shutil.copyfile(SWITCHER, switcher)
+    switcher.chmod(0o755)
+    if NOTIFY.is_file():
+        shutil.copyfile(NOTIFY, folder / "notify.py")
+        (folder / "notify.py").chmod(0o644)
+    return folder
+
+
+def ship(
+    manifest: Manifest, work: Path, connection: Connection, out: TextIO = sys.stdout
+) -> list[str]:
+    """Upload the snapshots, programs and manifest, then switch; return the switcher's log.
+
+    Everything goes up under temporary names first; one last command on the host renames
+    it all into place and runs the switcher, so a deploy that stops halfway changes nothing
+    that is served or scheduled.
+    """
+    root = connection.target.path
+    state = inspect(connection)
+    # Where each snapshot is on the host: its own folder, or the upload folder for now.
+    names = {name: name for name in state.snapshots}
+    previous = state.current if state.current in names else None
+    arriving = []
+    for snapshot in manifest.snapshots:
+        if snapshot.dir in names:
+            print(f"Snapshot {snapshot.dir} is already on the host.", file=out)
+            previous = snapshot.dir
+            continue
+        # Unchanged files become hard links to the previous snapshot's (and the live one's).
+        bases = dict.fromkeys(names[d] for d in (previous, state.current) if d in names)
+        incoming = f".incoming-{snapshot.dir}"
+        connection.rsync(
+            f"{snapshot.path}/",
+            f"{root}/snapshots/{incoming}/",
+            ["--delete", "--chmod=D755,F644", *(f"--link-dest=../{base}" for base in bases)],
+        )
+        names[snapshot.dir] = incoming
+        arriving.append(snapshot.dir)
+        previous = snapshot.dir
+        print(f"Uploaded snapshot {snapshot.dir}.", file=out)
+    # --checksum: unchanged programs are left alone, so the running switcher does not restart.
+    connection.rsync(
+        f"{stage_programs(work)}/", f"{root}/bin/", ["--delete", "--checksum", "--chmod=D755"]
+    )
+    connection.rsync(work / MANIFEST, f"{root}/.{MANIFEST}.incoming", ["--chmod=F644"])
+    # The snapshots before the manifest that names them, and both before the switch.
+    quoted = shlex.quote(root)
+    script = ["set -e", f"cd {quoted}/snapshots"]
+    script += [f"mv -T .incoming-{name} {name}" for name in arriving]
+    script += [
+        f"mv -f {quoted}/.{MANIFEST}.incoming {quoted}/{MANIFEST}",
+        f"python3 {quoted}/bin/masthead-switcher --once --prune {quoted}",
+    ]
+    log = connection.shell("\n".join(script), "Switching to the new snapshot").splitlines()
+    for line in log:
+        print(f"host: {line}", file=out)
+    return log

@@ -1,0 +1,210 @@
+"""What the deploy tests and the go-live benchmark run: a real sshd, a real nginx and the
+switcher, on 127.0.0.1 and in temporary folders, plus releases dated seconds ahead.
+
+nginx runs with the server block that docs/self-hosting.md tells people to install, so the
+tests check the documented configuration, not a test-only one. The servers listen on free
+ports on the loopback interface only, and everything is stopped however the test ends.
+"""
+
+from __future__ import annotations
+
+import getpass
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+GUIDE = ROOT / "docs" / "self-hosting.md"
+SSHD = "/usr/sbin/sshd"
+NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
+DOCUMENTED_ROOT = "/srv/newsroom"
+LISTEN = "ListenAddress=127.0.0.1"
+
+
+def missing_programs() -> list[str]:
+    """What the deploy tests need and this machine lacks (CI installs them)."""
+    needed = {"sshd": SSHD, "nginx": NGINX, "ssh": "ssh", "ssh-keygen": "ssh-keygen"}
+    needed["rsync"] = "rsync"
+    return [name for name, program in needed.items() if not shutil.which(program)]
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def wait_for_port(port: int, process: subprocess.Popen[bytes], log: Path) -> None:
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"server exited ({process.returncode}): {log.read_text()}")
+        with socket.socket() as probe:
+            if probe.connect_ex(("127.0.0.1", port)) == 0:
+                return
+        time.sleep(0.02)
+    raise RuntimeError(f"nothing listens on 127.0.0.1:{port}: {log.read_text()}")
+
+
+def stop(process: subprocess.Popen[bytes]) -> None:
+    if process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(5)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(5)
+
+
+def documented_server_block() -> str:
+    """The nginx server block from the self-hosting guide, exactly as published."""
+    match = re.search(r"```nginx\n(.*?)```", GUIDE.read_text("utf-8"), re.S)
+    assert match, f"{GUIDE} has no nginx block"
+    return match.group(1)
+
+
+@dataclass(frozen=True)
+class Sshd:
+    port: int
+    user: str
+    identity: Path
+    known_hosts: Path
+
+    def target(self, folder: Path) -> str:
+        return f"{self.user}@127.0.0.1:{folder}"
+
+
+@contextmanager
+def sshd(folder: Path) -> Iterator[Sshd]:
+    """sshd that lets this user in with a key made for the test, and nobody else."""
+    folder.mkdir(parents=True)
+    for key in ("host_key", "client_key"):
+        subprocess.run(
+            ["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "", "-f", str(folder / key)],
+            check=True,
+        )
+    shutil.copyfile(folder / "client_key.pub", folder / "authorized_keys")
+    port = free_port()
+    host_key = (folder / "host_key.pub").read_text().split()
+    (folder / "known_hosts").write_text(f"[127.0.0.1]:{port} {host_key[0]} {host_key[1]}\n")
+    config = folder / "sshd_config"
+    config.write_text(
+        f"HostKey {folder / 'host_key'}\n"
+        f"AuthorizedKeysFile {folder / 'authorized_keys'}\n"
+        f"PidFile {folder / 'sshd.pid'}\n"
+        "StrictModes no\n"
+        "UsePAM no\n"
+        "PasswordAuthentication no\n"
+        "KbdInteractiveAuthentication no\n"
+        "PubkeyAuthentication yes\n"
+        "PermitRootLogin prohibit-password\n"
+        "LogLevel ERROR\n"
+    )
+    if os.geteuid() == 0:
+        # sshd refuses to start as root without its privilege separation folder.
+        Path("/run/sshd").mkdir(mode=0o755, exist_ok=True)
+    log = folder / "sshd.log"
+    with log.open("wb") as output:
+        process = subprocess.Popen(
+            [SSHD, "-D", "-e", "-f", str(config), "-p", str(port), "-o", LISTEN],
+            stdin=subprocess.DEVNULL,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+        )
+    try:
+        wait_for_port(port, process, log)
+        yield Sshd(port, getpass.getuser(), folder / "client_key", folder / "known_hosts")
+    finally:
+        stop(process)
+
+
+@contextmanager
+def nginx(folder: Path, deploy_root: Path) -> Iterator[int]:
+    """nginx serving ``deploy_root/current`` with the documented server block; yields its port."""
+    folder.mkdir(parents=True)
+    port = free_port()
+    block = documented_server_block().replace(DOCUMENTED_ROOT, str(deploy_root))
+    block = re.sub(r"^\s*listen .*;$", "", block, flags=re.M)
+    block = block.replace("server {", f"server {{\n    listen 127.0.0.1:{port};", 1)
+    # A master running as root hands requests to workers running as nobody, who may not
+    # enter pytest's private temporary folders; as any other user, the directive is moot.
+    user = "user root;\n" if os.geteuid() == 0 else ""
+    (folder / "nginx.conf").write_text(
+        f"{user}worker_processes 2;\n"
+        f"pid {folder / 'nginx.pid'};\n"
+        f"error_log {folder / 'error.log'} warn;\n"
+        "events { worker_connections 256; }\n"
+        "http {\n"
+        "    include /etc/nginx/mime.types;\n"
+        "    default_type application/octet-stream;\n"
+        f"    access_log {folder / 'access.log'};\n"
+        f"    client_body_temp_path {folder / 'tmp'};\n"
+        f"{block}"
+        "}\n"
+    )
+    log = folder / "nginx.out"
+    with log.open("wb") as output:
+        process = subprocess.Popen(
+            [NGINX, "-p", str(folder), "-c", str(folder / "nginx.conf"), "-g", "daemon off;"],
+            stdin=subprocess.DEVNULL,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+        )
+    try:
+        wait_for_port(port, process, log)
+        yield port
+    finally:
+        stop(process)
+
+
+def write_release(site: Path, slug: str, instant: float, title: str) -> str:
+    """A release going live at ``instant`` (whole seconds); returns its path on the site."""
+    when = datetime.fromtimestamp(instant, UTC)
+    folder = site / "releases" / str(when.year)
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / f"{slug}.md").write_text(
+        f"---\ntitle: {title}\ndate: {when:%Y-%m-%dT%H:%M:%SZ}\ncategory: products\n"
+        f"tags: [{slug}]\nsummary: {title}, for the go-live test.\n---\n{title}: the text.\n",
+        encoding="utf-8",
+    )
+    return f"/news/{when.year}/{slug}/"
+
+
+@contextmanager
+def switcher(root: Path, log: Path, env: dict[str, str] | None = None) -> Iterator[Path]:
+    """The deployed switcher, running as the service would; yields its log file."""
+    with log.open("wb") as output:
+        process = subprocess.Popen(
+            [sys.executable, str(root / "bin" / "masthead-switcher"), str(root)],
+            stdin=subprocess.DEVNULL,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+            env={**os.environ, **(env or {})},
+        )
+    try:
+        deadline = time.monotonic() + 10
+        while b"watching" not in log.read_bytes():
+            if process.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"the switcher did not start: {log.read_text()}")
+            time.sleep(0.01)
+        yield log
+    finally:
+        stop(process)
+
+
+def switches(log: Path) -> list[dict[str, str]]:
+    """The switch lines of a switcher log, as key=value dicts."""
+    return [
+        dict(part.split("=", 1) for part in line.split() if "=" in part)
+        for line in log.read_text("utf-8").splitlines()
+        if " switch " in line
+    ]
