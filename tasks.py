@@ -156,7 +156,45 @@ def due(
     print("\n".join(["Redeploy: " + p for p in passed]) if passed else "Nothing went live since.")
     if os.environ.get("GITHUB_OUTPUT"):
         with open(os.environ["GITHUB_OUTPUT"], "a", encoding="utf-8") as out:
-            out.write(f"due={'true' if passed else 'false'}\n")
+            out.write(f"due={'true' if passed else 'false'}\nsince={since or ''}\n")
+
+
+@task(
+    help={
+        "since": "Announce what went live after this instant (the live build.json's as_of).",
+        "live": "Or: the address of the live site's build.json, to read that instant from.",
+        "as_of": "Up to this instant (default: now).",
+        "settings": "Settings file (default: publishconf.py, which has the public address).",
+    }
+)
+def announce(
+    c: Context,
+    since: str | None = None,
+    live: str | None = None,
+    as_of: str | None = None,
+    settings: str = "publishconf.py",
+) -> None:
+    """Ping WebSub and call the webhooks for what went live between two instants."""
+    from deploy.notify import after_go_live
+    from deploy.snapshots import changes_at
+    from newsroom.disclosures import notify_config
+    from newsroom.schedule import upcoming
+    from newsroom.settings import from_pelican
+
+    if live:
+        since = commands.read_live_as_of(live)
+    if since is None:
+        raise Exit("Say since when: --since INSTANT or --live URL/build.json.", code=2)
+    pelican = _settings(settings, as_of=as_of)
+    newsroom_settings = from_pelican(pelican)
+    try:
+        start = commands.parse_as_of(since)
+        newsroom = commands.check(pelican, ROOT)
+    except (ValueError, commands.BuildFailed) as err:
+        raise Exit(str(err), code=2) from None
+    plan = upcoming(newsroom.releases, start, newsroom_settings.as_of - start)
+    changes = [change for go in plan for change in changes_at(go, pelican["SITEURL"])]
+    after_go_live(changes, notify_config(newsroom_settings, pelican["SITEURL"]), print)
 
 
 @task(help={"port": "Port to serve on (default 8000).", "host": "Address (default 127.0.0.1)."})
