@@ -31,8 +31,12 @@ PAGE_TRANSLATION_ID = None
 INDEX_SAVE_AS = "index.html"
 ARCHIVES_SAVE_AS = "news/index.html"
 ARCHIVES_URL = "news/"
-YEAR_ARCHIVE_SAVE_AS = "news/{date:%Y}/index.html"
+# Year pages are written by the newsroom plugin (plugins/newsroom/archives.py), which
+# groups releases by their own year; Pelican's grouping can split a year in two.
+YEAR_ARCHIVE_SAVE_AS = ""
 YEAR_ARCHIVE_URL = "news/{date:%Y}/"
+NEWSROOM_YEAR_SAVE_AS = "news/{date:%Y}/index.html"
+NEWSROOM_YEAR_URL = YEAR_ARCHIVE_URL
 MONTH_ARCHIVE_SAVE_AS = ""
 DAY_ARCHIVE_SAVE_AS = ""
 CATEGORY_URL = "topics/{slug}/"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pelican import signals
 
-from . import disclosures, plugin
+from . import api, archives, disclosures, feeds, plugin, share_images, sitemaps, structured
 
 
 def register() -> None:
@@ -18,9 +18,22 @@ def register() -> None:
     signals.article_generator_pretaxonomy.connect(plugin.apply_time_gate)
     # Release images and attachments, for public releases only, once all is written.
     signals.finalized.connect(plugin.copy_release_files)
+    # Year archive pages, grouped by each release's own year (see archives.py).
+    signals.get_generators.connect(archives.get_generators)
     # The disclosure record is a generator of its own: Pelican runs it after the articles
     # generator (so after the time gate) and hands it the writer, like any other page.
     signals.get_generators.connect(disclosures.get_generators)
+    # Feeds and the follow page, a generator too: its context (the feed addresses) is
+    # ready before any page is written, so every page links its feeds.
+    signals.get_generators.connect(feeds.get_generators)
+    # Open Graph, Twitter card and JSON-LD of each release, once the gate has run (finalized
+    # fires after pretaxonomy) and before any page is written.
+    signals.article_generator_finalized.connect(structured.attach)
+    # The JSON API and the sitemaps are generators too, written from the same gated lists.
+    signals.get_generators.connect(api.get_generators)
+    signals.get_generators.connect(sitemaps.get_generators)
+    # Share images of public releases, drawn or taken from the cache, once all is written.
+    signals.finalized.connect(share_images.write_share_images)
     # The build instant, read by the scheduled redeploy (invoke due).
     signals.finalized.connect(plugin.write_build_record)
 

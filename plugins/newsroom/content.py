@@ -21,7 +21,11 @@ from .sitedata import load as load_site
 
 PAGE_TEMPLATES = {"page": None, "contacts": None}
 # First parts of addresses the newsroom writes itself (settings in pelicanconf.py).
-RESERVED = {"news", "topics", "tags", "theme", "media", "page", "index", "404", "disclosures"}
+RESERVED = {
+    "news", "topics", "tags", "theme", "media", "page", "index", "404", "disclosures",
+    "feeds", "follow",
+    "api",
+}  # fmt: skip
 
 
 @dataclass

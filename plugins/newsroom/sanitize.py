@@ -61,7 +61,9 @@ def render_checked(markdown_text: str, first_line: int) -> tuple[str, list[Remov
     return clean(raw), removals
 
 
-def clean(html: str) -> str:
+def clean(html: str, base_url: str | None = None) -> str:
+    """Sanitize; with ``base_url``, relative links become full addresses (for feeds, which
+    are read away from the page the links were written for)."""
     return nh3.clean(
         html,
         tags=TAGS,
@@ -70,6 +72,7 @@ def clean(html: str) -> str:
         clean_content_tags=DROP_CONTENT,
         link_rel="noopener noreferrer",
         strip_comments=True,
+        url_relative=("rewrite_with_base", base_url) if base_url else "pass_through",
     )
 
 

@@ -44,6 +44,8 @@ class NewsroomSettings:
     languages: tuple[str, ...] = ("en",)
     #: How many releases the home page lists under the featured one.
     home_count: int = 9
+    #: How many releases each feed lists, newest first.
+    feed_items: int = 50
     #: Largest content file accepted, in bytes.
     max_file_bytes: int = 512 * 1024
     #: Longest title and summary accepted, in characters.
@@ -55,6 +57,8 @@ class NewsroomSettings:
     websub_hub: str = ""
     #: Endpoints sent a signed JSON message after each go-live (see deploy/notify.py).
     webhooks: tuple[Webhook, ...] = ()
+    #: How many releases each page of the JSON API lists (api/releases.json).
+    api_page_size: int = 50
     #: The build instant (not a NEWSROOM key: set NEWSROOM_AS_OF, or invoke build --as-of).
     as_of: datetime = field(default_factory=lambda: datetime.now(UTC))
 
@@ -182,6 +186,8 @@ def _check(s: NewsroomSettings) -> None:
         raise SettingsError(
             "NEWSROOM: 'websub_hub' must be an http:// or https:// address, or '' for none."
         )
-    for name in ("home_count", "max_file_bytes", "title_max", "summary_max"):
+    for name in ("home_count", "feed_items", "max_file_bytes", "title_max", "summary_max"):
         if getattr(s, name) <= 0:
             raise SettingsError(f"NEWSROOM: '{name}' must be greater than 0.")
+    if not 1 <= s.api_page_size <= 1000:
+        raise SettingsError("NEWSROOM: 'api_page_size' must be between 1 and 1000.")

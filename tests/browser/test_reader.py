@@ -94,5 +94,7 @@ def test_everything_works_without_javascript(browser, base_url, public) -> None:
     page.goto(base_url + "/")
     page.get_by_role("link", name=public[0].title).first.click()
     assert page.locator("h1").inner_text().strip() == public[0].title
-    assert page.locator("script").count() == 0
+    # JSON-LD is data, never run: the only <script> a page may carry.
+    assert page.locator("script:not([type='application/ld+json'])").count() == 0
+    assert page.locator("script[type='application/ld+json']").count() == 1
     context.close()

@@ -165,7 +165,8 @@ def test_public_build_has_no_preview_marks(site: Site, tmp_path: Path) -> None:
     site.build(out)
     for name, text in all_text(out).items():
         assert "noindex" not in text and "Preview as of" not in text, name
-    assert not (out / "robots.txt").exists()
+    # Crawlers are welcome (sitemaps.py; without a SITEURL there are no sitemaps to name).
+    assert (out / "robots.txt").read_text() == "User-agent: *\nDisallow:\n"
 
 
 def test_output_does_not_depend_on_hash_seed_even_with_ties(site: Site, tmp_path: Path) -> None:

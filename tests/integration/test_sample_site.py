@@ -86,7 +86,12 @@ def test_unpublished_sample_releases_are_absent(sample: tuple[Newsroom, Path]) -
     newsroom, out = sample
     hidden = [r for r in newsroom.releases if not r.is_public(parse_as_of(AS_OF))]
     assert hidden, "the sample has an embargoed release and a draft"
-    everything = "\n".join(p.read_text("utf-8", "replace") for p in out.rglob("*.html"))
+    files = [p for p in out.rglob("*") if p.is_file()]
+    everything = "\n".join(p.read_bytes().decode("utf-8", "replace") for p in files)
+    names = "\n".join(str(p.relative_to(out)) for p in files)
     for release in hidden:
+        # No page, feed item, sitemap entry, JSON record, tag page or file of it, anywhere.
         assert release.title not in everything
+        assert release.slug not in everything and release.slug not in names
+        assert release.summary not in everything
         assert not (out / release.url).exists()

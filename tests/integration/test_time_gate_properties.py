@@ -61,6 +61,14 @@ def write(site: Site, index: int, when: datetime, zone: str, topic: str) -> str:
 
 @example(releases=[(START, "Asia/Kathmandu", "products")], as_of=START)  # exactly at its instant
 @example(releases=[(START + timedelta(seconds=60), "Pacific/Chatham", "products")], as_of=START)
+# New Year a minute apart: Berlin is already in 2026 while New York is still in 2025.
+@example(
+    releases=[
+        (START, "Europe/Berlin", "products"),
+        (START + timedelta(minutes=1), "America/New_York", "products"),
+    ],
+    as_of=START + timedelta(days=1),
+)
 @settings(max_examples=12, deadline=None, suppress_health_check=list(HealthCheck))
 @given(releases=st.lists(release, min_size=1, max_size=4), as_of=instants)
 def test_time_gate(releases: list[tuple[datetime, str, str]], as_of: datetime) -> None:

@@ -1,0 +1,186 @@
+"""The static JSON API: the public releases, for the company's other sites and channels.
+
+``api/releases.json`` lists them newest first, ``api_page_size`` per page
+(``api/releases/page/2.json`` …), and ``api/releases/<year>/<slug>.json`` holds one release
+with its sanitized HTML. Like every output it is written from the one gated list
+(``state.public``), so a release is in the API at its instant and not a second earlier.
+The year in the address is the release's folder: a file name is unique only within it.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from pelican import Pelican
+from pelican.generators import Generator
+from pelican.writers import Writer
+
+from . import share_images
+from .disclosures import absolute, content_hash, utc_iso
+from .models import Release
+from .plugin import state_of
+from .share_images import ShareImage
+
+LIST_PATH = "api/releases.json"
+PAGE_PATH = "api/releases/page/{number}.json"
+RELEASE_PATH = "api/releases/{year}/{slug}.json"
+
+#: Attachment types, fixed here rather than read from the system's mime.types, which differs
+#: from machine to machine (and the output must not).
+MEDIA_TYPES = {
+    ".csv": "text/csv",
+    ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    ".gif": "image/gif",
+    ".jpeg": "image/jpeg",
+    ".jpg": "image/jpeg",
+    ".mp3": "audio/mpeg",
+    ".mp4": "video/mp4",
+    ".pdf": "application/pdf",
+    ".png": "image/png",
+    ".pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+    ".txt": "text/plain",
+    ".webp": "image/webp",
+    ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    ".zip": "application/zip",
+}
+
+
+def release_path(release: Release) -> str:
+    """``api/releases/2026/hamburg-lab.json``: unique, because the folder and file name are."""
+    year = PurePosixPath(release.source).parent.name
+    return RELEASE_PATH.format(year=year, slug=release.slug)
+
+
+def page_path(number: int) -> str:
+    return LIST_PATH if number == 1 else PAGE_PATH.format(number=number)
+
+
+def to_json(data: Any) -> str:
+    """Sorted keys and a trailing newline: two builds diff line by line."""
+    return json.dumps(data, sort_keys=True, indent=2, ensure_ascii=False) + "\n"
+
+
+def summary_record(release: Release, image: ShareImage, site_url: str) -> dict[str, Any]:
+    """What a list shows of a release: enough for a card with a link and a picture."""
+    lead = release.image
+    return {
+        "title": release.title,
+        "subtitle": release.subtitle,
+        "summary": release.summary,
+        "url": absolute(site_url, release.url),
+        "api_url": absolute(site_url, release_path(release)),
+        "date": release.date.isoformat(timespec="seconds"),
+        "date_utc": utc_iso(release.date),
+        "modified": release.modified.isoformat(timespec="seconds"),
+        "topic": {"key": release.topic.key, "name": release.topic.name},
+        "tags": list(release.tags),
+        "lang": release.lang,
+        "image": None
+        if lead is None
+        else {
+            "url": absolute(site_url, lead.url),
+            "alt": lead.alt,
+            "caption": lead.caption,
+            "credit": lead.credit,
+        },
+        "share_image": {
+            "url": absolute(site_url, image.url),
+            "width": image.width,
+            "height": image.height,
+            "alt": image.alt,
+        },
+    }
+
+
+def release_record(release: Release, image: ShareImage, site_url: str) -> dict[str, Any]:
+    """Every public field of a release, with its sanitized HTML and content fingerprint."""
+    return {
+        **summary_record(release, image, site_url),
+        "dateline": release.dateline,
+        "body_html": release.body_html,
+        "attachments": [
+            {
+                "title": a.title,
+                "url": absolute(site_url, a.url),
+                "type": MEDIA_TYPES.get(Path(a.file).suffix.lower(), "application/octet-stream"),
+                "size_bytes": a.size_bytes,
+            }
+            for a in release.attachments
+        ],
+        "updates": [
+            {"date": u.date.isoformat(timespec="seconds"), "note_html": u.note_html}
+            for u in sorted(release.updates, key=lambda u: u.date)
+        ],
+        "contacts": [
+            {"name": c.name, "role": c.role, "email": c.email, "phone": c.phone, "region": c.region}
+            for c in release.contacts
+        ],
+        "boilerplate": {"title": release.boilerplate.title, "html": release.boilerplate.html},
+        "safe_harbor_html": release.safe_harbor_html,
+        "sha256": content_hash(release),
+    }
+
+
+@dataclass(frozen=True)
+class ApiFile:
+    path: str
+    text: str
+
+
+def build_api(
+    public: Sequence[Release],
+    images: Sequence[ShareImage],
+    site_url: str,
+    page_size: int,
+) -> list[ApiFile]:
+    """Every file of the API for these releases (newest first), with their paths in the site."""
+    total = len(public)
+    pages = max(1, -(-total // page_size))
+    files = []
+    for number in range(1, pages + 1):
+        chunk = range((number - 1) * page_size, min(number * page_size, total))
+        data = {
+            "items": [summary_record(public[i], images[i], site_url) for i in chunk],
+            "page": number,
+            "pages": pages,
+            "total": total,
+            "next": absolute(site_url, page_path(number + 1)) if number < pages else None,
+            "prev": absolute(site_url, page_path(number - 1)) if number > 1 else None,
+        }
+        files.append(ApiFile(page_path(number), to_json(data)))
+    for release, image in zip(public, images, strict=True):
+        files.append(
+            ApiFile(release_path(release), to_json(release_record(release, image, site_url)))
+        )
+    return files
+
+
+class ApiGenerator(Generator):
+    """Writes ``api/`` from the gated list of releases."""
+
+    files: list[ApiFile]
+
+    def generate_context(self) -> None:
+        # Plugin generators run after the articles generator and its time gate.
+        state = state_of(self.settings)
+        images = share_images.of_build(self.settings)
+        self.files = build_api(
+            state.public,
+            [images.for_release(r) for r in state.public],
+            self.settings.get("SITEURL", ""),
+            state.settings.api_page_size,
+        )
+
+    def generate_output(self, writer: Writer) -> None:
+        for file in self.files:
+            target = Path(self.output_path) / file.path
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(file.text.encode())
+
+
+def get_generators(pelican: Pelican) -> type[Generator]:
+    return ApiGenerator

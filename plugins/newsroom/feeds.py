@@ -1,0 +1,513 @@
+"""Feeds of the public releases: Atom, RSS 2.0 and JSON Feed 1.1, for all, each topic, each
+language, and the "Follow our news" page that lists them.
+
+The feeds are a generator of their own, like the disclosure record: Pelican runs it after the
+articles generator, whose pretaxonomy signal applied the time gate, so ``state.public`` is
+final and an embargoed release cannot reach a feed (in a preview, which is never deployed,
+the feeds show what its pages show). Topic and language feeds exist only while they have
+public releases, like topic pages: a feed named after an unannounced topic would give the
+news away. Every feed is a pure function of the commit and the build instant: dates
+come from the releases (the build instant only dates a feed with no items), and JSON keys are
+sorted.
+
+Item IDs are fixed at first publication. A feed reader decides by the ID whether an item is
+new, so an ID that changed would show a corrected release as a second release. The ID is
+therefore not the page address (``release_url`` can be corrected) nor built from the date
+(dates get corrected too), but from what ``invoke check --against`` freezes once a release is
+published: its year folder and file name. ``tag:news.example.com,2026:q3-results`` is a tag
+URI (RFC 4151): a name that never pretends to be an address. Only moving the newsroom to
+another host changes it.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path, PurePosixPath
+from typing import Any
+from urllib.parse import urlsplit
+
+from feedgen.ext.base import BaseEntryExtension, BaseExtension
+from feedgen.feed import FeedGenerator
+from lxml import etree
+from pelican import Pelican
+from pelican.generators import Generator
+from pelican.urlwrappers import Category
+from pelican.writers import Writer
+
+from .disclosures import absolute, utc_iso
+from .models import Company, Release, SiteData
+from .plugin import state_of
+from .sanitize import clean
+from .settings import NewsroomSettings
+
+FOLLOW_URL = "follow/"
+FOLLOW_SAVE_AS = "follow/index.html"
+#: The releases as JSON, written by the API generator; the follow page links it.
+API_URL = "api/releases.json"
+JSON_FEED_VERSION = "https://jsonfeed.org/version/1.1"
+ATOM_NS = "http://www.w3.org/2005/Atom"
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+
+#: The lead image's media type by file ending: a fixed table, not the system's mime.types,
+#: so that every machine writes the same feed. Covers releases.IMAGE_TYPES.
+IMAGE_MEDIA_TYPES = {
+    ".jpg": "image/jpeg",
+    ".jpeg": "image/jpeg",
+    ".png": "image/png",
+    ".webp": "image/webp",
+    ".gif": "image/gif",
+}
+
+#: Language names as their speakers write them, for feed titles and the follow page.
+LANGUAGE_NAMES = {
+    "ar": "العربية",
+    "cs": "Čeština",
+    "da": "Dansk",
+    "de": "Deutsch",
+    "el": "Ελληνικά",
+    "en": "English",
+    "es": "Español",
+    "fi": "Suomi",
+    "fr": "Français",
+    "he": "עברית",
+    "hi": "हिन्दी",
+    "hu": "Magyar",
+    "it": "Italiano",
+    "ja": "日本語",
+    "ko": "한국어",
+    "nb": "Norsk bokmål",
+    "nl": "Nederlands",
+    "no": "Norsk",
+    "pl": "Polski",
+    "pt": "Português",
+    "ro": "Română",
+    "ru": "Русский",
+    "sk": "Slovenčina",
+    "sv": "Svenska",
+    "tr": "Türkçe",
+    "uk": "Українська",
+    "zh": "中文",
+}
+
+
+def language_name(code: str) -> str:
+    """``de`` -> ``Deutsch``; ``de-CH`` -> ``Deutsch (CH)``; an unknown code stays as written."""
+    base, _, region = code.partition("-")
+    name = LANGUAGE_NAMES.get(base.lower())
+    if name is None:
+        return code
+    return f"{name} ({region.upper()})" if region else name
+
+
+@dataclass(frozen=True)
+class Format:
+    key: str
+    label: str
+    suffix: str
+    mime: str
+
+
+ATOM = Format("atom", "Atom", ".atom.xml", "application/atom+xml")
+RSS = Format("rss", "RSS", ".rss.xml", "application/rss+xml")
+JSON_FEED = Format("json", "JSON Feed", ".json", "application/feed+json")
+FORMATS = (ATOM, RSS, JSON_FEED)
+
+
+@dataclass(frozen=True)
+class FeedFile:
+    """One feed in one format: what a ``<link rel="alternate">`` and the follow page show."""
+
+    format: Format
+    url: str
+    title: str
+
+
+@dataclass(frozen=True)
+class Enclosure:
+    url: str
+    mime: str
+    length: int
+
+    def link(self) -> dict[str, str]:
+        return {"href": self.url, "rel": "enclosure", "type": self.mime, "length": str(self.length)}
+
+
+@dataclass(frozen=True)
+class Item:
+    """One release as every feed shows it, resolved once however many feeds list it."""
+
+    id: str
+    url: str
+    title: str
+    summary: str
+    content_html: str
+    published: datetime
+    modified: datetime
+    lang: str
+    topic: str
+    tags: tuple[str, ...]
+    image: Enclosure | None
+
+
+@dataclass(frozen=True)
+class Feed:
+    """All releases, one topic or one language, newest first, in every format."""
+
+    key: str
+    name: str
+    title: str
+    description: str
+    home: str
+    lang: str
+    items: tuple[Item, ...]
+    files: tuple[FeedFile, ...]
+
+    @property
+    def anchor(self) -> str:
+        """Its place on the follow page (``#topics-products``), for links from topic pages."""
+        return self.key.replace("/", "-")
+
+    def file(self, fmt: Format) -> FeedFile:
+        return next(f for f in self.files if f.format == fmt)
+
+
+@dataclass(frozen=True)
+class FeedIndex:
+    """Every feed of one build: what templates link and what the generator writes."""
+
+    all: Feed
+    topics: dict[str, Feed]
+    languages: tuple[Feed, ...]
+
+    def __iter__(self) -> Iterator[Feed]:
+        yield self.all
+        yield from self.topics.values()
+        yield from self.languages
+
+    @property
+    def paths(self) -> list[str]:
+        """Every feed file's path in the site, the JSON Feeds included."""
+        return [file.url for feed in self for file in feed.files]
+
+
+@dataclass(frozen=True)
+class Publisher:
+    """Who publishes the feeds and where: what every feed and item says about its source."""
+
+    site_url: str
+    site_name: str
+    company: Company
+    websub_hub: str
+    as_of: datetime
+    #: Where topics and tags are listed: the schemes of the feeds' categories.
+    topics_url: str = "topics/"
+    tags_url: str = "tags/"
+
+    @property
+    def host(self) -> str:
+        """The tag URI authority: the site's host, or ``localhost`` in a development build."""
+        return urlsplit(self.site_url).hostname or "localhost"
+
+    def url(self, path: str) -> str:
+        return absolute(self.site_url, path)
+
+    def id_url(self, path: str) -> str:
+        """An absolute address even in development builds, where links are root-relative."""
+        return absolute(self.site_url or f"http://{self.host}", path)
+
+    @property
+    def author(self) -> dict[str, str]:
+        return {"name": self.company.legal_name, "uri": self.company.website}
+
+
+def stable_id(release: Release, host: str) -> str:
+    """``tag:<host>,<folder year>:<file name>``: fixed at first publication (module docstring)."""
+    year = PurePosixPath(release.source).parent.name
+    return f"tag:{host},{year}:{release.slug}"
+
+
+def item_for(release: Release, publisher: Publisher) -> Item:
+    url = publisher.url(release.url)
+    image = None
+    if release.image is not None:
+        assert release.asset_dir is not None, f"{release.source} was not loaded from a folder"
+        path = release.asset_dir / release.image.file
+        image = Enclosure(
+            publisher.url(release.image.url),
+            IMAGE_MEDIA_TYPES[path.suffix.lower()],
+            path.stat().st_size,
+        )
+    return Item(
+        id=stable_id(release, publisher.host),
+        url=url,
+        title=release.title,
+        summary=release.summary,
+        # Relative links in the text would point nowhere in a feed reader.
+        content_html=clean(release.body_html, url if publisher.site_url else None),
+        published=release.date.astimezone(UTC),
+        modified=release.modified.astimezone(UTC),
+        lang=release.lang,
+        topic=release.topic.name,
+        tags=release.tags,
+        image=image,
+    )
+
+
+def plan(
+    public: Sequence[Release],
+    site: SiteData,
+    settings: NewsroomSettings,
+    publisher: Publisher,
+    topic_url: dict[str, str],
+) -> FeedIndex:
+    """The feeds of the releases in ``public`` (newest first): all, per topic, per language.
+
+    ``topic_url`` gives each topic's page, where its feed's readers are sent.
+    """
+    items: dict[str, Item] = {}
+
+    def feed(
+        key: str,
+        name: str,
+        title: str,
+        description: str,
+        home: str,
+        lang: str,
+        releases: Sequence[Release],
+    ) -> Feed:
+        listed: list[Item] = []
+        for release in releases[: settings.feed_items]:
+            if release.source not in items:  # resolved once, however many feeds list it
+                items[release.source] = item_for(release, publisher)
+            listed.append(items[release.source])
+        files = tuple(
+            FeedFile(fmt, f"feeds/{key}{fmt.suffix}", f"{title} ({fmt.label})") for fmt in FORMATS
+        )
+        return Feed(key, name, title, description, home, lang, tuple(listed), files)
+
+    company, site_name = publisher.company, publisher.site_name
+    everything = feed(
+        "all",
+        "All releases",
+        site_name,
+        f"Press releases from {company.legal_name}.",
+        "",
+        settings.lang,
+        public,
+    )
+    with_releases = [t for t in site.topics.values() if any(r.topic.key == t.key for r in public)]
+    topics = {
+        t.key: feed(
+            f"topics/{t.key}",
+            t.name,
+            f"{site_name}: {t.name}",
+            t.description,
+            topic_url[t.key],
+            settings.lang,
+            [r for r in public if r.topic.key == t.key],
+        )
+        for t in sorted(with_releases, key=lambda t: (t.name.casefold(), t.key))
+    }
+    languages = tuple(
+        feed(
+            f"lang/{code}",
+            language_name(code),
+            f"{site_name}: {language_name(code)}",
+            f"Press releases from {company.legal_name} in {language_name(code)}.",
+            "",
+            code,
+            [r for r in public if r.lang == code],
+        )
+        for code in settings.languages
+        if any(r.lang == code for r in public)
+    )
+    return FeedIndex(everything, topics, languages)
+
+
+def updated(feed: Feed, publisher: Publisher) -> datetime:
+    """The latest change to any item; the build instant only for a feed with no items."""
+    return max((i.modified for i in feed.items), default=publisher.as_of.astimezone(UTC))
+
+
+class _WebSubHub(BaseExtension):
+    """RSS has no hub link of its own; WebSub (section 4) uses Atom's, inside the channel."""
+
+    hub = ""
+
+    def extend_rss(self, feed: Any) -> Any:
+        etree.SubElement(feed[0], f"{{{ATOM_NS}}}link", href=self.hub, rel="hub")
+        return feed
+
+
+class _AtomEntry(BaseEntryExtension):
+    """An Atom entry's language (one feed may mix languages) and its links: feedgen 1.0.0
+    drops a link's rel, type and length in entries (lkiesow/python-feedgen#135), which would
+    turn the lead image into a second "alternate" page."""
+
+    lang = ""
+    links: tuple[dict[str, str], ...] = ()
+
+    def extend_atom(self, entry: Any) -> Any:
+        entry.set(XML_LANG, self.lang)
+        for link in self.links:
+            etree.SubElement(entry, "link", link)
+        return entry
+
+
+def _feedgen(feed: Feed, fmt: Format, publisher: Publisher) -> FeedGenerator:
+    """One feedgen document; Atom and RSS differ only in their self link."""
+    fg = FeedGenerator()
+    # Not "atom_entry": feedgen sets an extension as an attribute of each entry.
+    fg.register_extension("atom_extra", BaseExtension, _AtomEntry, atom=True, rss=False)
+    fg.load_extension("dc", atom=False, rss=True)
+    fg.id(publisher.id_url(feed.file(ATOM).url))
+    fg.title(feed.title)
+    fg.description(feed.description)
+    fg.language(feed.lang)
+    fg.author(publisher.author)
+    fg.link(href=publisher.url(feed.file(fmt).url), rel="self", type=fmt.mime)
+    if publisher.websub_hub:
+        fg.link(href=publisher.websub_hub, rel="hub")
+        fg.register_extension("websub", _WebSubHub, None, atom=False, rss=True)
+        fg.websub.hub = publisher.websub_hub
+    # Last: feedgen makes the last link RSS's channel <link>, the page this feed follows.
+    fg.link(href=publisher.url(feed.home), rel="alternate", type="text/html")
+    when = updated(feed, publisher)
+    fg.updated(when)
+    fg.lastBuildDate(when)
+    topics, tags = publisher.url(publisher.topics_url), publisher.url(publisher.tags_url)
+    for item in feed.items:
+        entry = fg.add_entry(order="append")
+        entry.id(item.id)  # also the RSS guid, with isPermaLink="false"
+        entry.title(item.title)
+        entry.author(publisher.author)
+        entry.dc.dc_creator(publisher.company.legal_name)
+        links = [{"href": item.url, "rel": "alternate", "type": "text/html"}]
+        if item.image is not None:
+            links.append(item.image.link())
+        if fmt == ATOM:
+            entry.atom_extra.links = tuple(links)
+        else:
+            entry.link(links)  # RSS: the page as <link>, the image as <enclosure>
+        entry.content(item.content_html, type="html")
+        entry.summary(item.summary)
+        entry.published(item.published)
+        entry.updated(item.modified)
+        entry.category(
+            [{"term": item.topic, "scheme": topics}]
+            + [{"term": tag, "scheme": tags} for tag in item.tags]
+        )
+        entry.atom_extra.lang = item.lang
+    return fg
+
+
+def atom(feed: Feed, publisher: Publisher) -> bytes:
+    return bytes(_feedgen(feed, ATOM, publisher).atom_str(pretty=True))
+
+
+def rss(feed: Feed, publisher: Publisher) -> bytes:
+    return bytes(_feedgen(feed, RSS, publisher).rss_str(pretty=True))
+
+
+def json_feed(feed: Feed, publisher: Publisher) -> bytes:
+    """JSON Feed 1.1 (feedgen writes none): the same items, keys sorted."""
+    authors = [{"name": publisher.company.legal_name, "url": publisher.company.website}]
+    data: dict[str, Any] = {
+        "version": JSON_FEED_VERSION,
+        "title": feed.title,
+        "description": feed.description,
+        "home_page_url": publisher.url(feed.home),
+        "feed_url": publisher.url(feed.file(JSON_FEED).url),
+        "language": feed.lang,
+        "authors": authors,
+        "items": [
+            {
+                "id": item.id,
+                "url": item.url,
+                "title": item.title,
+                "summary": item.summary,
+                "content_html": item.content_html,
+                "date_published": utc_iso(item.published),
+                "date_modified": utc_iso(item.modified),
+                "authors": authors,
+                "tags": [item.topic, *item.tags],
+                "language": item.lang,
+                **({"image": item.image.url} if item.image else {}),
+            }
+            for item in feed.items
+        ],
+    }
+    if publisher.websub_hub:
+        data["hubs"] = [{"type": "WebSub", "url": publisher.websub_hub}]
+    return (json.dumps(data, sort_keys=True, indent=2, ensure_ascii=False) + "\n").encode()
+
+
+RENDERERS = {ATOM: atom, RSS: rss, JSON_FEED: json_feed}
+
+
+def paths_in(output: Path) -> list[str]:
+    """The feed files a build wrote, as site paths (``feeds/all.atom.xml``): the addresses a
+    WebSub hub is told to fetch again after a go-live (``disclosures.notify_config``)."""
+    folder = output / "feeds"
+    return sorted(p.relative_to(output).as_posix() for p in folder.rglob("*") if p.is_file())
+
+
+class FeedsGenerator(Generator):
+    """Writes every feed and the follow page from the gated list of releases."""
+
+    index: FeedIndex
+    publisher: Publisher
+
+    def generate_context(self) -> None:
+        # Pelican runs plugin generators after the articles generator, whose pretaxonomy
+        # signal applied the time gate: state.public is final here.
+        state = state_of(self.settings)
+        site = state.newsroom.site
+        assert site is not None
+        self.publisher = Publisher(
+            self.settings.get("SITEURL", ""),
+            self.settings["SITENAME"],
+            site.company,
+            state.settings.websub_hub,
+            state.settings.as_of,
+            self.settings["CATEGORIES_URL"],
+            self.settings["TAGS_URL"],
+        )
+        self.index = plan(
+            state.public, site, state.settings, self.publisher, self._topic_urls(site)
+        )
+        # Computed once, for every page's <link rel="alternate"> (templates only present).
+        self.context.update(feeds=self.index, follow_url=FOLLOW_URL, api_url=API_URL)
+
+    def _topic_urls(self, site: SiteData) -> dict[str, str]:
+        # The same address Pelican gives the topic's page (the reader sets slug = key).
+        urls = {}
+        for topic in site.topics.values():
+            category = Category(topic.name, self.settings)
+            category.slug = topic.key
+            urls[topic.key] = category.url
+        return urls
+
+    def generate_output(self, writer: Writer) -> None:
+        output = Path(self.output_path)
+        for feed in self.index:
+            for file in feed.files:
+                target = output / file.url
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_bytes(RENDERERS[file.format](feed, self.publisher))
+        writer.write_file(
+            FOLLOW_SAVE_AS,
+            self.get_template("follow"),
+            self.context,
+            relative_urls=self.settings["RELATIVE_URLS"],
+            # As for the disclosure record: a page taking this address is an error, not a
+            # silent skip.
+            override_output=True,
+        )
+
+
+def get_generators(pelican: Pelican) -> type[Generator]:
+    return FeedsGenerator

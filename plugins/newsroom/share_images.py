@@ -1,0 +1,374 @@
+"""Share images: the 1200×630 picture link previews show for a release without a lead image.
+
+A release with an image is shared with that image. For the others, a card is drawn with Pillow
+from the headline, the date, the topic and the company's wordmark (or PNG logo), in the
+theme's colours. Drawing is the slow part of a build, so each card is kept in a cache outside
+the output (``.cache/share-images/`` beside the content folder, so in the repository's root),
+named after a hash of everything that is drawn, and drawn again only when one of those inputs
+changes. Deleting the cache is always safe. The cache is only ever read from and
+written to for the releases the time gate made public.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import logging
+import os
+import shutil
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+import PIL
+from pelican import Pelican
+from PIL import Image, ImageDraw, ImageFont
+
+from .models import Company, Release
+from .plugin import state_of
+
+logger = logging.getLogger(__name__)
+
+WIDTH, HEIGHT = 1200, 630
+#: Part of every cache key: change it whenever the drawing below changes.
+TEMPLATE_VERSION = "masthead-share-card-3"
+#: Debian's fonts-dejavu-core (tools/system-packages.txt); Pillow's own font otherwise.
+FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
+CACHE_FOLDER = Path(".cache") / "share-images"
+#: A company logo in one of these formats is drawn; any other (SVG) becomes a wordmark.
+RASTER_LOGOS = frozenset({".png", ".jpg", ".jpeg", ".webp", ".gif"})
+_STATE = "NEWSROOM_SHARE_IMAGES"
+
+# The theme's colours (theme/static/css/newsroom.css): accent, its darker hover, the gold
+# mark, the accent of the dark scheme, text and muted grey on white.
+ACCENT = (0x0B, 0x5D, 0x5A)
+DEEP = (0x06, 0x40, 0x3E)
+MARK = (0xE0, 0xA5, 0x26)
+PALE = (0xA5, 0xE6, 0xDF)
+WHITE = (0xFF, 0xFF, 0xFF)
+MUTED = (0x55, 0x62, 0x6A)
+LINE = (0xD9, 0xDF, 0xE1)
+
+MARGIN = 72
+BAND = 112  # the white band with the company's name
+STRIPE = 8  # the gold stripe under it
+FOOTER = 96  # the dark strip with the date and topic
+HEADLINE_SIZES = (66, 60, 54, 48, 42)
+HEADLINE_LINES = 4
+LINE_HEIGHT = 1.2
+
+
+@dataclass(frozen=True)
+class ShareImage:
+    """What a link preview shows for one release; ``url`` is a path inside the site."""
+
+    url: str
+    width: int
+    height: int
+    alt: str
+    card: Card | None = None  # set when the site draws the image
+
+
+@dataclass(frozen=True)
+class Fonts:
+    """The font files' bytes (``None``: Pillow's built-in font), read once per build."""
+
+    bold: bytes | None
+    regular: bytes | None
+
+    @classmethod
+    def load(cls, folder: Path = FONT_DIR) -> Fonts:
+        def read(name: str) -> bytes | None:
+            path = folder / name
+            return path.read_bytes() if path.is_file() else None
+
+        fonts = cls(read("DejaVuSans-Bold.ttf"), read("DejaVuSans.ttf"))
+        if fonts.bold is None or fonts.regular is None:
+            logger.warning(
+                "DejaVu Sans not found in %s: share images use Pillow's font. "
+                "Install fonts-dejavu-core for the intended look.",
+                folder,
+            )
+        return fonts
+
+    @cached_property
+    def digest(self) -> dict[str, str | None]:
+        """Hashed once: a build asks for every release's cache key."""
+        return {
+            "bold": _sha256(self.bold) if self.bold is not None else None,
+            "regular": _sha256(self.regular) if self.regular is not None else None,
+        }
+
+
+@dataclass(frozen=True)
+class Card:
+    """Everything a drawn share image depends on: its cache key is a hash of all of it."""
+
+    title: str
+    date_text: str
+    topic: str
+    company: str
+    logo: bytes | None
+    fonts: Fonts
+
+    def key(self) -> str:
+        inputs = {
+            "template": TEMPLATE_VERSION,
+            "pillow": PIL.__version__,
+            "size": [WIDTH, HEIGHT],
+            "title": self.title,
+            "date": self.date_text,
+            "topic": self.topic,
+            "company": self.company,
+            "logo": _sha256(self.logo) if self.logo is not None else None,
+            "fonts": self.fonts.digest,
+        }
+        canonical = json.dumps(inputs, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+        return _sha256(canonical.encode())
+
+
+def _sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def card_for(release: Release, company: Company, logo: bytes | None, fonts: Fonts) -> Card:
+    return Card(release.title, release.day_text, release.topic.name, company.name, logo, fonts)
+
+
+def image_path(release: Release, card: Card) -> str:
+    """Next to the release's page; the hash in the name makes link previews fetch it anew
+    when the card changes (networks cache images by address)."""
+    return f"{release.url}share-{card.key()[:16]}.png"
+
+
+class ShareImages:
+    """One build's share images: which picture each release shows, and the cache of cards."""
+
+    def __init__(self, company: Company, content: Path, cache: Path, fonts: Fonts) -> None:
+        self.company = company
+        self.cache = cache
+        self.fonts = fonts
+        self.logo = _logo_bytes(company, content)
+        self.drawn = 0
+        self.reused = 0
+        # The pages, the API and the writer all ask: each release is worked out once.
+        self._known: dict[Release, ShareImage] = {}
+
+    def for_release(self, release: Release) -> ShareImage:
+        if release not in self._known:
+            self._known[release] = self._image(release)
+        return self._known[release]
+
+    def _image(self, release: Release) -> ShareImage:
+        if release.image is not None:
+            assert release.asset_dir is not None
+            with Image.open(release.asset_dir / release.image.file) as lead:
+                width, height = lead.size
+            return ShareImage(release.image.url, width, height, release.image.alt)
+        card = card_for(release, self.company, self.logo, self.fonts)
+        alt = f"{self.company.name} Newsroom: {release.title}"
+        return ShareImage(image_path(release, card), WIDTH, HEIGHT, alt, card)
+
+    def write(self, releases: Sequence[Release], output: Path) -> None:
+        """Copy each drawn card into the output, drawing only those not in the cache."""
+        for release in releases:
+            image = self.for_release(release)
+            if image.card is None:
+                continue
+            cached = self.cache / f"{image.card.key()}.png"
+            if cached.is_file():
+                self.reused += 1
+            else:
+                self.cache.mkdir(parents=True, exist_ok=True)
+                partial = cached.with_suffix(f".{os.getpid()}.tmp")
+                partial.write_bytes(render(image.card))
+                os.replace(partial, cached)  # never a half-written file under the final name
+                self.drawn += 1
+            target = output / image.url
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(cached, target)
+        logger.info("Share images: %d drawn, %d from the cache.", self.drawn, self.reused)
+
+
+def _logo_bytes(company: Company, content: Path) -> bytes | None:
+    """A raster logo is drawn as it is; Pillow cannot draw SVG, so those become a wordmark."""
+    if company.logo is None or Path(company.logo).suffix.lower() not in RASTER_LOGOS:
+        return None
+    return (content / company.logo).read_bytes()
+
+
+def of_build(settings: dict[str, Any]) -> ShareImages:
+    """The build's ShareImages, made on first use (fonts and logo are read once per build).
+
+    Kept beside the build's state, and made anew whenever that state is: a settings dict
+    reused for a second build never sees the first build's company or logo.
+    """
+    state = state_of(settings)
+    made = settings.get(_STATE)
+    if made is None or made[0] is not state:
+        assert state.newsroom.site is not None
+        content = Path(settings["PATH"]).resolve()
+        images = ShareImages(
+            state.newsroom.site.company, content, content.parent / CACHE_FOLDER, Fonts.load()
+        )
+        made = settings[_STATE] = (state, images)
+    return made[1]
+
+
+def write_share_images(pelican: Pelican) -> None:
+    """After all pages are written: the cards of the releases the time gate made public."""
+    state = state_of(pelican.settings)
+    of_build(pelican.settings).write(state.public, Path(pelican.settings["OUTPUT_PATH"]))
+
+
+# --- drawing ---------------------------------------------------------------------------------
+
+
+class _Typeface:
+    """One font file at any size; Pillow's built-in font when the file is missing."""
+
+    def __init__(self, data: bytes | None) -> None:
+        self.data = data
+        self.sizes: dict[int, ImageFont.FreeTypeFont | ImageFont.ImageFont] = {}
+
+    def at(self, size: int) -> Any:
+        if size not in self.sizes:
+            self.sizes[size] = (
+                ImageFont.truetype(io.BytesIO(self.data), size)
+                if self.data is not None
+                else ImageFont.load_default(size)
+            )
+        return self.sizes[size]
+
+
+def render(card: Card) -> bytes:
+    """The card as PNG bytes: the same inputs always give the same bytes (no metadata)."""
+    bold, regular = _Typeface(card.fonts.bold), _Typeface(card.fonts.regular)
+    image = Image.new("RGB", (WIDTH, HEIGHT), ACCENT)
+    draw = ImageDraw.Draw(image)
+
+    # White band: the company's logo or wordmark, then "Newsroom", as in the site's header.
+    draw.rectangle((0, 0, WIDTH, BAND), fill=WHITE)
+    draw.rectangle((0, BAND, WIDTH, BAND + STRIPE), fill=MARK)
+    middle = BAND // 2
+    if card.logo is not None:
+        right = _paste_logo(image, card.logo, middle)
+    else:
+        name = bold.at(44)
+        wordmark = _fit(card.company, name, 640)
+        draw.text((MARGIN, middle), wordmark, font=name, fill=ACCENT, anchor="lm")
+        right = MARGIN + round(name.getlength(wordmark))
+    draw.line((right + 28, middle - 24, right + 28, middle + 24), fill=LINE, width=2)
+    draw.text((right + 56, middle), "Newsroom", font=regular.at(34), fill=MUTED, anchor="lm")
+
+    # The headline, as large as fits in four lines, with balanced line lengths, centred
+    # between the band and the footer.
+    size, lines = _fit_headline(card.title, bold)
+    step = round(size * LINE_HEIGHT)
+    area = HEIGHT - FOOTER - (BAND + STRIPE)
+    top = BAND + STRIPE + (area - len(lines) * step) // 2
+    for number, line in enumerate(lines):
+        draw.text((MARGIN, top + number * step), line, font=bold.at(size), fill=WHITE)
+
+    # Footer: the date on the left, the topic on the right.
+    top = HEIGHT - FOOTER
+    draw.rectangle((0, top, WIDTH, HEIGHT), fill=DEEP)
+    middle = top + FOOTER // 2
+    draw.text((MARGIN, middle), card.date_text, font=regular.at(30), fill=PALE, anchor="lm")
+    topic = _fit(card.topic.upper(), bold.at(24), WIDTH - 2 * MARGIN - 420)
+    draw.text((WIDTH - MARGIN, middle), topic, font=bold.at(24), fill=WHITE, anchor="rm")
+
+    out = io.BytesIO()
+    # Fast compression: the card is drawn once and cached, but a cold cache (a fresh CI
+    # checkout) draws every card, and level 1 is about a third faster for 20% more bytes.
+    image.save(out, format="PNG", optimize=False, compress_level=1)
+    return out.getvalue()
+
+
+def _paste_logo(image: Image.Image, data: bytes, middle: int) -> int:
+    """Scale the logo to the band's height (at most 360 px wide); returns its right edge."""
+    with Image.open(io.BytesIO(data)) as raw:
+        logo = raw.convert("RGBA")
+    scale = min(56 / logo.height, 360 / logo.width)
+    size = (max(1, round(logo.width * scale)), max(1, round(logo.height * scale)))
+    logo = logo.resize(size, Image.Resampling.LANCZOS)
+    image.paste(logo, (MARGIN, middle - size[1] // 2), logo)
+    return MARGIN + size[0]
+
+
+def _fit_headline(title: str, font: _Typeface) -> tuple[int, list[str]]:
+    width = WIDTH - 2 * MARGIN
+    for size in HEADLINE_SIZES:
+        lines = wrap(title, font.at(size).getlength, width)
+        if len(lines) <= HEADLINE_LINES:
+            return size, lines
+    # Longer than fits even small: one more line, cut with an ellipsis rather than overflow.
+    last = HEADLINE_LINES
+    return size, [*lines[:last], _fit(" ".join(lines[last:]), font.at(size), width)]
+
+
+def _fit(text: str, font: Any, width: int) -> str:
+    """``text``, cut with an ellipsis where it would be wider than ``width``."""
+    if font.getlength(text) <= width:
+        return text
+    while text and font.getlength(text.rstrip() + "…") > width:
+        text = text[:-1]
+    return text.rstrip() + "…"
+
+
+def wrap(text: str, measure: Any, width: float) -> list[str]:
+    """Lines no wider than ``width``, as few as possible, and as even as possible.
+
+    Greedy wrapping fixes the number of lines; then the narrowest width that still gives that
+    many lines is found, so a headline never ends in one lonely word (CSS text-wrap: balance).
+    A line's width is the sum of its words' and spaces' widths: each word is measured once.
+    """
+    words: list[str] = []
+    widths: list[float] = []
+    for word in text.split():
+        size = measure(word)
+        pieces = [word] if size <= width else _split_long(word, measure, width)
+        words.extend(pieces)
+        widths.extend([size] if size <= width else [measure(p) for p in pieces])
+    if not words:
+        return [""]
+    space = measure(" ")
+    count = len(_greedy(widths, space, width))
+    low, high = max(widths), width
+    while high - low > 1:
+        mid = (low + high) / 2
+        if len(_greedy(widths, space, mid)) <= count:
+            high = mid
+        else:
+            low = mid
+    starts = _greedy(widths, space, high)
+    ends = [*starts[1:], len(words)]
+    return [" ".join(words[a:b]) for a, b in zip(starts, ends, strict=True)]
+
+
+def _greedy(widths: list[float], space: float, width: float) -> list[int]:
+    """The index of the first word of each line."""
+    starts: list[int] = []
+    line = 0.0
+    for index, word in enumerate(widths):
+        if starts and line + space + word <= width:
+            line += space + word
+        else:
+            starts.append(index)
+            line = word
+    return starts
+
+
+def _split_long(word: str, measure: Any, width: float) -> list[str]:
+    """A word wider than a line (a long URL) is cut into pieces that fit."""
+    pieces = []
+    while measure(word) > width:
+        cut = len(word) - 1
+        while cut > 1 and measure(word[:cut]) > width:
+            cut -= 1
+        pieces.append(word[:cut])
+        word = word[cut:]
+    return [*pieces, word]

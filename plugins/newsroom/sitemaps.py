@@ -1,0 +1,265 @@
+"""Sitemaps and robots.txt: every public page for search engines, and the latest news for
+Google News.
+
+``sitemap.xml`` lists every page the build writes (home, archive and its pages, years,
+topics, tags, standalone pages, the disclosure record, the follow page, releases), each with
+its language and an ``x-default`` alternate. ``news-sitemap.xml`` lists the releases of the
+48 hours before the build instant. A file holds at most 50,000 URLs (1,000 for news); beyond
+that the URLs are split over numbered files and a ``-index.xml`` sitemap index lists them,
+and ``robots.txt`` names the sitemaps.
+
+Sitemaps need absolute URLs, so they are written only when SITEURL is set (publishconf.py); a
+development build writes a robots.txt without them. A preview (invoke preview) writes none of
+this: its own robots.txt keeps crawlers out (plugin.copy_release_files).
+"""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from pelican import Pelican
+from pelican.generators import Generator
+from pelican.paginator import Paginator
+from pelican.writers import Writer
+
+from . import disclosures, feeds
+from .disclosures import absolute, utc_iso
+from .models import Release
+from .plugin import state_of
+
+SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
+XHTML_NS = "http://www.w3.org/1999/xhtml"
+NEWS_NS = "http://www.google.com/schemas/sitemap-news/0.9"
+
+#: The sitemaps protocol's limit per file, and Google News's.
+MAX_URLS = 50_000
+MAX_NEWS_URLS = 1_000
+#: Google News takes articles published in the last two days.
+NEWS_WINDOW = timedelta(hours=48)
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One page in the sitemap. ``path`` is its address inside the site (``news/2026/x/``).
+
+    ``translations`` holds ``(language, path)`` for the same page in other languages; every
+    version lists all of them, so translations only need to fill it in.
+    """
+
+    path: str
+    lang: str
+    lastmod: datetime | None = None
+    translations: tuple[tuple[str, str], ...] = ()
+
+    def alternates(self) -> list[tuple[str, str]]:
+        """hreflang -> path: each language version, and x-default for the page itself."""
+        versions = dict([(self.lang, self.path), *self.translations])
+        return [*sorted(versions.items()), ("x-default", self.path)]
+
+
+def page_path(save_as: str) -> str:
+    """The address of a written file, as base.html's canonical link gives it."""
+    return save_as[: -len("index.html")] if save_as.endswith("index.html") else save_as
+
+
+def newest(releases: Iterable[Release]) -> datetime | None:
+    """A list page changes when any of its releases does: its newest modification."""
+    return max((r.modified for r in releases), default=None)
+
+
+def paginated(
+    save_as: str, url: str, items: Sequence[Any], template: str, settings: dict[str, Any]
+) -> list[str]:
+    """The files Pelican's writer makes of one list, paginated exactly as it does."""
+    if template not in settings["PAGINATED_TEMPLATES"]:
+        return [save_as]
+    per_page = settings["PAGINATED_TEMPLATES"][template] or settings["DEFAULT_PAGINATION"]
+    paginator = Paginator(save_as, url, items, settings, per_page)
+    return [paginator.page(n).save_as for n in paginator.page_range]
+
+
+def site_entries(context: dict[str, Any], settings: dict[str, Any], lang: str) -> list[Entry]:
+    """Every page the build writes, from the gated lists in Pelican's context."""
+    articles = context["articles"]
+    everything = newest(a.release for a in articles)
+    entries: list[Entry] = []
+
+    def add(save_as: str, lastmod: datetime | None, page_lang: str = lang) -> None:
+        entries.append(Entry(page_path(save_as), page_lang, lastmod))
+
+    for template in settings["DIRECT_TEMPLATES"]:
+        save_as = settings.get(f"{template.upper()}_SAVE_AS", f"{template}.html")
+        if not save_as or template == "404":
+            continue
+        url = settings.get(f"{template.upper()}_URL", f"{template}.html")
+        for name in paginated(save_as, url, articles, template, settings):
+            add(name, everything)
+    for archive in context.get("period_archives", {}).get("year", []):
+        for name in paginated(
+            archive["save_as"], archive["url"], archive["articles"], "period_archives", settings
+        ):
+            add(name, newest(a.release for a in archive["articles"]))
+    for template, taxonomy in (("category", "categories"), ("tag", "tags")):
+        for wrapper, items in context[taxonomy]:
+            lastmod = newest(a.release for a in items)
+            for name in paginated(wrapper.save_as, wrapper.url, items, template, settings):
+                add(name, lastmod)
+    for page in context.get("pages", []):
+        add(page.save_as, None)
+    # The pages other generators of this plugin write: the record changes with every release.
+    add(disclosures.PAGE_SAVE_AS, everything)
+    add(feeds.FOLLOW_SAVE_AS, None)
+    for article in articles:
+        add(article.save_as, article.release.modified, article.release.lang)
+    return sorted(entries, key=lambda e: e.path)
+
+
+def news_releases(public: Sequence[Release], as_of: datetime) -> list[Release]:
+    """The releases of the two days before the build instant, newest first."""
+    since = as_of - NEWS_WINDOW
+    found = [r for r in public if since <= r.date <= as_of and r.is_public(as_of)]
+    return sorted(found, key=lambda r: (r.date, r.url), reverse=True)
+
+
+def _document(root: ET.Element) -> bytes:
+    ET.indent(root)
+    return ET.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n"
+
+
+def urlset(entries: Sequence[Entry], site_url: str) -> bytes:
+    # Prefixed names are written as they are: no global ElementTree namespace registry.
+    root = ET.Element("urlset", {"xmlns": SITEMAP_NS, "xmlns:xhtml": XHTML_NS})
+    for entry in entries:
+        url = ET.SubElement(root, "url")
+        ET.SubElement(url, "loc").text = absolute(site_url, entry.path)
+        if entry.lastmod is not None:
+            ET.SubElement(url, "lastmod").text = utc_iso(entry.lastmod)
+        for hreflang, path in entry.alternates():
+            ET.SubElement(
+                url,
+                "xhtml:link",
+                {"rel": "alternate", "hreflang": hreflang, "href": absolute(site_url, path)},
+            )
+    return _document(root)
+
+
+def news_urlset(releases: Sequence[Release], site_url: str, publication: str) -> bytes:
+    root = ET.Element("urlset", {"xmlns": SITEMAP_NS, "xmlns:news": NEWS_NS})
+    for release in releases:
+        url = ET.SubElement(root, "url")
+        ET.SubElement(url, "loc").text = absolute(site_url, release.url)
+        news = ET.SubElement(url, "news:news")
+        source = ET.SubElement(news, "news:publication")
+        ET.SubElement(source, "news:name").text = publication
+        ET.SubElement(source, "news:language").text = release.lang
+        published = release.date.isoformat(timespec="seconds")
+        ET.SubElement(news, "news:publication_date").text = published
+        ET.SubElement(news, "news:title").text = release.title
+    return _document(root)
+
+
+def sitemap_index(parts: Sequence[tuple[str, datetime | None]], site_url: str) -> bytes:
+    root = ET.Element("sitemapindex", {"xmlns": SITEMAP_NS})
+    for path, lastmod in parts:
+        sitemap = ET.SubElement(root, "sitemap")
+        ET.SubElement(sitemap, "loc").text = absolute(site_url, path)
+        if lastmod is not None:
+            ET.SubElement(sitemap, "lastmod").text = utc_iso(lastmod)
+    return _document(root)
+
+
+@dataclass(frozen=True)
+class SitemapFile:
+    path: str
+    data: bytes
+
+
+def split(
+    name: str,
+    items: Sequence[Any],
+    limit: int,
+    write: Any,
+    lastmod: Any,
+    site_url: str,
+) -> tuple[str, list[SitemapFile]]:
+    """``<name>.xml``, or numbered parts and ``<name>-index.xml`` when one file cannot hold
+    them all. Returns the file to announce in robots.txt, and the files."""
+    if len(items) <= limit:
+        return f"{name}.xml", [SitemapFile(f"{name}.xml", write(items))]
+    chunks = [items[i : i + limit] for i in range(0, len(items), limit)]
+    files = [SitemapFile(f"{name}-{n}.xml", write(c)) for n, c in enumerate(chunks, start=1)]
+    parts = [(f.path, newest_of(lastmod(i) for i in c)) for f, c in zip(files, chunks, strict=True)]
+    index = SitemapFile(f"{name}-index.xml", sitemap_index(parts, site_url))
+    return index.path, [*files, index]
+
+
+def newest_of(values: Iterable[datetime | None]) -> datetime | None:
+    return max((v for v in values if v is not None), default=None)
+
+
+def robots_txt(site_url: str, sitemaps: Sequence[str]) -> str:
+    """Everything may be crawled; the sitemaps are named with absolute URLs, as required."""
+    lines = ["User-agent: *", "Disallow:"]
+    if sitemaps:
+        lines += ["", *(f"Sitemap: {absolute(site_url, path)}" for path in sitemaps)]
+    return "\n".join(lines) + "\n"
+
+
+def build_files(
+    entries: Sequence[Entry],
+    news: Sequence[Release],
+    site_url: str,
+    publication: str,
+) -> list[SitemapFile]:
+    """robots.txt and, with a SITEURL, the sitemaps."""
+    if not site_url:
+        return [SitemapFile("robots.txt", robots_txt(site_url, []).encode())]
+    main, files = split(
+        "sitemap",
+        entries,
+        MAX_URLS,
+        lambda chunk: urlset(chunk, site_url),
+        lambda entry: entry.lastmod,
+        site_url,
+    )
+    news_main, news_files = split(
+        "news-sitemap",
+        news,
+        MAX_NEWS_URLS,
+        lambda chunk: news_urlset(chunk, site_url, publication),
+        lambda release: release.modified,
+        site_url,
+    )
+    robots = SitemapFile("robots.txt", robots_txt(site_url, [main, news_main]).encode())
+    return [*files, *news_files, robots]
+
+
+class SitemapGenerator(Generator):
+    """Writes robots.txt and the sitemaps from the gated lists (none in a preview)."""
+
+    files: list[SitemapFile]
+
+    def generate_context(self) -> None:
+        # Plugin generators run after the articles and pages generators: the lists in the
+        # context are the gated ones, and the taxonomies are built from them.
+        self.files = []
+        if self.settings.get("NEWSROOM_PREVIEW"):
+            return
+        state = state_of(self.settings)
+        site_url = self.settings.get("SITEURL", "")
+        entries = site_entries(self.context, self.settings, state.settings.lang)
+        news = news_releases(state.public, state.settings.as_of)
+        self.files = build_files(entries, news, site_url, self.settings["SITENAME"])
+
+    def generate_output(self, writer: Writer) -> None:
+        for file in self.files:
+            (Path(self.output_path) / file.path).write_bytes(file.data)
+
+
+def get_generators(pelican: Pelican) -> type[Generator]:
+    return SitemapGenerator

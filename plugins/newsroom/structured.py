@@ -1,0 +1,139 @@
+"""Structured data for each release page: schema.org JSON-LD, Open Graph and a Twitter card.
+
+Everything is computed here, after the time gate, and attached to the article: templates only
+print ``article.meta_tags`` and ``article.structured`` (DESIGN invariant 5).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from markupsafe import Markup
+from pelican.generators import ArticlesGenerator
+
+from . import share_images
+from .disclosures import absolute
+from .models import Company, Release
+from .plugin import state_of
+from .share_images import ShareImage
+
+# Inside <script>, "</script>" or "<!--" in a headline must not end the element: JSON allows
+# \u escapes for every character, so these are written escaped and browsers never see markup.
+_SCRIPT_SAFE = {
+    ord("<"): "\\u003c",
+    ord(">"): "\\u003e",
+    ord("&"): "\\u0026",
+    0x2028: "\\u2028",
+    0x2029: "\\u2029",
+}
+
+
+@dataclass(frozen=True)
+class MetaTag:
+    """One ``<meta>``: Open Graph uses ``property``, Twitter cards use ``name``."""
+
+    attribute: str
+    key: str
+    content: str
+
+
+def script_json(data: Any) -> Markup:
+    """JSON for an inline ``<script type="application/ld+json">``, safe to print unescaped."""
+    text = json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return Markup(text.translate(_SCRIPT_SAFE))
+
+
+def iso(value: Any) -> str:
+    """``2026-11-23T09:00:00+01:00``: the instant with the offset the author gave."""
+    return str(value.isoformat(timespec="seconds"))
+
+
+def news_article(
+    release: Release, company: Company, image: ShareImage, site_url: str
+) -> dict[str, Any]:
+    """The schema.org NewsArticle of a release (Google's Article rich results read it)."""
+    organization: dict[str, Any] = {
+        "@type": "Organization",
+        "name": company.legal_name,
+        "url": company.website,
+    }
+    if company.logo:
+        organization["logo"] = {"@type": "ImageObject", "url": absolute(site_url, company.logo)}
+    page = absolute(site_url, release.url)
+    data: dict[str, Any] = {
+        "@context": "https://schema.org",
+        "@type": "NewsArticle",
+        "headline": release.title,
+        "description": release.summary,
+        "datePublished": iso(release.date),
+        "dateModified": iso(release.modified),
+        "publisher": organization,
+        "author": organization,
+        "image": {
+            "@type": "ImageObject",
+            "url": absolute(site_url, image.url),
+            "width": image.width,
+            "height": image.height,
+        },
+        "mainEntityOfPage": {"@type": "WebPage", "@id": page},
+        "url": page,
+        "inLanguage": release.lang,
+        "articleSection": release.topic.name,
+        "keywords": list(release.tags),
+    }
+    if release.subtitle:
+        data["alternativeHeadline"] = release.subtitle
+    return data
+
+
+def meta_tags(release: Release, image: ShareImage, site_url: str, site_name: str) -> list[MetaTag]:
+    """Open Graph article tags and a large-image Twitter card, in the order networks list them."""
+    image_url = absolute(site_url, image.url)
+
+    def og(key: str, content: str | int) -> MetaTag:
+        return MetaTag("property", key, str(content))
+
+    def twitter(key: str, content: str) -> MetaTag:
+        return MetaTag("name", key, content)
+
+    return [
+        og("og:site_name", site_name),
+        og("og:type", "article"),
+        og("og:title", release.title),
+        og("og:description", release.summary),
+        og("og:url", absolute(site_url, release.url)),
+        og("og:image", image_url),
+        og("og:image:width", image.width),
+        og("og:image:height", image.height),
+        og("og:image:alt", image.alt),
+        og("article:published_time", iso(release.date)),
+        og("article:modified_time", iso(release.modified)),
+        og("article:section", release.topic.name),
+        *(og("article:tag", tag) for tag in release.tags),
+        twitter("twitter:card", "summary_large_image"),
+        twitter("twitter:title", release.title),
+        twitter("twitter:description", release.summary),
+        twitter("twitter:image", image_url),
+        twitter("twitter:image:alt", image.alt),
+    ]
+
+
+def attach(generator: ArticlesGenerator) -> None:
+    """``article.structured`` and ``article.meta_tags`` for every release the gate let through.
+
+    Connected to article_generator_finalized: it runs after the pretaxonomy time gate, so
+    ``generator.articles`` holds exactly the releases of ``state.public``.
+    """
+    state = state_of(generator.settings)
+    assert state.newsroom.site is not None
+    company = state.newsroom.site.company
+    site_url = generator.settings.get("SITEURL", "")
+    site_name = generator.settings["SITENAME"]
+    images = share_images.of_build(generator.settings)
+    for article in [*generator.articles, *generator.translations]:
+        release = article.release
+        image = images.for_release(release)
+        article.structured = script_json(news_article(release, company, image, site_url))
+        article.meta_tags = meta_tags(release, image, site_url, site_name)

@@ -1,0 +1,571 @@
+"""The feeds in a real build: valid by each format's rules, complete, gated, stable, linked.
+
+Atom is checked with jing against the RELAX NG schema of RFC 4287 (tests/fixtures/schemas),
+plus the RFC's prose rules the schema leaves to the reader; RSS by the rules the W3C feed
+validator applies to RSS 2.0; JSON Feed by the keys version 1.1 requires and allows. Atom and
+RSS must also parse without complaint in feedparser, which feed readers build on.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+from collections import Counter
+from datetime import datetime
+from email.utils import parsedate_to_datetime
+from pathlib import Path
+from typing import Any
+
+import feedparser
+import pytest
+from bs4 import BeautifulSoup
+from lxml import etree
+
+from newsroom.disclosures import notify_config
+from newsroom.feeds import JSON_FEED_VERSION, paths_in
+from newsroom.settings import from_pelican
+from support import FIXTURES, ROOT, Site
+
+SCHEMA = ROOT / "tests" / "fixtures" / "schemas" / "atom.rnc"
+SITE_URL = "https://news.example.com"
+HUB = "https://hub.example.com/"
+AT_LAUNCH = "2026-12-03T06:00:00Z"  # the embargoed launch goes live: 07:00 in Berlin
+BEFORE_LAUNCH = "2026-12-03T05:59:59Z"
+EMBARGOED = ("Secret embargoed widget", "embargoed-launch", "secret-tag", "Embargoed body text")
+A = "{http://www.w3.org/2005/Atom}"
+FEEDS = [
+    f"feeds/{name}{suffix}"
+    for name in ("all", "lang/en", "topics/financial-results", "topics/products")
+    for suffix in (".atom.xml", ".json", ".rss.xml")
+]
+
+
+def build(site: Site, out: Path, as_of: str = AT_LAUNCH, **newsroom: Any) -> Path:
+    site.build(out, as_of=as_of, SITEURL=SITE_URL, NEWSROOM={"websub_hub": HUB, **newsroom})
+    return out
+
+
+@pytest.fixture(scope="module")
+def out(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The fixture site at the launch instant: every release public, a hub configured."""
+    tmp = tmp_path_factory.mktemp("feeds")
+    shutil.copytree(FIXTURES / "basic", tmp / "site")
+    return build(Site(tmp / "site"), tmp / "out")
+
+
+def address(path: str) -> str:
+    return f"{SITE_URL}/{path}"
+
+
+def files(out: Path, suffix: str) -> list[Path]:
+    return sorted(p for p in (out / "feeds").rglob(f"*{suffix}") if p.is_file())
+
+
+def jing(paths: list[Path]) -> subprocess.CompletedProcess[str]:
+    command = shutil.which("jing")
+    assert command, "jing is missing: run tools/install-system-packages.sh (Debian package jing)"
+    return subprocess.run(
+        [command, "-c", str(SCHEMA), *map(str, paths)], capture_output=True, text=True, check=False
+    )
+
+
+# The rules, each returning every problem it finds (an empty list is a valid feed).
+
+ABSOLUTE = re.compile(r"https?://[^/\s]+/\S*")
+IRI = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:\S+")
+RFC822 = re.compile(
+    r"(Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d\d (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) "
+    r"\d{4} \d\d:\d\d:\d\d [+-]\d{4}"
+)
+RFC3339 = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)")
+URL_IN_HTML = re.compile(r"""(?:href|src)\s*=\s*["']([^"']*)["']""")
+UNSAFE = re.compile(r"<script|<iframe|<object|<embed|javascript:|\son[a-z]+\s*=", re.IGNORECASE)
+
+
+def html_problems(where: str, html: str) -> list[str]:
+    """Markup in a feed: nothing that runs, and no relative address (it has no page there)."""
+    problems = [f"{where}: unsafe markup {m.group()!r}" for m in UNSAFE.finditer(html)]
+    for url in URL_IN_HTML.findall(html):
+        if not IRI.fullmatch(url):
+            problems.append(f"{where}: relative address {url!r}")
+    return problems
+
+
+def atom_problems(path: Path, self_url: str) -> list[str]:
+    """RFC 4287's rules that its RELAX NG schema does not express."""
+    feed = etree.parse(str(path)).getroot()
+    problems = []
+    if not IRI.fullmatch(feed.findtext(f"{A}id") or ""):
+        problems.append("feed: atom:id is not an absolute IRI")
+    links = {(link.get("rel", "alternate"), link.get("href")) for link in feed.findall(f"{A}link")}
+    if ("self", self_url) not in links:
+        problems.append(f"feed: no rel=self link to {self_url}")
+    if not any(rel == "alternate" for rel, _ in links):
+        problems.append("feed: no alternate link")
+    ids = [entry.findtext(f"{A}id") for entry in feed.findall(f"{A}entry")]
+    if len(set(ids)) != len(ids):
+        problems.append(f"feed: repeated entry ids {ids}")
+    for entry in feed.findall(f"{A}entry"):
+        where = f"entry {entry.findtext(f'{A}id')}"
+        if not IRI.fullmatch(entry.findtext(f"{A}id") or ""):
+            problems.append(f"{where}: atom:id is not an absolute IRI")
+        if feed.find(f"{A}author") is None and entry.find(f"{A}author") is None:
+            problems.append(f"{where}: no author in the entry or the feed")
+        alternates = Counter(
+            (link.get("type"), link.get("hreflang"))
+            for link in entry.findall(f"{A}link")
+            if link.get("rel", "alternate") == "alternate"
+        )
+        if not alternates or max(alternates.values()) > 1:
+            problems.append(f"{where}: needs exactly one alternate link per type and language")
+        published = datetime.fromisoformat(entry.findtext(f"{A}published") or "")
+        if datetime.fromisoformat(entry.findtext(f"{A}updated") or "") < published:
+            problems.append(f"{where}: updated before published")
+        content = entry.find(f"{A}content")
+        if content is None or content.get("type") != "html":
+            problems.append(f"{where}: no html content")
+        else:
+            problems += html_problems(where, content.text or "")
+    return problems
+
+
+def rss_problems(path: Path, self_url: str) -> list[str]:
+    """The W3C feed validator's rules for RSS 2.0, as far as these feeds can break them."""
+    rss = etree.parse(str(path)).getroot()
+    if rss.tag != "rss" or rss.get("version") != "2.0" or len(rss.findall("channel")) != 1:
+        return ["the document is not <rss version='2.0'> with one <channel>"]
+    channel = rss.find("channel")
+    assert channel is not None
+    problems = []
+    for name in ("title", "link", "description"):
+        found = channel.findall(name)
+        if len(found) != 1 or not (found[0].text or "").strip():
+            problems.append(f"channel: needs one non-empty <{name}>")
+    if not ABSOLUTE.fullmatch(channel.findtext("link") or ""):
+        problems.append("channel: <link> is not a full address")
+    selves = [link.get("href") for link in channel.findall(f"{A}link") if link.get("rel") == "self"]
+    if selves != [self_url]:
+        problems.append(f"channel: atom:link rel=self {selves} is not {self_url}")
+    if not re.fullmatch(r"[a-z]{2,3}(-[A-Za-z0-9]{1,8})*", channel.findtext("language") or ""):
+        problems.append("channel: <language> is not a language code")
+    for date in [*channel.iter("pubDate"), *channel.iter("lastBuildDate")]:
+        text = date.text or ""
+        if not RFC822.fullmatch(text):
+            problems.append(f"{date.tag} {text!r} is not an RFC 822 date")
+        elif parsedate_to_datetime(text).strftime("%a") != text[:3]:
+            problems.append(f"{date.tag} {text!r} has the wrong day of the week")
+    guids = []
+    for item in channel.findall("item"):
+        where = f"item {item.findtext('title')!r}"
+        if not (item.findtext("title") or item.findtext("description")):
+            problems.append(f"{where}: needs a title or a description")
+        if not ABSOLUTE.fullmatch(item.findtext("link") or ""):
+            problems.append(f"{where}: <link> is not a full address")
+        guid = item.find("guid")
+        if guid is None:
+            problems.append(f"{where}: no guid")
+        else:
+            guids.append(guid.text)
+            if guid.get("isPermaLink") != "false" and not ABSOLUTE.fullmatch(guid.text or ""):
+                problems.append(f"{where}: a guid that is not a full address needs isPermaLink")
+        for enclosure in item.findall("enclosure"):
+            if not ABSOLUTE.fullmatch(enclosure.get("url", "")):
+                problems.append(f"{where}: enclosure url is not a full address")
+            if not enclosure.get("length", "").isdigit() or int(enclosure.get("length", 0)) <= 0:
+                problems.append(f"{where}: enclosure length is not a positive number of bytes")
+            if "/" not in enclosure.get("type", ""):
+                problems.append(f"{where}: enclosure type is not a media type")
+        if any(not (c.text or "").strip() for c in item.findall("category")):
+            problems.append(f"{where}: empty category")
+        for author in item.findall("author"):
+            if "@" not in (author.text or ""):
+                problems.append(f"{where}: <author> must be an email address")
+        for tag in ("description", "{http://purl.org/rss/1.0/modules/content/}encoded"):
+            problems += html_problems(where, item.findtext(tag) or "")
+    if len(set(guids)) != len(guids):
+        problems.append(f"repeated guids {guids}")
+    return problems
+
+
+JSON_FEED_KEYS = {
+    "version", "title", "home_page_url", "feed_url", "description", "user_comment", "next_url",
+    "icon", "favicon", "authors", "author", "language", "expired", "hubs", "items",
+}  # fmt: skip
+JSON_ITEM_KEYS = {
+    "id", "url", "external_url", "title", "content_html", "content_text", "summary", "image",
+    "banner_image", "date_published", "date_modified", "authors", "author", "tags", "language",
+    "attachments",
+}  # fmt: skip
+
+
+def json_feed_problems(data: dict[str, Any], self_url: str) -> list[str]:
+    """JSON Feed 1.1 (https://www.jsonfeed.org/version/1.1/): required keys, types, no strays."""
+    problems = []
+    if data.get("version") != JSON_FEED_VERSION:
+        problems.append(f"version is not {JSON_FEED_VERSION}")
+    if not isinstance(data.get("title"), str) or not data["title"]:
+        problems.append("no title")
+    if not isinstance(data.get("items"), list):
+        return [*problems, "items is not a list"]
+    problems += [f"unknown key {k!r}" for k in data if k not in JSON_FEED_KEYS and k[0] != "_"]
+    if data.get("feed_url") != self_url:
+        problems.append(f"feed_url is not {self_url}")
+    if not ABSOLUTE.fullmatch(data.get("home_page_url", "")):
+        problems.append("home_page_url is not a full address")
+    for author in [*data.get("authors", []), *(a for i in data["items"] for a in i["authors"])]:
+        if not isinstance(author, dict) or not {"name", "url", "avatar"} & set(author):
+            problems.append(f"author {author!r} has no name, url or avatar")
+    for hub in data.get("hubs", []):
+        if set(hub) != {"type", "url"} or not ABSOLUTE.fullmatch(hub["url"]):
+            problems.append(f"hub {hub!r} needs a type and a full url")
+    ids = [item.get("id") for item in data["items"]]
+    if len(set(ids)) != len(ids):
+        problems.append(f"repeated item ids {ids}")
+    for item in data["items"]:
+        where = f"item {item.get('id')!r}"
+        if not isinstance(item.get("id"), str) or not item["id"]:
+            problems.append(f"{where}: id must be a non-empty string")
+        if not isinstance(item.get("content_html", item.get("content_text")), str):
+            problems.append(f"{where}: needs content_html or content_text")
+        problems += [f"{where}: unknown key {k!r}" for k in item if k not in JSON_ITEM_KEYS]
+        for key in ("url", "image"):
+            if key in item and not ABSOLUTE.fullmatch(item[key]):
+                problems.append(f"{where}: {key} is not a full address")
+        for key in ("date_published", "date_modified"):
+            if not RFC3339.fullmatch(item.get(key, "")):
+                problems.append(f"{where}: {key} is not an RFC 3339 date")
+        if not all(isinstance(t, str) and t for t in item.get("tags", [])):
+            problems.append(f"{where}: tags must be non-empty strings")
+        problems += html_problems(where, item.get("content_html", ""))
+    return problems
+
+
+def check_all(out: Path) -> None:
+    """Every feed of a build, by every rule: one assertion listing all problems."""
+    atoms, rsses, jsons = files(out, ".atom.xml"), files(out, ".rss.xml"), files(out, ".json")
+    result = jing(atoms)
+    assert result.returncode == 0, result.stdout + result.stderr
+    problems: list[str] = []
+    for path in atoms + rsses:
+        url = address(path.relative_to(out).as_posix())
+        rules = atom_problems if path in atoms else rss_problems
+        problems += [f"{path.name}: {p}" for p in rules(path, url)]
+        parsed = feedparser.parse(path.read_bytes())
+        if parsed.bozo:
+            problems.append(f"{path.name}: feedparser: {parsed.bozo_exception}")
+    for path in jsons:
+        url = address(path.relative_to(out).as_posix())
+        text = path.read_text("utf-8")
+        data = json.loads(text)
+        if text != json.dumps(data, sort_keys=True, indent=2, ensure_ascii=False) + "\n":
+            problems.append(f"{path.name}: keys are not sorted")
+        problems += [f"{path.name}: {p}" for p in json_feed_problems(data, url)]
+    assert problems == []
+
+
+def atom(out: Path, name: str = "all") -> etree._Element:
+    return etree.parse(str(out / "feeds" / f"{name}.atom.xml")).getroot()
+
+
+def json_feed(out: Path, name: str = "all") -> dict[str, Any]:
+    return json.loads((out / "feeds" / f"{name}.json").read_text("utf-8"))
+
+
+def feed_text(out: Path) -> dict[str, str]:
+    return {p.relative_to(out).as_posix(): p.read_text("utf-8") for p in files(out, "")}
+
+
+# The tests.
+
+
+def test_every_topic_and_language_gets_atom_rss_and_json(out: Path) -> None:
+    assert paths_in(out) == FEEDS
+
+
+def test_every_feed_is_valid(out: Path) -> None:
+    check_all(out)
+    assert len(files(out, ".atom.xml")) == 4 and len(files(out, ".rss.xml")) == 4
+
+
+def test_the_rules_catch_broken_feeds(out: Path, tmp_path: Path) -> None:
+    """The checks above would fail on a broken feed (they are not vacuous)."""
+    broken = tmp_path / "broken"
+    shutil.copytree(out / "feeds", broken / "feeds")
+    atom_file = broken / "feeds/all.atom.xml"
+    atom_file.write_text(re.sub(r"<updated>[^<]*</updated>", "", atom_file.read_text(), count=1))
+    assert 'missing required element "updated"' in jing([atom_file]).stdout
+    rss_file = broken / "feeds/all.rss.xml"
+    text = rss_file.read_text("utf-8").replace('isPermaLink="false"', 'isPermaLink="true"', 1)
+    text = text.replace("<pubDate>Thu, ", "<pubDate>Thursday, ", 1)
+    rss_file.write_text(
+        re.sub(r"<description>[^<]*</description>", "<description/>", text, count=1)
+    )
+    assert rss_problems(rss_file, address("feeds/all.rss.xml")) == [
+        "channel: needs one non-empty <description>",
+        "pubDate 'Thursday, 03 Dec 2026 06:00:00 +0000' is not an RFC 822 date",
+        "item 'Secret embargoed widget': a guid that is not a full address needs isPermaLink",
+    ]
+    data = json_feed(out)
+    data["items"][0].pop("content_html")
+    data["items"][1]["id"] = data["items"][0]["id"]
+    data["version"] = "https://jsonfeed.org/version/1"
+    problems = json_feed_problems(data, address("feeds/all.json"))
+    assert len(problems) == 3, problems
+    assert html_problems("x", '<p><a href="/about/">a</a><script>') == [
+        "x: unsafe markup '<script'",
+        "x: relative address '/about/'",
+    ]
+
+
+def test_items_carry_the_release(site: Site, out: Path) -> None:
+    releases = {f"{SITE_URL}/{r.url}": r for r in site.load().releases}
+    feed = atom(out)
+    entries = feed.findall(f"{A}entry")
+    assert [e.findtext(f"{A}id") for e in entries] == [
+        "tag:news.example.com,2026:embargoed-launch",
+        "tag:news.example.com,2026:with-files",
+        "tag:news.example.com,2026:first-product",
+        "tag:news.example.com,2025:q4-results",
+    ]
+    for entry in entries:
+        link = entry.find(f"{A}link[@rel='alternate']")
+        assert link is not None
+        release = releases[link.get("href", "")]
+        assert entry.findtext(f"{A}title") == release.title
+        assert entry.findtext(f"{A}summary") == release.summary
+        assert entry.findtext(f"{A}content") == release.body_html
+        assert entry.findtext(f"{A}author/{A}name") == "Example Industries AG"
+        assert entry.findtext(f"{A}author/{A}uri") == "https://www.example.com"
+        assert entry.get("{http://www.w3.org/XML/1998/namespace}lang") == release.lang
+        terms = [c.get("term") for c in entry.findall(f"{A}category")]
+        assert terms == [release.topic.name, *release.tags]
+    assert feed.findtext(f"{A}author/{A}name") == "Example Industries AG"
+
+
+def test_the_lead_image_is_an_enclosure_with_type_and_size(site: Site, out: Path) -> None:
+    size = (site.path / "releases/2026/with-files/plant.png").stat().st_size
+    url = f"{SITE_URL}/news/2026/with-files/plant.png"
+    (entry,) = [e for e in atom(out).findall(f"{A}entry") if "with-files" in e.findtext(f"{A}id")]
+    enclosure = entry.find(f"{A}link[@rel='enclosure']")
+    assert enclosure is not None
+    assert (enclosure.get("href"), enclosure.get("type"), enclosure.get("length")) == (
+        url,
+        "image/png",
+        str(size),
+    )
+    rss = etree.parse(str(out / "feeds/all.rss.xml")).getroot()
+    enclosures = [dict(e.attrib) for e in rss.iter("enclosure")]
+    assert enclosures == [{"url": url, "length": str(size), "type": "image/png"}]
+    assert json_feed(out)["items"][1]["image"] == url
+    assert (out / "news/2026/with-files/plant.png").stat().st_size == size
+
+
+def test_updated_comes_from_the_update_history(out: Path) -> None:
+    q4 = atom(out, "topics/financial-results").find(f"{A}entry")
+    assert q4 is not None
+    assert q4.findtext(f"{A}published") == "2025-12-15T06:30:00+00:00"
+    assert q4.findtext(f"{A}updated") == "2025-12-16T09:00:00+00:00"  # Corrected the revenue…
+    item = json_feed(out, "topics/financial-results")["items"][0]
+    assert (item["date_published"], item["date_modified"]) == (
+        "2025-12-15T06:30:00Z",
+        "2025-12-16T09:00:00Z",
+    )
+    # A feed is as new as its latest change, not as the build.
+    assert atom(out).findtext(f"{A}updated") == "2026-12-03T06:00:00+00:00"
+    assert atom(out, "topics/financial-results").findtext(f"{A}updated") == (
+        "2025-12-16T09:00:00+00:00"
+    )
+    channel = etree.parse(str(out / "feeds/topics/financial-results.rss.xml")).find("channel")
+    assert channel is not None
+    assert channel.findtext("lastBuildDate") == "Tue, 16 Dec 2025 09:00:00 +0000"
+
+
+def test_every_format_lists_the_same_items_newest_first(out: Path) -> None:
+    for name in ("all", "lang/en", "topics/products", "topics/financial-results"):
+        atom_ids = [e.findtext(f"{A}id") for e in atom(out, name).findall(f"{A}entry")]
+        rss = etree.parse(str(out / f"feeds/{name}.rss.xml"))
+        assert [g.text for g in rss.iter("guid")] == atom_ids, name
+        assert [i["id"] for i in json_feed(out, name)["items"]] == atom_ids, name
+    assert len(atom(out, "topics/products").findall(f"{A}entry")) == 3
+
+
+def test_self_and_hub_links(out: Path) -> None:
+    for path in FEEDS:
+        text = (out / path).read_text("utf-8")
+        if path.endswith(".json"):
+            data = json.loads(text)
+            assert data["feed_url"] == address(path)
+            assert data["hubs"] == [{"type": "WebSub", "url": HUB}]
+        else:
+            assert f'<{"atom:" if "rss" in path else ""}link href="{HUB}" rel="hub"/>' in text
+            assert f'href="{address(path)}" rel="self"' in text
+
+
+def test_without_a_hub_no_feed_names_one(site: Site, tmp_path: Path) -> None:
+    out = build(site, tmp_path / "out", websub_hub="")
+    for path, text in feed_text(out).items():
+        assert 'rel="hub"' not in text and '"hubs"' not in text, path
+        assert 'rel="self"' in text or '"feed_url"' in text, path
+
+
+def test_an_embargoed_release_is_in_no_feed_before_its_instant(site: Site, tmp_path: Path) -> None:
+    out = build(site, tmp_path / "out", as_of=BEFORE_LAUNCH)
+    for path, text in feed_text(out).items():
+        for secret in EMBARGOED:
+            assert secret not in text, f"{secret!r} leaked into {path}"
+    check_all(out)
+
+
+def test_an_embargoed_release_is_in_every_relevant_feed_at_its_instant(out: Path) -> None:
+    for path, text in feed_text(out).items():
+        relevant = "financial-results" not in path
+        assert ("Secret embargoed widget" in text) is relevant, path
+        assert ("tag:news.example.com,2026:embargoed-launch" in text) is relevant, path
+
+
+def test_same_commit_and_instant_give_the_same_bytes(site: Site, tmp_path: Path) -> None:
+    first = build(site, tmp_path / "a")
+    second = build(site, tmp_path / "b")
+    # A later build instant that publishes nothing new leaves every feed as it was.
+    later = build(site, tmp_path / "c", as_of="2027-01-15T12:00:00Z")
+    for path in FEEDS:
+        bytes_ = (first / path).read_bytes()
+        assert bytes_ == (second / path).read_bytes() == (later / path).read_bytes(), path
+
+
+def test_an_empty_newsroom_still_has_valid_feeds_dated_by_the_build(
+    site: Site, tmp_path: Path
+) -> None:
+    out = build(site, tmp_path / "out", as_of="2020-01-01T00:00:00Z")
+    assert paths_in(out) == ["feeds/all.atom.xml", "feeds/all.json", "feeds/all.rss.xml"]
+    assert atom(out).findtext(f"{A}updated") == "2020-01-01T00:00:00+00:00"
+    assert json_feed(out)["items"] == []
+    check_all(out)
+    follow = (out / "follow/index.html").read_text("utf-8")
+    assert "No releases have been published yet." in follow
+
+
+def test_feed_items_caps_the_feeds(site: Site, tmp_path: Path) -> None:
+    out = build(site, tmp_path / "out", feed_items=2)
+    assert len(atom(out).findall(f"{A}entry")) == 2
+    assert len(json_feed(out)["items"]) == 2
+    assert len(atom(out, "topics/financial-results").findall(f"{A}entry")) == 1
+
+
+def test_ids_survive_a_change_of_address(site: Site, tmp_path: Path) -> None:
+    before = json_feed(build(site, tmp_path / "a"))["items"]
+    after = json_feed(build(site, tmp_path / "b", release_url="press/{year}/{slug}/"))["items"]
+    assert [i["id"] for i in after] == [i["id"] for i in before]
+    assert [i["url"] for i in after] != [i["url"] for i in before]
+
+
+def test_relative_links_in_the_text_become_full_addresses(site: Site, tmp_path: Path) -> None:
+    site.write(
+        "releases/2026/linked.md",
+        "---\ntitle: Linked\ndate: 2026-01-05 09:00 Europe/Berlin\ncategory: products\n"
+        "summary: S.\n---\nSee [about us](/about/) and [the plant](../with-files/).\n",
+    )
+    out = build(site, tmp_path / "out")
+    (item,) = [i for i in json_feed(out)["items"] if i["title"] == "Linked"]
+    assert 'href="https://news.example.com/about/"' in item["content_html"]
+    assert 'href="https://news.example.com/news/2026/with-files/"' in item["content_html"]
+    page = (out / "news/2026/linked/index.html").read_text("utf-8")
+    assert 'href="/about/"' in page  # the page itself keeps what the author wrote
+    check_all(out)
+
+
+def test_hostile_html_never_reaches_a_feed(site: Site, tmp_path: Path) -> None:
+    site.write(
+        "releases/2026/hostile.md",
+        "---\ntitle: Hostile\ndate: 2026-01-05 09:00 Europe/Berlin\ncategory: products\n"
+        "summary: S.\n---\nHello <script>alert('x')</script>"
+        '<img src=x onerror="alert(1)"> <a href="javascript:alert(2)">link</a>\n',
+    )
+    out = build(site, tmp_path / "out")
+    for path, text in feed_text(out).items():
+        assert "alert" not in text and "onerror" not in text and "javascript:" not in text, path
+    check_all(out)
+
+
+def test_a_development_build_names_items_under_localhost(site: Site, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    site.build(out)  # no SITEURL: links are root-relative, as on the pages
+    data = json_feed(out)
+    assert data["items"][-1]["id"] == "tag:localhost,2025:q4-results"
+    assert data["feed_url"] == "/feeds/all.json"
+    assert atom(out).findtext(f"{A}id") == "http://localhost/feeds/all.atom.xml"
+    assert jing(files(out, ".atom.xml")).returncode == 0
+
+
+def test_a_preview_has_the_feeds_of_the_pages_it_shows(site: Site, tmp_path: Path) -> None:
+    out = tmp_path / "preview"
+    site.build(out, SITEURL=SITE_URL, NEWSROOM_PREVIEW=True)  # before the launch
+    assert "Secret embargoed widget" in (out / "feeds/topics/products.json").read_text("utf-8")
+
+
+MEDIA_TYPES = {
+    ".atom.xml": "application/atom+xml",
+    ".rss.xml": "application/rss+xml",
+    ".json": "application/feed+json",
+}
+
+
+def topic_of(page: str) -> str | None:
+    """The topic whose feeds a page links besides the all-releases ones: its own topic's."""
+    if page.startswith("topics/") and page.count("/") >= 2:
+        return page.split("/")[1]
+    if page.startswith("news/20") and page.count("/") == 3:  # a release page
+        return "financial-results" if "q4-results" in page else "products"
+    return None
+
+
+def test_every_page_links_its_feeds(out: Path) -> None:
+    pages = sorted(out.rglob("*.html"))
+    assert len(pages) > 15
+    for page in pages:
+        name = page.relative_to(out).as_posix()
+        keys = ["all"] + ([f"topics/{topic_of(name)}"] if topic_of(name) else [])
+        expected = [
+            (kind, address(f"feeds/{key}{suffix}"))
+            for key in keys
+            for suffix, kind in MEDIA_TYPES.items()
+        ]
+        soup = BeautifulSoup(page.read_text("utf-8"), "html.parser")
+        links = [(link["type"], link["href"]) for link in soup.select('link[rel="alternate"]')]
+        assert [link for link in links if "/feeds/" in link[1]] == expected, name
+    for path in FEEDS:
+        assert (out / path).is_file()
+
+
+def test_the_follow_page_lists_every_feed(out: Path) -> None:
+    soup = BeautifulSoup((out / "follow/index.html").read_text("utf-8"), "html.parser")
+    main = soup.find("main")
+    assert main is not None
+    assert main.h1 is not None and main.h1.text == "Follow our news"
+    listed = {a["href"] for a in main.find_all("a", href=True) if "/feeds/" in a["href"]}
+    assert listed == {address(p) for p in FEEDS}
+    names = [h.text for h in main.find_all("h3")]
+    assert names == ["Financial results", "Products", "English"]
+    assert soup.find(id="topics-products") is not None
+    hrefs = {a["href"] for a in main.find_all("a", href=True)}
+    assert {address("api/releases.json"), address("disclosures.json")} <= hrefs
+    email = main.find(id="email-title")
+    assert email is not None
+    steps = email.find_next("ol")
+    assert steps is not None and len(steps.find_all("li")) == 4
+    assert HUB in main.text
+    assert soup.find("script") is None and soup.find("style") is None
+    assert soup.find(style=True) is None
+    for page in (out / "index.html", out / "news/2026/first-product/index.html"):
+        html = page.read_text("utf-8")
+        assert f'<a href="{SITE_URL}/follow/">Follow our news</a>' in html
+    topic = (out / "topics/products/index.html").read_text("utf-8")
+    assert f'<a href="{SITE_URL}/follow/#topics-products">Follow this topic</a>' in topic
+
+
+def test_the_hub_is_told_about_every_feed(out: Path) -> None:
+    config = notify_config(from_pelican({"NEWSROOM": {"websub_hub": HUB}}), SITE_URL, paths_in(out))
+    assert config["websub_hub"] == HUB
+    assert config["feed_urls"] == [address(p) for p in FEEDS]

@@ -1,0 +1,137 @@
+"""Share images in a real build: drawn for releases without an image, cached, and gated."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+from PIL import Image
+
+from newsroom import share_images
+from support import Site
+
+CACHE = Path(".cache/share-images")
+DRAWN = ("news/2025/q4-results", "news/2026/first-product")
+
+
+def card_of(out: Path, folder: str) -> Path:
+    (card,) = sorted((out / folder).glob("share-*.png"))
+    return card
+
+
+def og(out: Path, folder: str, key: str) -> str:
+    soup = BeautifulSoup((out / folder / "index.html").read_text("utf-8"), "html.parser")
+    (tag,) = soup.find_all("meta", attrs={"property": key})
+    return str(tag["content"])
+
+
+def cache_of(site: Site) -> Path:
+    """Beside the content folder: in a real newsroom, the repository's root."""
+    return site.path.parent / CACHE
+
+
+def cached(site: Site) -> dict[str, int]:
+    return {p.name: p.stat().st_mtime_ns for p in sorted(cache_of(site).glob("*.png"))}
+
+
+@pytest.fixture
+def renders(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The title of every card drawn (not taken from the cache) from now on."""
+    drawn: list[str] = []
+    real: Callable[[share_images.Card], bytes] = share_images.render
+
+    def counting(card: share_images.Card) -> bytes:
+        drawn.append(card.title)
+        return real(card)
+
+    monkeypatch.setattr(share_images, "render", counting)
+    return drawn
+
+
+def test_releases_without_an_image_get_a_drawn_card(site: Site, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    site.build(out)
+    for folder in DRAWN:
+        card = card_of(out, folder)
+        with Image.open(card) as image:
+            assert (image.format, image.size) == ("PNG", (1200, 630))
+        assert og(out, folder, "og:image") == f"/{card.relative_to(out)}"
+        assert (og(out, folder, "og:image:width"), og(out, folder, "og:image:height")) == (
+            "1200",
+            "630",
+        )
+        # The cache holds the same bytes, under the hash of what was drawn.
+        assert card.read_bytes() in [p.read_bytes() for p in cache_of(site).glob("*.png")]
+    # A release with a lead image is shared with it: no card is drawn.
+    assert not list((out / "news/2026/with-files").glob("share-*.png"))
+    assert og(out, "news/2026/with-files", "og:image") == "/news/2026/with-files/plant.png"
+    assert og(out, "news/2026/with-files", "og:image:width") == "40"
+    assert og(out, "news/2026/with-files", "og:image:height") == "20"
+
+
+def test_a_rebuild_takes_every_card_from_the_cache(
+    site: Site, tmp_path: Path, renders: list[str]
+) -> None:
+    site.build(tmp_path / "a")
+    assert sorted(renders) == [
+        "Example launches its first product",
+        "Example reports Q4 2025 results",
+    ]
+    before = cached(site)
+    assert len(before) == 2
+    renders.clear()
+    site.build(tmp_path / "b")
+    assert renders == []  # nothing drawn again
+    assert cached(site) == before  # not even rewritten
+    for folder in DRAWN:
+        a, b = card_of(tmp_path / "a", folder), card_of(tmp_path / "b", folder)
+        assert a.relative_to(tmp_path / "a") == b.relative_to(tmp_path / "b")
+        assert a.read_bytes() == b.read_bytes()
+
+
+def test_a_new_title_draws_a_new_card_at_a_new_address(
+    site: Site, tmp_path: Path, renders: list[str]
+) -> None:
+    out = tmp_path / "out"
+    site.build(out)
+    old = card_of(out, "news/2026/first-product")
+    path = site.path / "releases/2026/first-product.md"
+    path.write_text(path.read_text().replace("its first product", "its first widget"))
+    renders.clear()
+    site.build(out)
+    assert renders == ["Example launches its first widget"]  # the other card is cached
+    new = card_of(out, "news/2026/first-product")
+    assert new.name != old.name  # link previews fetch the new picture
+    assert og(out, "news/2026/first-product", "og:image") == f"/{new.relative_to(out)}"
+    assert len(cached(site)) == 3
+
+
+def test_an_embargoed_release_gets_no_card_before_its_instant(
+    site: Site, tmp_path: Path, renders: list[str]
+) -> None:
+    out = tmp_path / "out"
+    site.build(out, as_of="2026-12-03T05:59:59Z")
+    assert "Secret embargoed widget" not in renders
+    assert not (out / "news/2026/embargoed-launch").exists()
+    assert len(cached(site)) == 2  # nothing of it is kept outside the output either
+    assert len(list(out.rglob("share-*.png"))) == 2
+
+    site.build(out, as_of="2026-12-03T06:00:00Z")
+    assert renders[-1] == "Secret embargoed widget"
+    card = card_of(out, "news/2026/embargoed-launch")
+    assert og(out, "news/2026/embargoed-launch", "og:image") == f"/{card.relative_to(out)}"
+
+
+def test_a_png_logo_is_drawn_instead_of_the_wordmark(site: Site, tmp_path: Path) -> None:
+    logo = io.BytesIO()
+    Image.new("RGB", (300, 60), (200, 0, 0)).save(logo, format="PNG")
+    site.write("media/logo.png", logo.getvalue())
+    company = site.path / "data/company.yml"
+    company.write_text(company.read_text() + "logo: media/logo.png\n")
+    out = tmp_path / "out"
+    site.build(out)
+    with Image.open(card_of(out, "news/2026/first-product")) as image:
+        assert image.getpixel((80, 56)) == (200, 0, 0)

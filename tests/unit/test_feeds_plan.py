@@ -1,0 +1,132 @@
+"""Which feeds exist and what they list: a pure function of the public releases."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from newsroom.content import Newsroom
+from newsroom.feeds import (
+    IMAGE_MEDIA_TYPES,
+    FeedIndex,
+    Publisher,
+    language_name,
+    plan,
+    updated,
+)
+from newsroom.releases import IMAGE_TYPES
+from newsroom.settings import NewsroomSettings, SettingsError, from_pelican
+from support import Site
+
+AS_OF = datetime(2026, 12, 3, 6, 0, tzinfo=UTC)
+TOPIC_URLS = {"products": "topics/products/", "financial-results": "topics/financial-results/"}
+
+
+def publisher(newsroom: Newsroom, as_of: datetime = AS_OF) -> Publisher:
+    assert newsroom.site is not None
+    return Publisher("https://news.example.com", "News", newsroom.site.company, "", as_of)
+
+
+def build_plan(
+    newsroom: Newsroom, settings: NewsroomSettings, as_of: datetime = AS_OF
+) -> FeedIndex:
+    assert newsroom.site is not None
+    public = sorted(
+        (r for r in newsroom.releases if r.is_public(as_of)),
+        key=lambda r: (r.date, r.source),
+        reverse=True,
+    )
+    return plan(public, newsroom.site, settings, publisher(newsroom, as_of), TOPIC_URLS)
+
+
+def test_all_topic_and_language_feeds_list_their_releases_newest_first(site: Site) -> None:
+    index = build_plan(site.load(), NewsroomSettings())
+    slugs = {feed.key: [i.url.split("/")[-2] for i in feed.items] for feed in index}
+    assert slugs == {
+        "all": ["embargoed-launch", "with-files", "first-product", "q4-results"],
+        "topics/financial-results": ["q4-results"],
+        "topics/products": ["embargoed-launch", "with-files", "first-product"],
+        "lang/en": ["embargoed-launch", "with-files", "first-product", "q4-results"],
+    }
+    assert index.paths[:3] == ["feeds/all.atom.xml", "feeds/all.rss.xml", "feeds/all.json"]
+    assert len(index.paths) == 12
+
+
+def test_a_topic_or_language_without_public_releases_has_no_feed(site: Site) -> None:
+    site.write(
+        "releases/2026/auf-deutsch.md",
+        "---\ntitle: Auf Deutsch\ndate: 2026-12-24 09:00 Europe/Berlin\ncategory: products\n"
+        "lang: de\nsummary: S.\n---\nText.\n",
+    )
+    settings = NewsroomSettings(languages=("en", "de", "fr"))
+    newsroom = site.load(languages=("en", "de", "fr"))
+    before = build_plan(newsroom, settings, datetime(2025, 12, 20, tzinfo=UTC))
+    assert [f.key for f in before] == ["all", "topics/financial-results", "lang/en"]
+    after = build_plan(newsroom, settings, datetime(2026, 12, 24, 8, tzinfo=UTC))
+    assert [f.key for f in after.languages] == ["lang/en", "lang/de"]
+    assert after.languages[1].name == "Deutsch" and after.languages[1].lang == "de"
+
+
+def test_no_releases_still_gives_the_all_feeds_dated_by_the_build(site: Site) -> None:
+    early = datetime(2020, 1, 1, tzinfo=UTC)
+    newsroom = site.load()
+    index = build_plan(newsroom, NewsroomSettings(), early)
+    assert [f.key for f in index] == ["all"] and index.all.items == ()
+    assert updated(index.all, publisher(newsroom, early)) == early
+
+
+def test_a_feed_is_dated_by_its_latest_change_not_the_build(site: Site) -> None:
+    newsroom = site.load()
+    index = build_plan(newsroom, NewsroomSettings(), datetime(2025, 12, 20, tzinfo=UTC))
+    (q4,) = index.all.items
+    assert q4.published == datetime(2025, 12, 15, 6, 30, tzinfo=UTC)
+    assert q4.modified == datetime(2025, 12, 16, 9, 0, tzinfo=UTC)  # from its update
+    assert updated(index.all, publisher(newsroom)) == q4.modified
+
+
+def test_feed_items_caps_every_feed(site: Site) -> None:
+    index = build_plan(site.load(), NewsroomSettings(feed_items=2))
+    assert [len(f.items) for f in index] == [2, 1, 2, 2]
+
+
+def test_every_lead_image_type_has_a_media_type() -> None:
+    assert set(IMAGE_MEDIA_TYPES) == set(IMAGE_TYPES)
+
+
+@pytest.mark.parametrize(
+    ("code", "name"),
+    [("en", "English"), ("de", "Deutsch"), ("de-CH", "Deutsch (CH)"), ("tlh", "tlh")],
+)
+def test_languages_have_readable_names(code: str, name: str) -> None:
+    assert language_name(code) == name
+
+
+@pytest.mark.parametrize(
+    ("newsroom", "message"),
+    [
+        ({"feed_items": 0}, "NEWSROOM: 'feed_items' must be greater than 0."),
+        ({"feed_items": "50"}, "NEWSROOM: 'feed_items' must be a whole number, not '50'."),
+        ({"feed_item": 5}, "NEWSROOM: 'feed_item' is not a setting of the newsroom plugin. "
+         "Did you mean 'feed_items'?"),
+    ],
+)  # fmt: skip
+def test_feed_items_is_checked(newsroom: dict[str, object], message: str) -> None:
+    with pytest.raises(SettingsError) as err:
+        from_pelican({"NEWSROOM": newsroom})
+    assert str(err.value) == message
+
+
+def test_feed_items_defaults_to_fifty() -> None:
+    assert from_pelican({}).feed_items == 50
+
+
+def test_pages_cannot_take_the_feed_or_follow_addresses(site: Site) -> None:
+    for name in ("feeds", "follow"):
+        site.write(f"pages/{name}.md", "---\ntitle: T\n---\nText.\n")
+    problems = [p.text() for p in site.load().problems if p.path.startswith("pages/f")]
+    assert problems == [
+        f"pages/{name}.md: the address /{name}/ belongs to the newsroom's own pages. Rename the "
+        f"file, for example to {name}-page.md."
+        for name in ("feeds", "follow")
+    ]

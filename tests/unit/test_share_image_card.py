@@ -1,0 +1,124 @@
+"""The drawn share card: its size and bytes, its cache key, and how headlines are wrapped."""
+
+from __future__ import annotations
+
+import io
+from dataclasses import replace
+
+import pytest
+from PIL import Image, ImageFont
+
+from newsroom.share_images import FONT_DIR, HEIGHT, WIDTH, Card, Fonts, render, wrap
+
+FONTS = Fonts.load()
+CARD = Card(
+    "Example opens a grid software lab in Hamburg with 120 engineers",
+    "November 23, 2026",
+    "Products",
+    "Example",
+    None,
+    FONTS,
+)
+
+
+def png_chunks(data: bytes) -> list[bytes]:
+    chunks, at = [], 8
+    while at < len(data):
+        length = int.from_bytes(data[at : at + 4], "big")
+        chunks.append(data[at + 4 : at + 8])
+        at += 12 + length
+    return chunks
+
+
+def test_the_fonts_are_debians_dejavu_sans() -> None:
+    # tools/system-packages.txt installs fonts-dejavu-core; without it the card still renders.
+    assert (FONT_DIR / "DejaVuSans-Bold.ttf").is_file()
+    assert FONTS.bold is not None and FONTS.regular is not None
+
+
+def test_a_card_is_a_1200_by_630_png_without_metadata() -> None:
+    data = render(CARD)
+    assert data.startswith(b"\x89PNG\r\n\x1a\n")
+    with Image.open(io.BytesIO(data)) as image:
+        assert image.size == (WIDTH, HEIGHT) == (1200, 630)
+        assert image.mode == "RGB"
+    # No time stamps or text chunks: the bytes depend on the inputs only.
+    assert png_chunks(data) == [b"IHDR", *[b"IDAT"] * png_chunks(data).count(b"IDAT"), b"IEND"]
+
+
+def test_the_same_card_gives_the_same_bytes() -> None:
+    assert render(CARD) == render(replace(CARD))
+
+
+def test_the_theme_colours_are_used() -> None:
+    with Image.open(io.BytesIO(render(CARD))) as image:
+        assert image.getpixel((5, 5)) == (0xFF, 0xFF, 0xFF)  # the white band
+        assert image.getpixel((5, 115)) == (0xE0, 0xA5, 0x26)  # the gold stripe
+        assert image.getpixel((5, 300)) == (0x0B, 0x5D, 0x5A)  # the accent
+        assert image.getpixel((5, 620)) == (0x06, 0x40, 0x3E)  # the footer
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"title": "Another headline"},
+        {"date_text": "November 24, 2026"},
+        {"topic": "Corporate"},
+        {"company": "Other"},
+        {"logo": b"\x89PNG..."},
+        {"fonts": Fonts(None, None)},
+    ],
+)
+def test_everything_drawn_is_in_the_cache_key(change: dict[str, object]) -> None:
+    assert replace(CARD, **change).key() != CARD.key()  # type: ignore[arg-type]
+    assert replace(CARD).key() == CARD.key()
+
+
+def test_without_dejavu_pillows_own_font_is_used() -> None:
+    with Image.open(io.BytesIO(render(replace(CARD, fonts=Fonts(None, None))))) as image:
+        assert image.size == (1200, 630)
+
+
+def test_a_png_logo_is_drawn_in_the_band() -> None:
+    logo = Image.new("RGB", (200, 50), (255, 0, 0))
+    buffer = io.BytesIO()
+    logo.save(buffer, format="PNG")
+    with Image.open(io.BytesIO(render(replace(CARD, logo=buffer.getvalue())))) as image:
+        assert image.getpixel((72 + 10, 56)) == (255, 0, 0)
+
+
+def test_a_very_long_headline_ends_in_an_ellipsis_inside_the_card() -> None:
+    card = replace(CARD, title=" ".join(["Supervisory"] * 40))
+    with Image.open(io.BytesIO(render(card))) as image:
+        # Nothing is drawn past the right margin of the headline area.
+        strip = image.crop((WIDTH - 60, 130, WIDTH, 520))
+        assert strip.getcolors() == [(60 * 390, (0x0B, 0x5D, 0x5A))]
+
+
+FONT = ImageFont.truetype(str(FONT_DIR / "DejaVuSans-Bold.ttf"), 60)
+
+
+def test_wrapped_lines_fit_and_are_balanced() -> None:
+    title = "Aldercrest opens grid software lab in Hamburg"
+    lines = wrap(title, FONT.getlength, 1056)
+    assert lines == ["Aldercrest opens grid", "software lab in Hamburg"]
+    assert all(FONT.getlength(line) <= 1056 for line in lines)
+
+
+def test_wrapping_never_leaves_one_word_alone() -> None:
+    title = "Example raises its outlook for the year after strong order intake in Asia"
+    lines = wrap(title, FONT.getlength, 1056)
+    assert len(lines) == 3
+    assert min(len(line.split()) for line in lines) >= 3
+    assert " ".join(lines) == title
+
+
+def test_a_word_longer_than_a_line_is_cut() -> None:
+    word = "x" * 80
+    lines = wrap(word, FONT.getlength, 600)
+    assert "".join(lines) == word
+    assert all(FONT.getlength(line) <= 600 for line in lines)
+
+
+def test_an_empty_headline_is_one_empty_line() -> None:
+    assert wrap("   ", FONT.getlength, 600) == [""]
