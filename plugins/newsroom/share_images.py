@@ -15,9 +15,10 @@ import hashlib
 import io
 import json
 import logging
+import multiprocessing as mp
 import os
 import shutil
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -174,23 +175,51 @@ class ShareImages:
 
     def write(self, releases: Sequence[Release], output: Path) -> None:
         """Copy each drawn card into the output, drawing only those not in the cache."""
+        cards = [c for c in (self.for_release(r).card for r in releases) if c is not None]
+        missing = {c.key(): c for c in cards if not (self.cache / f"{c.key()}.png").is_file()}
+        if missing:
+            self.cache.mkdir(parents=True, exist_ok=True)
+        for key, data in _render_all(list(missing.values())):
+            cached = self.cache / f"{key}.png"
+            partial = cached.with_suffix(f".{os.getpid()}.tmp")
+            partial.write_bytes(data)
+            os.replace(partial, cached)  # never a half-written file under the final name
+        self.drawn += len(missing)
+        self.reused += len(cards) - len(missing)
         for release in releases:
             image = self.for_release(release)
             if image.card is None:
                 continue
-            cached = self.cache / f"{image.card.key()}.png"
-            if cached.is_file():
-                self.reused += 1
-            else:
-                self.cache.mkdir(parents=True, exist_ok=True)
-                partial = cached.with_suffix(f".{os.getpid()}.tmp")
-                partial.write_bytes(render(image.card))
-                os.replace(partial, cached)  # never a half-written file under the final name
-                self.drawn += 1
             target = output / image.url
             target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(cached, target)
+            shutil.copyfile(self.cache / f"{image.card.key()}.png", target)
         logger.info("Share images: %d drawn, %d from the cache.", self.drawn, self.reused)
+
+
+# Cards waiting to be drawn by forked workers, which inherit this list instead of receiving
+# each card (with its font files) through a pipe. Set and cleared by _render_all only.
+_PENDING: list[Card] = []
+PARALLEL_FROM = 32
+
+
+def _render_at(index: int) -> tuple[str, bytes]:
+    card = _PENDING[index]
+    return card.key(), render(card)
+
+
+def _render_all(cards: list[Card]) -> Iterator[tuple[str, bytes]]:
+    """Draw cards, on every core when there are many (a cold cache in CI draws them all)."""
+    cores = os.cpu_count() or 1
+    if len(cards) < PARALLEL_FROM or cores < 2 or "fork" not in mp.get_all_start_methods():
+        for card in cards:
+            yield card.key(), render(card)
+        return
+    _PENDING[:] = cards
+    try:
+        with mp.get_context("fork").Pool(cores) as pool:
+            yield from pool.imap(_render_at, range(len(cards)), chunksize=16)
+    finally:
+        _PENDING.clear()
 
 
 def _logo_bytes(company: Company, content: Path) -> bytes | None:

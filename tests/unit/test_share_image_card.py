@@ -122,3 +122,14 @@ def test_a_word_longer_than_a_line_is_cut() -> None:
 
 def test_an_empty_headline_is_one_empty_line() -> None:
     assert wrap("   ", FONT.getlength, 600) == [""]
+
+
+def test_many_cards_are_drawn_on_every_core_with_the_same_bytes(monkeypatch) -> None:
+    """A cold cache draws in forked workers; each card must come out as if drawn alone."""
+    from newsroom import share_images
+
+    cards = [replace(CARD, title=f"Headline number {n} of a busy year") for n in range(6)]
+    monkeypatch.setattr(share_images, "PARALLEL_FROM", 2)
+    drawn = dict(share_images._render_all(cards))
+    assert drawn == {card.key(): render(card) for card in cards}
+    assert share_images._PENDING == []
