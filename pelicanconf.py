@@ -88,3 +88,6 @@ JINJA_ENVIRONMENT = {
     # rebuilds get faster, and the output stays the same.
     "bytecode_cache": FileSystemBytecodeCache(),
 }
+
+# The editor at /admin/ (plugins/newsroom/cms.py): the repository it opens pull requests on.
+NEWSROOM_CMS_BACKEND = {"name": "github", "repo": "example-org/newsroom", "branch": "main"}

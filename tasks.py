@@ -322,3 +322,92 @@ def lint(c: Context) -> None:
     """Format and lint the Python code with ruff."""
     c.run(f"{sys.executable} -m ruff format .")
     c.run(f"{sys.executable} -m ruff check --fix .")
+
+
+@task(name="vendor-cms")
+def vendor_cms(c: Context) -> None:
+    """Fetch the pinned editor bundle with npm, check its SHA-256, write theme/static/admin/."""
+    from tools import vendor_cms as vendor
+
+    try:
+        print(f"Wrote {vendor.vendor().relative_to(ROOT)}")
+    except vendor.VendorError as err:
+        raise Exit(str(err), code=1) from None
+
+
+@task(
+    positional=["headline"],
+    help={
+        "headline": "The release's headline, in quotes; it also names the file.",
+        "date": "When it goes live, like 2026-12-03 07:00 Europe/Berlin (default: now).",
+        "topic": "A key of content/data/topics.yml (default: the first one).",
+    },
+)
+def new(c: Context, headline: str, date: str | None = None, topic: str | None = None) -> None:
+    """Start a release: a draft file that passes the check, in this year's folder."""
+    from newsroom.newfile import NewFileError, create, now_in, parse_date
+    from newsroom.settings import from_pelican
+
+    settings = _settings("pelicanconf.py")
+    newsroom_settings = from_pelican(settings)
+    zone = newsroom_settings.timezone
+    content = Path(settings["PATH"])
+    try:
+        when = parse_date(date, zone) if date else now_in(zone)
+        path = create(
+            content / newsroom_settings.releases_path,
+            content / newsroom_settings.data_path,
+            headline,
+            zone,
+            when,
+            topic,
+        )
+    except NewFileError as err:
+        raise Exit(str(err), code=2) from None
+    print(path.relative_to(ROOT) if path.is_relative_to(ROOT) else path)
+
+
+@task(
+    help={
+        "against": "The git ref to compare with, like origin/main.",
+        "settings": "Settings file (default: pelicanconf.py).",
+    }
+)
+def summary(c: Context, against: str, settings: str = "pelicanconf.py") -> None:
+    """Write a table of the releases added or changed since a ref to the job summary."""
+    from newsroom.history import HistoryError
+    from newsroom.settings import from_pelican
+    from newsroom.summary import summarize, write
+
+    pelican_settings = _settings(settings)
+    try:
+        newsroom = commands.check(pelican_settings, ROOT)
+        text = summarize(
+            newsroom, against, ROOT, Path(pelican_settings["PATH"]), from_pelican(pelican_settings)
+        )
+    except (commands.BuildFailed, HistoryError) as err:
+        raise Exit(str(err), code=2) from None
+    write(text)
+
+
+@task(help={"output": "Folder for the nginx include, outside the web root (default: headers/)."})
+def headers(c: Context, output: str = "headers") -> None:
+    """Write the security headers as an nginx include (every build writes _headers too)."""
+    from newsroom.headers import write_nginx
+
+    target = write_nginx(Path(output).resolve())
+    print(f"Wrote {target}: include it in the nginx server block (docs/self-hosting.md).")
+
+
+@task(
+    help={
+        "as_of": "Build the site as of this instant (default: now).",
+        "runs": "Audit each page this many times and use the median scores (default 3).",
+    }
+)
+def lighthouse(c: Context, as_of: str | None = None, runs: int = 3) -> None:
+    """Lighthouse on the home and a release page, served locally; fail below 0.95 anywhere."""
+    from tools import lighthouse as audit
+
+    if audit.main(as_of=as_of, runs=runs):
+        raise Exit(code=1)

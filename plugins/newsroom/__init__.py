@@ -4,7 +4,19 @@ from __future__ import annotations
 
 from pelican import signals
 
-from . import api, archives, disclosures, feeds, plugin, share_images, sitemaps, structured
+from . import (
+    api,
+    archives,
+    cms,
+    disclosures,
+    feeds,
+    headers,
+    plugin,
+    search,
+    share_images,
+    sitemaps,
+    structured,
+)
 
 
 def register() -> None:
@@ -36,6 +48,13 @@ def register() -> None:
     signals.finalized.connect(share_images.write_share_images)
     # The build instant, read by the scheduled redeploy (invoke due).
     signals.finalized.connect(plugin.write_build_record)
+    # The search page, and the security headers as a _headers file (see headers.py).
+    signals.get_generators.connect(search.get_generators)
+    signals.finalized.connect(headers.write_headers)
+    # The search index last: Pagefind reads the release pages as written (see search.py).
+    signals.finalized.connect(search.build_index)
+    # The editor for PR staff at /admin/, its form made from the release table (cms.py).
+    signals.finalized.connect(cms.write_admin_files)
 
 
 __all__ = ["register"]

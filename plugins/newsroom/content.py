@@ -25,6 +25,7 @@ RESERVED = {
     "news", "topics", "tags", "theme", "media", "page", "index", "404", "disclosures",
     "feeds", "follow",
     "api",
+    "search", "pagefind",
 }  # fmt: skip
 
 

@@ -7,6 +7,7 @@ import http.server
 import threading
 from collections.abc import Iterator
 from pathlib import Path
+from typing import ClassVar
 
 import pytest
 
@@ -48,6 +49,43 @@ def base_url(built_site: Path) -> Iterator[str]:
     yield f"http://127.0.0.1:{server.server_address[1]}"
     server.shutdown()
     server.server_close()
+
+
+class _HeadersHandler(_QuietHandler):
+    """Sends the security headers the build wrote into ``_headers``, as a host would."""
+
+    site_headers: ClassVar[dict[str, str]] = {}
+
+    def end_headers(self) -> None:
+        for name, value in self.site_headers.items():
+            self.send_header(name, value)
+        super().end_headers()
+
+
+@pytest.fixture(scope="session")
+def secure_base_url(built_site: Path) -> Iterator[str]:
+    """The same site, served with its Content-Security-Policy and other security headers."""
+    from newsroom.headers import HEADERS_FILE, parse_netlify
+
+    sent = parse_netlify((built_site / HEADERS_FILE).read_text(encoding="utf-8"))
+    handler_class = type("SiteHeaders", (_HeadersHandler,), {"site_headers": sent})
+    handler = functools.partial(handler_class, directory=str(built_site))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture
+def secure_page(browser: object, secure_base_url: str) -> Iterator[object]:
+    """Like ``page``, under the site's CSP; CSP violations are collected in window.__csp."""
+    context = browser.new_context(viewport={"width": 1366, "height": 900})  # type: ignore[attr-defined]
+    context.add_init_script(  # type: ignore[attr-defined]
+        "window.__csp = []; document.addEventListener('securitypolicyviolation', "
+        "(e) => window.__csp.push(e.violatedDirective + ' ' + e.blockedURI));"
+    )
+    yield from _watched_page(context, secure_base_url)
 
 
 @pytest.fixture(scope="session")

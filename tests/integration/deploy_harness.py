@@ -22,11 +22,14 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from newsroom.headers import write_nginx
+
 ROOT = Path(__file__).resolve().parents[2]
 GUIDE = ROOT / "docs" / "self-hosting.md"
 SSHD = "/usr/sbin/sshd"
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
 DOCUMENTED_ROOT = "/srv/newsroom"
+DOCUMENTED_HEADERS = "/etc/nginx/masthead"
 LISTEN = "ListenAddress=127.0.0.1"
 
 
@@ -133,6 +136,10 @@ def nginx(folder: Path, deploy_root: Path) -> Iterator[int]:
     folder.mkdir(parents=True)
     port = free_port()
     block = documented_server_block().replace(DOCUMENTED_ROOT, str(deploy_root))
+    # The security headers, written where the guide tells IT to put them (invoke headers).
+    headers = folder / "headers"
+    write_nginx(headers)
+    block = block.replace(DOCUMENTED_HEADERS, str(headers))
     block = re.sub(r"^\s*listen .*;$", "", block, flags=re.M)
     block = block.replace("server {", f"server {{\n    listen 127.0.0.1:{port};", 1)
     # A master running as root hands requests to workers running as nobody, who may not

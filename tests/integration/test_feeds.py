@@ -522,7 +522,8 @@ def topic_of(page: str) -> str | None:
 
 
 def test_every_page_links_its_feeds(out: Path) -> None:
-    pages = sorted(out.rglob("*.html"))
+    # The editor for PR staff (admin/, cms.py) is an interface, not a page of the newsroom.
+    pages = sorted(p for p in out.rglob("*.html") if p.parent.name != "admin")
     assert len(pages) > 15
     for page in pages:
         name = page.relative_to(out).as_posix()

@@ -34,7 +34,9 @@ def pages_written(out: Path) -> set[str]:
     found = set()
     for path in out.rglob("*.html"):
         name = path.relative_to(out).as_posix()
-        if name != "404.html":
+        # The search page is an interface, not content: it is left out of the sitemap.
+        # So is the editor for PR staff (admin/, cms.py).
+        if name not in ("404.html", "search/index.html", "admin/index.html"):
             found.add(f"{SITE}/{name.removesuffix('index.html')}")
     return found
 

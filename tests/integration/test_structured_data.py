@@ -122,7 +122,8 @@ def test_the_lead_image_is_the_shared_image(site: Site, tmp_path: Path) -> None:
 def test_no_property_is_written_twice_on_any_page(site: Site, tmp_path: Path) -> None:
     out = tmp_path / "out"
     build(site, out)
-    pages = list(out.rglob("*.html"))
+    # The editor for PR staff (admin/, cms.py) is an interface, not a page of the newsroom.
+    pages = [p for p in out.rglob("*.html") if p.parent.name != "admin"]
     assert len(pages) > 15
     for path in pages:
         page = soup(out, str(path.relative_to(out)))
@@ -130,7 +131,10 @@ def test_no_property_is_written_twice_on_any_page(site: Site, tmp_path: Path) ->
         assert counts and max(counts.values()) == 1, path
         is_release = "og:image" in counts
         assert counts["og:type"] == 1
-        scripts = page.find_all("script")
+        # The search page's own module is the one script outside release pages.
+        scripts = [
+            s for s in page.find_all("script") if not s.get("src", "").endswith("/search.js")
+        ]
         assert len(scripts) == (1 if is_release else 0), path
         if not is_release:
             assert dict(meta(page))["og:type"] == "website"

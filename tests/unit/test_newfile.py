@@ -1,0 +1,126 @@
+"""invoke new: the file name authors get, and a new file that the check accepts at once."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from newsroom.newfile import NewFileError, create, format_date, parse_date, slugify, yaml_text
+from support import Site
+
+BERLIN = ZoneInfo("Europe/Berlin")
+WHEN = datetime(2026, 11, 23, 9, 0, tzinfo=BERLIN)
+
+
+@pytest.mark.parametrize(
+    ("headline", "slug"),
+    [
+        (
+            "Aldercrest opens grid software lab in Hamburg",
+            "aldercrest-opens-grid-software-lab-in-hamburg",
+        ),
+        ("Übernahme der Müller & Söhne GmbH", "uebernahme-der-mueller-and-soehne-gmbh"),
+        ("Straße, Ørsted, Åland, Œuvre", "strasse-oersted-aaland-oeuvre"),
+        ("Café Noël: naïve façade", "cafe-noel-naive-facade"),
+        ("Q3 2026 results: revenue +18 %", "q3-2026-results-revenue-18"),
+        ('  --Aldercrest\'s   "new" CEO--  ', "aldercrests-new-ceo"),
+        ("日本語のみ", "new-release"),
+        ("", "new-release"),
+    ],
+)
+def test_slug_rules(headline: str, slug: str) -> None:
+    assert slugify(headline) == slug
+
+
+def test_a_long_slug_is_cut_at_a_word_boundary() -> None:
+    headline = "Aldercrest and Northwind sign a ten year framework agreement for grid controllers"
+    slug = slugify(headline)
+    assert slug == "aldercrest-and-northwind-sign-a-ten-year-framework-agreement"
+    assert len(slug) <= 60
+    assert headline.lower().replace(" ", "-").startswith(slug + "-")
+    assert slugify("x" * 80) == "x" * 60
+
+
+@pytest.mark.parametrize(
+    ("value", "written"),
+    [
+        ("Aldercrest opens a lab", "Aldercrest opens a lab"),
+        ("Aldercrest: a new chapter", '"Aldercrest: a new chapter"'),
+        ('"Quoted" start', '"\\"Quoted\\" start"'),
+        ("- a dash", '"- a dash"'),
+        ("yes", '"yes"'),
+        ("2026", '"2026"'),
+        ("Results # one", '"Results # one"'),
+    ],
+)
+def test_yaml_text_quotes_only_when_needed(value: str, written: str) -> None:
+    assert yaml_text(value) == written
+
+
+def test_dates_are_written_in_their_zone_to_the_minute() -> None:
+    assert format_date(WHEN.replace(second=42), "Europe/Berlin") == "2026-11-23 09:00 Europe/Berlin"
+    utc = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)
+    assert format_date(utc, "Europe/Berlin") == "2026-11-23 09:00 Europe/Berlin"
+    # 02:30 happens twice on 2026-10-25 in Berlin: an offset keeps the instant exact.
+    repeated = datetime(2026, 10, 25, 0, 30, tzinfo=UTC).astimezone(BERLIN)
+    assert format_date(repeated, "Europe/Berlin") == "2026-10-25T02:30+02:00"
+
+
+def test_date_option_uses_the_checkers_words() -> None:
+    assert parse_date("2026-12-03 07:00 Europe/Berlin", "Europe/Berlin") == datetime(
+        2026, 12, 3, 6, 0, tzinfo=UTC
+    )
+    with pytest.raises(NewFileError, match=r"^--date: .*timezone"):
+        parse_date("2026-12-03 07:00", "Europe/Berlin")
+
+
+def new(site: Site, headline: str, when: datetime = WHEN, topic: str | None = None) -> Path:
+    return create(
+        site.path / "releases", site.path / "data", headline, "Europe/Berlin", when, topic
+    )
+
+
+def test_a_new_file_passes_the_check(site: Site) -> None:
+    path = new(site, "Aldercrest: Übernahme in München")
+    assert path == site.path / "releases/2026/aldercrest-uebernahme-in-muenchen.md"
+    newsroom = site.load()
+    assert newsroom.problems == []
+    release = newsroom.release_for("releases/2026/aldercrest-uebernahme-in-muenchen.md")
+    assert release is not None
+    assert release.title == "Aldercrest: Übernahme in München"
+    assert release.draft
+    assert release.topic.key == "products"  # the first topic in topics.yml
+    assert release.date == WHEN
+    assert "date: 2026-11-23 09:00 Europe/Berlin\n" in path.read_text("utf-8")
+
+
+def test_a_new_file_never_overwrites(site: Site) -> None:
+    first = new(site, "Hamburg lab opens")
+    first.write_text(first.read_text("utf-8") + "\nMy own words.\n", "utf-8")
+    second = new(site, "Hamburg lab opens")
+    (site.path / "releases/2026/hamburg-lab-opens-3").mkdir()  # a release's asset folder
+    fourth = new(site, "Hamburg lab opens")
+    assert [first.name, second.name, fourth.name] == [
+        "hamburg-lab-opens.md",
+        "hamburg-lab-opens-2.md",
+        "hamburg-lab-opens-4.md",
+    ]
+    assert first.read_text("utf-8").endswith("My own words.\n")
+    assert [p for p in site.load().problems] == []
+
+
+def test_topic_and_year_follow_the_options(site: Site) -> None:
+    when = datetime(2027, 1, 5, 23, 30, tzinfo=UTC)
+    path = new(site, "Results", when.astimezone(ZoneInfo("America/New_York")), "financial-results")
+    assert path.parent.name == "2027"
+    text = path.read_text("utf-8")
+    assert "date: 2027-01-05 18:30 America/New_York\n" in text
+    assert "category: financial-results\n" in text
+    assert site.load().problems == []
+    with pytest.raises(NewFileError, match=r'--topic: "weather" is not a topic\. Use one of: '):
+        new(site, "Results", topic="weather")
+    with pytest.raises(NewFileError, match="Give the headline"):
+        new(site, "   ")

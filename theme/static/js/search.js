@@ -1,0 +1,108 @@
+// Search results from Pagefind's JS API, drawn with DOM APIs: no inline script or style,
+// so the page works under the site's Content-Security-Policy (plugins/newsroom/headers.py).
+const form = document.querySelector("form[data-search]");
+const input = form.querySelector("input[name=q]");
+const filtersBox = form.querySelector(".search-filters");
+const selects = [...form.querySelectorAll("select[data-filter]")];
+const status = document.querySelector(".search-status");
+const list = document.querySelector(".search-results");
+const languageNames = new Intl.DisplayNames([document.documentElement.lang || "en"], {
+  type: "language",
+});
+
+let pagefind;
+let latest = 0;
+
+function element(tag, text, attributes = {}) {
+  const node = document.createElement(tag);
+  if (text) node.textContent = text;
+  for (const [name, value] of Object.entries(attributes)) node.setAttribute(name, value);
+  return node;
+}
+
+function label(filter, value) {
+  if (filter !== "language") return value;
+  try {
+    return languageNames.of(value) || value;
+  } catch {
+    return value;
+  }
+}
+
+async function fillFilters() {
+  const available = await pagefind.filters();
+  for (const select of selects) {
+    const name = select.dataset.filter;
+    const values = Object.keys(available[name] || {}).sort();
+    if (name === "year") values.reverse();
+    for (const value of values) {
+      select.append(element("option", label(name, value), { value }));
+    }
+  }
+  filtersBox.hidden = false;
+}
+
+function chosenFilters() {
+  const chosen = {};
+  for (const select of selects) {
+    if (select.value) chosen[select.dataset.filter] = select.value;
+  }
+  return chosen;
+}
+
+function showResult(data) {
+  const item = element("li");
+  const heading = element("h2");
+  heading.append(element("a", data.meta.title || data.url, { href: data.url }));
+  item.append(heading);
+  if (data.meta.date) item.append(element("time", data.meta.date));
+  if (data.meta.summary) item.append(element("p", data.meta.summary));
+  return item;
+}
+
+async function run() {
+  const query = input.value.trim();
+  const filters = chosenFilters();
+  const ticket = ++latest;
+  const params = new URLSearchParams();
+  if (query) params.set("q", query);
+  for (const [name, value] of Object.entries(filters)) params.set(name, value);
+  const address = params.toString() ? `?${params}` : location.pathname;
+  history.replaceState(null, "", address);
+  if (!query && !Object.keys(filters).length) {
+    list.replaceChildren();
+    status.textContent = "";
+    return;
+  }
+  const search = await pagefind.search(query || null, { filters });
+  const found = await Promise.all(search.results.slice(0, 20).map((r) => r.data()));
+  if (ticket !== latest) return;
+  list.replaceChildren(...found.map(showResult));
+  const count = search.results.length;
+  status.textContent =
+    count === 0 ? "No releases found." : `${count} release${count === 1 ? "" : "s"} found.`;
+}
+
+async function start() {
+  document.querySelector(".search-nojs").hidden = true;
+  pagefind = await import(form.dataset.bundle);
+  await pagefind.options({ excerptLength: 30 });
+  const params = new URLSearchParams(location.search);
+  input.value = params.get("q") || "";
+  await fillFilters();
+  for (const select of selects) {
+    const wanted = params.get(select.dataset.filter);
+    if (wanted) select.value = wanted;
+    select.addEventListener("change", run);
+  }
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    run();
+  });
+  input.addEventListener("input", run);
+  await run();
+}
+
+start().catch(() => {
+  status.textContent = "Search is not available right now. Browse the news archive instead.";
+});
