@@ -72,8 +72,9 @@ def test_new_release_form_shows_every_field(browser: object, admin_url: str) -> 
         # The test repository needs no login: one click on its sign-in button.
         page.get_by_role("button", name="Work with Test Repository").click(timeout=20_000)
         page.goto(f"{admin_url}/admin/#/collections/releases/new")
-        for name, (label, _) in WIDGETS.items():
-            assert page.get_by_text(label, exact=True).first.is_visible(timeout=20_000), name
+        for label, _ in WIDGETS.values():
+            # wait_for, not is_visible: is_visible answers at once, before the form is drawn.
+            page.get_by_text(label, exact=True).first.wait_for(state="visible", timeout=20_000)
         page.get_by_text("Text of the release", exact=True).first.wait_for(timeout=10_000)
         assert errors == [], errors
     finally:
