@@ -11,6 +11,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import mediakit
 from .frontmatter import Document, read_bytes
 from .models import Page, Release, SiteData
 from .problems import Problem
@@ -26,6 +27,7 @@ RESERVED = {
     "feeds", "follow",
     "api",
     "search", "pagefind",
+    "media-kit",
 }  # fmt: skip
 
 
@@ -37,6 +39,7 @@ class Newsroom:
     releases: list[Release] = field(default_factory=list)
     pages: list[Page] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    media_kit: mediakit.MediaKit | None = None
     _by_source: dict[str, Release | Page] = field(default_factory=dict, repr=False)
 
     @property
@@ -134,6 +137,14 @@ def load(content: Path, settings: NewsroomSettings, root: Path | None = None) ->
             newsroom.pages.append(page)
 
     newsroom.problems.extend(_duplicate_urls(newsroom))
+    newsroom.media_kit, kit_problems = mediakit.load(
+        data_dir,
+        display_path(data_dir, root),
+        content,
+        display_path(content / mediakit.KIT_FOLDER, root),
+        settings.max_file_bytes,
+    )
+    newsroom.problems.extend(kit_problems)
     newsroom.problems.sort()
     newsroom.releases.sort(key=lambda r: (r.date, r.source), reverse=True)
     return newsroom

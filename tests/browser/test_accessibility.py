@@ -60,6 +60,7 @@ def pages(built_site: Path) -> dict[str, str]:
         "media contacts": "/media-contacts/",
         "follow": "/follow/",
         "disclosures": "/disclosures/",
+        "media kit": "/media-kit/",
         "404": "/404.html",
     }
 
@@ -96,7 +97,7 @@ def test_axe_finds_no_violations(browser, base_url, pages, axe, width, scheme) -
     finally:
         context.close()
     assert not failures, "\n".join(f"{page}:\n{text}" for page, text in failures.items())
-    assert len(pages) == 14
+    assert len(pages) == 15
 
 
 @pytest.fixture
