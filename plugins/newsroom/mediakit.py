@@ -28,6 +28,7 @@ from PIL import Image
 from yaml.nodes import Node, SequenceNode
 
 from .frontmatter import line_of, read_data
+from .models import format_size
 from .problems import Problem
 from .schema import (
     Context,
@@ -194,10 +195,7 @@ class Version:
 
     @property
     def size_text(self) -> str:
-        n = self.size_bytes
-        if n >= 1024 * 1024:
-            return f"{n / (1024 * 1024):.1f} MB"
-        return f"{max(1, round(n / 1024))} KB"
+        return format_size(self.size_bytes)
 
 
 @dataclass(frozen=True)

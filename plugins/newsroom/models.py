@@ -98,10 +98,14 @@ class Attachment:
 
     @property
     def size_text(self) -> str:
-        n = self.size_bytes
-        if n >= 1024 * 1024:
-            return f"{n / (1024 * 1024):.1f} MB"
-        return f"{max(1, round(n / 1024))} KB"
+        return format_size(self.size_bytes)
+
+
+def format_size(n: int) -> str:
+    """A download's size as readers expect it: 148 KB, 2.3 MB (never 0 KB)."""
+    if n >= 1024 * 1024:
+        return f"{n / (1024 * 1024):.1f} MB"
+    return f"{max(1, round(n / 1024))} KB"
 
 
 @dataclass(frozen=True)
