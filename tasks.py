@@ -8,6 +8,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 from invoke import Context, Exit, task
 
@@ -124,6 +125,24 @@ def schedule(c: Context, as_of: str | None = None, days: int = 0) -> None:
     print(describe(upcoming(newsroom.releases, instant, horizon)))
 
 
+def _went_live(settings_file: str, since: str, as_of: str | None) -> tuple[dict, Any, list]:
+    """The go-live instants after ``since`` and up to ``as_of`` (default now), with settings."""
+    from newsroom.schedule import upcoming
+    from newsroom.settings import from_pelican
+
+    pelican = _settings(settings_file, as_of=as_of)
+    try:
+        start = commands.parse_as_of(since)
+        newsroom = commands.check(pelican, ROOT)
+    except (ValueError, commands.BuildFailed) as err:
+        raise Exit(str(err), code=2) from None
+    newsroom_settings = from_pelican(pelican)
+    plan = [
+        go for go in upcoming(newsroom.releases, start) if go.instant <= newsroom_settings.as_of
+    ]
+    return pelican, newsroom_settings, plan
+
+
 @task(
     help={
         "since": "The instant the live site was built as of (ISO 8601 with offset).",
@@ -135,22 +154,15 @@ def due(
     c: Context, since: str | None = None, live: str | None = None, as_of: str | None = None
 ) -> None:
     """Say whether a release went live since the last deploy (for the scheduled redeploy)."""
-    from newsroom.schedule import upcoming
-    from newsroom.settings import from_pelican
-
     if live:
         since = commands.read_live_as_of(live)
-    settings = _settings("pelicanconf.py", as_of=as_of)
-    newsroom = commands.check(settings, ROOT)
-    now = from_pelican(settings).as_of
     if since is None:
         passed = ["the live site's build instant is unknown"]
     else:
-        last = commands.parse_as_of(since)
+        _, _, plan = _went_live("pelicanconf.py", since, as_of)
         passed = [
             f"{go.instant:%Y-%m-%d %H:%M:%S} UTC: {change.text}"
-            for go in upcoming(newsroom.releases, last)
-            if go.instant <= now
+            for go in plan
             for change in go.changes
         ]
     print("\n".join(["Redeploy: " + p for p in passed]) if passed else "Nothing went live since.")
@@ -178,21 +190,12 @@ def announce(
     from deploy.notify import after_go_live
     from deploy.snapshots import changes_at
     from newsroom.disclosures import notify_config
-    from newsroom.schedule import upcoming
-    from newsroom.settings import from_pelican
 
     if live:
         since = commands.read_live_as_of(live)
     if since is None:
         raise Exit("Say since when: --since INSTANT or --live URL/build.json.", code=2)
-    pelican = _settings(settings, as_of=as_of)
-    newsroom_settings = from_pelican(pelican)
-    try:
-        start = commands.parse_as_of(since)
-        newsroom = commands.check(pelican, ROOT)
-    except (ValueError, commands.BuildFailed) as err:
-        raise Exit(str(err), code=2) from None
-    plan = upcoming(newsroom.releases, start, newsroom_settings.as_of - start)
+    pelican, newsroom_settings, plan = _went_live(settings, since, as_of)
     changes = [change for go in plan for change in changes_at(go, pelican["SITEURL"])]
     after_go_live(changes, notify_config(newsroom_settings, pelican["SITEURL"]), print)
 

@@ -41,6 +41,18 @@ def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="session")
+def public() -> list:
+    """The sample's public releases at AS_OF, newest first, as readers see them."""
+    from newsroom.content import load
+    from newsroom.dates import parse_as_of
+    from newsroom.settings import NewsroomSettings
+
+    instant = parse_as_of(AS_OF)
+    newsroom = load(ROOT / "content", NewsroomSettings(), ROOT)
+    return [r.at(instant) for r in newsroom.releases if r.is_public(instant)]
+
+
+@pytest.fixture(scope="session")
 def base_url(built_site: Path) -> Iterator[str]:
     handler = functools.partial(_QuietHandler, directory=str(built_site))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)

@@ -4,20 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from newsroom.content import load
 from newsroom.dates import parse_as_of
-from newsroom.settings import NewsroomSettings
-from support import ROOT
 
 pytestmark = pytest.mark.browser
 
 AS_OF = parse_as_of("2026-11-23T12:00:00Z")
-
-
-@pytest.fixture(scope="module")
-def public() -> list:
-    newsroom = load(ROOT / "content", NewsroomSettings(), ROOT)
-    return [r.at(AS_OF) for r in newsroom.releases if r.is_public(AS_OF)]
 
 
 def no_violations(page) -> None:
