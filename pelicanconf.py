@@ -17,7 +17,7 @@ PLUGINS = ["newsroom"]
 # Everything specific to the newsroom, checked once by the plugin (unknown keys are errors).
 NEWSROOM = {
     "timezone": "Europe/Berlin",
-    "languages": ["en"],
+    "languages": ["en", "de"],
     "release_url": "news/{year}/{slug}/",
 }
 
@@ -55,7 +55,7 @@ ARTICLE_LANG_SAVE_AS = ""
 PAGE_LANG_SAVE_AS = ""
 DIRECT_TEMPLATES = ["index", "archives", "categories", "tags", "404"]
 DEFAULT_PAGINATION = 20
-PAGINATED_TEMPLATES = {"tag": None, "category": None, "archives": 50}
+PAGINATED_TEMPLATES = {"tag": None, "category": None, "archives": 50, "language": 50}
 PAGINATION_PATTERNS = [
     (1, "{url}", "{save_as}"),
     (2, "{base_name}/page/{number}/", "{base_name}/page/{number}/index.html"),

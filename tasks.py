@@ -370,6 +370,21 @@ def new(c: Context, headline: str, date: str | None = None, topic: str | None = 
     print(path.relative_to(ROOT) if path.is_relative_to(ROOT) else path)
 
 
+@task(help={"lang": "The language of the translation, one of NEWSROOM's languages."})
+def translate(c: Context, release: str, lang: str) -> None:
+    """Start a translation of a release: a linked draft beside it, to translate."""
+    from newsroom.newfile import NewFileError
+    from newsroom.newfile import translate as start_translation
+    from newsroom.settings import from_pelican
+
+    languages = from_pelican(_settings("pelicanconf.py")).languages
+    try:
+        path = start_translation(Path(release).resolve(), lang, languages)
+    except NewFileError as err:
+        raise Exit(str(err), code=2) from None
+    print(path.relative_to(ROOT) if path.is_relative_to(ROOT) else path)
+
+
 @task(
     help={
         "against": "The git ref to compare with, like origin/main.",
@@ -391,6 +406,24 @@ def summary(c: Context, against: str, settings: str = "pelicanconf.py") -> None:
     except (commands.BuildFailed, HistoryError) as err:
         raise Exit(str(err), code=2) from None
     write(text)
+
+
+@task(help={"add": "Start a catalogue for this language first, like de or pt-BR."})
+def translations(c: Context, add: str | None = None) -> None:
+    """Extract the theme's labels into messages.pot and update each language's catalogue."""
+    from newsroom import catalogs
+
+    theme = Path(_settings("pelicanconf.py")["THEME"])
+    try:
+        if add:
+            catalogs.add(theme, add)
+        written = catalogs.update(theme)
+    except catalogs.CatalogError as err:
+        raise Exit(str(err), code=2) from None
+    for path in written:
+        print(f"Wrote {path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}")
+    for lang, count in catalogs.untranslated(theme).items():
+        print(f"{lang}: {count} labels to translate" if count else f"{lang}: all translated")
 
 
 @task(help={"output": "Folder for the nginx include, outside the web root (default: headers/)."})

@@ -11,6 +11,7 @@ from . import (
     disclosures,
     feeds,
     headers,
+    languages,
     mediakit,
     plugin,
     search,
@@ -29,6 +30,8 @@ def register() -> None:
     signals.generator_init.connect(plugin.generator_init)
     # The time gate, before Pelican derives topics, tags, archives and pagination.
     signals.article_generator_pretaxonomy.connect(plugin.apply_time_gate)
+    # Tags that only a translation has get their pages too, once Pelican has built its own.
+    signals.article_generator_finalized.connect(plugin.tag_translations)
     # Release images and attachments, for public releases only, once all is written.
     signals.finalized.connect(plugin.copy_release_files)
     # Year archive pages, grouped by each release's own year (see archives.py).
@@ -42,6 +45,8 @@ def register() -> None:
     # Open Graph, Twitter card and JSON-LD of each release, once the gate has run (finalized
     # fires after pretaxonomy) and before any page is written.
     signals.article_generator_finalized.connect(structured.attach)
+    # A list page per language, once the gate has split releases from their translations.
+    signals.get_generators.connect(languages.get_generators)
     # The JSON API and the sitemaps are generators too, written from the same gated lists.
     signals.get_generators.connect(api.get_generators)
     signals.get_generators.connect(sitemaps.get_generators)

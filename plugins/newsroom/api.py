@@ -10,6 +10,7 @@ The year in the address is the release's folder: a file name is unique only with
 from __future__ import annotations
 
 import json
+from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -79,6 +80,7 @@ def summary_record(release: Release, image: ShareImage, site_url: str) -> dict[s
         "topic": {"key": release.topic.key, "name": release.topic.name},
         "tags": list(release.tags),
         "lang": release.lang,
+        "translation_key": release.translation_key,
         "image": None
         if lead is None
         else {
@@ -96,10 +98,23 @@ def summary_record(release: Release, image: ShareImage, site_url: str) -> dict[s
     }
 
 
-def release_record(release: Release, image: ShareImage, site_url: str) -> dict[str, Any]:
-    """Every public field of a release, with its sanitized HTML and content fingerprint."""
+def release_record(
+    release: Release, image: ShareImage, site_url: str, translations: Sequence[Release] = ()
+) -> dict[str, Any]:
+    """Every public field of a release, with its sanitized HTML and content fingerprint.
+
+    ``translations`` are its other public language versions.
+    """
     return {
         **summary_record(release, image, site_url),
+        "translations": [
+            {
+                "lang": other.lang,
+                "url": absolute(site_url, other.url),
+                "api_url": absolute(site_url, release_path(other)),
+            }
+            for other in sorted(translations, key=lambda r: r.lang)
+        ],
         "dateline": release.dateline,
         "body_html": release.body_html,
         "attachments": [
@@ -152,10 +167,14 @@ def build_api(
             "prev": absolute(site_url, page_path(number - 1)) if number > 1 else None,
         }
         files.append(ApiFile(page_path(number), to_json(data)))
+    versions: dict[str, list[Release]] = defaultdict(list)
+    for release in public:
+        if release.translation_key:
+            versions[release.translation_key].append(release)
     for release, image in zip(public, images, strict=True):
-        files.append(
-            ApiFile(release_path(release), to_json(release_record(release, image, site_url)))
-        )
+        others = [r for r in versions.get(release.translation_key or "", []) if r is not release]
+        record = release_record(release, image, site_url, others)
+        files.append(ApiFile(release_path(release), to_json(record)))
     return files
 
 

@@ -135,6 +135,7 @@ WIDGETS: dict[str, tuple[str, Maker]] = {
         "Language",
         lambda f, o: {"widget": "select", "options": o.languages},
     ),
+    "translation_key": ("Translation key (the same in each language version)", _w("string")),
     "contacts": (
         "Media contacts",
         lambda f, o: {"widget": "select", "multiple": True, "options": o.contacts},

@@ -13,9 +13,10 @@ from pathlib import Path
 
 from . import mediakit
 from .frontmatter import Document, read_bytes
+from .i18n import format_instant, language_name
 from .models import Page, Release, SiteData
-from .problems import Problem
-from .releases import SLUG, load_release, render_body
+from .problems import Problem, Severity
+from .releases import SLUG, line_of, load_release, render_body
 from .schema import Context, Field, one_of, parse_mapping, text
 from .settings import NewsroomSettings
 from .sitedata import load as load_site
@@ -94,6 +95,7 @@ def load(content: Path, settings: NewsroomSettings, root: Path | None = None) ->
         return newsroom
 
     releases_root = content / settings.releases_path
+    key_lines: dict[str, tuple[int, int]] = {}
     for stray in sorted(releases_root.glob("*/*")):
         # A release saved as .markdown or .txt would otherwise be skipped without a word.
         if stray.is_file() and stray.suffix != ".md":
@@ -127,16 +129,22 @@ def load(content: Path, settings: NewsroomSettings, root: Path | None = None) ->
         newsroom.problems.extend(ctx.problems)
         if release is not None:
             newsroom.releases.append(release)
+            if release.translation_key:
+                key_lines[release.source] = (line_of(doc, "translation_key"), line_of(doc, "date"))
 
     for file in page_files:
         page, page_problems = _load_page(
-            read_bytes(display_path(file, root), file.read_bytes(), settings.max_file_bytes), file
+            read_bytes(display_path(file, root), file.read_bytes(), settings.max_file_bytes),
+            file,
+            # Each language has a list page at /<language>/ (languages.py).
+            RESERVED | {code.lower() for code in settings.languages},
         )
         newsroom.problems.extend(page_problems)
         if page is not None:
             newsroom.pages.append(page)
 
     newsroom.problems.extend(_duplicate_urls(newsroom))
+    newsroom.problems.extend(_translation_problems(newsroom.releases, key_lines))
     newsroom.media_kit, kit_problems = mediakit.load(
         data_dir,
         display_path(data_dir, root),
@@ -174,6 +182,56 @@ def _duplicate_urls(newsroom: Newsroom) -> list[Problem]:
     return problems
 
 
+def _translation_problems(
+    releases: list[Release], lines: dict[str, tuple[int, int]]
+) -> list[Problem]:
+    """A translation key links one release per language, all going live at one instant.
+
+    Two versions in one language would leave readers (and the language switcher) unsure
+    which one is the release. Versions that go live at different instants are allowed (a
+    translation may follow), but material news must reach every language at once, so the
+    author is warned.
+    """
+    groups: dict[str, list[Release]] = defaultdict(list)
+    for release in releases:
+        if release.translation_key:
+            groups[release.translation_key].append(release)
+    problems = []
+    for key, group in sorted(groups.items()):
+        for release in group:
+            key_line, date_line = lines[release.source]
+            same = [r.source for r in group if r is not release and r.lang == release.lang]
+            if same:
+                problems.append(
+                    Problem(
+                        release.source,
+                        key_line,
+                        "translation_key",
+                        f'"{key}" also links {", ".join(same)}, which is in the same '
+                        f"language ({language_name(release.lang)})",
+                        "Give each translation its own lang, or use a different "
+                        "translation_key for a release that is not a translation",
+                        "translation-language",
+                    )
+                )
+            first = min(group, key=lambda r: (r.date, r.source))
+            if release.date != first.date:
+                problems.append(
+                    Problem(
+                        release.source,
+                        date_line,
+                        "date",
+                        f"this translation goes live at {format_instant(release.date)}, but "
+                        f"{first.source} goes live at {format_instant(first.date)}",
+                        "Give every language version the same date, so that all readers "
+                        "get material news at the same moment",
+                        "translation-date",
+                        Severity.WARNING,
+                    )
+                )
+    return problems
+
+
 PAGE: dict[str, Field] = {
     "title": Field(text(200, "About Example"), "About Example", "Page title", True),
     "summary": Field(text(400, "Who we are."), "Who we are.", "Shown in link previews"),
@@ -186,7 +244,7 @@ PAGE: dict[str, Field] = {
 }
 
 
-def _load_page(doc: Document, file: Path) -> tuple[Page | None, list[Problem]]:
+def _load_page(doc: Document, file: Path, reserved: set[str]) -> tuple[Page | None, list[Problem]]:
     ctx = Context(doc.path)
     ctx.problems.extend(doc.problems)
     if not SLUG.fullmatch(file.stem):
@@ -197,7 +255,7 @@ def _load_page(doc: Document, file: Path) -> tuple[Page | None, list[Problem]]:
             "Use lowercase letters, digits and hyphens only",
             "file-name",
         )
-    if file.stem in RESERVED:
+    if file.stem in reserved:
         ctx.report(
             0,
             "",

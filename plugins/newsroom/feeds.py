@@ -38,10 +38,12 @@ from pelican.urlwrappers import Category
 from pelican.writers import Writer
 
 from .disclosures import absolute, utc_iso
+from .i18n import language_name
 from .models import Company, Release, SiteData
 from .plugin import state_of
 from .sanitize import clean
 from .settings import NewsroomSettings
+from .translations import list_url, listed
 
 FOLLOW_URL = "follow/"
 FOLLOW_SAVE_AS = "follow/index.html"
@@ -61,47 +63,8 @@ IMAGE_MEDIA_TYPES = {
     ".gif": "image/gif",
 }
 
+
 #: Language names as their speakers write them, for feed titles and the follow page.
-LANGUAGE_NAMES = {
-    "ar": "العربية",
-    "cs": "Čeština",
-    "da": "Dansk",
-    "de": "Deutsch",
-    "el": "Ελληνικά",
-    "en": "English",
-    "es": "Español",
-    "fi": "Suomi",
-    "fr": "Français",
-    "he": "עברית",
-    "hi": "हिन्दी",
-    "hu": "Magyar",
-    "it": "Italiano",
-    "ja": "日本語",
-    "ko": "한국어",
-    "nb": "Norsk bokmål",
-    "nl": "Nederlands",
-    "no": "Norsk",
-    "pl": "Polski",
-    "pt": "Português",
-    "ro": "Română",
-    "ru": "Русский",
-    "sk": "Slovenčina",
-    "sv": "Svenska",
-    "tr": "Türkçe",
-    "uk": "Українська",
-    "zh": "中文",
-}
-
-
-def language_name(code: str) -> str:
-    """``de`` -> ``Deutsch``; ``de-CH`` -> ``Deutsch (CH)``; an unknown code stays as written."""
-    base, _, region = code.partition("-")
-    name = LANGUAGE_NAMES.get(base.lower())
-    if name is None:
-        return code
-    return f"{name} ({region.upper()})" if region else name
-
-
 @dataclass(frozen=True)
 class Format:
     key: str
@@ -278,17 +241,20 @@ def plan(
         lang: str,
         releases: Sequence[Release],
     ) -> Feed:
-        listed: list[Item] = []
+        chosen: list[Item] = []
         for release in releases[: settings.feed_items]:
             if release.source not in items:  # resolved once, however many feeds list it
                 items[release.source] = item_for(release, publisher)
-            listed.append(items[release.source])
+            chosen.append(items[release.source])
         files = tuple(
             FeedFile(fmt, f"feeds/{key}{fmt.suffix}", f"{title} ({fmt.label})") for fmt in FORMATS
         )
-        return Feed(key, name, title, description, home, lang, tuple(listed), files)
+        return Feed(key, name, title, description, home, lang, tuple(chosen), files)
 
     company, site_name = publisher.company, publisher.site_name
+    # Each piece of news once in the main and topic feeds, like the lists; the language
+    # feeds have every version in their language.
+    once = listed(public, settings.languages)
     everything = feed(
         "all",
         "All releases",
@@ -296,9 +262,9 @@ def plan(
         f"Press releases from {company.legal_name}.",
         "",
         settings.lang,
-        public,
+        once,
     )
-    with_releases = [t for t in site.topics.values() if any(r.topic.key == t.key for r in public)]
+    with_releases = [t for t in site.topics.values() if any(r.topic.key == t.key for r in once)]
     topics = {
         t.key: feed(
             f"topics/{t.key}",
@@ -307,7 +273,7 @@ def plan(
             t.description,
             topic_url[t.key],
             settings.lang,
-            [r for r in public if r.topic.key == t.key],
+            [r for r in once if r.topic.key == t.key],
         )
         for t in sorted(with_releases, key=lambda t: (t.name.casefold(), t.key))
     }
@@ -317,7 +283,7 @@ def plan(
             language_name(code),
             f"{site_name}: {language_name(code)}",
             f"Press releases from {company.legal_name} in {language_name(code)}.",
-            "",
+            list_url(code) if len(settings.languages) > 1 else "",
             code,
             [r for r in public if r.lang == code],
         )

@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from .i18n import SOURCE_LANG, format_day, format_instant
+
 
 @dataclass(frozen=True)
 class Topic:
@@ -112,10 +114,12 @@ def format_size(n: int) -> str:
 class Update:
     date: datetime
     note_html: str
+    #: The language of the release it belongs to, in which its date is written.
+    lang: str = SOURCE_LANG
 
     @property
     def date_text(self) -> str:
-        return format_instant(self.date)
+        return format_instant(self.date, self.lang)
 
 
 @dataclass(frozen=True)
@@ -142,6 +146,8 @@ class Release:
     updates: tuple[Update, ...] = ()
     draft: bool = False
     asset_dir: Path | None = None
+    #: Shared by a release and its translations (one per language); None for no translations.
+    translation_key: str | None = None
 
     def is_public(self, as_of: datetime) -> bool:
         """The one time gate: published, and its instant at or before the build instant."""
@@ -162,22 +168,12 @@ class Release:
 
     @property
     def date_text(self) -> str:
-        return format_instant(self.date)
+        return format_instant(self.date, self.lang)
 
     @property
     def day_text(self) -> str:
-        return format_day(self.date)
+        return format_day(self.date, self.lang)
 
     @property
     def year(self) -> int:
         return self.date.year
-
-
-def format_day(value: datetime) -> str:
-    return f"{value:%B} {value.day}, {value.year}"
-
-
-def format_instant(value: datetime) -> str:
-    """``November 23, 2026, 09:00 CET``: the time in the zone the author gave."""
-    zone = value.strftime("%Z") or value.strftime("%z")
-    return f"{format_day(value)}, {value:%H:%M} {zone}".rstrip()

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
+from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -16,6 +17,7 @@ from zoneinfo import ZoneInfo
 import yaml
 
 from .dates import parse_instant
+from .frontmatter import split
 
 MAX_SLUG = 60
 FALLBACK_SLUG = "new-release"
@@ -183,3 +185,46 @@ def create(
 def now_in(zone: str) -> datetime:
     """Now, to the minute, in the site's zone."""
     return datetime.now(ZoneInfo(zone)).replace(second=0, microsecond=0)
+
+
+def translate(source: Path, lang: str, languages: Sequence[str]) -> Path:
+    """Start a translation of ``source``: ``<name>-<lang>.md`` beside it, as a draft.
+
+    The copy keeps the date, topic and text (to be translated), and both files get the same
+    ``translation_key``, so the check links them from the start. It is a draft, so an
+    untranslated copy can never go live.
+    """
+    if lang not in languages:
+        raise NewFileError(
+            f'--lang: "{lang}" is not one of the site\'s languages. '
+            f"Use one of: {', '.join(languages)}."
+        )
+    try:
+        text = source.read_text("utf-8")
+    except (OSError, UnicodeDecodeError) as err:
+        raise NewFileError(f"{source} cannot be read: {err}") from None
+    doc = split(str(source), text)
+    if doc.meta is None or any(p.is_error for p in doc.problems):
+        raise NewFileError(f"{source} has problems: run invoke check and fix them first.")
+    lines = text.split("\n")
+    end = next(i for i in range(1, len(lines)) if lines[i].strip() == "---")
+    fields = {
+        line.partition(":")[0]: line.partition(":")[2].strip().strip("\"'")
+        for line in lines[1:end]
+        if line[:1].isalpha()
+    }
+    if (fields.get("lang") or languages[0]) == lang:
+        raise NewFileError(f"{source} is already in {lang}: name another language.")
+    key = fields.get("translation_key") or source.stem
+    target = source.with_name(f"{source.stem}-{lang.lower()}.md")
+    if target.exists():
+        raise NewFileError(f"{target} already exists: translate in that file.")
+    own = ("lang", "translation_key", "status")
+    kept = [line for line in lines[1:end] if line.partition(":")[0] not in own]
+    front = [*kept, f"lang: {lang}", f"translation_key: {key}", "status: draft"]
+    with target.open("x", encoding="utf-8") as file:
+        file.write("\n".join(["---", *front, *lines[end:]]))
+    if "translation_key" not in fields:
+        lines.insert(1, f"translation_key: {key}")
+        source.write_text("\n".join(lines), encoding="utf-8")
+    return target

@@ -21,7 +21,9 @@ from pelican.generators import ArticlesGenerator, Generator
 from pelican.readers import BaseReader, Readers
 from pelican.urlwrappers import Category, Tag
 
+from . import translations
 from .content import Newsroom, display_path, load
+from .i18n import Catalogs
 from .models import Release
 from .problems import ContentError
 from .settings import NewsroomSettings, SettingsError, from_pelican
@@ -37,6 +39,8 @@ class BuildState:
     settings: NewsroomSettings
     newsroom: Newsroom
     root: Path
+    catalogs: Catalogs
+    #: Every public release, in every language, newest first.
     public: list[Release] = field(default_factory=list)
 
 
@@ -61,7 +65,22 @@ def initialized(pelican: Pelican) -> None:
     ):
         if pelican.settings.get(key) != [folder]:
             raise SettingsError(f"{key} must be [{folder!r}], the folder NEWSROOM names.")
-    pelican.settings[STATE] = BuildState(settings, newsroom, root)
+    if pelican.settings.get("DEFAULT_LANG") != settings.lang:
+        raise SettingsError(
+            f"DEFAULT_LANG must be {settings.lang!r}, the first of NEWSROOM's 'languages'."
+        )
+    catalogs = Catalogs(Path(pelican.settings["THEME"]), settings.languages)
+    if catalogs.missing:
+        missing = ", ".join(catalogs.missing)
+        raise SettingsError(
+            f"NEWSROOM: 'languages' lists {missing}, but the theme's labels are not "
+            f"translated into it: run invoke translations --add {catalogs.missing[0]}, "
+            f"then translate {catalogs.path(catalogs.missing[0])}."
+        )
+    # The language lists are paginated like the archive (languages.py), also for settings
+    # files written before they existed.
+    pelican.settings["PAGINATED_TEMPLATES"].setdefault(translations.LIST_TEMPLATE, None)
+    pelican.settings[STATE] = BuildState(settings, newsroom, root, catalogs)
 
 
 class NewsroomReader(BaseReader):
@@ -122,6 +141,7 @@ def generator_init(generator: Generator) -> None:
     state = state_of(generator.settings)
     site = state.newsroom.site
     assert site is not None
+    state.catalogs.install(generator.env)
     generator.context.update(
         company=site.company,
         topics=site.topics,
@@ -162,23 +182,60 @@ def apply_time_gate(generator: ArticlesGenerator) -> None:
         generator.articles = [*generator.articles, *generator.drafts]
     # Newest first; releases with the same instant in file order, so that the lists are the
     # same in every build (Pelican reads files in set order).
-    generator.articles = sorted(
-        gate(generator.articles), key=lambda a: (a.date, a.release.source), reverse=True
+    public = sorted(
+        gate([*generator.articles, *generator.translations]),
+        key=lambda a: (a.date, a.release.source),
+        reverse=True,
     )
-    generator.translations = gate(generator.translations)
+    # One version of each piece of news in the lists; its translations are written as
+    # pages of their own and linked from it (translations.py).
+    listed, others = [], []
+    for group in translations.groups(public, lambda a: a.release, state.settings.languages):
+        links = translations.switcher([a.release for a in group])
+        for article in group:
+            article.alternates = links
+            article.x_default = group[0].url
+        listed.append(group[0])
+        others.extend(group[1:])
+    order = {id(a): i for i, a in enumerate(public)}
+    generator.articles = sorted(listed, key=lambda a: order[id(a)])
+    generator.translations = sorted(others, key=lambda a: order[id(a)])
     generator.drafts = []
     generator.drafts_translations = []
     generator.hidden_articles = []
     generator.hidden_translations = []
-    state.public = [a.release for a in generator.articles]
-    generator.context["releases"] = state.public
+    state.public = [a.release for a in public]
+    generator.context["releases"] = [a.release for a in generator.articles]
+    generator.context["release_translations"] = generator.translations
     # Computed once: the year navigation is on every archive page.
     year_url = generator.settings["YEAR_ARCHIVE_URL"]
-    firsts = {r.year: r.date for r in reversed(state.public)}
+    firsts = {r.year: r.date for r in reversed(generator.context["releases"])}
     generator.context["release_years"] = [
         YearLink(year, year_url.format(date=date))
         for year, date in sorted(firsts.items(), reverse=True)
     ]
+
+
+def tag_translations(generator: ArticlesGenerator) -> None:
+    """Tag pages also list a translation under the tags its original does not have.
+
+    Pelican lists only the originals on tag pages, so a tag only the German version has
+    (prognose) would have no page, and its link would lead nowhere. A tag both versions
+    share still lists the news once.
+    """
+    originals = {a.url: a for a in generator.articles}
+    added = False
+    for article in generator.translations:
+        original = originals.get(article.x_default)
+        own = set(getattr(original, "tags", []))
+        for tag in getattr(article, "tags", []):
+            if tag not in own:
+                generator.tags[tag].append(article)
+                added = True
+    if added:
+        for articles in generator.tags.values():
+            articles.sort(key=lambda a: (a.date, a.release.source), reverse=True)
+        generator.context["tags"] = list(generator.tags.items())
 
 
 @dataclass(frozen=True)

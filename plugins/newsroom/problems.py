@@ -19,6 +19,7 @@ RULES = frozenset(
     date-dst-gap date-dst-ambiguous date-folder update-before-release
     asset-missing asset-path asset-type body-empty body-html-removed
     file-name file-location file-type file-encoding file-too-large url-duplicate
+    translation-language translation-date
     data-missing data-key data-empty data-errors
     published-url-changed published-edit-without-update
     """.split()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from pathlib import Path
 from typing import Any
@@ -169,6 +170,17 @@ def release_schema(settings: NewsroomSettings) -> dict[str, Field]:
             "Language",
             default=settings.lang,
         ),
+        "translation_key": Field(
+            pattern(
+                SLUG.pattern,
+                "a short name in lowercase letters, digits and hyphens",
+                "gridpilot-6-launch",
+                "Write the same key in the release and in each of its translations, like "
+                "translation_key: gridpilot-6-launch",
+            ),
+            "gridpilot-6-launch",
+            "Links a release to its translations: the same key in each language version",
+        ),
         "contacts": Field(
             list_of(
                 one_of(_contacts, "media contacts (content/data/contacts.yml)", "media-relations"),
@@ -285,7 +297,7 @@ def load_release(
     for index, update in enumerate(values["updates"], start=1):
         if update.date <= date:
             ctx.report(
-                _line(doc, "updates"),
+                line_of(doc, "updates"),
                 f"updates[{index}].date",
                 "an update cannot be dated before the release itself",
                 f"Use a date after {date:%Y-%m-%d %H:%M} {settings.timezone}",
@@ -293,7 +305,7 @@ def load_release(
             )
     if YEAR.fullmatch(year) and str(date.year) != year:
         ctx.report(
-            _line(doc, "date"),
+            line_of(doc, "date"),
             "date",
             f"the release is dated {date.year} but its file is in the {year} folder",
             f"Move new releases to the {date.year} folder; a published release keeps its "
@@ -315,7 +327,10 @@ def load_release(
         )
         for a in values["attachments"]
     )
-    updates = tuple(sorted(values["updates"], key=lambda u: u.date))
+    updates = tuple(
+        dataclasses.replace(u, lang=values["lang"])
+        for u in sorted(values["updates"], key=lambda u: u.date)
+    )
     release = Release(
         source=doc.path,
         slug=slug,
@@ -337,11 +352,13 @@ def load_release(
         updates=updates,
         draft=values["status"] == "draft",
         asset_dir=assets,
+        translation_key=values["translation_key"],
     )
     return release, ctx
 
 
-def _line(doc: Document, name: str) -> int:
+def line_of(doc: Document, name: str) -> int:
+    """The line of a top-level field; 1 when the field is not there."""
     assert doc.meta is not None
     for key, _ in doc.meta.value:
         if key.value == name:

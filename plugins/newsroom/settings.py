@@ -11,6 +11,7 @@ from typing import Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from . import i18n
 from .dates import parse_as_of
 
 
@@ -168,6 +169,14 @@ def _check(s: NewsroomSettings) -> None:
         ) from None
     if not s.languages:
         raise SettingsError("NEWSROOM: 'languages' must name at least one language.")
+    unknown_langs = [code for code in s.languages if not i18n.is_language(code)]
+    if unknown_langs:
+        raise SettingsError(
+            f"NEWSROOM: 'languages' must be language codes like en, de or pt-BR, "
+            f"not {', '.join(unknown_langs)}."
+        )
+    if len(set(s.languages)) != len(s.languages):
+        raise SettingsError("NEWSROOM: 'languages' lists a language twice.")
     if "{slug}" not in s.release_url or not s.release_url.endswith("/"):
         raise SettingsError("NEWSROOM: 'release_url' must contain {slug} and end with '/'.")
     try:

@@ -27,7 +27,7 @@ from pelican.generators import Generator
 from pelican.paginator import Paginator
 from pelican.writers import Writer
 
-from . import disclosures, feeds
+from . import disclosures, feeds, translations
 from .disclosures import absolute, utc_iso
 from .models import Release
 from .plugin import state_of
@@ -55,11 +55,13 @@ class Entry:
     lang: str
     lastmod: datetime | None = None
     translations: tuple[tuple[str, str], ...] = ()
+    #: The version for readers whose language has none; the same in every version.
+    x_default: str | None = None
 
     def alternates(self) -> list[tuple[str, str]]:
-        """hreflang -> path: each language version, and x-default for the page itself."""
+        """hreflang -> path: each language version, and x-default."""
         versions = dict([(self.lang, self.path), *self.translations])
-        return [*sorted(versions.items()), ("x-default", self.path)]
+        return [*sorted(versions.items()), ("x-default", self.x_default or self.path)]
 
 
 def page_path(save_as: str) -> str:
@@ -114,8 +116,25 @@ def site_entries(context: dict[str, Any], settings: dict[str, Any], lang: str) -
     # The pages other generators of this plugin write: the record changes with every release.
     add(disclosures.PAGE_SAVE_AS, everything)
     add(feeds.FOLLOW_SAVE_AS, None)
-    for article in articles:
-        add(article.save_as, article.release.modified, article.release.lang)
+    for lang, items in context.get("language_articles", []):
+        url = translations.list_url(lang)
+        save_as = translations.LIST_SAVE_AS.format(lang=lang)
+        for name in paginated(save_as, url, items, translations.LIST_TEMPLATE, settings):
+            add(name, newest(a.release for a in items), lang)
+    for article in [*articles, *context.get("release_translations", [])]:
+        release = article.release
+        others = tuple(
+            (link.lang, link.url) for link in article.alternates if link.url != release.url
+        )
+        entries.append(
+            Entry(
+                page_path(article.save_as),
+                release.lang,
+                release.modified,
+                others,
+                article.x_default,
+            )
+        )
     return sorted(entries, key=lambda e: e.path)
 
 

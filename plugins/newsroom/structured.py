@@ -7,6 +7,7 @@ print ``article.meta_tags`` and ``article.structured`` (DESIGN invariant 5).
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -51,9 +52,17 @@ def iso(value: Any) -> str:
 
 
 def news_article(
-    release: Release, company: Company, image: ShareImage, site_url: str
+    release: Release,
+    company: Company,
+    image: ShareImage,
+    site_url: str,
+    versions: Sequence[str] = (),
 ) -> dict[str, Any]:
-    """The schema.org NewsArticle of a release (Google's Article rich results read it)."""
+    """The schema.org NewsArticle of a release (Google's Article rich results read it).
+
+    ``versions`` are the addresses of all public language versions, the original first:
+    the original names its translations, and each translation its original.
+    """
     organization: dict[str, Any] = {
         "@type": "Organization",
         "name": company.legal_name,
@@ -85,6 +94,11 @@ def news_article(
     }
     if release.subtitle:
         data["alternativeHeadline"] = release.subtitle
+    others = [absolute(site_url, url) for url in versions if url != release.url]
+    if others and versions[0] == release.url:
+        data["workTranslation"] = [{"@id": url} for url in others]
+    elif others:
+        data["translationOfWork"] = {"@id": absolute(site_url, versions[0])}
     return data
 
 
@@ -135,5 +149,6 @@ def attach(generator: ArticlesGenerator) -> None:
     for article in [*generator.articles, *generator.translations]:
         release = article.release
         image = images.for_release(release)
-        article.structured = script_json(news_article(release, company, image, site_url))
+        versions = [link.url for link in article.alternates]
+        article.structured = script_json(news_article(release, company, image, site_url, versions))
         article.meta_tags = meta_tags(release, image, site_url, site_name)

@@ -45,10 +45,11 @@ def public() -> list:
     """The sample's public releases at AS_OF, newest first, as readers see them."""
     from newsroom.content import load
     from newsroom.dates import parse_as_of
-    from newsroom.settings import NewsroomSettings
+    from newsroom.settings import from_pelican
 
     instant = parse_as_of(AS_OF)
-    newsroom = load(ROOT / "content", NewsroomSettings(), ROOT)
+    settings = from_pelican(commands.pelican_settings(ROOT / "pelicanconf.py", as_of=AS_OF))
+    newsroom = load(ROOT / "content", settings, ROOT)
     return [r.at(instant) for r in newsroom.releases if r.is_public(instant)]
 
 

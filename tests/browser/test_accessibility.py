@@ -61,6 +61,8 @@ def pages(built_site: Path) -> dict[str, str]:
         "follow": "/follow/",
         "disclosures": "/disclosures/",
         "media kit": "/media-kit/",
+        "release in another language": _release(built_site, '<html lang="de"'),
+        "language list": "/de/",
         "404": "/404.html",
     }
 
@@ -97,7 +99,7 @@ def test_axe_finds_no_violations(browser, base_url, pages, axe, width, scheme) -
     finally:
         context.close()
     assert not failures, "\n".join(f"{page}:\n{text}" for page, text in failures.items())
-    assert len(pages) == 15
+    assert len(pages) == 17
 
 
 @pytest.fixture

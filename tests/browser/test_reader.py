@@ -29,13 +29,13 @@ def test_home_shows_the_newest_release_first(page, public) -> None:
     assert main.get_by_role("link", name=newest.title).first.is_visible()
     assert release_links.first.bounding_box()["y"] < 900
     # The archive and the topics are one click away.
-    assert page.get_by_role("navigation").first.get_by_role("link").count() >= 3
+    assert page.get_by_role("navigation", name="Main").get_by_role("link").count() >= 3
     page.get_by_role("link", name=re.compile("all news|archive", re.I)).first.click()
     assert page.url.rstrip("/").endswith("/news")
 
 
 def test_release_page_tells_a_journalist_everything(page, public) -> None:
-    release = next(r for r in public if r.safe_harbor_html and r.contacts)
+    release = next(r for r in public if r.safe_harbor_html and r.contacts and r.lang == "en")
     page.goto(f"{page.base}/{release.url}")
     assert page.locator("h1").inner_text().strip() == release.title
     stamp = page.locator("article time").first

@@ -73,6 +73,8 @@ def test_a_record_has_every_public_field(site: Site, tmp_path: Path) -> None:
         "topic": {"key": "financial-results", "name": "Financial results"},
         "tags": ["results"],
         "lang": "en",
+        "translation_key": None,
+        "translations": [],
         "body_html": "<p>Revenue rose 10 percent to EUR 1.1 billion.</p>",
         "image": None,
         "share_image": q4["share_image"],

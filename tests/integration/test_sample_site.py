@@ -68,18 +68,35 @@ def test_every_public_release_is_reachable(sample: tuple[Newsroom, Path]) -> Non
     newsroom, out = sample
     public = [r for r in newsroom.releases if r.is_public(parse_as_of(AS_OF))]
     assert len(public) >= 12
+    originals = {
+        r.translation_key: f"/{r.url}" for r in public if r.translation_key and r.lang == "en"
+    }
     for release in public:
         url = f"/{release.url}"
         assert (out / release.url / "index.html").is_file(), url
-        assert listed_on(out, "/", url) or listed_on(out, "/news/", url), url
-        assert listed_on(out, f"/topics/{release.topic.key}/", url), url
+        # A translation is listed through its original, and links to it (and back).
+        original = url
+        if release.lang != "en" and release.translation_key in originals:
+            original = originals[release.translation_key]
+            assert url in links(soup(out, original), original), (original, url)
+            assert original in links(soup(out, url), url), (url, original)
+            assert listed_on(out, f"/{release.lang}/", url), url
+        assert listed_on(out, "/", original) or listed_on(out, "/news/", original), url
+        assert listed_on(out, f"/topics/{release.topic.key}/", original), url
         page = soup(out, url)
         tag_links = [u for u in links(page, url) if u.startswith("/tags/") and u != "/tags/"]
         assert len(tag_links) == len(release.tags), url
         for tag_url in tag_links:
-            assert listed_on(out, tag_url, url), (url, tag_url)
+            assert listed_on(out, tag_url, url) or listed_on(out, tag_url, original), tag_url
         year = f"/news/{release.url.split('/')[1]}/"
-        assert listed_on(out, year, url), (url, year)
+        assert listed_on(out, year, original), (url, year)
+
+
+def test_the_sample_has_a_release_in_two_languages(sample: tuple[Newsroom, Path]) -> None:
+    newsroom, _ = sample
+    public = [r for r in newsroom.releases if r.is_public(parse_as_of(AS_OF))]
+    keys = {r.translation_key for r in public if r.lang == "de"}
+    assert keys & {r.translation_key for r in public if r.lang == "en"}
 
 
 def test_unpublished_sample_releases_are_absent(sample: tuple[Newsroom, Path]) -> None:

@@ -107,6 +107,11 @@ def test_missing_data_file_stops_release_checks_with_a_reason(site: Site) -> Non
             "NEWSROOM: 'release_url' must contain {slug} and end with '/'.",
         ),
         ({"languages": "en"}, "NEWSROOM: 'languages' must be a list of strings."),
+        (
+            {"languages": ["en", "english", "xx"]},
+            "NEWSROOM: 'languages' must be language codes like en, de or pt-BR, not english, xx.",
+        ),
+        ({"languages": ["en", "de", "en"]}, "NEWSROOM: 'languages' lists a language twice."),
     ],
 )
 def test_settings_are_checked_once(newsroom: dict, message: str) -> None:

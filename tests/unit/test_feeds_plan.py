@@ -11,7 +11,6 @@ from newsroom.feeds import (
     IMAGE_MEDIA_TYPES,
     FeedIndex,
     Publisher,
-    language_name,
     plan,
     updated,
 )
@@ -92,14 +91,6 @@ def test_feed_items_caps_every_feed(site: Site) -> None:
 
 def test_every_lead_image_type_has_a_media_type() -> None:
     assert set(IMAGE_MEDIA_TYPES) == set(IMAGE_TYPES)
-
-
-@pytest.mark.parametrize(
-    ("code", "name"),
-    [("en", "English"), ("de", "Deutsch"), ("de-CH", "Deutsch (CH)"), ("tlh", "tlh")],
-)
-def test_languages_have_readable_names(code: str, name: str) -> None:
-    assert language_name(code) == name
 
 
 @pytest.mark.parametrize(

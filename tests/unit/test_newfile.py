@@ -8,7 +8,15 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from newsroom.newfile import NewFileError, create, format_date, parse_date, slugify, yaml_text
+from newsroom.newfile import (
+    NewFileError,
+    create,
+    format_date,
+    parse_date,
+    slugify,
+    translate,
+    yaml_text,
+)
 from support import Site
 
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -124,3 +132,51 @@ def test_topic_and_year_follow_the_options(site: Site) -> None:
         new(site, "Results", topic="weather")
     with pytest.raises(NewFileError, match="Give the headline"):
         new(site, "   ")
+
+
+BOTH = ("en", "de")
+
+
+def test_a_translation_starts_as_a_linked_draft_that_passes_the_check(site: Site) -> None:
+    source = site.path / "releases/2026/first-product.md"
+    target = translate(source, "de", BOTH)
+    assert target == site.path / "releases/2026/first-product-de.md"
+    assert source.read_text("utf-8").startswith("---\ntranslation_key: first-product\ntitle:")
+    text = target.read_text("utf-8")
+    assert "lang: de\ntranslation_key: first-product\nstatus: draft\n---\n" in text
+    assert "date: 2026-03-02 09:00 Europe/Berlin" in text
+    newsroom = site.load(languages=BOTH)
+    assert [p.text() for p in newsroom.problems if "first-product" in p.path] == []
+    versions = [r for r in newsroom.releases if r.translation_key == "first-product"]
+    assert sorted((r.lang, r.draft) for r in versions) == [("de", True), ("en", False)]
+
+
+def test_a_second_translation_reuses_the_key(site: Site) -> None:
+    source = site.path / "releases/2026/first-product.md"
+    translate(source, "de", ("en", "de", "fr"))
+    before = source.read_text("utf-8")
+    french = translate(source, "fr", ("en", "de", "fr"))
+    assert source.read_text("utf-8") == before
+    assert "translation_key: first-product\n" in french.read_text("utf-8")
+
+
+@pytest.mark.parametrize(
+    ("lang", "message"),
+    [
+        ("fr", '--lang: "fr" is not one of the site\'s languages. Use one of: en, de.'),
+        ("en", "is already in en: name another language."),
+    ],
+)
+def test_a_translation_is_refused_with_a_reason(site: Site, lang: str, message: str) -> None:
+    source = site.path / "releases/2026/first-product.md"
+    with pytest.raises(NewFileError) as err:
+        translate(source, lang, BOTH)
+    assert str(err.value).endswith(message)
+
+
+def test_an_existing_translation_is_never_overwritten(site: Site) -> None:
+    source = site.path / "releases/2026/first-product.md"
+    translate(source, "de", BOTH)
+    with pytest.raises(NewFileError) as err:
+        translate(source, "de", BOTH)
+    assert str(err.value).endswith("first-product-de.md already exists: translate in that file.")

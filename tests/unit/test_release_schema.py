@@ -49,8 +49,9 @@ CASES = [
             f"{P}:1: title: this required field is missing. Add a line like title: "
             "Example opens new research lab in Hamburg.",
             f"{P}:5: titel: this is not a field I know. Did you mean title? The fields you can use "
-            "here are: title, subtitle, date, dateline, category, tags, summary, lang, contacts, "
-            "boilerplate, forward_looking, image, attachments, updates, status.",
+            "here are: title, subtitle, date, dateline, category, tags, summary, lang, "
+            "translation_key, contacts, boilerplate, forward_looking, image, attachments, "
+            "updates, status.",
         ],
         id="unknown-field-typo",
     ),

@@ -1,0 +1,123 @@
+"""Languages: their names, dates written the way each language writes them, and the labels.
+
+Babel holds what a hand-written table would get wrong (language names, month names, the
+order of day and month). The theme's labels are English in the templates, wrapped in
+``_()``; each other language has a gettext catalogue in ``theme/translations/<lang>/``,
+read as text at build time, so no compiled file is ever committed or goes stale.
+"""
+
+from __future__ import annotations
+
+import gettext as gettext_module
+from datetime import datetime
+from io import BytesIO
+from pathlib import Path
+
+from babel import Locale, UnknownLocaleError
+from babel.dates import format_date, format_time
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from jinja2 import Environment, pass_context
+from jinja2.runtime import Context
+
+#: Where a theme keeps its catalogues: theme/translations/de/LC_MESSAGES/messages.po.
+CATALOG = "translations/{lang}/LC_MESSAGES/messages.po"
+#: The language the templates are written in: it needs no catalogue.
+SOURCE_LANG = "en"
+
+
+def locale(code: str) -> Locale | None:
+    """The Babel locale of a language code as authors write it (``de``, ``pt-BR``)."""
+    try:
+        return Locale.parse(code, sep="-")
+    except (UnknownLocaleError, ValueError, TypeError):
+        return None
+
+
+def is_language(code: str) -> bool:
+    return locale(code) is not None
+
+
+def language_name(code: str) -> str:
+    """``de`` -> ``Deutsch``; ``fr`` -> ``Français``: each language in its own words."""
+    found = locale(code)
+    if found is None:
+        return code
+    name = found.get_display_name(found) or code
+    return name[:1].upper() + name[1:]
+
+
+def format_day(value: datetime, lang: str = SOURCE_LANG) -> str:
+    """``November 23, 2026`` in English, ``23. November 2026`` in German."""
+    return format_date(value, "long", locale=locale(lang) or SOURCE_LANG)
+
+
+def format_instant(value: datetime, lang: str = SOURCE_LANG) -> str:
+    """The day, the time and the zone the author gave: ``November 23, 2026, 09:00 CET``.
+
+    The zone is the language's own abbreviation where it has one (MEZ in German), else
+    the tz database's (CET), else the offset.
+    """
+    where = locale(lang) or Locale.parse(SOURCE_LANG)
+    zone = format_time(value, "z", locale=where)
+    if not zone.isalpha():
+        zone = value.strftime("%Z") or value.strftime("%z")
+    return f"{format_day(value, lang)}, {format_time(value, 'HH:mm', locale=where)} {zone}".rstrip()
+
+
+class Catalogs:
+    """The theme's label translations, one gettext table per language, read once."""
+
+    def __init__(self, theme: Path, languages: tuple[str, ...]) -> None:
+        self.theme = theme
+        self.default = languages[0]
+        self._tables: dict[str, gettext_module.NullTranslations] = {}
+        self.missing: list[str] = []
+        for lang in languages:
+            path = self.path(lang)
+            if path.is_file():
+                self._tables[lang] = _read(path, lang)
+            elif lang.partition("-")[0] != SOURCE_LANG:
+                self.missing.append(lang)
+
+    def path(self, lang: str) -> Path:
+        return self.theme / CATALOG.format(lang=lang)
+
+    def table(self, lang: str) -> gettext_module.NullTranslations:
+        return self._tables.get(lang) or gettext_module.NullTranslations()
+
+    def install(self, env: Environment) -> None:
+        """``_()`` and ``ngettext()`` in every template, in the language of the page.
+
+        A page's language is ``page_lang`` where a template or generator sets it, else
+        that of the release the page shows, else the site's.
+        """
+        if "jinja2.ext.InternationalizationExtension" not in env.extensions:
+            env.add_extension("jinja2.ext.i18n")
+
+        def page_lang(context: Context) -> str:
+            lang = context.get("page_lang")
+            if lang:
+                return str(lang)
+            article = context.get("article")
+            release = getattr(article, "release", None)
+            return release.lang if release is not None else self.default
+
+        @pass_context
+        def gettext(context: Context, message: str) -> str:
+            return self.table(page_lang(context)).gettext(message)
+
+        @pass_context
+        def ngettext(context: Context, singular: str, plural: str, n: int) -> str:
+            return self.table(page_lang(context)).ngettext(singular, plural, n)
+
+        env.install_gettext_callables(gettext, ngettext, newstyle=True)  # type: ignore[attr-defined]
+
+
+def _read(path: Path, lang: str) -> gettext_module.NullTranslations:
+    with path.open("rb") as po:
+        catalog = read_po(po, locale=lang.replace("-", "_"))
+    compiled = BytesIO()
+    write_mo(compiled, catalog)  # fuzzy entries are left out: they are not translations yet
+    compiled.seek(0)
+    return gettext_module.GNUTranslations(compiled)

@@ -1,0 +1,69 @@
+"""Language names and dates as each language writes them (Babel), for the site's labels."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from newsroom.i18n import format_day, format_instant, is_language, language_name
+
+BERLIN = ZoneInfo("Europe/Berlin")
+
+
+@pytest.mark.parametrize(
+    ("code", "name"),
+    [
+        ("en", "English"),
+        ("de", "Deutsch"),
+        ("de-CH", "Deutsch (Schweiz)"),
+        ("fr", "Français"),
+        ("pt-BR", "Português (Brasil)"),
+        ("tlh", "tlh"),
+    ],
+)
+def test_languages_are_named_in_their_own_words(code: str, name: str) -> None:
+    assert language_name(code) == name
+
+
+@pytest.mark.parametrize(
+    ("code", "known"), [("en", True), ("pt-BR", True), ("de_DE", False), ("english", False)]
+)
+def test_language_codes_are_checked(code: str, known: bool) -> None:
+    assert is_language(code) is known
+
+
+@pytest.mark.parametrize(
+    ("value", "lang", "text"),
+    [
+        (datetime(2026, 11, 23, 9, 0, tzinfo=BERLIN), "en", "November 23, 2026, 09:00 CET"),
+        (datetime(2026, 11, 23, 9, 0, tzinfo=BERLIN), "de", "23. November 2026, 09:00 MEZ"),
+        (datetime(2026, 7, 3, 18, 45, tzinfo=BERLIN), "de", "3. Juli 2026, 18:45 MESZ"),
+        (datetime(2026, 7, 3, 18, 45, tzinfo=BERLIN), "fr", "3 juillet 2026, 18:45 CEST"),
+        (
+            datetime(2026, 3, 2, 8, 30, tzinfo=ZoneInfo("America/New_York")),
+            "en",
+            "March 2, 2026, 08:30 EST",
+        ),
+        (datetime(2026, 3, 2, 8, 30, tzinfo=ZoneInfo("UTC")), "de", "2. März 2026, 08:30 UTC"),
+        (
+            datetime(2026, 3, 2, 8, 30, tzinfo=timezone(timedelta(hours=1))),
+            "en",
+            "March 2, 2026, 08:30 UTC+01:00",
+        ),
+    ],
+)
+def test_instants_are_written_as_each_language_writes_them(
+    value: datetime, lang: str, text: str
+) -> None:
+    assert format_instant(value, lang) == text
+
+
+def test_days_follow_the_language() -> None:
+    day = datetime(2026, 12, 3, 7, 0, tzinfo=BERLIN)
+    assert [format_day(day, lang) for lang in ("en", "de", "fr")] == [
+        "December 3, 2026",
+        "3. Dezember 2026",
+        "3 décembre 2026",
+    ]
