@@ -19,7 +19,7 @@ RULES = frozenset(
     date-dst-gap date-dst-ambiguous date-folder update-before-release
     asset-missing asset-path asset-type image-unreadable body-empty body-html-removed
     file-name file-location file-type file-encoding file-too-large url-duplicate
-    data-missing data-key data-empty data-errors
+    data-missing data-key data-empty data-errors fact-duplicate
     published-url-changed published-edit-without-update
     """.split()
 )

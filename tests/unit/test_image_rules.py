@@ -1,9 +1,10 @@
-"""Lead images that cannot be used, and the exact words shown; and the narrower copies a
-lead image gets, worked out from its size alone."""
+"""Pictures that cannot be used, in release files and in the media kit, and the exact words shown;
+and the narrower copies a lead image gets, worked out from its size alone."""
 
 from __future__ import annotations
 
 import io
+import shutil
 from collections.abc import Callable
 
 import pytest
@@ -11,9 +12,10 @@ from PIL import Image as Pillow
 
 from newsroom.models import Image, ImageVariant
 from newsroom.release_images import with_variants
-from support import Site
+from support import ROOT, Site
 
 P = "releases/2026/case.md"
+KIT = "data/media-kit.yml"
 
 
 def picture(width: int, height: int, fmt: str = "JPEG", **save: object) -> bytes:
@@ -103,3 +105,73 @@ def test_narrower_copies_are_never_wider_than_the_original(
         ImageVariant(f"news/2026/lab/{stem}-{w}w.{suffix}", w) for w in widths
     )
     assert image.srcset("https://x.example").endswith(f"/news/2026/lab/{file} {width}w")
+
+
+# --- the media kit's pictures ---------------------------------------------------------------
+
+
+def kit(site: Site, item: str) -> list[str]:
+    shutil.copytree(ROOT / "content/media/kit", site.path / "media/kit", dirs_exist_ok=True)
+    site.write(
+        KIT,
+        "logos:\n  title: Logos\n  items:\n    - file: aldercrest-logo.svg\n"
+        "      title: Logo\n      alt: The logo\n      usage: Free to use.\n" + item,
+    )
+    return [p.text() for p in site.load().problems if p.path == KIT]
+
+
+ITEM = "      title: T\n      alt: A\n      usage: Free to use.\n"
+
+
+@pytest.mark.parametrize(
+    ("item", "expected"),
+    [
+        pytest.param(
+            "    - file: aldercrest-logo-dark.svg\n      png: aldercrest-logo-dark.png\n"
+            "      background: dark\n" + ITEM,
+            [],
+            id="valid-dark-logo",
+        ),
+        pytest.param(
+            "    - file: grid-controller.jpg\n      png: aldercrest-logo.png\n" + ITEM,
+            [
+                f"{KIT}:9: logos.items[2].png: a PNG copy is only for an SVG logo. Remove the "
+                "png line; grid-controller.jpg is already a picture every program opens."
+            ],
+            id="png-copy-of-a-photo",
+        ),
+        pytest.param(
+            "    - file: aldercrest-logo-dark.svg\n      png: nowhere.png\n" + ITEM,
+            [
+                f'{KIT}:9: logos.items[2].png: "nowhere.png" is not in media/kit/. Put the file '
+                "in media/kit/, or correct its name."
+            ],
+            id="png-missing",
+        ),
+        pytest.param(
+            "    - file: aldercrest-logo-dark.svg\n      png: aldercrest-logo-dark.svg\n" + ITEM,
+            [
+                f'{KIT}:9: logos.items[2].png: "aldercrest-logo-dark.svg" is not a PNG file '
+                "name. Write the name of a .png file in content/media/kit/, like logo.png."
+            ],
+            id="png-not-png",
+        ),
+        pytest.param(
+            "    - file: aldercrest-logo-dark.svg\n      background: black\n" + ITEM,
+            [
+                f'{KIT}:9: logos.items[2].background: "black" is not light or dark. Write '
+                "background: light for a logo made for light backgrounds, or background: dark "
+                "for one made for dark backgrounds."
+            ],
+            id="background-unknown",
+        ),
+        pytest.param(
+            "    - file: broken.jpg\n" + ITEM,
+            [f'{KIT}:8: logos.items[2].file: "broken.jpg" is not a usable picture: {UNREADABLE}'],
+            id="unreadable-photo",
+        ),
+    ],
+)
+def test_media_kit_pictures(site: Site, item: str, expected: list[str]) -> None:
+    site.write("media/kit/broken.jpg", picture(400, 300)[:300])
+    assert kit(site, item) == expected
