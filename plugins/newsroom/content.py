@@ -151,6 +151,7 @@ def load(content: Path, settings: NewsroomSettings, root: Path | None = None) ->
         content,
         display_path(content / mediakit.KIT_FOLDER, root),
         settings.max_file_bytes,
+        site.company,
     )
     newsroom.problems.extend(kit_problems)
     newsroom.problems.sort()

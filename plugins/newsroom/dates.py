@@ -5,7 +5,7 @@ from __future__ import annotations
 import calendar
 import difflib
 import re
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 from functools import cache
 from zoneinfo import ZoneInfo, available_timezones
 
@@ -23,6 +23,7 @@ NAIVE = re.compile(
     r"^(?P<y>\d{4})-(?P<mo>\d{1,2})-(?P<d>\d{1,2})(?:[T ]+(?P<h>\d{1,2}):(?P<mi>\d{2})"
     r"(?::(?P<s>\d{2}))?)?$"
 )
+DAY = re.compile(r"^(?P<y>\d{4})-(?P<mo>\d{1,2})-(?P<d>\d{1,2})$")
 MONTHS = list(calendar.month_name)
 
 
@@ -81,6 +82,33 @@ def parse_instant(text: str, example_zone: str = "Europe/Berlin") -> datetime:
         f"Write it like 2026-11-23 09:00 {example_zone} (year-month-day, 24-hour time, zone)",
         "date-format",
     )
+
+
+def parse_day(text: str) -> date:
+    """A calendar day written year-month-day, for "as of" dates that need no time."""
+    text = text.strip()
+    m = DAY.match(text)
+    if m is None:
+        raise DateProblem(
+            f'"{text}" is not a date I can read',
+            "Write it as year-month-day, like 2026-09-30",
+            "date-format",
+        )
+    year, month, day = int(m["y"]), int(m["mo"]), int(m["d"])
+    if not 1 <= month <= 12:
+        raise DateProblem(
+            f'"{text}" has month {month}, but months run from 1 to 12',
+            "Write it as year-month-day, like 2026-09-30",
+            "date-impossible",
+        )
+    last = calendar.monthrange(year, month)[1]
+    if not 1 <= day <= last:
+        raise DateProblem(
+            f'"{text}" is not a real date ({MONTHS[month]} {year} has {last} days)',
+            f"Write it as year-month-day, like {year}-{month:02d}-{last:02d}",
+            "date-impossible",
+        )
+    return date(year, month, day)
 
 
 def _naive(m: re.Match[str], text: str, example_zone: str) -> datetime:

@@ -1,21 +1,22 @@
-"""The media kit: logos, executive portraits and product images, ready for journalists.
+"""The media kit: logos, executive portraits, product images and a fact sheet for journalists.
 
-``content/data/media-kit.yml`` (optional) lists the albums; their files live in
-``content/media/kit/``. The file is checked with the same field tables as the other data
-files, so ``invoke check`` reports its problems. At build time each raster image is made
-into a web, a print (the original) and a thumbnail version, cached under
-``.cache/media-kit/`` by the source's SHA-256 and size, and each album gets a zip whose bytes
-depend on its files only.
+``content/data/media-kit.yml`` (optional) lists the albums and the fact sheet; the album files
+live in ``content/media/kit/``. The file is checked with the same field tables as the other
+data files, so ``invoke check`` reports its problems, including a picture that cannot be
+decoded. At build time each raster image is made into a web, a print (the original) and a
+thumbnail version, cached under ``.cache/media-kit/`` by the source's SHA-256 and size, and
+each album gets a zip whose bytes depend on its files only.
+
+An SVG logo may name a ``png`` copy for programs that cannot open SVG. Those copies are
+committed files, not drawn at build time: SVG text is drawn with whatever fonts a machine
+has, so a build-time rasteriser would make the output depend on the machine.
 """
 
 from __future__ import annotations
 
-import hashlib
 import io
 import json
-import os
 import re
-import shutil
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,17 +26,20 @@ from pelican import Pelican
 from pelican.generators import Generator
 from pelican.writers import Writer
 from PIL import Image
-from yaml.nodes import Node, SequenceNode
+from yaml.nodes import Node
 
-from .frontmatter import line_of, read_data
-from .models import format_size
+from . import factsheet, imaging
+from .factsheet import FactSheet
+from .frontmatter import line_of, mapping_items, read_data
+from .models import Company, format_size
 from .problems import Problem
 from .schema import (
     Context,
     Field,
     Invalid,
     _AlreadyReported,
-    describe,
+    entries,
+    group,
     parse_mapping,
     pattern,
     text,
@@ -50,7 +54,7 @@ ALBUMS = ("logos", "executives", "products")
 WEB_MAX = 1600
 THUMB_MAX = 400
 #: Part of every cache key: change it whenever the resizing below changes.
-VERSION = "masthead-media-kit-1"
+VERSION = "masthead-media-kit-2"
 RASTER = {".jpg": "JPEG", ".jpeg": "JPEG", ".png": "PNG"}
 FORMATS = {**RASTER, ".svg": "SVG"}
 #: Zip entries carry this time, not the build's: two builds give the same bytes.
@@ -64,6 +68,10 @@ class Item:
     alt: str
     usage: str
     bio: str | None = None
+    #: A PNG copy of an SVG logo, for programs that cannot open SVG.
+    png: str | None = None
+    #: The background a logo is made for: "light" or "dark" (None for photos).
+    background: str | None = None
 
 
 @dataclass(frozen=True)
@@ -76,6 +84,7 @@ class Album:
 @dataclass(frozen=True)
 class MediaKit:
     albums: tuple[Album, ...]
+    facts: FactSheet | None = None
 
 
 # --- checking ------------------------------------------------------------------------------
@@ -104,60 +113,116 @@ ITEM: dict[str, Field] = {
         "Anna Keller has led Example since 2020.",
         "Short biography (executives)",
     ),
+    "png": Field(
+        pattern(
+            r"[A-Za-z0-9][A-Za-z0-9._-]*\.(?:png|PNG)",
+            "a PNG file name",
+            "logo.png",
+            "Write the name of a .png file in content/media/kit/, like logo.png",
+        ),
+        "logo.png",
+        "PNG copy of an SVG logo",
+    ),
+    "background": Field(
+        pattern(
+            r"light|dark",
+            "light or dark",
+            "dark",
+            "Write background: light for a logo made for light backgrounds, "
+            "or background: dark for one made for dark backgrounds",
+        ),
+        "dark",
+        "The background a logo is made for",
+    ),
 }
 
 
-def _items(kit_dir: Path, kit_display: str) -> Any:
-    def parse(node: Node, ctx: Context, name: str) -> tuple[Item, ...]:
-        if not isinstance(node, SequenceNode):
-            raise Invalid(
-                f"this should be a list, not {describe(node)}",
-                "Start each item on its own line with a dash: - file: logo.svg",
-                "field-type",
-            )
-        items: list[Item] = []
-        failed = False
-        for index, child in enumerate(node.value, start=1):
-            label = f"{name}[{index}]."
-            values = parse_mapping(child, ITEM, ctx, prefix=label, start_line=line_of(child))
-            if values is None:
-                failed = True
-                continue
-            if not (kit_dir / values["file"]).is_file():
-                ctx.report(
-                    line_of(child),
-                    f"{label}file",
-                    f'"{values["file"]}" is not in {kit_display}/',
-                    f"Put the file in {kit_display}/, or correct its name",
-                    "asset-missing",
-                )
-                failed = True
-                continue
-            items.append(Item(**values))
-        if failed:
+def _item(kit_dir: Path, kit_display: str) -> Any:
+    def parse(node: Node, ctx: Context, name: str) -> Item:
+        values = parse_mapping(node, ITEM, ctx, prefix=f"{name}.", start_line=line_of(node))
+        if values is None or not _files_usable(values, node, f"{name}.", ctx, kit_dir, kit_display):
             raise _AlreadyReported()
-        return tuple(items)
+        return Item(**values)
 
     return parse
 
 
-def _schema(kit_dir: Path, kit_display: str) -> dict[str, Field]:
+def _files_usable(
+    values: dict[str, Any], node: Node, label: str, ctx: Context, kit_dir: Path, kit_display: str
+) -> bool:
+    """Whether the item's files are in the kit folder and can be opened as pictures."""
+    lines = {key: line for key, line, _ in mapping_items(node)}
+    if values["png"] is not None and not values["file"].lower().endswith(".svg"):
+        ctx.report(
+            lines["png"],
+            f"{label}png",
+            "a PNG copy is only for an SVG logo",
+            f"Remove the png line; {values['file']} is already a picture every program opens",
+            "asset-type",
+        )
+        return False
+    usable = True
+    for key in ("file", "png"):
+        name = values[key]
+        if name is None:
+            continue
+        path = kit_dir / name
+        if not path.is_file():
+            ctx.report(
+                lines.get(key, line_of(node)),
+                f"{label}{key}",
+                f'"{name}" is not in {kit_display}/',
+                f"Put the file in {kit_display}/, or correct its name",
+                "asset-missing",
+            )
+            usable = False
+        elif path.suffix.lower() in RASTER:
+            usable = _picture_readable(path, name, lines[key], f"{label}{key}", ctx) and usable
+    return usable
+
+
+def _picture_readable(path: Path, name: str, line: int, label: str, ctx: Context) -> bool:
+    """Decode the picture now, so that a damaged upload is reported, not built."""
+    try:
+        imaging.readable(path, name)
+    except Invalid as err:
+        ctx.report(line, label, err.message, err.fix, err.rule)
+        return False
+    return True
+
+
+def _schema(
+    kit_dir: Path, kit_display: str, company: Company, company_display: str
+) -> dict[str, Field]:
     album: dict[str, Field] = {
         "title": Field(text(80, "Logos"), "Logos", "Album title", True),
-        "items": Field(_items(kit_dir, kit_display), "- file: logo.svg", "The files", True),
+        "items": Field(
+            entries(
+                _item(kit_dir, kit_display),
+                "Start each item on its own line with a dash: - file: logo.svg",
+            ),
+            "- file: logo.svg",
+            "The files",
+            True,
+        ),
     }
-
-    def parse_album(node: Node, ctx: Context, name: str) -> dict[str, Any]:
-        values = parse_mapping(node, album, ctx, prefix=f"{name}.", start_line=line_of(node))
-        if values is None:
-            raise _AlreadyReported()
-        return values
-
-    return {key: Field(parse_album, "title: …", f"The {key} album") for key in ALBUMS}
+    facts = factsheet.schema(company, company_display)
+    fields = {key: Field(group(album, dict), "title: …", f"The {key} album") for key in ALBUMS}
+    fields["facts"] = Field(
+        group(facts, lambda **values: factsheet.build(values, company)),
+        "as_of: 2026-09-30",
+        "The company fact sheet",
+    )
+    return fields
 
 
 def load(
-    data_dir: Path, display_dir: str, content: Path, root_display: str, max_bytes: int
+    data_dir: Path,
+    display_dir: str,
+    content: Path,
+    root_display: str,
+    max_bytes: int,
+    company: Company,
 ) -> tuple[MediaKit | None, list[Problem]]:
     """The media kit, or None when there is no media-kit.yml or it has problems."""
     path = data_dir / FILE_NAME
@@ -169,7 +234,8 @@ def load(
     ctx.problems.extend(doc.problems)
     if doc.meta is None:
         return None, ctx.problems
-    values = parse_mapping(doc.meta, _schema(content / KIT_FOLDER, root_display), ctx)
+    schema = _schema(content / KIT_FOLDER, root_display, company, f"{display_dir}/company.yml")
+    values = parse_mapping(doc.meta, schema, ctx)
     problems = ctx.problems
     if values is None or any(p.is_error for p in problems):
         return None, problems
@@ -178,7 +244,7 @@ def load(
         for key in ALBUMS
         if values[key] is not None
     )
-    return MediaKit(albums), problems
+    return MediaKit(albums, values["facts"]), problems
 
 
 # --- building ------------------------------------------------------------------------------
@@ -205,6 +271,7 @@ class Asset:
     print: Version
     web: Version
     thumb: Version
+    png: Version | None = None
 
 
 @dataclass(frozen=True)
@@ -213,10 +280,6 @@ class BuiltAlbum:
     title: str
     assets: tuple[Asset, ...]
     zip: Version
-
-
-def cache_key(data: bytes) -> str:
-    return f"{hashlib.sha256(data).hexdigest()}-{len(data)}"
 
 
 def _svg_size(data: bytes) -> tuple[int, int]:
@@ -229,45 +292,23 @@ def _svg_size(data: bytes) -> tuple[int, int]:
     return (round(float(box[1])), round(float(box[2]))) if box else (0, 0)
 
 
-def _resized(source: Image.Image, limit: int, fmt: str) -> bytes:
-    image = source.copy()
-    image.thumbnail((limit, limit), Image.Resampling.LANCZOS)
-    if fmt == "JPEG" and image.mode not in ("RGB", "L"):
-        image = image.convert("RGB")
-    out = io.BytesIO()
-    if fmt == "JPEG":
-        image.save(out, format="JPEG", quality=85, optimize=True)
-    else:
-        image.save(out, format="PNG", optimize=True)
-    return out.getvalue()
-
-
 def _cached_versions(data: bytes, suffix: str, cache: Path) -> Path:
     """The folder holding web and thumbnail versions of one source, made when missing."""
-    folder = cache / f"{VERSION}-{cache_key(data)}"
-    if (folder / "meta.json").is_file():
-        return folder
     fmt = RASTER[suffix]
-    with Image.open(io.BytesIO(data)) as source:
-        source.load()
-        meta: dict[str, Any] = {"width": source.width, "height": source.height}
-        versions = {
-            "web": _resized(source, WEB_MAX, fmt),
-            "thumb": _resized(source, THUMB_MAX, fmt),
+
+    def make() -> dict[str, Any]:
+        source = imaging.decoded(data)
+        files: dict[str, Any] = {
+            f"web{suffix}": imaging.fit_within(source, WEB_MAX, fmt),
+            f"thumb{suffix}": imaging.fit_within(source, THUMB_MAX, fmt),
         }
-    partial = folder.with_name(f"{folder.name}.{os.getpid()}.tmp")
-    shutil.rmtree(partial, ignore_errors=True)
-    partial.mkdir(parents=True)
-    for name, blob in versions.items():
-        (partial / f"{name}{suffix}").write_bytes(blob)
-        with Image.open(io.BytesIO(blob)) as made:
-            meta[name] = [made.width, made.height]
-    (partial / "meta.json").write_text(json.dumps(meta, sort_keys=True), encoding="utf-8")
-    try:
-        os.replace(partial, folder)  # never a half-written folder under the final name
-    except OSError:
-        shutil.rmtree(partial, ignore_errors=True)  # another build made it meanwhile
-    return folder
+        meta: dict[str, Any] = {"width": source.width, "height": source.height}
+        for name in ("web", "thumb"):
+            with Image.open(io.BytesIO(files[f"{name}{suffix}"])) as made:
+                meta[name] = [made.width, made.height]
+        return {**files, "meta.json": meta}
+
+    return imaging.cached(cache / f"{VERSION}-{imaging.cache_key(data)}", make)
 
 
 def _write(target: Path, data: bytes) -> int:
@@ -289,7 +330,8 @@ def build_album(album: Album, kit_dir: Path, cache: Path, output: Path) -> Built
         if suffix == ".svg":
             width, height = _svg_size(data)
             original = Version(print_url, width, height, len(data))
-            assets.append(Asset(item, "SVG", original, original, original))
+            png = _png_copy(item, kit_dir, base, output, files)
+            assets.append(Asset(item, "SVG", original, original, original, png))
             continue
         folder = _cached_versions(data, suffix, cache)
         meta = json.loads((folder / "meta.json").read_text("utf-8"))
@@ -303,6 +345,21 @@ def build_album(album: Album, kit_dir: Path, cache: Path, output: Path) -> Built
     zip_url = f"{PAGE_URL}{album.key}.zip"
     size = _write(output / zip_url, album_zip(files))
     return BuiltAlbum(album.key, album.title, tuple(assets), Version(zip_url, 0, 0, size))
+
+
+def _png_copy(
+    item: Item, kit_dir: Path, base: str, output: Path, files: dict[str, bytes]
+) -> Version | None:
+    """The PNG copy of an SVG logo, written as it is and added to the album's zip."""
+    if item.png is None:
+        return None
+    data = (kit_dir / item.png).read_bytes()
+    name = f"{Path(item.png).stem}.png"
+    files[name] = data
+    _write(output / base / name, data)
+    with Image.open(io.BytesIO(data)) as image:
+        width, height = image.size
+    return Version(f"{base}{name}", width, height, len(data))
 
 
 def album_zip(files: dict[str, bytes]) -> bytes:
@@ -345,6 +402,7 @@ class MediaKitGenerator(Generator):
             relative_urls=self.settings["RELATIVE_URLS"],
             override_output=True,
             albums=albums,
+            facts=self.kit.facts,
         )
 
 

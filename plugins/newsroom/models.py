@@ -78,12 +78,29 @@ class Page:
 
 
 @dataclass(frozen=True)
+class ImageVariant:
+    """A narrower copy of a lead image, for browsers that show it small (srcset)."""
+
+    url: str
+    width: int
+
+
+@dataclass(frozen=True)
 class Image:
     file: str
     alt: str
     caption: str | None = None
     credit: str | None = None
     url: str = ""
+    #: The size readers see (after any EXIF rotation), read when the release is checked.
+    width: int = 0
+    height: int = 0
+    variants: tuple[ImageVariant, ...] = ()
+
+    def srcset(self, site_url: str) -> str:
+        """Every copy with its width, the original last, for an <img srcset>."""
+        choices = [*self.variants, ImageVariant(self.url, self.width)]
+        return ", ".join(f"{site_url}/{c.url} {c.width}w" for c in choices)
 
 
 @dataclass(frozen=True)

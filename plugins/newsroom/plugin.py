@@ -21,7 +21,7 @@ from pelican.generators import ArticlesGenerator, Generator
 from pelican.readers import BaseReader, Readers
 from pelican.urlwrappers import Category, Tag
 
-from . import translations
+from . import release_images, translations
 from .content import Newsroom, display_path, load
 from .i18n import Catalogs
 from .models import Release
@@ -279,9 +279,10 @@ def share_links(release: Release, site_url: str, networks: tuple[str, ...]) -> l
 
 
 def copy_release_files(pelican: Pelican) -> None:
-    """Copy the image and attachments of public releases only, next to their pages."""
+    """Copy the image (with its narrower copies) and attachments of public releases only."""
     state = state_of(pelican.settings)
     output = Path(pelican.settings["OUTPUT_PATH"])
+    cache = Path(pelican.settings["PATH"]).resolve().parent / release_images.CACHE_FOLDER
     if pelican.settings.get("NEWSROOM_PREVIEW"):
         # A preview asks search engines and crawlers to stay away, on top of noindex.
         (output / "robots.txt").write_text("User-agent: *\nDisallow: /\n", encoding="utf-8")
@@ -294,6 +295,7 @@ def copy_release_files(pelican: Pelican) -> None:
             target = output / release.url / name
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(release.asset_dir / name, target)
+        release_images.write_variants(release, output, cache)
 
 
 def write_build_record(pelican: Pelican) -> None:

@@ -17,10 +17,10 @@ RULES = frozenset(
     field-format field-too-long
     date-no-timezone date-no-time date-format date-impossible date-offset date-zone
     date-dst-gap date-dst-ambiguous date-folder update-before-release
-    asset-missing asset-path asset-type body-empty body-html-removed
+    asset-missing asset-path asset-type image-unreadable body-empty body-html-removed
     file-name file-location file-type file-encoding file-too-large url-duplicate
     translation-language translation-date
-    data-missing data-key data-empty data-errors
+    data-missing data-key data-empty data-errors fact-duplicate
     published-url-changed published-edit-without-update
     """.split()
 )

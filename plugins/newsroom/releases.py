@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from yaml.nodes import Node
 
-from . import sanitize
+from . import imaging, sanitize
 from .frontmatter import Document
 from .models import Attachment, Image, Release, SiteData, Update
 from .problems import Severity
+from .release_images import with_variants
 from .schema import (
     Context,
     Field,
@@ -76,8 +78,32 @@ def asset(types: tuple[str, ...], example: str) -> Any:
     return parse
 
 
+@dataclass(frozen=True)
+class Picture:
+    """A lead image file that was found and decoded, with the size readers see."""
+
+    file: str
+    width: int
+    height: int
+
+
+_image_file = asset(IMAGE_TYPES, "photo.jpg")
+
+
+def picture(node: Node, ctx: Context, name: str) -> Picture:
+    """A file in the release's folder that decodes as a picture: its size goes on the page."""
+    file = _image_file(node, ctx, name)
+    assert ctx.assets is not None  # asset() found the file there
+    decoded = imaging.readable(ctx.assets / file, file)
+    return Picture(file, decoded.width, decoded.height)
+
+
+def _lead_image(file: Picture, alt: str, caption: str | None, credit: str | None) -> Image:
+    return Image(file.file, alt, caption, credit, width=file.width, height=file.height)
+
+
 IMAGE: dict[str, Field] = {
-    "file": Field(asset(IMAGE_TYPES, "photo.jpg"), "photo.jpg", "Image file name", True),
+    "file": Field(picture, "photo.jpg", "Image file name", True),
     "alt": Field(
         text(300, "Engineers testing the new grid controller"),
         "Engineers testing the new grid controller",
@@ -195,7 +221,7 @@ def release_schema(settings: NewsroomSettings) -> dict[str, Field]:
             "The 'About the company' text, by key",
         ),
         "forward_looking": Field(boolean, "true", "Adds the safe-harbor statement", default=False),
-        "image": Field(group(IMAGE, Image), "{file: photo.jpg, alt: …}", "Lead image"),
+        "image": Field(group(IMAGE, _lead_image), "{file: photo.jpg, alt: …}", "Lead image"),
         "attachments": Field(
             list_of(group(ATTACHMENT, Attachment), "…", allow_comma_text=False),
             "[{file: report.pdf, title: Q3 report}]",
@@ -318,9 +344,7 @@ def load_release(
 
     url = settings.release_url.format(year=year, slug=slug, lang=values["lang"])
     contact_keys = values["contacts"] or site.company.contacts
-    image = values["image"]
-    if image is not None:
-        image = Image(image.file, image.alt, image.caption, image.credit, url=f"{url}{image.file}")
+    image = with_variants(values["image"], url) if values["image"] else None
     attachments = tuple(
         Attachment(
             a.file, a.title, url=f"{url}{a.file}", size_bytes=(assets / a.file).stat().st_size

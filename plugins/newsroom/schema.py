@@ -16,7 +16,7 @@ from typing import Any
 
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from .dates import DateProblem, parse_instant
+from .dates import DateProblem, parse_day, parse_instant
 from .frontmatter import line_of, mapping_items
 from .problems import Problem, Severity
 
@@ -205,6 +205,15 @@ def instant(node: Node, ctx: Context, name: str) -> Any:
         raise Invalid(err.message, err.fix, err.rule) from None
 
 
+def day(node: Node, ctx: Context, name: str) -> Any:
+    """A calendar day without a time, like an "as of" date of a figure."""
+    value = _scalar(node, name, "2026-09-30", "a date")
+    try:
+        return parse_day(value)
+    except DateProblem as err:
+        raise Invalid(err.message, err.fix, err.rule) from None
+
+
 TRUE = {"true", "yes", "on"}
 FALSE = {"false", "no", "off"}
 
@@ -274,6 +283,29 @@ def list_of(item: Parser, example: str, allow_comma_text: bool = True) -> Parser
         if failed:
             raise _AlreadyReported()
         return tuple(dict.fromkeys(values))
+
+    return parse
+
+
+def entries(entry: Parser, fix: str) -> Parser:
+    """A list of groups of fields, each entry on its own lines (media kit items, facts).
+
+    Every entry is checked, and the list fails when any entry did. ``entry`` parses one,
+    named like ``logos.items[2]``, and may check it against the others.
+    """
+
+    def parse(node: Node, ctx: Context, name: str) -> tuple[Any, ...]:
+        if not isinstance(node, SequenceNode):
+            raise Invalid(f"this should be a list, not {describe(node)}", fix, "field-type")
+        values = []
+        failed = False
+        for index, child in enumerate(node.value, start=1):
+            value = run_parser(entry, child, ctx, f"{name}[{index}]")
+            failed = failed or value is None
+            values.append(value)
+        if failed:
+            raise _AlreadyReported()
+        return tuple(values)
 
     return parse
 

@@ -165,10 +165,8 @@ class ShareImages:
 
     def _image(self, release: Release) -> ShareImage:
         if release.image is not None:
-            assert release.asset_dir is not None
-            with Image.open(release.asset_dir / release.image.file) as lead:
-                width, height = lead.size
-            return ShareImage(release.image.url, width, height, release.image.alt)
+            lead = release.image  # its size was read when the release was checked
+            return ShareImage(lead.url, lead.width, lead.height, lead.alt)
         card = card_for(release, self.company, self.logo, self.fonts)
         alt = f"{self.company.name} Newsroom: {release.title}"
         return ShareImage(image_path(release, card), WIDTH, HEIGHT, alt, card)

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import io
 from pathlib import Path
 
 import pytest
+from PIL import Image
 
 from newsroom.commands import BuildFailed
 from support import Site
@@ -72,20 +74,42 @@ def test_public_releases_get_pages_topics_tags_and_years(site: Site, tmp_path: P
     assert not (out / "drafts").exists()
 
 
+def with_embargoed_image(site: Site) -> bytes:
+    """Give the embargoed release a lead image wide enough to get narrower copies."""
+    image = io.BytesIO()
+    Image.new("RGB", (900, 600), (11, 93, 90)).save(image, format="JPEG")
+    site.write("releases/2026/embargoed-launch/widget-photo.jpg", image.getvalue())
+    source = site.path / "releases/2026/embargoed-launch.md"
+    text = source.read_text("utf-8").replace(
+        "summary:", "image:\n  file: widget-photo.jpg\n  alt: The widget\nsummary:", 1
+    )
+    source.write_text(text, "utf-8")
+    return image.getvalue()
+
+
 def test_embargoed_release_exists_nowhere_before_its_instant(site: Site, tmp_path: Path) -> None:
+    photo = with_embargoed_image(site)
     out = tmp_path / "out"
     site.build(out, as_of="2026-12-03T05:59:59Z")  # one second before 07:00 Berlin
     for name, text in all_text(out).items():
         for secret in EMBARGOED:
             assert secret not in text, f"{secret!r} leaked into {name}"
         assert "secret" not in name and "embargoed" not in name
+        assert "widget-photo" not in name and "widget-photo" not in text
+    # Neither the picture nor a narrower copy of it, under any name; none was even made.
+    assert all(p.read_bytes() != photo for p in out.rglob("*.jpg"))
+    assert not any((site.path.parent / ".cache" / "release-images").glob("*"))
 
 
 def test_embargoed_release_is_public_at_its_exact_instant(site: Site, tmp_path: Path) -> None:
+    with_embargoed_image(site)
     out = tmp_path / "out"
     site.build(out, as_of="2026-12-03T06:00:00Z")  # 07:00 in Berlin
     page = (out / "news/2026/embargoed-launch/index.html").read_text()
     assert "Embargoed body text" in page
+    for name in ("widget-photo.jpg", "widget-photo-480w.jpg", "widget-photo-800w.jpg"):
+        assert (out / "news/2026/embargoed-launch" / name).is_file(), name
+        assert f"/news/2026/embargoed-launch/{name}" in page
     assert (out / "tags/secret-tag/index.html").is_file()
     assert "Secret embargoed widget" in (out / "index.html").read_text()
 

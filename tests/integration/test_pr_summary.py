@@ -8,6 +8,7 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
+from PIL import Image
 
 from newsroom import commands
 from newsroom.history import HistoryError
@@ -65,7 +66,10 @@ def test_new_changed_draft_and_embargoed_releases(repo: Path) -> None:
         berlin,
     )
     edit(repo, "releases/2026/embargoed-launch.md", "Embargoed body", "Embargoed new body")
-    (repo / "content/releases/2026/with-files/plant.png").write_bytes(b"\x89PNG new picture")
+    # A new picture (a real one: a file that is not a picture is an error of its own).
+    Image.new("RGB", (40, 20), (200, 30, 30)).save(
+        repo / "content/releases/2026/with-files/plant.png"
+    )
     (repo / "content/releases/2026/first-product.md").unlink()
     assert table(repo).splitlines() == [
         "### Releases in this pull request (compared with `main`)",

@@ -1,0 +1,67 @@
+"""Responsive lead images: narrower copies of each public release's picture, for ``srcset``.
+
+A phone should not download a 1,600-pixel photo to show it 390 pixels wide. For a lead image
+``photo.jpg`` the build writes ``photo-480w.jpg``, ``photo-800w.jpg`` and so on next to the
+release's page, only for widths below the original's (never enlarged), and keeps the
+original as the widest choice. The widths are known when the release is checked (from the
+picture's size), so pages list them before anything is resized. The copies are cached under
+``.cache/release-images/`` by the source's bytes, like the media kit's, and written only for
+public releases: an embargoed picture reaches the output with its release, not before.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from typing import Any
+
+from . import imaging
+from .models import Image, ImageVariant, Release
+
+WIDTHS = (480, 800, 1200, 1600)
+CACHE_FOLDER = Path(".cache") / "release-images"
+#: Part of every cache key: change it whenever WIDTHS or the resizing changes.
+VERSION = "masthead-release-images-1"
+
+
+def with_variants(image: Image, release_url: str) -> Image:
+    """The image with its address and the narrower copies pages offer in ``srcset``."""
+    path = Path(image.file)
+    resized = path.suffix.lower() in imaging.FORMATS  # a GIF may move: it is kept as it is
+    variants = tuple(
+        ImageVariant(f"{release_url}{path.stem}-{w}w{path.suffix}", w)
+        for w in WIDTHS
+        if resized and w < image.width
+    )
+    return Image(
+        image.file,
+        image.alt,
+        image.caption,
+        image.credit,
+        url=f"{release_url}{image.file}",
+        width=image.width,
+        height=image.height,
+        variants=variants,
+    )
+
+
+def write_variants(release: Release, output: Path, cache: Path) -> None:
+    """Write the narrower copies of a release's lead image, resizing only what is not cached."""
+    image = release.image
+    if image is None or not image.variants:
+        return
+    assert release.asset_dir is not None
+    data = (release.asset_dir / image.file).read_bytes()
+    suffix = Path(image.file).suffix.lower()
+    fmt = imaging.FORMATS[suffix]
+    variants = image.variants
+
+    def make() -> dict[str, Any]:
+        source = imaging.decoded(data)
+        return {f"{v.width}{suffix}": imaging.to_width(source, v.width, fmt) for v in variants}
+
+    folder = imaging.cached(cache / f"{VERSION}-{imaging.cache_key(data)}", make)
+    for variant in image.variants:
+        target = output / variant.url
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(folder / f"{variant.width}{suffix}", target)
