@@ -16,7 +16,7 @@ from .frontmatter import Document, read_bytes
 from .i18n import format_instant, language_name
 from .models import Page, Release, SiteData
 from .problems import Problem, Severity
-from .releases import SLUG, line_of, load_release, render_body
+from .releases import SLUG, field_line, load_release, render_body
 from .schema import Context, Field, one_of, parse_mapping, text
 from .settings import NewsroomSettings
 from .sitedata import load as load_site
@@ -130,7 +130,10 @@ def load(content: Path, settings: NewsroomSettings, root: Path | None = None) ->
         if release is not None:
             newsroom.releases.append(release)
             if release.translation_key:
-                key_lines[release.source] = (line_of(doc, "translation_key"), line_of(doc, "date"))
+                key_lines[release.source] = (
+                    field_line(doc, "translation_key"),
+                    field_line(doc, "date"),
+                )
 
     for file in page_files:
         page, page_problems = _load_page(

@@ -19,6 +19,11 @@ class Topic:
     key: str
     name: str
     description: str
+    #: The name and description in other languages, as (language, name, description).
+    translations: tuple[tuple[str, str, str], ...] = ()
+
+    def name_in(self, lang: str) -> str:
+        return _in_language(self.translations, lang, (self.name, self.description))[0]
 
 
 @dataclass(frozen=True)
@@ -52,6 +57,19 @@ class Company:
     isin: str | None = None
     headquarters: str | None = None
     logo: str | None = None
+    #: The safe-harbor statement in other languages, as (language, HTML).
+    safe_harbor_translations: tuple[tuple[str, str], ...] = ()
+
+    def safe_harbor_for(self, lang: str) -> str:
+        return _in_language(self.safe_harbor_translations, lang, (self.safe_harbor_html,))[0]
+
+
+def _in_language(
+    translations: tuple[tuple[str, ...], ...], lang: str, default: tuple[str, ...]
+) -> tuple[str, ...]:
+    """The version for ``lang`` (or its base language: de for de-CH), else ``default``."""
+    found = {entry[0]: entry[1:] for entry in translations}
+    return found.get(lang) or found.get(lang.partition("-")[0]) or default
 
 
 @dataclass(frozen=True)
@@ -186,6 +204,11 @@ class Release:
     @property
     def date_text(self) -> str:
         return format_instant(self.date, self.lang)
+
+    @property
+    def topic_name(self) -> str:
+        """The topic's name in the release's language, where topics.yml gives one."""
+        return self.topic.name_in(self.lang)
 
     @property
     def day_text(self) -> str:

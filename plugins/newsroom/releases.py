@@ -323,7 +323,7 @@ def load_release(
     for index, update in enumerate(values["updates"], start=1):
         if update.date <= date:
             ctx.report(
-                line_of(doc, "updates"),
+                field_line(doc, "updates"),
                 f"updates[{index}].date",
                 "an update cannot be dated before the release itself",
                 f"Use a date after {date:%Y-%m-%d %H:%M} {settings.timezone}",
@@ -331,7 +331,7 @@ def load_release(
             )
     if YEAR.fullmatch(year) and str(date.year) != year:
         ctx.report(
-            line_of(doc, "date"),
+            field_line(doc, "date"),
             "date",
             f"the release is dated {date.year} but its file is in the {year} folder",
             f"Move new releases to the {date.year} folder; a published release keeps its "
@@ -370,7 +370,9 @@ def load_release(
         body_html=body_html,
         boilerplate=site.boilerplates[values["boilerplate"] or site.company.boilerplate],
         contacts=tuple(site.contacts[k] for k in contact_keys),
-        safe_harbor_html=site.company.safe_harbor_html if values["forward_looking"] else None,
+        safe_harbor_html=(
+            site.company.safe_harbor_for(values["lang"]) if values["forward_looking"] else None
+        ),
         image=image,
         attachments=attachments,
         updates=updates,
@@ -381,7 +383,7 @@ def load_release(
     return release, ctx
 
 
-def line_of(doc: Document, name: str) -> int:
+def field_line(doc: Document, name: str) -> int:
     """The line of a top-level field; 1 when the field is not there."""
     assert doc.meta is not None
     for key, _ in doc.meta.value:

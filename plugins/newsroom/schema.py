@@ -18,6 +18,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from .dates import DateProblem, parse_day, parse_instant
 from .frontmatter import line_of, mapping_items
+from .i18n import is_language
 from .problems import Problem, Severity
 
 
@@ -350,3 +351,40 @@ def run_parser(parser: Parser, node: Node, ctx: Context, name: str) -> Any:
     except Invalid as err:
         ctx.report(err.line or line_of(node), name, err.message, err.fix, err.rule)
         return None
+
+
+def by_language(schema: Schema, example: str) -> Parser:
+    """The same fields again for other languages: ``translations: {de: {name: Produkte}}``.
+
+    Returns language code -> the parsed fields; the keys must be language codes.
+    """
+
+    def parse(node: Node, ctx: Context, name: str) -> dict[str, dict[str, Any]]:
+        if not isinstance(node, MappingNode) or not node.value:
+            raise Invalid(
+                "this should list languages, each with its own fields",
+                f"Write it like {name.split('.')[-1]}: {example}",
+                "field-type",
+            )
+        before = len(ctx.problems)
+        result: dict[str, dict[str, Any]] = {}
+        for code, line, value in mapping_items(node):
+            if not is_language(code):
+                ctx.report(
+                    line,
+                    f"{name}.{code}",
+                    f'"{code}" is not a language code',
+                    "Use a code like de, fr or pt-BR",
+                    "field-format",
+                )
+                continue
+            values = parse_mapping(
+                value, schema, ctx, prefix=f"{name}.{code}.", start_line=line_of(value)
+            )
+            if values is not None:
+                result[code] = values
+        if any(p.is_error for p in ctx.problems[before:]):
+            raise _AlreadyReported()
+        return result
+
+    return parse

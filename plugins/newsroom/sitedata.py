@@ -16,7 +16,7 @@ from . import sanitize
 from .frontmatter import line_of, mapping_items, read_data
 from .models import Boilerplate, Company, Contact, SiteData, Topic
 from .problems import Problem
-from .schema import Context, Field, list_of, parse_mapping, pattern, text
+from .schema import Context, Field, by_language, list_of, parse_mapping, pattern, text
 
 KEY = r"[a-z0-9][a-z0-9-]*"
 EMAIL = r"[^@\s]+@[^@\s]+\.[^@\s]+"
@@ -32,6 +32,8 @@ def _key_text(example: str) -> Any:
         "Use lowercase letters, digits and hyphens only, like media-relations",
     )
 
+
+_SAFE_HARBOR = text(5000, "This release contains forward-looking statements…", multiline=True)
 
 COMPANY: dict[str, Field] = {
     "name": Field(text(100, "Example"), "Example", "Short company name", required=True),
@@ -63,10 +65,18 @@ COMPANY: dict[str, Field] = {
         True,
     ),
     "safe_harbor": Field(
-        text(5000, "This release contains forward-looking statements…", multiline=True),
+        _SAFE_HARBOR,
         "This release contains forward-looking statements…",
         "Shown under releases marked forward_looking: true",
         True,
+    ),
+    "translations": Field(
+        by_language(
+            {"safe_harbor": Field(_SAFE_HARBOR, "…", "The statement in this language", True)},
+            "{de: {safe_harbor: …}}",
+        ),
+        "{de: {safe_harbor: …}}",
+        "The safe-harbor statement in other languages",
     ),
     "ticker": Field(text(12, "ALDR"), "ALDR", "Stock ticker"),
     "exchange": Field(text(100, "Frankfurt Stock Exchange"), "Frankfurt Stock Exchange", ""),
@@ -84,10 +94,18 @@ COMPANY: dict[str, Field] = {
     "logo": Field(text(200, "media/logo.svg"), "media/logo.svg", "Path inside content/"),
 }
 
-TOPIC: dict[str, Field] = {
+TOPIC_TEXT: dict[str, Field] = {
     "name": Field(text(60, "Financial results"), "Financial results", "", True),
     "description": Field(
         text(300, "Quarterly and annual results"), "Quarterly and annual results", "", True
+    ),
+}
+TOPIC: dict[str, Field] = {
+    **TOPIC_TEXT,
+    "translations": Field(
+        by_language(TOPIC_TEXT, "{de: {name: Finanzergebnisse, description: …}}"),
+        "{de: {name: Finanzergebnisse, description: …}}",
+        "The name and description in other languages",
     ),
 }
 
@@ -159,7 +177,14 @@ def load(data_dir: Path, display_dir: str, max_bytes: int) -> tuple[SiteData | N
         TOPIC,
         f"{display_dir}/topics.yml",
         problems,
-        lambda k, v: Topic(k, **v),
+        lambda k, v: Topic(
+            k,
+            v["name"],
+            v["description"],
+            tuple(
+                (lang, t["name"], t["description"]) for lang, t in (v["translations"] or {}).items()
+            ),
+        ),
     )
     contacts = _table(
         nodes["contacts.yml"],
@@ -212,7 +237,13 @@ def load(data_dir: Path, display_dir: str, max_bytes: int) -> tuple[SiteData | N
     if any(p.is_error for p in problems):
         return None, problems
     safe_harbor = sanitize.render(company_values.pop("safe_harbor"))
-    company = Company(**company_values, safe_harbor_html=safe_harbor)
+    translated = tuple(
+        (lang, sanitize.render(t["safe_harbor"]))
+        for lang, t in (company_values.pop("translations") or {}).items()
+    )
+    company = Company(
+        **company_values, safe_harbor_html=safe_harbor, safe_harbor_translations=translated
+    )
     return SiteData(company, topics, contacts, boilerplates), problems
 
 

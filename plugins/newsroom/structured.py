@@ -89,7 +89,7 @@ def news_article(
         "mainEntityOfPage": {"@type": "WebPage", "@id": page},
         "url": page,
         "inLanguage": release.lang,
-        "articleSection": release.topic.name,
+        "articleSection": release.topic_name,
         "keywords": list(release.tags),
     }
     if release.subtitle:
@@ -124,7 +124,7 @@ def meta_tags(release: Release, image: ShareImage, site_url: str, site_name: str
         og("og:image:alt", image.alt),
         og("article:published_time", iso(release.date)),
         og("article:modified_time", iso(release.modified)),
-        og("article:section", release.topic.name),
+        og("article:section", release.topic_name),
         *(og("article:tag", tag) for tag in release.tags),
         twitter("twitter:card", "summary_large_image"),
         twitter("twitter:title", release.title),

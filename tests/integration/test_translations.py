@@ -26,6 +26,7 @@ category: products
 lang: de
 translation_key: first-product
 summary: Das erste Produkt ist da.
+forward_looking: true
 updates:
   - date: 2026-03-03 10:00 Europe/Berlin
     note: Tippfehler korrigiert.
@@ -56,6 +57,17 @@ def translated_site(root: Path) -> Site:
     site = Site(root)
     add_key(site, "releases/2026/first-product.md", "first-product")
     add_key(site, "releases/2026/embargoed-launch.md", "embargoed-launch")
+    topics = (root / "data/topics.yml").read_text("utf-8")
+    site.write(
+        "data/topics.yml",
+        topics.replace(
+            "  description: New products and services.\n",
+            "  description: New products and services.\n  translations:\n"
+            "    de: {name: Produkte, description: Neue Produkte.}\n",
+        ),
+    )
+    company = (root / "data/company.yml").read_text("utf-8")
+    site.write("data/company.yml", company + "translations:\n  de:\n    safe_harbor: Vorbehalt.\n")
     site.write("releases/2026/first-product-de.md", FIRST_DE)
     site.write("releases/2026/embargoed-launch-de.md", SECRET_GERMAN)
     return site
@@ -105,7 +117,11 @@ def test_a_translation_is_written_in_its_language(builds: dict[str, Path]) -> No
     assert page.html["lang"] == "de"
     assert page.select_one(".release-meta time").get_text() == "2. März 2026, 09:00 MEZ"
     assert page.select_one(".updates time").get_text() == "3. März 2026, 10:00 MEZ"
+    assert page.select_one(".breadcrumb li:nth-of-type(2)").get_text() == "Produkte"
+    assert page.select_one(".safe-harbor .prose").get_text().strip() == "Vorbehalt."
+    assert page.select_one(".share-email").get_text() == "E-Mail"
     english = soup(builds["before"], EN_URL)
+    assert english.select_one(".breadcrumb li:nth-of-type(2)").get_text() == "Products"
     assert english.html["lang"] == "en"
     assert english.select_one(".release-meta time").get_text() == "March 2, 2026, 09:00 CET"
 

@@ -43,6 +43,28 @@ def data_problems(site: Site) -> list[str]:
             id="topic-without-description",
         ),
         pytest.param(
+            "data/topics.yml",
+            "products:\n  name: Products\n  description: Launches.\n  translations:\n"
+            "    german:\n      name: Produkte\n    fr:\n      name: Produits\n",
+            [
+                'data/topics.yml:5: products.translations.german: "german" is not a language '
+                "code. Use a code like de, fr or pt-BR.",
+                "data/topics.yml:8: products.translations.fr.description: this required field is "
+                "missing. Add a line like description: Quarterly and annual results.",
+            ],
+            id="topic-translations",
+        ),
+        pytest.param(
+            "data/topics.yml",
+            "products:\n  name: Products\n  description: Launches.\n  translations: Produkte\n",
+            [
+                "data/topics.yml:4: products.translations: this should list languages, each with "
+                "its own fields. Write it like translations: {de: {name: Finanzergebnisse, "
+                "description: …}}."
+            ],
+            id="topic-translations-not-a-mapping",
+        ),
+        pytest.param(
             "data/company.yml",
             "name: Example\nlegal_name: Example AG\nwebsite: www.example.com\ndescription: D.\n"
             "boilerplate: nope\ncontacts: [press]\nsafe_harbor: S.\n",
@@ -127,3 +149,32 @@ def test_build_instant_needs_a_timezone() -> None:
         'NEWSROOM_AS_OF: --as-of: "2026-11-23 09:00" has no timezone, so the moment of '
         "publication is unclear. Add the timezone, like 2026-11-23 09:00 UTC."
     )
+
+
+def test_topics_and_safe_harbor_speak_each_language(site: Site) -> None:
+    topics = (site.path / "data/topics.yml").read_text("utf-8")
+    site.write(
+        "data/topics.yml",
+        topics + "launches:\n  name: Launches\n  description: New things.\n  translations:\n"
+        "    de:\n      name: Produkte\n      description: Neuheiten.\n",
+    )
+    company = (site.path / "data/company.yml").read_text("utf-8")
+    site.write(
+        "data/company.yml",
+        company + "translations:\n  de:\n    safe_harbor: Zukunftsgerichtete **Aussagen**.\n",
+    )
+    newsroom = site.load(languages=("en", "de"))
+    assert newsroom.errors == []
+    assert newsroom.site is not None
+    topic = newsroom.site.topics["launches"]
+    assert [topic.name_in(lang) for lang in ("en", "de", "de-AT", "fr")] == [
+        "Launches",
+        "Produkte",
+        "Produkte",
+        "Launches",
+    ]
+    company_data = newsroom.site.company
+    assert (
+        company_data.safe_harbor_for("de") == "<p>Zukunftsgerichtete <strong>Aussagen</strong>.</p>"
+    )
+    assert company_data.safe_harbor_for("fr") == company_data.safe_harbor_html
