@@ -282,7 +282,7 @@ def plan(
             f"lang/{code}",
             language_name(code),
             f"{site_name}: {language_name(code)}",
-            f"Press releases from {company.legal_name} in {language_name(code)}.",
+            f"Press releases from {company.legal_name} in {language_name(code, 'en')}.",
             list_url(code) if len(settings.languages) > 1 else "",
             code,
             [r for r in public if r.lang == code],

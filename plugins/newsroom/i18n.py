@@ -38,12 +38,15 @@ def is_language(code: str) -> bool:
     return locale(code) is not None
 
 
-def language_name(code: str) -> str:
-    """``de`` -> ``Deutsch``; ``fr`` -> ``Français``: each language in its own words."""
+def language_name(code: str, in_language: str | None = None) -> str:
+    """``de`` -> ``Deutsch``; ``fr`` -> ``Français``: each language in its own words.
+
+    With ``in_language``, the name in that language instead (``de`` in ``en``: German).
+    """
     found = locale(code)
     if found is None:
         return code
-    name = found.get_display_name(found) or code
+    name = found.get_display_name(locale(in_language) if in_language else found) or code
     return name[:1].upper() + name[1:]
 
 

@@ -27,6 +27,10 @@ def test_languages_are_named_in_their_own_words(code: str, name: str) -> None:
     assert language_name(code) == name
 
 
+def test_a_language_can_be_named_in_another() -> None:
+    assert [language_name("de", "en"), language_name("en", "de")] == ["German", "Englisch"]
+
+
 @pytest.mark.parametrize(
     ("code", "known"), [("en", True), ("pt-BR", True), ("de_DE", False), ("english", False)]
 )
