@@ -245,11 +245,12 @@ class YearLink:
 
 
 def banner(release: Release, as_of: datetime) -> str | None:
-    """The warning a preview shows on a release that readers cannot see yet."""
+    """Which warning a preview shows on a release readers cannot see yet: "draft" or
+    "embargoed" (article.html words it, in the release's language)."""
     if release.draft:
-        return "DRAFT — NOT FOR PUBLICATION"
+        return "draft"
     if not release.is_public(as_of):
-        return f"EMBARGOED UNTIL {release.date_text.upper()} ({release.date_utc:%H:%M} UTC)"
+        return "embargoed"
     return None
 
 

@@ -218,3 +218,34 @@ def test_a_translation_public_before_its_original_is_listed_alone(
     assert hreflangs(page) == {}
     assert page.select(".release-languages") == []
     assert "news/2026/embargoed-launch/" not in (out / SECRET_DE / "index.html").read_text()
+
+
+def test_a_language_without_translated_labels_stops_the_build(site: Site, tmp_path: Path) -> None:
+    from newsroom.settings import SettingsError
+
+    with pytest.raises(SettingsError) as err:
+        site.build(tmp_path / "out", NEWSROOM={"languages": ["en", "fr"]})
+    assert str(err.value).startswith(
+        "NEWSROOM: 'languages' lists fr, but the theme's labels are not translated into it: "
+        "run invoke translations --add fr, then translate "
+    )
+    assert str(err.value).endswith("theme/translations/fr/LC_MESSAGES/messages.po.")
+    assert not (tmp_path / "out").exists()
+
+
+def test_the_site_language_must_match_pelicans(site: Site, tmp_path: Path) -> None:
+    from newsroom.settings import SettingsError
+
+    with pytest.raises(SettingsError) as err:
+        site.build(tmp_path / "out", NEWSROOM={"languages": ["de", "en"]})
+    assert str(err.value) == "DEFAULT_LANG must be 'de', the first of NEWSROOM's 'languages'."
+
+
+def test_a_preview_warns_in_the_language_of_the_release(tmp_path: Path) -> None:
+    site = translated_site(tmp_path / "site")
+    out = tmp_path / "preview"
+    site.build(out, SITEURL=SITE, NEWSROOM=LANGUAGES, NEWSROOM_PREVIEW=True)
+    banner = soup(out, SECRET_DE).select_one(".embargo-banner").get_text()
+    assert banner == "SPERRFRIST BIS 3. DEZEMBER 2026, 07:00 MEZ (06:00 UTC)"
+    # In a preview the embargoed versions are linked, as they will be at their instant.
+    assert hreflangs(soup(out, SECRET_DE))["en"] == f"{SITE}/news/2026/embargoed-launch/"
