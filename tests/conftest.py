@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from support import FIXTURES, Site
+from support import AS_OF, FIXTURES, ROOT, Site
 
 
 @pytest.fixture
@@ -27,3 +27,15 @@ def problems_for(site: Site) -> Callable[[str], list[str]]:
         return [p.text() for p in site.load().problems if p.path == name]
 
     return check
+
+
+@pytest.fixture(scope="session")
+def sample(tmp_path_factory: pytest.TempPathFactory) -> tuple[object, Path]:
+    """The sample newsroom in content/, checked and built once as of AS_OF, for every layer."""
+    # Imported here: support (above) puts the plugins folder on the path.
+    from newsroom import commands
+
+    out = tmp_path_factory.mktemp("sample") / "output"
+    settings = commands.pelican_settings(ROOT / "pelicanconf.py", as_of=AS_OF, output=out)
+    commands.build(settings)
+    return commands.check(settings, ROOT), out

@@ -14,9 +14,9 @@ from pathlib import Path
 
 from babel.messages.catalog import Catalog, Message
 from babel.messages.extract import extract_from_dir
-from babel.messages.pofile import read_po, write_po
+from babel.messages.pofile import write_po
 
-from .i18n import CATALOG, SOURCE_LANG, locale
+from .i18n import CATALOG, SOURCE_LANG, locale, read_catalog
 
 #: The template every catalogue is updated from, relative to the theme.
 TEMPLATE = "translations/messages.pot"
@@ -86,8 +86,7 @@ def update(theme: Path) -> list[Path]:
     template = extract(theme)
     written = [_write(theme / TEMPLATE, as_bytes(template))]
     for lang, path in catalog_paths(theme).items():
-        with path.open("rb") as po:
-            catalog = read_po(po, locale=lang.replace("-", "_"))
+        catalog = read_catalog(path, lang)
         # No fuzzy guesses: a new label is plainly untranslated, never a near miss of another.
         catalog.update(template, no_fuzzy_matching=True)
         written.append(_write(path, as_bytes(catalog)))
@@ -98,8 +97,7 @@ def untranslated(theme: Path) -> dict[str, int]:
     """How many labels each language still lacks: the build shows those in English."""
     counts: dict[str, int] = {}
     for lang, path in catalog_paths(theme).items():
-        with path.open("rb") as po:
-            catalog = read_po(po, locale=lang.replace("-", "_"))
+        catalog = read_catalog(path, lang)
         counts[lang] = sum(1 for m in catalog if m.id and (m.fuzzy or not all(_strings(m))))
     return counts
 

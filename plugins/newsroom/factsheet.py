@@ -14,7 +14,8 @@ from typing import Any
 from yaml.nodes import Node
 
 from .frontmatter import line_of
-from .models import Company, format_day
+from .i18n import format_day
+from .models import Company
 from .schema import Context, Field, _AlreadyReported, day, entries, parse_mapping, text
 
 #: The company.yml fields a fact sheet shows, with their labels, in this order.

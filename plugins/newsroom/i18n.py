@@ -15,6 +15,7 @@ from pathlib import Path
 
 from babel import Locale, UnknownLocaleError
 from babel.dates import format_date, format_time
+from babel.messages.catalog import Catalog
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from jinja2 import Environment, pass_context
@@ -117,9 +118,14 @@ class Catalogs:
         env.install_gettext_callables(gettext, ngettext, newstyle=True)  # type: ignore[attr-defined]
 
 
-def _read(path: Path, lang: str) -> gettext_module.NullTranslations:
+def read_catalog(path: Path, lang: str) -> Catalog:
+    """One language's catalogue as Babel reads it (Babel writes pt-BR as pt_BR)."""
     with path.open("rb") as po:
-        catalog = read_po(po, locale=lang.replace("-", "_"))
+        return read_po(po, locale=lang.replace("-", "_"))
+
+
+def _read(path: Path, lang: str) -> gettext_module.NullTranslations:
+    catalog = read_catalog(path, lang)
     compiled = BytesIO()
     write_mo(compiled, catalog)  # fuzzy entries are left out: they are not translations yet
     compiled.seek(0)

@@ -15,9 +15,10 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import yaml
+from yaml.nodes import ScalarNode
 
 from .dates import parse_instant
-from .frontmatter import split
+from .frontmatter import mapping_items, split
 
 MAX_SLUG = 60
 FALLBACK_SLUG = "new-release"
@@ -206,21 +207,19 @@ def translate(source: Path, lang: str, languages: Sequence[str]) -> Path:
     doc = split(str(source), text)
     if doc.meta is None or any(p.is_error for p in doc.problems):
         raise NewFileError(f"{source} has problems: run invoke check and fix them first.")
-    lines = text.split("\n")
-    end = next(i for i in range(1, len(lines)) if lines[i].strip() == "---")
-    fields = {
-        line.partition(":")[0]: line.partition(":")[2].strip().strip("\"'")
-        for line in lines[1:end]
-        if line[:1].isalpha()
-    }
-    if (fields.get("lang") or languages[0]) == lang:
+    # The fields as the checker reads them; their lines, to copy the rest as the author wrote it.
+    fields = {name: (line, node) for name, line, node in mapping_items(doc.meta)}
+    values = {n: str(node.value) for n, (_, node) in fields.items() if isinstance(node, ScalarNode)}
+    if (values.get("lang") or languages[0]) == lang:
         raise NewFileError(f"{source} is already in {lang}: name another language.")
-    key = fields.get("translation_key") or source.stem
+    key = values.get("translation_key") or source.stem
     target = source.with_name(f"{source.stem}-{lang.lower()}.md")
     if target.exists():
         raise NewFileError(f"{target} already exists: translate in that file.")
-    own = ("lang", "translation_key", "status")
-    kept = [line for line in lines[1:end] if line.partition(":")[0] not in own]
+    lines = text.split("\n")
+    end = doc.body_line - 2  # the closing ---
+    replaced = {fields[n][0] - 1 for n in ("lang", "translation_key", "status") if n in fields}
+    kept = [line for i, line in enumerate(lines[1:end], start=1) if i not in replaced]
     front = [*kept, f"lang: {lang}", f"translation_key: {key}", "status: draft"]
     with target.open("x", encoding="utf-8") as file:
         file.write("\n".join(["---", *front, *lines[end:]]))

@@ -12,10 +12,9 @@ from typing import ClassVar
 import pytest
 
 from newsroom import commands
-from support import ROOT
+from support import AS_OF, ROOT
 
 CHROMIUM = Path("/usr/bin/chromium")
-AS_OF = "2026-11-23T12:00:00Z"
 # Chromium's own background traffic is switched off: tests talk to 127.0.0.1 only.
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -34,10 +33,9 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
 
 
 @pytest.fixture(scope="session")
-def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("browser") / "output"
-    commands.build(commands.pelican_settings(ROOT / "pelicanconf.py", as_of=AS_OF, output=out))
-    return out
+def built_site(sample: tuple[object, Path]) -> Path:
+    """The sample newsroom's output (shared with the integration tests; never written to)."""
+    return sample[1]
 
 
 @pytest.fixture(scope="session")

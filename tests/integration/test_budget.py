@@ -11,25 +11,13 @@ import gzip
 from pathlib import Path
 from urllib.parse import urlsplit
 
-import pytest
 from bs4 import BeautifulSoup, Tag
 
-from newsroom import commands
 from newsroom.content import Newsroom
-from support import ROOT
 
-AS_OF = "2026-11-23T12:00:00Z"
 BUDGET_GZIP = 50 * 1024
 BUDGET_RAW = 150 * 1024
 DATA_SCRIPT = "application/ld+json"
-
-
-@pytest.fixture(scope="module")
-def sample(tmp_path_factory: pytest.TempPathFactory) -> tuple[Newsroom, Path]:
-    out = tmp_path_factory.mktemp("budget") / "output"
-    settings = commands.pelican_settings(ROOT / "pelicanconf.py", as_of=AS_OF, output=out)
-    commands.build(settings)
-    return commands.check(settings, ROOT), out
 
 
 def release_pages(out: Path) -> list[Path]:

@@ -6,23 +6,11 @@ from __future__ import annotations
 from pathlib import Path
 from urllib.parse import urljoin
 
-import pytest
 from bs4 import BeautifulSoup
 
-from newsroom import commands
 from newsroom.content import Newsroom
 from newsroom.dates import parse_as_of
-from support import ROOT
-
-AS_OF = "2026-11-23T12:00:00Z"
-
-
-@pytest.fixture(scope="module")
-def sample(tmp_path_factory: pytest.TempPathFactory) -> tuple[Newsroom, Path]:
-    out = tmp_path_factory.mktemp("sample") / "output"
-    settings = commands.pelican_settings(ROOT / "pelicanconf.py", as_of=AS_OF, output=out)
-    commands.build(settings)
-    return commands.check(settings, ROOT), out
+from support import AS_OF
 
 
 def soup(out: Path, url: str) -> BeautifulSoup:
