@@ -260,12 +260,19 @@ def ship(
             previous = snapshot.dir
             continue
         # Unchanged files become hard links to the previous snapshot's (and the live one's).
+        # The paths are absolute: rsync 3.2.7's security fix for CVE-2024-12087 broke a
+        # relative --link-dest on the receiving side ("failed verification -- update
+        # discarded", https://github.com/RsyncProject/rsync/issues/928).
         bases = dict.fromkeys(names[d] for d in (previous, state.current) if d in names)
         incoming = f".incoming-{snapshot.dir}"
         connection.rsync(
             f"{snapshot.path}/",
             f"{root}/snapshots/{incoming}/",
-            ["--delete", "--chmod=D755,F644", *(f"--link-dest=../{base}" for base in bases)],
+            [
+                "--delete",
+                "--chmod=D755,F644",
+                *(f"--link-dest={root}/snapshots/{base}" for base in bases),
+            ],
         )
         names[snapshot.dir] = incoming
         arriving.append(snapshot.dir)
