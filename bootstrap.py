@@ -31,6 +31,9 @@ RUNTIME_REQUIREMENTS = ROOT / "requirements.txt"
 DEV_REQUIREMENTS = ROOT / "requirements-dev.txt"
 SYSTEM_PACKAGES_SCRIPT = ROOT / "tools" / "install-system-packages.sh"
 WINDOWS = os.name == "nt"
+#: The tasks that need the test, lint and benchmark packages; every other task (check, build, summary,
+#: serve…) needs only requirements.txt, so a content-only pull request installs less.
+DEV_TASKS = frozenset({"test", "lint", "bench"})
 
 
 class BootstrapError(Exception):
@@ -184,12 +187,12 @@ def main(argv: list[str]) -> int:
         return 0
     check_python()
     task = argv[0]
-    if task == "serve":
-        ensure_requirements(RUNTIME_REQUIREMENTS)
-    else:
+    if task in DEV_TASKS:
         ensure_requirements(DEV_REQUIREMENTS)
         if task == "test":
             ensure_system_packages()
+    else:
+        ensure_requirements(RUNTIME_REQUIREMENTS)
     run_invoke(argv)
     return 0  # not reached: run_invoke replaces this process
 

@@ -37,13 +37,34 @@ def test_code_owners_name_real_paths_and_placeholder_teams() -> None:
     assert owners["/content/data/"] == {"@your-org/legal-ir", "@your-org/communications"}
 
 
-def test_branch_protection_names_the_check_jobs() -> None:
+def test_one_required_check_waits_for_every_job_and_always_reports() -> None:
     checks = yaml.safe_load((GITHUB / "workflows" / "checks.yml").read_text())
-    names = {job["name"] for job in checks["jobs"].values()}
-    assert names == {"Check content", "Tests", "Production build"}
+    jobs = checks["jobs"]
+    gates = [key for key, job in jobs.items() if job["name"] == "Checks passed"]
+    assert gates == ["gate"]
+    # A skipped job's dependants are skipped too, unless they run always(): the required
+    # check would then never report, and every pull request would wait for it forever.
+    assert jobs["gate"]["if"] == "always()"
+    assert sorted(jobs["gate"]["needs"]) == sorted(key for key in jobs if key != "gate")
+    # Each job's result reaches the gate's judgement.
+    env = jobs["gate"]["steps"][0]["env"]
+    assert {f"needs.{key}.result" for key in jobs if key != "gate"} == {
+        value.strip("${} ") for name, value in env.items() if name != "SUITE"
+    }
+    # Only the suite may be skipped, and only on the scope job's word.
+    skippable = {key for key, job in jobs.items() if "if" in job and key != "gate"}
+    assert skippable == {"tests"}
+    assert jobs["tests"]["if"] == "needs.scope.outputs.suite == 'full'"
+    # The merge queue runs the same checks on the group it is about to merge.
+    assert "merge_group" in checks[True]  # YAML 1.1 reads the key `on` as True
+
+
+def test_branch_protection_names_the_required_check_and_every_job() -> None:
+    checks = yaml.safe_load((GITHUB / "workflows" / "checks.yml").read_text())
     guide = (DOCS / "branch-protection.md").read_text()
-    for name in names:
-        assert f"| `{name}` |" in guide
+    for job in checks["jobs"].values():
+        assert f"| `{job['name']}` |" in guide
+    assert "Require branches to be up to date before merging | off" in guide
 
 
 def test_author_guide_explains_every_field_and_rule() -> None:
