@@ -31,8 +31,8 @@ RUNTIME_REQUIREMENTS = ROOT / "requirements.txt"
 DEV_REQUIREMENTS = ROOT / "requirements-dev.txt"
 SYSTEM_PACKAGES_SCRIPT = ROOT / "tools" / "install-system-packages.sh"
 WINDOWS = os.name == "nt"
-#: The tasks that need the test, lint and benchmark packages; every other task (check, build, summary,
-#: serve…) needs only requirements.txt, so a content-only pull request installs less.
+#: The tasks that need the test, lint and benchmark packages; every other task (check,
+#: build, summary, serve…) needs only requirements.txt, so content checks install less.
 DEV_TASKS = frozenset({"test", "lint", "bench"})
 
 
