@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import os
 import shlex
 import subprocess
@@ -80,23 +81,133 @@ def build(
     print(f"Built {output}/ in {time.perf_counter() - started:.1f} s.")
 
 
+def _instants(settings: dict, against: str) -> tuple[Any, list[Any]]:
+    """The checked content and the instants a change against ``against`` schedules."""
+    from newsroom.history import HistoryError, load_at
+    from newsroom.rehearsal import instants
+    from newsroom.settings import from_pelican
+    from newsroom.summary import changed_files
+
+    newsroom_settings = from_pelican(settings)
+    content = Path(settings["PATH"]).resolve()
+    # The repository that holds the content (this one, unless --content names another).
+    top = subprocess.run(
+        ["git", "-C", str(content), "rev-parse", "--show-toplevel"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    repo = Path(top.stdout.strip()) if top.returncode == 0 else ROOT
+    try:
+        newsroom = commands.check(settings, repo)
+        before = load_at(against, repo, content, newsroom_settings)
+    except (commands.BuildFailed, HistoryError) as err:
+        raise Exit(str(err), code=2) from None
+    if newsroom.errors:
+        raise Exit(commands.summary(newsroom) + " Run invoke check to see them.", code=1)
+    files = changed_files(against, repo, content)
+    return newsroom, instants(before, newsroom, newsroom_settings.as_of, files, content)
+
+
 @task(
     help={
         "as_of": "Show the site as it will be at this instant (default: now).",
         "output": "Folder for the preview (default: preview/). Never the published output/.",
+        "against": "Instead of one instant: a preview as of now and as of each instant at "
+        "which a release added or changed since this git ref goes live, that works opened "
+        "from disk (for a pull request's artifact).",
+        "content": "Content folder to preview instead of the settings' PATH.",
     }
 )
-def preview(c: Context, as_of: str | None = None, output: str = "preview") -> None:
+def preview(
+    c: Context,
+    as_of: str | None = None,
+    output: str = "preview",
+    against: str | None = None,
+    content: str | None = None,
+) -> None:
     """Build an embargo-safe preview: embargoed releases included, bannered and noindex."""
+    import shutil
+
+    from newsroom.rehearsal import index_page, make_portable
+
     target = (ROOT / output).resolve()
     if target == (ROOT / "output").resolve():
         raise Exit("A preview never goes into output/, the folder that is published.", code=2)
-    settings = _settings("pelicanconf.py", as_of=as_of, output=target)
-    try:
-        commands.build({**settings, "NEWSROOM_PREVIEW": True})
-    except commands.BuildFailed as err:
-        raise Exit(f"Preview stopped. {err}", code=1) from None
-    print(f"Preview in {output}/: serve it privately; it is never deployed.")
+    if against is None:
+        settings = _settings("pelicanconf.py", as_of=as_of, output=target, content=content)
+        try:
+            commands.build({**settings, "NEWSROOM_PREVIEW": True})
+        except commands.BuildFailed as err:
+            raise Exit(f"Preview stopped. {err}", code=1) from None
+        print(f"Preview in {output}/: serve it privately; it is never deployed.")
+        return
+    _, moments = _instants(_settings("pelicanconf.py", as_of=as_of, content=content), against)
+    # Only a folder this task made is emptied: --output . must never delete the repository.
+    marker = target / ".masthead-preview"
+    if target.exists() and any(target.iterdir()) and not marker.is_file():
+        raise Exit(f"{output}/ exists and is not a preview folder; name another.", code=2)
+    shutil.rmtree(target, ignore_errors=True)
+    target.mkdir(parents=True)
+    marker.write_text("Written by invoke preview --against; emptied on the next run.\n")
+    for moment in moments:
+        folder = target / moment.label
+        settings = _settings(
+            "pelicanconf.py", as_of=moment.at.isoformat(), output=folder, content=content
+        )
+        try:
+            commands.build({**settings, "NEWSROOM_PREVIEW": True}, out=io.StringIO())
+        except commands.BuildFailed as err:
+            raise Exit(f"Preview as of {moment.label} stopped. {err}", code=1) from None
+        make_portable(folder)
+        print(f"Preview as of {moment.at:%Y-%m-%d %H:%M:%S} UTC in {output}/{moment.label}/")
+    title = f"Preview of the changes since {against}"
+    (target / "index.html").write_text(index_page(moments, title), encoding="utf-8")
+    print(f"Open {output}/index.html in a browser. Never publish these files.")
+
+
+@task(
+    help={
+        "against": "The git ref to compare with, like origin/main.",
+        "settings": "Settings file (default: pelicanconf.py).",
+        "as_of": "Rehearse as if it were this instant (default: now).",
+        "content": "Content folder to rehearse instead of the settings' PATH.",
+    }
+)
+def rehearse(
+    c: Context,
+    against: str,
+    settings: str = "pelicanconf.py",
+    as_of: str | None = None,
+    content: str | None = None,
+) -> None:
+    """Build the site as of now and each instant a change schedules; fail on any leak."""
+    import tempfile
+
+    from newsroom.rehearsal import describe, hidden_at, scan
+
+    newsroom, moments = _instants(_settings(settings, as_of=as_of, content=content), against)
+    leaks = 0
+    for moment in moments:
+        when = f"{moment.at:%Y-%m-%d %H:%M:%S} UTC"
+        hidden = list(hidden_at(newsroom, moment.at))
+        with tempfile.TemporaryDirectory(prefix="masthead-rehearsal-") as tmp:
+            built = _settings(settings, as_of=moment.at.isoformat(), output=tmp, content=content)
+            try:
+                commands.build(built, out=io.StringIO())
+            except commands.BuildFailed as err:
+                raise Exit(f"The build as of {when} stopped. {err}", code=1) from None
+            found = scan(Path(tmp), hidden)
+            count = sum(1 for p in Path(tmp).rglob("*") if p.is_file())
+        for line in describe(found, when):
+            print(line)
+        leaks += len(found)
+        print(
+            f"As of {when}: built {count} files; "
+            f"{'LEAKS' if found else 'nothing'} of the {len(hidden)} releases not public then."
+        )
+    if leaks:
+        raise Exit(f"{leaks} file(s) show releases before their instant.", code=1)
 
 
 @task(
