@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import shutil
+import subprocess
 import sys
 from pathlib import Path
 
@@ -44,3 +46,42 @@ class Site:
             extra={"NEWSROOM_ROOT": str(self.path), **extra},
         )
         commands.build(settings)
+
+
+def git(repo: Path, *args: str) -> None:
+    """Run git in ``repo`` as a fixed test identity."""
+    ident = ["-c", "user.name=T", "-c", "user.email=t@example.com"]
+    subprocess.run(["git", "-C", str(repo), *ident, *args], check=True, capture_output=True)
+
+
+def fixture_repo(path: Path, fixture: str = "basic") -> Path:
+    """A git repository at ``path`` whose main branch holds a fixture site in content/."""
+    shutil.copytree(FIXTURES / fixture, path / "content")
+    git(path, "init", "-q", "-b", "main")
+    git(path, "add", ".")
+    git(path, "commit", "-qm", "x")
+    return path
+
+
+#: A release a pull request adds: embargoed until after AS_OF, with a picture (lab.png).
+KIEL_LAB = """---
+title: Example opens a grid lab in Kiel
+date: 2026-12-10 09:30 Europe/Berlin
+category: products
+summary: The lab in Kiel tests grid software at scale.
+image:
+  file: lab.png
+  alt: The lab's test hall
+---
+The lab opens its doors.
+"""
+
+
+def add_kiel_lab(repo: Path, size: tuple[int, int] = (640, 320)) -> None:
+    """Add KIEL_LAB and its picture to the working tree of ``repo`` (uncommitted)."""
+    from PIL import Image
+
+    folder = repo / "content" / "releases" / "2026"
+    (folder / "kiel-lab.md").write_text(KIEL_LAB, encoding="utf-8")
+    (folder / "kiel-lab").mkdir()
+    Image.new("RGB", size, (20, 90, 160)).save(folder / "kiel-lab" / "lab.png")

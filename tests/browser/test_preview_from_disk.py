@@ -3,43 +3,15 @@ pictures and links work under file://, with no server and no terminal."""
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
-from PIL import Image
-
-from support import FIXTURES, ROOT
-
-AS_OF = "2026-11-23T12:00:00Z"
-RELEASE = """---
-title: Example opens a grid lab in Kiel
-date: 2026-12-10 09:30 Europe/Berlin
-category: products
-summary: The lab in Kiel tests grid software at scale.
-image:
-  file: lab.png
-  alt: The lab's test hall
----
-The lab opens its doors.
-"""
-
-
-def git(repo: Path, *args: str) -> None:
-    ident = ["-c", "user.name=T", "-c", "user.email=t@example.com"]
-    subprocess.run(["git", "-C", str(repo), *ident, *args], check=True, capture_output=True)
+from support import AS_OF, ROOT, add_kiel_lab, fixture_repo
 
 
 def test_an_author_opens_the_preview_from_disk(browser: object, tmp_path: Path) -> None:
-    shutil.copytree(FIXTURES / "basic", tmp_path / "content")
-    git(tmp_path, "init", "-q", "-b", "main")
-    git(tmp_path, "add", ".")
-    git(tmp_path, "commit", "-qm", "x")
-    folder = tmp_path / "content" / "releases" / "2026"
-    (folder / "kiel-lab.md").write_text(RELEASE, encoding="utf-8")
-    (folder / "kiel-lab").mkdir()
-    Image.new("RGB", (640, 320), (20, 90, 160)).save(folder / "kiel-lab" / "lab.png")
+    add_kiel_lab(fixture_repo(tmp_path))
     out = tmp_path / "preview"
     subprocess.run(
         [

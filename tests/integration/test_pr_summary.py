@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
-import subprocess
 from datetime import datetime
 from pathlib import Path
 
@@ -15,24 +13,15 @@ from newsroom.history import HistoryError
 from newsroom.newfile import create
 from newsroom.settings import from_pelican
 from newsroom.summary import summarize, write
-from support import FIXTURES, ROOT
+from support import ROOT, fixture_repo
 
 AS_OF = "2026-11-23T12:00:00Z"
-
-
-def git(repo: Path, *args: str) -> None:
-    ident = ["-c", "user.name=T", "-c", "user.email=t@example.com"]
-    subprocess.run(["git", "-C", str(repo), *ident, *args], check=True, capture_output=True)
 
 
 @pytest.fixture
 def repo(tmp_path: Path) -> Path:
     """A git repository whose main branch holds the fixture site."""
-    shutil.copytree(FIXTURES / "basic", tmp_path / "content")
-    git(tmp_path, "init", "-q", "-b", "main")
-    git(tmp_path, "add", ".")
-    git(tmp_path, "commit", "-qm", "x")
-    return tmp_path
+    return fixture_repo(tmp_path)
 
 
 def table(repo: Path, ref: str = "main") -> str:

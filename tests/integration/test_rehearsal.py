@@ -7,35 +7,15 @@ main branch holds the fixture site and whose working tree adds an embargoed rele
 from __future__ import annotations
 
 import re
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
-from PIL import Image
 
-from support import FIXTURES, ROOT
+from support import AS_OF, ROOT, add_kiel_lab, fixture_repo
 
-AS_OF = "2026-11-23T12:00:00Z"
 INVOKE = Path(sys.executable).with_name("invoke")
-
-LAB = """---
-title: Example opens a grid lab in Kiel
-date: 2026-12-10 09:30 Europe/Berlin
-category: products
-summary: The lab in Kiel tests grid software at scale.
-image:
-  file: lab.png
-  alt: The lab's test hall
----
-The lab opens its doors.
-"""
-
-
-def git(repo: Path, *args: str) -> None:
-    ident = ["-c", "user.name=T", "-c", "user.email=t@example.com"]
-    subprocess.run(["git", "-C", str(repo), *ident, *args], check=True, capture_output=True)
 
 
 def invoke(*args: str) -> subprocess.CompletedProcess[str]:
@@ -47,14 +27,7 @@ def invoke(*args: str) -> subprocess.CompletedProcess[str]:
 @pytest.fixture
 def repo(tmp_path: Path) -> Path:
     """main holds the fixture site; the working tree adds an embargoed release with a picture."""
-    shutil.copytree(FIXTURES / "basic", tmp_path / "content")
-    git(tmp_path, "init", "-q", "-b", "main")
-    git(tmp_path, "add", ".")
-    git(tmp_path, "commit", "-qm", "x")
-    releases = tmp_path / "content" / "releases" / "2026"
-    (releases / "kiel-lab.md").write_text(LAB, encoding="utf-8")
-    (releases / "kiel-lab").mkdir()
-    Image.new("RGB", (64, 32), (20, 90, 160)).save(releases / "kiel-lab" / "lab.png")
+    add_kiel_lab(fixture_repo(tmp_path))
     return tmp_path
 
 
