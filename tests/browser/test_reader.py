@@ -89,3 +89,34 @@ def test_everything_works_without_javascript(browser, base_url, public) -> None:
     assert page.locator("script:not([type='application/ld+json'])").count() == 0
     assert page.locator("script[type='application/ld+json']").count() == 1
     context.close()
+
+
+def test_phone_header_is_compact_and_its_menu_needs_no_javascript(browser, base_url: str) -> None:
+    context = browser.new_context(
+        viewport={"width": 390, "height": 844}, is_mobile=True, java_script_enabled=False
+    )
+    page = context.new_page()
+    page.goto(base_url + "/")
+    header = page.locator(".site-header").bounding_box()
+    assert header["height"] <= 110, f"the header takes {header['height']}px of 844"
+    main_nav = page.get_by_role("navigation", name="Main")
+    assert main_nav.count() == 0  # folded into the menu until it is opened
+    page.get_by_text("Menu", exact=True).click()
+    links = page.get_by_role("navigation", name="Main").get_by_role("link")
+    names = [links.nth(i).inner_text() for i in range(links.count())]
+    assert names[:3] == ["News", "Topics", "Media kit"]
+    assert page.get_by_role("searchbox", name="Search releases").is_visible()
+    links.filter(has_text="Media kit").click()
+    assert page.url.endswith("/media-kit/")
+    assert page.locator("h1").is_visible()
+    context.close()
+
+
+def test_desktop_header_shows_the_media_kit_and_one_search_box_per_page(page) -> None:
+    page.goto(page.base + "/")
+    nav = page.get_by_role("navigation", name="Main")
+    assert nav.get_by_role("link", name="Media kit").is_visible()
+    assert page.get_by_role("searchbox").count() == 1
+    page.goto(page.base + "/search/")
+    assert page.get_by_role("searchbox").count() == 1
+    assert page.get_by_role("searchbox").get_attribute("id") == "search-q"
