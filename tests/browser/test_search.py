@@ -57,6 +57,14 @@ def test_search_filters_by_topic(secure_page, public) -> None:
     no_violations(secure_page)
 
 
+def test_results_come_newest_first(secure_page, public) -> None:
+    titles = search(secure_page, "Aldercrest")
+    order = {r.title: r.date_utc for r in public}
+    found = [order[t] for t in titles if t in order]
+    assert len(found) >= 5
+    assert found == sorted(found, reverse=True)
+
+
 def test_header_field_leads_to_results(secure_page) -> None:
     secure_page.goto(secure_page.base + "/")
     secure_page.fill("#site-search-q", "results")

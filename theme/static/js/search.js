@@ -74,7 +74,8 @@ async function run() {
     status.textContent = "";
     return;
   }
-  const search = await pagefind.search(query || null, { filters });
+  // Newest first, like every list on the site (the sort key is the UTC go-live instant).
+  const search = await pagefind.search(query || null, { filters, sort: { published: "desc" } });
   const found = await Promise.all(search.results.slice(0, 20).map((r) => r.data()));
   if (ticket !== latest) return;
   list.replaceChildren(...found.map(showResult));
