@@ -120,3 +120,37 @@ def test_desktop_header_shows_the_media_kit_and_one_search_box_per_page(page) ->
     page.goto(page.base + "/search/")
     assert page.get_by_role("searchbox").count() == 1
     assert page.get_by_role("searchbox").get_attribute("id") == "search-q"
+
+
+BREAKS = """el => {
+  // Where the address wraps: the index of each character that starts a new line.
+  const text = el.textContent, range = document.createRange(), starts = [];
+  let top = null, node = el.firstChild, offset = 0;
+  const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
+  let index = 0;
+  while ((node = walker.nextNode())) {
+    for (offset = 0; offset < node.length; offset++, index++) {
+      range.setStart(node, offset); range.setEnd(node, offset + 1);
+      const rect = range.getBoundingClientRect();
+      if (top !== null && rect.top > top + 2) starts.push(index);
+      top = rect.top;
+    }
+  }
+  return [text, starts];
+}"""
+
+
+def test_long_email_addresses_break_before_the_at_or_a_dot(browser, base_url: str) -> None:
+    context = browser.new_context(viewport={"width": 320, "height": 800})
+    page = context.new_page()
+    page.goto(base_url + "/media-contacts/")
+    # A reader's browser set to large text: the addresses no longer fit on one line.
+    page.add_style_tag(content="html { font-size: 200% }")
+    wrapped = 0
+    for link in page.locator("a.email").all():
+        text, starts = link.evaluate(BREAKS)
+        assert all(text[i] in "@." for i in starts), (text, starts)
+        wrapped += bool(starts)
+        assert link.bounding_box()["x"] + link.bounding_box()["width"] <= 320
+    assert wrapped, "no address wrapped at 320 px: the test proves nothing"
+    context.close()
