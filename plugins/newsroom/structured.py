@@ -146,6 +146,9 @@ def attach(generator: ArticlesGenerator) -> None:
     site_url = generator.settings.get("SITEURL", "")
     site_name = generator.settings["SITENAME"]
     images = share_images.of_build(generator.settings)
+    # Every list's release cards show the same picture as the link preview: the lead image,
+    # or the drawn card. The context is shared, so the later generators' pages have it too.
+    generator.context["card_picture"] = images.for_release
     for article in [*generator.articles, *generator.translations]:
         release = article.release
         image = images.for_release(release)

@@ -154,3 +154,20 @@ def test_long_email_addresses_break_before_the_at_or_a_dot(browser, base_url: st
         assert link.bounding_box()["x"] + link.bounding_box()["width"] <= 320
     assert wrapped, "no address wrapped at 320 px: the test proves nothing"
     context.close()
+
+
+@pytest.mark.parametrize("path", ["/", "/news/", "/topics/financial-results/", "/de/"])
+def test_every_release_card_shows_a_picture(page, path: str) -> None:
+    page.goto(page.base + path)
+    cards = page.locator("main article.card")
+    assert cards.count() >= 1
+    for index in range(cards.count()):
+        picture = cards.nth(index).locator("img.card-image")
+        picture.scroll_into_view_if_needed()
+        picture.evaluate("img => img.decode()")
+        assert picture.evaluate("img => img.complete && img.naturalWidth > 0"), index
+        assert picture.get_attribute("width") and picture.get_attribute("height")
+        # Decorative beside the linked title; below the first card, loaded on scroll.
+        assert picture.get_attribute("alt") == ""
+        featured = "card-featured" in (cards.nth(index).get_attribute("class") or "")
+        assert picture.get_attribute("loading") == (None if featured else "lazy")
