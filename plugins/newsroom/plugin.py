@@ -8,7 +8,6 @@ The state of one build lives on that build's settings dict, so two builds in one
 from __future__ import annotations
 
 import json
-import shutil
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -17,12 +16,12 @@ from urllib.parse import quote
 
 from markupsafe import escape
 from pelican import Pelican
-from pelican.generators import ArticlesGenerator, Generator
+from pelican.generators import ArticlesGenerator, Generator, StaticGenerator
 from pelican.readers import BaseReader, Readers
 from pelican.urlwrappers import Category, Tag
 
-from . import release_images, translations
-from .content import Newsroom, display_path, load
+from . import files, release_images, translations
+from .content import MEDIA, Newsroom, display_path, load
 from .i18n import Catalogs
 from .models import Release
 from .problems import ContentError
@@ -62,6 +61,8 @@ def initialized(pelican: Pelican) -> None:
     for key, folder in (
         ("ARTICLE_PATHS", settings.releases_path),
         ("PAGE_PATHS", settings.pages_path),
+        # Pelican copies these folders as they are: only the one whose files were checked.
+        ("STATIC_PATHS", MEDIA),
     ):
         if pelican.settings.get(key) != [folder]:
             raise SettingsError(f"{key} must be [{folder!r}], the folder NEWSROOM names.")
@@ -279,11 +280,29 @@ def share_links(release: Release, site_url: str, networks: tuple[str, ...]) -> l
     ]
 
 
+def guard_static_files(generator: StaticGenerator) -> None:
+    """Pelican copies media/ (and files linked as {static}) itself: only checked files.
+
+    The check has refused links and unpublished types already; this stops a build that
+    would copy anything else (a file reached through ``..`` or a link, or one added after
+    the check) instead of publishing it.
+    """
+    content = Path(generator.settings["PATH"]).resolve()
+    output = Path(generator.output_path)
+    for static in generator.staticfiles:
+        source = files.checked(Path(static.source_path), content)
+        verdict = files.verdict_for(source)
+        if verdict is not None:
+            raise files.UnsafeFile(f"{static.source_path}: {verdict[0]}; it was not copied")
+        files.inside(output / static.save_as, output)
+
+
 def copy_release_files(pelican: Pelican) -> None:
     """Copy the image (with its narrower copies) and attachments of public releases only."""
     state = state_of(pelican.settings)
     output = Path(pelican.settings["OUTPUT_PATH"])
-    cache = Path(pelican.settings["PATH"]).resolve().parent / release_images.CACHE_FOLDER
+    content = Path(pelican.settings["PATH"]).resolve()
+    cache = content.parent / release_images.CACHE_FOLDER
     if pelican.settings.get("NEWSROOM_PREVIEW"):
         # A preview asks search engines and crawlers to stay away, on top of noindex.
         (output / "robots.txt").write_text("User-agent: *\nDisallow: /\n", encoding="utf-8")
@@ -293,10 +312,8 @@ def copy_release_files(pelican: Pelican) -> None:
         if release.image is not None:
             names.append(release.image.file)
         for name in names:
-            target = output / release.url / name
-            target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(release.asset_dir / name, target)
-        release_images.write_variants(release, output, cache)
+            files.copy(release.asset_dir / name, output / release.url / name, content, output)
+        release_images.write_variants(release, output, cache, content)
 
 
 def write_build_record(pelican: Pelican) -> None:

@@ -10,7 +10,7 @@ from typing import Any
 
 from yaml.nodes import Node
 
-from . import imaging, sanitize
+from . import files, imaging, sanitize
 from .frontmatter import Document
 from .models import Attachment, Image, Release, SiteData, Update
 from .problems import Severity
@@ -34,18 +34,8 @@ from .settings import NewsroomSettings
 SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 YEAR = re.compile(r"\d{4}")
 IMAGE_TYPES = (".jpg", ".jpeg", ".png", ".webp", ".gif")
-ATTACHMENT_TYPES = (
-    *IMAGE_TYPES,
-    ".pdf",
-    ".csv",
-    ".xlsx",
-    ".docx",
-    ".pptx",
-    ".zip",
-    ".txt",
-    ".mp3",
-    ".mp4",
-)
+#: Every type the newsroom publishes (files.py decides by the file's content).
+ATTACHMENT_TYPES = tuple(files.TYPES)
 
 
 def asset(types: tuple[str, ...], example: str) -> Any:
