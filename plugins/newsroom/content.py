@@ -31,6 +31,7 @@ RESERVED = {
     "api",
     "search", "pagefind",
     "media-kit",
+    "admin",
 }  # fmt: skip
 
 
