@@ -20,7 +20,7 @@ from pelican.generators import ArticlesGenerator, Generator, StaticGenerator
 from pelican.readers import BaseReader, Readers
 from pelican.urlwrappers import Category, Tag
 
-from . import files, release_images, translations
+from . import files, mediakit, release_images, translations, withheld
 from .content import MEDIA, Newsroom, display_path, load
 from .i18n import Catalogs
 from .models import Release
@@ -41,6 +41,8 @@ class BuildState:
     catalogs: Catalogs
     #: Every public release, in every language, newest first.
     public: list[Release] = field(default_factory=list)
+    #: Data entries and media that only releases not yet public use (withheld.py).
+    withheld: withheld.Withheld = field(default_factory=withheld.Withheld)
 
 
 def state_of(settings: dict[str, Any]) -> BuildState:
@@ -206,6 +208,7 @@ def apply_time_gate(generator: ArticlesGenerator) -> None:
     generator.hidden_articles = []
     generator.hidden_translations = []
     state.public = [a.release for a in public]
+    _withhold(state, generator.context)
     generator.context["releases"] = [a.release for a in generator.articles]
     generator.context["release_translations"] = generator.translations
     # Computed once: the year navigation is on every archive page.
@@ -215,6 +218,30 @@ def apply_time_gate(generator: ArticlesGenerator) -> None:
         YearLink(year, year_url.format(date=date))
         for year, date in sorted(firsts.items(), reverse=True)
     ]
+
+
+def _withhold(state: BuildState, context: dict[str, Any]) -> None:
+    """Keep what only hidden releases use out of every page (and the editor, see cms.py)."""
+    site = state.newsroom.site
+    assert site is not None
+    kit = state.newsroom.media_kit
+    kit_files = [
+        (mediakit.KIT_FOLDER / name).as_posix()
+        for album in (kit.albums if kit else ())
+        for item in album.items
+        for name in (item.file, item.png)
+        if name
+    ]
+    state.withheld = withheld.find(
+        site,
+        state.newsroom.releases,
+        state.public,
+        state.newsroom.pages,
+        [*kit_files, site.company.logo or ""],
+    )
+    shown = state.withheld.site(site)
+    # Every generator shares this context, and none has written a page yet.
+    context.update(topics=shown.topics, media_contacts=shown.contacts)
 
 
 def tag_translations(generator: ArticlesGenerator) -> None:
@@ -281,7 +308,8 @@ def share_links(release: Release, site_url: str, networks: tuple[str, ...]) -> l
 
 
 def guard_static_files(generator: StaticGenerator) -> None:
-    """Pelican copies media/ (and files linked as {static}) itself: only checked files.
+    """Pelican copies media/ (and files linked as {static}) itself: only checked files, and
+    only those something public may link to.
 
     The check has refused links and unpublished types already; this stops a build that
     would copy anything else (a file reached through ``..`` or a link, or one added after
@@ -289,12 +317,18 @@ def guard_static_files(generator: StaticGenerator) -> None:
     """
     content = Path(generator.settings["PATH"]).resolve()
     output = Path(generator.output_path)
+    kept = []
     for static in generator.staticfiles:
         source = files.checked(Path(static.source_path), content)
         verdict = files.verdict_for(source)
         if verdict is not None:
             raise files.UnsafeFile(f"{static.source_path}: {verdict[0]}; it was not copied")
         files.inside(output / static.save_as, output)
+        if not state_of(generator.settings).withheld.media(source.relative_to(content).as_posix()):
+            kept.append(static)
+    # A file only hidden releases link to reaches the site with the first of them.
+    generator.staticfiles = kept
+    generator.context["staticfiles"] = kept
 
 
 def copy_release_files(pelican: Pelican) -> None:
