@@ -275,7 +275,7 @@ def svg_problem(data: bytes) -> str | None:
                 return f"this SVG picture has an event handler ({local}=), which runs code"
             if attribute in ("href", _XLINK_HREF) and not _safe_href(name, value):
                 return f'this SVG picture links to "{value[:60]}"; only parts of itself may be used'
-            if local == "style" and _css_risk(value):
+            if _css_risk(value):  # style="…", and fill="url(…)" or filter="url(…)"
                 return "this SVG picture's styles load or run something"
         if name == "style" and _css_risk(element.text or ""):
             return "this SVG picture's styles load or run something"
@@ -288,7 +288,8 @@ def _safe_href(element: str, value: str) -> bool:
 
 
 def _css_risk(css: str) -> bool:
-    if _CSS_RISKS.search(css):
+    # A backslash starts a CSS escape, which can spell @import or url( unseen.
+    if "\\" in css or _CSS_RISKS.search(css):
         return True
     return any(not url.startswith("#") for url in _CSS_URL.findall(css))
 

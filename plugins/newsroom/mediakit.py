@@ -334,11 +334,12 @@ def build_album(album: Album, kit_dir: Path, cache: Path, output: Path) -> Built
             assets.append(Asset(item, "SVG", original, original, original, png))
             continue
         folder = _cached_versions(data, suffix, cache)
-        meta = json.loads((folder / "meta.json").read_text("utf-8"))
+        # The cache sits outside content/: read it without following links either.
+        meta = json.loads(files.read(folder / "meta.json", cache))
         made: dict[str, Version] = {}
         for name in ("web", "thumb"):
             url = f"{base}{stem}-{name}{suffix}"
-            size = _write(output / url, (folder / f"{name}{suffix}").read_bytes())
+            size = _write(output / url, files.read(folder / f"{name}{suffix}", cache))
             made[name] = Version(url, meta[name][0], meta[name][1], size)
         original = Version(print_url, meta["width"], meta["height"], len(data))
         assets.append(Asset(item, RASTER[suffix], original, made["web"], made["thumb"]))

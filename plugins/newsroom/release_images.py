@@ -11,7 +11,6 @@ public releases: an embargoed picture reaches the output with its release, not b
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 from typing import Any
 
@@ -62,6 +61,5 @@ def write_variants(release: Release, output: Path, cache: Path, content: Path) -
 
     folder = imaging.cached(cache / f"{VERSION}-{imaging.cache_key(data)}", make)
     for variant in image.variants:
-        target = output / variant.url
-        target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(folder / f"{variant.width}{suffix}", target)
+        # The cache sits outside content/: copied without following links either.
+        files.copy(folder / f"{variant.width}{suffix}", output / variant.url, cache, output)

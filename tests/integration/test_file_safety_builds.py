@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import os
 import subprocess
 import sys
@@ -9,7 +10,9 @@ from pathlib import Path
 
 import pytest
 from file_samples import PASSIVE, SVG
+from PIL import Image
 
+from newsroom import imaging, release_images
 from newsroom.commands import BuildFailed
 from support import ROOT, Site
 
@@ -78,3 +81,20 @@ def test_a_file_outside_media_is_never_copied_by_pelican(site: Site, tmp_path: P
     with pytest.raises(BuildFailed):
         site.build(out)
     assert not list(out.rglob("company.yml"))
+
+
+def test_a_link_planted_in_the_image_cache_is_not_followed(site: Site, tmp_path: Path) -> None:
+    """The cache sits beside content/, outside the check: a committed link there is refused."""
+    picture = io.BytesIO()
+    Image.new("RGB", (1000, 500), "teal").save(picture, format="PNG")
+    data = picture.getvalue()
+    site.write("releases/2026/with-files/plant.png", data)
+    entry = site.path.parent / release_images.CACHE_FOLDER
+    entry = entry / f"{release_images.VERSION}-{imaging.cache_key(data)}"
+    entry.mkdir(parents=True)
+    os.symlink("/etc/hostname", entry / "480.png")
+    os.symlink("/etc/hostname", entry / "800.png")
+    out = tmp_path / "out"
+    with pytest.raises(BuildFailed, match="is a link or lies outside"):
+        site.build(out)
+    assert not list(out.rglob("plant-480w.png"))

@@ -164,6 +164,16 @@ ALLOWED = "jpg, jpeg, png, gif, webp, svg, pdf, csv, txt, zip, docx, xlsx, pptx,
             id="svg-css-url",
         ),
         pytest.param(
+            "logo.svg", svg('<rect fill="url(https://tracker.example/g.svg#g)"/>'),
+            f"this SVG picture's styles load or run something. {FIX_SVG}",
+            id="svg-presentation-url",
+        ),
+        pytest.param(
+            "logo.svg", svg("<style>@\\69mport 'x.css';</style>"),
+            f"this SVG picture's styles load or run something. {FIX_SVG}",
+            id="svg-css-escape",
+        ),
+        pytest.param(
             "logo.svg",
             svg("<text>&x;</text>", '<!DOCTYPE svg [<!ENTITY x "<script>y()</script>">]>'),
             "this SVG picture declares entities (<!DOCTYPE>), which can hide content. "
