@@ -234,13 +234,24 @@ def _active_part(kind: str, path: Path) -> str | None:
     """Code hidden inside a file of an allowed type, in plain words; None when there is none."""
     if kind == "svg":
         return svg_problem(path.read_bytes())
-    if kind == "pdf" and b"/JavaScript" in path.read_bytes():
+    if kind == "pdf" and _contains(path, b"/JavaScript"):
         return "this PDF contains JavaScript, which PDF viewers may run"
     if kind in ("docx", "xlsx", "pptx"):
         with zipfile.ZipFile(path) as archive:
             if any(n.lower().endswith("vbaproject.bin") for n in archive.namelist()):
                 return f"this {KINDS[kind][0].split(' ', 1)[1]} contains macros"
     return None
+
+
+def _contains(path: Path, needle: bytes, chunk: int = 1 << 20) -> bool:
+    """Whether the file holds ``needle``, read a megabyte at a time (PDFs can be large)."""
+    tail = b""
+    with path.open("rb") as handle:
+        while block := handle.read(chunk):
+            if needle in tail + block:
+                return True
+            tail = block[-len(needle) :]
+    return False
 
 
 def svg_problem(data: bytes) -> str | None:
