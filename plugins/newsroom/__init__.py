@@ -32,6 +32,8 @@ def register() -> None:
     signals.article_generator_pretaxonomy.connect(plugin.apply_time_gate)
     # Tags that only a translation has get their pages too, once Pelican has built its own.
     signals.article_generator_finalized.connect(plugin.tag_translations)
+    # Pelican's own copy of media/ takes only files the check passed, never through a link.
+    signals.static_generator_finalized.connect(plugin.guard_static_files)
     # Release images and attachments, for public releases only, once all is written.
     signals.finalized.connect(plugin.copy_release_files)
     # Year archive pages, grouped by each release's own year (see archives.py).

@@ -42,6 +42,7 @@ MEDIA_TYPES = {
     ".mp4": "video/mp4",
     ".pdf": "application/pdf",
     ".png": "image/png",
+    ".svg": "image/svg+xml",
     ".pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
     ".txt": "text/plain",
     ".webp": "image/webp",

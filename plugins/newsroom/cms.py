@@ -264,7 +264,10 @@ def write_admin_files(pelican: Any) -> None:
         folder = content.relative_to(state.root.resolve()).as_posix()
     except ValueError:
         folder = "content"
-    config = cms_config(state.settings, site, folder, pelican.settings.get("NEWSROOM_CMS_BACKEND"))
+    # The configuration is public: a topic, contact or boilerplate that only releases under
+    # embargo use is offered once the first of them is live (withheld.py).
+    shown = state.withheld.site(site)
+    config = cms_config(state.settings, shown, folder, pelican.settings.get("NEWSROOM_CMS_BACKEND"))
     write_admin(
         Path(pelican.settings["OUTPUT_PATH"]),
         config,

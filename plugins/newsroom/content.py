@@ -11,7 +11,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import mediakit
+from . import files, mediakit
 from .frontmatter import Document, read_bytes
 from .i18n import format_instant, language_name
 from .models import Page, Release, SiteData
@@ -22,6 +22,8 @@ from .settings import NewsroomSettings
 from .sitedata import load as load_site
 
 PAGE_TEMPLATES = {"page": None, "contacts": None}
+#: Copied to the site as it is (pelicanconf.py's STATIC_PATHS).
+MEDIA = "media"
 # First parts of addresses the newsroom writes itself (settings in pelicanconf.py).
 RESERVED = {
     "news", "topics", "tags", "theme", "media", "page", "index", "404", "disclosures",
@@ -29,6 +31,7 @@ RESERVED = {
     "api",
     "search", "pagefind",
     "media-kit",
+    "admin",
 }  # fmt: skip
 
 
@@ -74,9 +77,17 @@ def load(content: Path, settings: NewsroomSettings, root: Path | None = None) ->
     """Check and load every file under ``content``; never raises for what authors wrote."""
     root = root or Path.cwd()
     content = content.resolve()
+    releases_root = content / settings.releases_path
+    file_problems = files.problems(
+        content, root, lambda path: _published(path, content / MEDIA, releases_root)
+    )
+    if any(p.rule == "file-symlink" for p in file_problems):
+        # Reading on would read through the link, and messages quote lines back: a link to
+        # a secret would print it in the pull request's log.
+        return Newsroom(None, problems=sorted(file_problems))
     data_dir = content / settings.data_path
     site, problems = load_site(data_dir, display_path(data_dir, root), settings.max_file_bytes)
-    newsroom = Newsroom(site, problems=problems)
+    newsroom = Newsroom(site, problems=[*file_problems, *problems])
 
     release_files = sorted((content / settings.releases_path).rglob("*.md"))
     page_files = sorted((content / settings.pages_path).rglob("*.md"))
@@ -94,7 +105,6 @@ def load(content: Path, settings: NewsroomSettings, root: Path | None = None) ->
             )
         return newsroom
 
-    releases_root = content / settings.releases_path
     key_lines: dict[str, tuple[int, int]] = {}
     for stray in sorted(releases_root.glob("*/*")):
         # A release saved as .markdown or .txt would otherwise be skipped without a word.
@@ -160,6 +170,17 @@ def load(content: Path, settings: NewsroomSettings, root: Path | None = None) ->
     newsroom.problems.sort()
     newsroom.releases.sort(key=lambda r: (r.date, r.source), reverse=True)
     return newsroom
+
+
+def _published(path: Path, media: Path, releases: Path) -> bool:
+    """Whether a file can reach the site: anything in media/, or in a release's own folder."""
+    if path.is_relative_to(media):
+        return True
+    return (
+        path.is_relative_to(releases)
+        and len(path.relative_to(releases).parts) > 2
+        and path.suffix != ".md"  # a release file in the wrong place has its own message
+    )
 
 
 def _duplicate_urls(newsroom: Newsroom) -> list[Problem]:

@@ -4,12 +4,17 @@
 harmless where it is ignored, as on GitHub Pages. The nginx include is written by
 ``invoke headers --output DIR`` to a folder outside the web root and pulled in with
 ``include`` from the server block (docs/self-hosting.md).
+
+Downloads (documents, archives, recordings, SVG) are also sent as attachments: a browser saves
+them instead of showing them as a page of the site, so even a file that slipped past the
+check could not run with the site's origin.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
+from . import files
 from .cms import ADMIN_CSP
 
 #: The Content-Security-Policy, one directive per entry. 'wasm-unsafe-eval' lets the search
@@ -56,9 +61,19 @@ ADMIN_HEADERS: tuple[tuple[str, str], ...] = (
     *HEADERS[1:],
 )
 
+#: Endings of files that are saved, not shown: every published type but raster pictures,
+#: which pages show inline (files.TYPES).
+DOWNLOADS: tuple[str, ...] = tuple(
+    ending.lstrip(".")
+    for ending, kind in files.TYPES.items()
+    if kind not in ("jpeg", "png", "gif", "webp")
+)
+DOWNLOAD_HEADERS: tuple[tuple[str, str], ...] = (*HEADERS, ("Content-Disposition", "attachment"))
+
 HEADERS_FILE = "_headers"
 NGINX_FILE = "newsroom-headers.conf"
 NGINX_ADMIN_FILE = "newsroom-admin-headers.conf"
+NGINX_DOWNLOAD_FILE = "newsroom-download-headers.conf"
 
 
 def netlify() -> str:
@@ -71,6 +86,10 @@ def netlify() -> str:
     lines = ["/*", *(f"  {name}: {value}" for name, value in HEADERS)]
     lines += ["/admin/*", "  ! Content-Security-Policy"]
     lines += [f"  Content-Security-Policy: {ADMIN_HEADERS[0][1]}"]
+    # Paths are case-sensitive there, and file names keep their author's case.
+    for ending in DOWNLOADS:
+        for variant in dict.fromkeys((ending, ending.upper())):
+            lines += [f"/*.{variant}", "  Content-Disposition: attachment"]
     return "\n".join(lines) + "\n"
 
 
@@ -79,6 +98,11 @@ def nginx(headers: tuple[tuple[str, str], ...] = HEADERS) -> str:
     lines = ["# Security headers of the newsroom (invoke headers); include in the server block."]
     lines += [f'add_header {name} "{value}" always;' for name, value in headers]
     return "\n".join(lines) + "\n"
+
+
+def download_location() -> str:
+    """The nginx location regex that matches every download (docs/self-hosting.md)."""
+    return rf"~* \.({'|'.join(DOWNLOADS)})$"
 
 
 def parse_netlify(text: str, path: str = "/*") -> dict[str, str]:
@@ -95,9 +119,11 @@ def parse_netlify(text: str, path: str = "/*") -> dict[str, str]:
 
 
 def write_nginx(folder: Path) -> Path:
-    """Both includes: the site's, and the editor's for ``location /admin/``."""
+    """The includes: the site's, the editor's for ``location /admin/``, and the one for
+    the downloads' location (``DOWNLOADS``)."""
     folder.mkdir(parents=True, exist_ok=True)
     (folder / NGINX_ADMIN_FILE).write_text(nginx(ADMIN_HEADERS), encoding="utf-8")
+    (folder / NGINX_DOWNLOAD_FILE).write_text(nginx(DOWNLOAD_HEADERS), encoding="utf-8")
     target = folder / NGINX_FILE
     target.write_text(nginx(), encoding="utf-8")
     return target

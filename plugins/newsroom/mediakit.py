@@ -28,7 +28,7 @@ from pelican.writers import Writer
 from PIL import Image
 from yaml.nodes import Node
 
-from . import factsheet, imaging
+from . import factsheet, files, imaging
 from .factsheet import FactSheet
 from .frontmatter import line_of, mapping_items, read_data
 from .models import Company, format_size
@@ -319,43 +319,44 @@ def _write(target: Path, data: bytes) -> int:
 
 def build_album(album: Album, kit_dir: Path, cache: Path, output: Path) -> BuiltAlbum:
     assets: list[Asset] = []
-    files: dict[str, bytes] = {}
+    originals: dict[str, bytes] = {}
     base = f"{PAGE_URL}{album.key}/"
     for item in album.items:
-        data = (kit_dir / item.file).read_bytes()
+        data = files.read(kit_dir / item.file, kit_dir)
         stem, suffix = Path(item.file).stem, Path(item.file).suffix.lower()
         print_url = f"{base}{stem}{suffix}"
-        files[f"{stem}{suffix}"] = data
+        originals[f"{stem}{suffix}"] = data
         _write(output / print_url, data)
         if suffix == ".svg":
             width, height = _svg_size(data)
             original = Version(print_url, width, height, len(data))
-            png = _png_copy(item, kit_dir, base, output, files)
+            png = _png_copy(item, kit_dir, base, output, originals)
             assets.append(Asset(item, "SVG", original, original, original, png))
             continue
         folder = _cached_versions(data, suffix, cache)
-        meta = json.loads((folder / "meta.json").read_text("utf-8"))
+        # The cache sits outside content/: read it without following links either.
+        meta = json.loads(files.read(folder / "meta.json", cache))
         made: dict[str, Version] = {}
         for name in ("web", "thumb"):
             url = f"{base}{stem}-{name}{suffix}"
-            size = _write(output / url, (folder / f"{name}{suffix}").read_bytes())
+            size = _write(output / url, files.read(folder / f"{name}{suffix}", cache))
             made[name] = Version(url, meta[name][0], meta[name][1], size)
         original = Version(print_url, meta["width"], meta["height"], len(data))
         assets.append(Asset(item, RASTER[suffix], original, made["web"], made["thumb"]))
     zip_url = f"{PAGE_URL}{album.key}.zip"
-    size = _write(output / zip_url, album_zip(files))
+    size = _write(output / zip_url, album_zip(originals))
     return BuiltAlbum(album.key, album.title, tuple(assets), Version(zip_url, 0, 0, size))
 
 
 def _png_copy(
-    item: Item, kit_dir: Path, base: str, output: Path, files: dict[str, bytes]
+    item: Item, kit_dir: Path, base: str, output: Path, originals: dict[str, bytes]
 ) -> Version | None:
     """The PNG copy of an SVG logo, written as it is and added to the album's zip."""
     if item.png is None:
         return None
-    data = (kit_dir / item.png).read_bytes()
+    data = files.read(kit_dir / item.png, kit_dir)
     name = f"{Path(item.png).stem}.png"
-    files[name] = data
+    originals[name] = data
     _write(output / base / name, data)
     with Image.open(io.BytesIO(data)) as image:
         width, height = image.size

@@ -8,7 +8,6 @@ The state of one build lives on that build's settings dict, so two builds in one
 from __future__ import annotations
 
 import json
-import shutil
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -17,12 +16,12 @@ from urllib.parse import quote
 
 from markupsafe import escape
 from pelican import Pelican
-from pelican.generators import ArticlesGenerator, Generator
+from pelican.generators import ArticlesGenerator, Generator, StaticGenerator
 from pelican.readers import BaseReader, Readers
 from pelican.urlwrappers import Category, Tag
 
-from . import release_images, translations
-from .content import Newsroom, display_path, load
+from . import files, mediakit, release_images, translations, withheld
+from .content import MEDIA, Newsroom, display_path, load
 from .i18n import Catalogs
 from .models import Release
 from .problems import ContentError
@@ -42,6 +41,8 @@ class BuildState:
     catalogs: Catalogs
     #: Every public release, in every language, newest first.
     public: list[Release] = field(default_factory=list)
+    #: Data entries and media that only releases not yet public use (withheld.py).
+    withheld: withheld.Withheld = field(default_factory=withheld.Withheld)
 
 
 def state_of(settings: dict[str, Any]) -> BuildState:
@@ -62,6 +63,8 @@ def initialized(pelican: Pelican) -> None:
     for key, folder in (
         ("ARTICLE_PATHS", settings.releases_path),
         ("PAGE_PATHS", settings.pages_path),
+        # Pelican copies these folders as they are: only the one whose files were checked.
+        ("STATIC_PATHS", MEDIA),
     ):
         if pelican.settings.get(key) != [folder]:
             raise SettingsError(f"{key} must be [{folder!r}], the folder NEWSROOM names.")
@@ -205,6 +208,7 @@ def apply_time_gate(generator: ArticlesGenerator) -> None:
     generator.hidden_articles = []
     generator.hidden_translations = []
     state.public = [a.release for a in public]
+    _withhold(state, generator.context)
     generator.context["releases"] = [a.release for a in generator.articles]
     generator.context["release_translations"] = generator.translations
     # Computed once: the year navigation is on every archive page.
@@ -214,6 +218,30 @@ def apply_time_gate(generator: ArticlesGenerator) -> None:
         YearLink(year, year_url.format(date=date))
         for year, date in sorted(firsts.items(), reverse=True)
     ]
+
+
+def _withhold(state: BuildState, context: dict[str, Any]) -> None:
+    """Keep what only hidden releases use out of every page (and the editor, see cms.py)."""
+    site = state.newsroom.site
+    assert site is not None
+    kit = state.newsroom.media_kit
+    kit_files = [
+        (mediakit.KIT_FOLDER / name).as_posix()
+        for album in (kit.albums if kit else ())
+        for item in album.items
+        for name in (item.file, item.png)
+        if name
+    ]
+    state.withheld = withheld.find(
+        site,
+        state.newsroom.releases,
+        state.public,
+        state.newsroom.pages,
+        [*kit_files, site.company.logo or ""],
+    )
+    shown = state.withheld.site(site)
+    # Every generator shares this context, and none has written a page yet.
+    context.update(topics=shown.topics, media_contacts=shown.contacts)
 
 
 def tag_translations(generator: ArticlesGenerator) -> None:
@@ -279,11 +307,36 @@ def share_links(release: Release, site_url: str, networks: tuple[str, ...]) -> l
     ]
 
 
+def guard_static_files(generator: StaticGenerator) -> None:
+    """Pelican copies media/ (and files linked as {static}) itself: only checked files, and
+    only those something public may link to.
+
+    The check has refused links and unpublished types already; this stops a build that
+    would copy anything else (a file reached through ``..`` or a link, or one added after
+    the check) instead of publishing it.
+    """
+    content = Path(generator.settings["PATH"]).resolve()
+    output = Path(generator.output_path)
+    kept = []
+    for static in generator.staticfiles:
+        source = files.checked(Path(static.source_path), content)
+        verdict = files.verdict_for(source)
+        if verdict is not None:
+            raise files.UnsafeFile(f"{static.source_path}: {verdict[0]}; it was not copied")
+        files.inside(output / static.save_as, output)
+        if not state_of(generator.settings).withheld.media(source.relative_to(content).as_posix()):
+            kept.append(static)
+    # A file only hidden releases link to reaches the site with the first of them.
+    generator.staticfiles = kept
+    generator.context["staticfiles"] = kept
+
+
 def copy_release_files(pelican: Pelican) -> None:
     """Copy the image (with its narrower copies) and attachments of public releases only."""
     state = state_of(pelican.settings)
     output = Path(pelican.settings["OUTPUT_PATH"])
-    cache = Path(pelican.settings["PATH"]).resolve().parent / release_images.CACHE_FOLDER
+    content = Path(pelican.settings["PATH"]).resolve()
+    cache = content.parent / release_images.CACHE_FOLDER
     if pelican.settings.get("NEWSROOM_PREVIEW"):
         # A preview asks search engines and crawlers to stay away, on top of noindex.
         (output / "robots.txt").write_text("User-agent: *\nDisallow: /\n", encoding="utf-8")
@@ -293,10 +346,8 @@ def copy_release_files(pelican: Pelican) -> None:
         if release.image is not None:
             names.append(release.image.file)
         for name in names:
-            target = output / release.url / name
-            target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(release.asset_dir / name, target)
-        release_images.write_variants(release, output, cache)
+            files.copy(release.asset_dir / name, output / release.url / name, content, output)
+        release_images.write_variants(release, output, cache, content)
 
 
 def write_build_record(pelican: Pelican) -> None:

@@ -22,6 +22,7 @@ RULES = frozenset(
     translation-language translation-date
     data-missing data-key data-empty data-errors fact-duplicate
     published-url-changed published-edit-without-update
+    file-symlink file-active name-reserved tag-address
     """.split()
 )
 

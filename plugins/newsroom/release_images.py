@@ -11,11 +11,10 @@ public releases: an embargoed picture reaches the output with its release, not b
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 from typing import Any
 
-from . import imaging
+from . import files, imaging
 from .models import Image, ImageVariant, Release
 
 WIDTHS = (480, 800, 1200, 1600)
@@ -45,13 +44,13 @@ def with_variants(image: Image, release_url: str) -> Image:
     )
 
 
-def write_variants(release: Release, output: Path, cache: Path) -> None:
+def write_variants(release: Release, output: Path, cache: Path, content: Path) -> None:
     """Write the narrower copies of a release's lead image, resizing only what is not cached."""
     image = release.image
     if image is None or not image.variants:
         return
     assert release.asset_dir is not None
-    data = (release.asset_dir / image.file).read_bytes()
+    data = files.read(release.asset_dir / image.file, content)
     suffix = Path(image.file).suffix.lower()
     fmt = imaging.FORMATS[suffix]
     variants = image.variants
@@ -62,6 +61,5 @@ def write_variants(release: Release, output: Path, cache: Path) -> None:
 
     folder = imaging.cached(cache / f"{VERSION}-{imaging.cache_key(data)}", make)
     for variant in image.variants:
-        target = output / variant.url
-        target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(folder / f"{variant.width}{suffix}", target)
+        # The cache sits outside content/: copied without following links either.
+        files.copy(folder / f"{variant.width}{suffix}", output / variant.url, cache, output)

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import dataclasses
 import re
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from markupsafe import Markup
+from unidecode import unidecode
 from yaml.nodes import Node
 
-from . import imaging, sanitize
+from . import files, imaging, sanitize
 from .frontmatter import Document
 from .models import Attachment, Image, Release, SiteData, Update
 from .problems import Severity
@@ -32,20 +35,14 @@ from .schema import (
 from .settings import NewsroomSettings
 
 SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+#: Pelican's default SLUG_REGEX_SUBSTITUTIONS, which tag addresses are made with.
+TAG_SUBSTITUTIONS = ((r"[^\w\s-]", ""), (r"(?u)\A\s*", ""), (r"(?u)\s*\Z", ""), (r"[-\s]+", "-"))
+#: The link-preview picture the build writes beside a release's page (share_images.py).
+SHARE_IMAGE = re.compile(r"share-[0-9a-f]{16}\.png")
 YEAR = re.compile(r"\d{4}")
 IMAGE_TYPES = (".jpg", ".jpeg", ".png", ".webp", ".gif")
-ATTACHMENT_TYPES = (
-    *IMAGE_TYPES,
-    ".pdf",
-    ".csv",
-    ".xlsx",
-    ".docx",
-    ".pptx",
-    ".zip",
-    ".txt",
-    ".mp3",
-    ".mp4",
-)
+#: Every type the newsroom publishes (files.py decides by the file's content).
+ATTACHMENT_TYPES = tuple(files.TYPES)
 
 
 def asset(types: tuple[str, ...], example: str) -> Any:
@@ -345,6 +342,9 @@ def load_release(
     url = settings.release_url.format(year=year, slug=slug, lang=values["lang"])
     contact_keys = values["contacts"] or site.company.contacts
     image = with_variants(values["image"], url) if values["image"] else None
+    _check_names(doc, ctx, values["tags"] or (), image, values["attachments"])
+    if any(p.is_error for p in ctx.problems):
+        return None, ctx
     attachments = tuple(
         Attachment(
             a.file, a.title, url=f"{url}{a.file}", size_bytes=(assets / a.file).stat().st_size
@@ -381,6 +381,51 @@ def load_release(
         translation_key=values["translation_key"],
     )
     return release, ctx
+
+
+def tag_slug(tag: str) -> str:
+    """The part of a tag's address Pelican makes from it (``pelican.utils.slugify``)."""
+    value = unidecode(unicodedata.normalize("NFKC", Markup(tag).striptags()))
+    for search, replacement in TAG_SUBSTITUTIONS:
+        value = re.sub(search, replacement, value, flags=re.IGNORECASE)
+    return value.lower().strip()
+
+
+def _check_names(
+    doc: Document,
+    ctx: Context,
+    tags: tuple[str, ...],
+    image: Image | None,
+    attachments: tuple[Attachment, ...],
+) -> None:
+    """Names that would give no address, or take the name of a file the build writes."""
+    for index, tag in enumerate(tags, start=1):
+        if not re.search(r"[a-z0-9]", tag_slug(tag)):
+            ctx.report(
+                field_line(doc, "tags"),
+                f"tags[{index}]",
+                f'"{tag}" has no letter or digit, so the tag cannot have a web address',
+                "Use a word, like grid software, or remove the tag",
+                "tag-address",
+            )
+    made = {Path(v.url).name.casefold() for v in image.variants} if image else set()
+    for index, attachment in enumerate(attachments, start=1):
+        name = attachment.file.casefold()
+        if name in made or SHARE_IMAGE.fullmatch(name):
+            what = "a smaller copy of the lead image" if name in made else "the link preview"
+            ctx.report(
+                field_line(doc, "attachments"),
+                f"attachments[{index}].file",
+                f'"{attachment.file}" is the name the build gives {what}, so one file '
+                "would replace the other",
+                f"Rename the attachment, for example to {_other_name(attachment.file)}",
+                "name-reserved",
+            )
+
+
+def _other_name(file: str) -> str:
+    path = Path(file)
+    return f"{path.stem}-download{path.suffix}"
 
 
 def field_line(doc: Document, name: str) -> int:

@@ -145,7 +145,8 @@ def test_a_headline_cannot_break_out_of_the_json(site: Site, tmp_path: Path) -> 
     site.write(
         "releases/2026/hostile-title.md",
         f'---\ntitle: "{title}"\ndate: 2026-01-05 09:00 Europe/Berlin\ncategory: products\n'
-        "tags: [</script>]\nsummary: S.\n---\nText.\n",
+        # A tag needs a letter or digit for its address (tag-address), so it keeps one.
+        "tags: ['</script>x']\nsummary: S.\n---\nText.\n",
     )
     out = tmp_path / "out"
     build(site, out)
@@ -154,7 +155,7 @@ def test_a_headline_cannot_break_out_of_the_json(site: Site, tmp_path: Path) -> 
     page = BeautifulSoup(html, "html.parser")
     assert len(page.find_all("script")) == 1
     data = json_ld(page)
-    assert (data["headline"], data["keywords"]) == (title, ["</script>"])
+    assert (data["headline"], data["keywords"]) == (title, ["</script>x"])
     assert dict(meta(page))["og:title"] == title
 
 

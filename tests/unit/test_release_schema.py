@@ -214,8 +214,8 @@ CASES = [
         release(attachments="\n  - file: tool.exe\n    title: Tool"),
         [
             f'{P}:7: attachments[1].file: "tool.exe" is not a file type the newsroom publishes '
-            "here. Use one of these types: jpg, jpeg, png, webp, gif, pdf, csv, xlsx, docx, pptx, "
-            "zip, txt, mp3, mp4."
+            "here. Use one of these types: jpg, jpeg, png, gif, webp, svg, pdf, csv, txt, zip, "
+            "docx, xlsx, pptx, mp3, mp4."
         ],
         id="attachment-type",
     ),
