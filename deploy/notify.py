@@ -19,6 +19,7 @@ import hmac
 import http.client
 import json
 import os
+import re
 import threading
 import time
 import urllib.error
@@ -37,6 +38,9 @@ EVENT_HEADER = "X-Masthead-Event"
 USER_AGENT = "Masthead-Notify/1"
 # A receiver's answer is not used; reading a little of it lets the connection close cleanly.
 _ANSWER_BYTES = 64 * 1024
+# What a feed index may hold: site paths made of the characters feed names use, and hashes.
+_FEED_PATH = re.compile(r"[A-Za-z0-9_.-]+(?:/[A-Za-z0-9_.-]+)*")
+_SHA256 = re.compile(r"[0-9a-f]{64}")
 
 Log = Callable[[str], None]
 
@@ -100,14 +104,17 @@ def _notify(changes: list[dict[str, Any]], config: dict[str, Any], log: Log) -> 
     if not isinstance(config, dict):
         log("notify: the configuration is not a dict; nothing sent")
         return
-    if not changes:
-        log("notify: nothing went live; nothing sent")
-        return
     policy = _policy(config, log)
     if not config.get("websub_hub") and not config.get("webhooks"):
         log("notify: no WebSub hub and no webhooks are configured; nothing sent")
         return
-    deliveries = _websub(config, log) + _webhooks(changes, config, log)
+    # The hub hears of every feed that changed, a correction included; webhooks hear of
+    # what went live.
+    deliveries = _websub(config, log)
+    if changes:
+        deliveries += _webhooks(changes, config, log)
+    elif config.get("webhooks"):
+        log("webhooks: nothing went live; none called")
     if not deliveries:
         return
     results = [False] * len(deliveries)
@@ -131,34 +138,65 @@ def _notify(changes: list[dict[str, Any]], config: dict[str, Any], log: Log) -> 
     log(f"notify: {done} of {len(deliveries)} deliveries succeeded")
 
 
+def feed_digests(index: object) -> dict[str, str] | None:
+    """The ``{path: sha256}`` of a build's feed index (``newsroom.feeds.INDEX``), or None
+    when ``index`` is not one: a path must stay inside the site, a digest be SHA-256 hex."""
+    feeds = index.get("feeds") if isinstance(index, dict) else None
+    if not isinstance(feeds, dict):
+        return None
+    for path, digest in feeds.items():
+        if not (isinstance(path, str) and _FEED_PATH.fullmatch(path)) or ".." in path.split("/"):
+            return None
+        if not (isinstance(digest, str) and _SHA256.fullmatch(digest)):
+            return None
+    return dict(feeds)
+
+
+def changed_feeds(before: object, after: object, site_url: str) -> list[str]:
+    """The full addresses of the feeds in ``after`` that are new or whose bytes differ from
+    ``before``; every feed in ``after`` when ``before`` is unknown (a first deploy, an
+    unreadable live index): a needless ping costs the hub one fetch, a missing one leaves
+    subscribers behind. A feed that is gone is not announced: there is nothing to fetch."""
+    now, then = feed_digests(after), feed_digests(before)
+    if now is None:
+        return []
+    base = site_url.rstrip("/")
+    return [f"{base}/{path}" for path in sorted(now) if then is None or then.get(path) != now[path]]
+
+
 def _websub(config: dict[str, Any], log: Log) -> list[Delivery]:
-    """WebSub 'publish' pings: one form-encoded POST per feed, so the hub refetches it."""
+    """WebSub 'publish' pings: one form-encoded POST per changed feed, so the hub refetches it.
+
+    ``feeds_before`` and ``feeds_after`` are the feed indexes of the site shown until now and
+    of the site shown from now on; ``site_url`` turns their paths into addresses.
+    """
     hub = config.get("websub_hub")
     if not hub:
         return []
     if not _is_web_address(hub):
         log("websub: 'websub_hub' is not an http:// or https:// address; no ping sent")
         return []
-    feeds = config.get("feed_urls") or []
-    if not isinstance(feeds, list):
-        log("websub: 'feed_urls' is not a list; no ping sent")
+    site_url = config.get("site_url")
+    if not _is_web_address(site_url):
+        log("websub: 'site_url' is not an http:// or https:// address; no ping sent")
         return []
+    if feed_digests(config.get("feeds_after")) is None:
+        log(f"websub {shown(hub)}: the new site's feed index is missing or unusable; no ping sent")
+        return []
+    if feed_digests(config.get("feeds_before")) is None:
+        log(f"websub {shown(hub)}: the previous feed index is unknown; announcing every feed")
+    feeds = changed_feeds(config.get("feeds_before"), config.get("feeds_after"), site_url)
     if not feeds:
-        log(f"websub {shown(hub)}: no feed addresses to announce; no ping sent")
-    deliveries = []
-    for feed in feeds:
-        if not _is_web_address(feed):
-            log(f"websub: feed address {feed!r} is not a full http(s) address; not announced")
-            continue
-        deliveries.append(
-            Delivery(
-                f"websub {shown(hub)} for {feed}",
-                hub,
-                urlencode({"hub.mode": "publish", "hub.url": feed}).encode(),
-                {"Content-Type": "application/x-www-form-urlencoded", "User-Agent": USER_AGENT},
-            )
+        log(f"websub {shown(hub)}: no feed changed; no ping sent")
+    return [
+        Delivery(
+            f"websub {shown(hub)} for {feed}",
+            hub,
+            urlencode({"hub.mode": "publish", "hub.url": feed}).encode(),
+            {"Content-Type": "application/x-www-form-urlencoded", "User-Agent": USER_AGENT},
         )
-    return deliveries
+        for feed in feeds
+    ]
 
 
 def _webhooks(changes: list[dict[str, Any]], config: dict[str, Any], log: Log) -> list[Delivery]:

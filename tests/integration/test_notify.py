@@ -16,8 +16,8 @@ from urllib.parse import parse_qs
 
 import pytest
 
-from deploy.notify import after_go_live, verify_signature
-from newsroom.disclosures import notify_config
+from deploy.notify import after_go_live, changed_feeds, verify_signature
+from deploy.snapshots import notify_config
 from newsroom.settings import SettingsError, Webhook, from_pelican
 
 SECRET = "s3cret-for-tests"
@@ -91,7 +91,7 @@ def receiver(monkeypatch: pytest.MonkeyPatch) -> Iterator[Receiver]:
 def config(receiver: Receiver, **extra: Any) -> dict[str, Any]:
     return {
         "websub_hub": None,
-        "feed_urls": [],
+        "site_url": "https://news.example.com",
         "webhooks": [{"url": f"{receiver.url}/hook", "secret_env": "TEST_HOOK_SECRET"}],
         "retries": 4,
         "backoff_seconds": 0.05,
@@ -225,17 +225,34 @@ def test_a_missing_secret_skips_the_webhook(
     ]
 
 
-def test_websub_pings_the_hub_once_per_feed(receiver: Receiver) -> None:
-    feeds = [
-        "https://news.example.com/feeds/all.atom.xml",
-        "https://news.example.com/feeds/rss.xml",
-    ]
-    cfg = config(receiver, websub_hub=f"{receiver.url}/hub", feed_urls=feeds, webhooks=[])
+def index(**digests: str) -> dict[str, dict[str, str]]:
+    """A feed index like the build's: ``all_atom="a"`` is ``feeds/all.atom.xml``, "a" * 64."""
+    return {
+        "feeds": {
+            f"feeds/{name.replace('_', '.', 1)}.xml": (d * 64)[:64] for name, d in digests.items()
+        }
+    }
+
+
+def test_websub_pings_the_hub_once_per_changed_feed(receiver: Receiver) -> None:
+    before = index(all_atom="a", all_rss="b", gone_atom="c")
+    after = index(all_atom="a", all_rss="d", new_atom="e")
+    cfg = config(
+        receiver,
+        websub_hub=f"{receiver.url}/hub",
+        feeds_before=before,
+        feeds_after=after,
+        webhooks=[],
+    )
     lines = run(CHANGES, cfg)
+    feeds = [
+        "https://news.example.com/feeds/all.rss.xml",
+        "https://news.example.com/feeds/new.atom.xml",
+    ]
     hits = receiver.to("/hub")
     assert sorted(h.body for h in hits) == [
-        b"hub.mode=publish&hub.url=https%3A%2F%2Fnews.example.com%2Ffeeds%2Fall.atom.xml",
-        b"hub.mode=publish&hub.url=https%3A%2F%2Fnews.example.com%2Ffeeds%2Frss.xml",
+        b"hub.mode=publish&hub.url=https%3A%2F%2Fnews.example.com%2Ffeeds%2Fall.rss.xml",
+        b"hub.mode=publish&hub.url=https%3A%2F%2Fnews.example.com%2Ffeeds%2Fnew.atom.xml",
     ]
     assert sorted(parse_qs(h.body.decode())["hub.url"][0] for h in hits) == feeds
     assert {h.headers["Content-Type"] for h in hits} == {"application/x-www-form-urlencoded"}
@@ -245,13 +262,52 @@ def test_websub_pings_the_hub_once_per_feed(receiver: Receiver) -> None:
     assert lines[-1] == "notify: 2 of 2 deliveries succeeded"
 
 
+def test_a_correction_pings_the_hub_though_nothing_went_live(receiver: Receiver) -> None:
+    cfg = config(
+        receiver,
+        websub_hub=f"{receiver.url}/hub",
+        feeds_before=index(all_atom="a"),
+        feeds_after=index(all_atom="b"),
+    )
+    lines = run([], cfg)
+    assert len(receiver.to("/hub")) == 1 and receiver.to("/hook") == []
+    assert "webhooks: nothing went live; none called" in lines
+
+
+@pytest.mark.parametrize(
+    "after",
+    [
+        None,
+        {"feeds": {"../secrets.xml": "a" * 64}},
+        {"feeds": {"/etc/passwd": "a" * 64}},
+        {"feeds": {"https://evil.example/feed": "a" * 64}},
+        {"feeds": {"feeds/all.atom.xml": "not a hash"}},
+        {"feeds": {"feeds/all.atom.xml?x=1": "a" * 64}},
+        {"feeds": ["feeds/all.atom.xml"]},
+        [],
+    ],
+)
+def test_an_unusable_feed_index_announces_nothing(after: object) -> None:
+    assert changed_feeds(None, after, "https://news.example.com") == []
+
+
+def test_an_unknown_previous_index_announces_every_feed() -> None:
+    after = index(all_atom="a", all_rss="b")
+    expected = [
+        "https://news.example.com/feeds/all.atom.xml",
+        "https://news.example.com/feeds/all.rss.xml",
+    ]
+    for before in (None, {}, {"feeds": {"../x": "a" * 64}}, "garbage"):
+        assert changed_feeds(before, after, "https://news.example.com/") == expected
+
+
 def test_hub_and_webhooks_are_called_at_the_same_time(receiver: Receiver) -> None:
     # Every endpoint has its own thread: a slow one delays nobody else (Reg FD).
     receiver.plan = ["hang"]
     cfg = config(
         receiver,
         websub_hub=f"{receiver.url}/hub",
-        feed_urls=["https://news.example.com/feeds/all.atom.xml"],
+        feeds_after=index(all_atom="a"),
         timeout_seconds=0.5,
         retries=1,
     )
@@ -267,7 +323,8 @@ def test_hub_and_webhooks_are_called_at_the_same_time(receiver: Receiver) -> Non
         None,
         {"webhooks": "https://example.com"},
         {"webhooks": [{"url": "ftp://example.com", "secret_env": "X"}, 7]},
-        {"websub_hub": "hub", "feed_urls": "https://example.com/feed"},
+        {"websub_hub": "hub", "feeds_after": "https://example.com/feed"},
+        {"websub_hub": "https://hub.example.com/", "site_url": None, "feeds_after": {}},
         {"retries": 3, "webhooks": []},
     ],
 )
@@ -310,16 +367,17 @@ def test_settings_name_webhooks_and_their_secret_variables() -> None:
         {"NEWSROOM": {"websub_hub": "https://pubsubhubbub.appspot.com/", "webhooks": hooks}}
     )
     assert settings.webhooks == (Webhook("https://ir.example.com/hooks", "NEWS_HOOK_SECRET"),)
-    assert notify_config(settings, "https://news.example.com", ["feeds/all.atom.xml"]) == {
+    assert notify_config(settings, "https://news.example.com") == {
         "websub_hub": "https://pubsubhubbub.appspot.com/",
-        "feed_urls": ["https://news.example.com/feeds/all.atom.xml"],
+        "site_url": "https://news.example.com",
+        "feed_index": "feeds/index.json",
         "webhooks": hooks,
         "retries": 4,
         "backoff_seconds": 1.0,
         "timeout_seconds": 5,
     }
-    defaults = notify_config(from_pelican({}), "", ["feeds/all.atom.xml"])
-    assert (defaults["websub_hub"], defaults["feed_urls"], defaults["webhooks"]) == (None, [], [])
+    defaults = notify_config(from_pelican({}), "")
+    assert (defaults["websub_hub"], defaults["site_url"], defaults["webhooks"]) == (None, None, [])
 
 
 @pytest.mark.parametrize(
