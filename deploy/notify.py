@@ -6,9 +6,12 @@ wrong is retried and logged, but it can neither block nor undo what is already p
 ``after_go_live`` never raises. Every endpoint is called at once, in its own thread, so no
 receiver hears of a disclosure systematically before another (Reg FD).
 
-For receivers, ``verify_signature`` is the reference check: every webhook request carries
-``X-Masthead-Signature-256: sha256=<hex>``, the HMAC-SHA256 of the exact body bytes with
-the secret you share with the newsroom. Check it over the raw bytes, before parsing them.
+For receivers, ``verify_signature`` is the reference check. Every webhook request carries
+``X-Masthead-Delivery`` (an id, the same on every retry), ``X-Masthead-Timestamp`` (Unix
+seconds when this attempt was sent) and ``X-Masthead-Signature-256: sha256=<hex>``, the
+HMAC-SHA256, with the secret you share with the newsroom, of ``<delivery>.<timestamp>.``
+followed by the exact body bytes. Signing the id and the time with the body is what lets a
+receiver refuse a replay: an old request sent again under a fresh id, or late, fails.
 """
 
 from __future__ import annotations
@@ -25,8 +28,8 @@ import time
 import urllib.error
 import urllib.request
 import uuid
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlencode, urlsplit
@@ -35,6 +38,11 @@ EVENT = "newsroom.go_live"
 SIGNATURE_HEADER = "X-Masthead-Signature-256"
 DELIVERY_HEADER = "X-Masthead-Delivery"
 EVENT_HEADER = "X-Masthead-Event"
+TIMESTAMP_HEADER = "X-Masthead-Timestamp"
+#: How old (or how far ahead, for clocks that differ) a signed request may be, in seconds.
+TOLERANCE = 300.0
+_DELIVERY = re.compile(r"[0-9A-Za-z-]{1,64}")  # no ".": the signed text splits unambiguously
+_TIMESTAMP = re.compile(r"[0-9]{1,12}")
 USER_AGENT = "Masthead-Notify/1"
 # A receiver's answer is not used; reading a little of it lets the connection close cleanly.
 _ANSWER_BYTES = 64 * 1024
@@ -45,20 +53,48 @@ _SHA256 = re.compile(r"[0-9a-f]{64}")
 Log = Callable[[str], None]
 
 
-def verify_signature(body: bytes, header: str, secret: str) -> bool:
-    """Whether ``header`` (the X-Masthead-Signature-256 value) signs ``body`` with ``secret``.
+def verify_signature(
+    body: bytes,
+    headers: Mapping[str, str],
+    secrets: str | Sequence[str],
+    *,
+    now: float | None = None,
+    tolerance: float = TOLERANCE,
+) -> bool:
+    """Whether a request's headers sign its ``body``, its delivery id and its timestamp with
+    one of ``secrets``, sent less than ``tolerance`` seconds from ``now``.
 
-    The reference for receivers: HMAC-SHA256 over the raw request body, hex, prefixed with
-    ``sha256=``, compared in constant time so that timing reveals nothing.
+    The reference for receivers. ``headers`` are the request's (names in any case);
+    ``secrets`` is the shared secret, or two while one replaces the other (docs/operations.md).
+    Check over the raw bytes, before parsing them; then drop a delivery id already seen.
+    An empty secret is a mistake, never a match: it raises ``ValueError``.
     """
-    if not isinstance(header, str) or not header.isascii() or not header.startswith("sha256="):
+    keys = [secrets] if isinstance(secrets, str) else list(secrets)
+    if not keys or not all(isinstance(k, str) and k.strip() for k in keys):
+        raise ValueError("verify_signature needs the shared secret (two while rotating), not ''")
+    named = {str(k).lower(): v for k, v in headers.items()}
+    got, delivery, stamp = (
+        named.get(h.lower()) for h in (SIGNATURE_HEADER, DELIVERY_HEADER, TIMESTAMP_HEADER)
+    )
+    if not (isinstance(got, str) and got.isascii() and got.startswith("sha256=")):
         return False
-    return hmac.compare_digest(signature(body, secret), header)
+    if not (isinstance(delivery, str) and _DELIVERY.fullmatch(delivery)):
+        return False
+    if not (isinstance(stamp, str) and _TIMESTAMP.fullmatch(stamp)):
+        return False
+    if abs((time.time() if now is None else now) - int(stamp)) > tolerance:
+        return False
+    # Every secret is tried, so the time taken says nothing about which one matched.
+    matches = [hmac.compare_digest(signature(body, k, delivery, stamp), got) for k in keys]
+    return any(matches)
 
 
-def signature(body: bytes, secret: str) -> str:
-    """The X-Masthead-Signature-256 value for ``body``."""
-    return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+def signature(body: bytes, secret: str, delivery: str, timestamp: str) -> str:
+    """The X-Masthead-Signature-256 value: ``delivery`` and ``timestamp`` signed with ``body``."""
+    if not secret.strip():
+        raise ValueError("a webhook is never signed with an empty secret")
+    signed = f"{delivery}.{timestamp}.".encode() + body
+    return "sha256=" + hmac.new(secret.encode(), signed, hashlib.sha256).hexdigest()
 
 
 @dataclass(frozen=True)
@@ -83,12 +119,22 @@ class Policy:
 
 @dataclass(frozen=True)
 class Delivery:
-    """One POST to make, possibly several times; ``label`` names it in the log."""
+    """One POST to make, possibly several times; ``label`` names it in the log. With a
+    ``secret``, each attempt is signed afresh with its own timestamp."""
 
     label: str
     url: str
     body: bytes
     headers: dict[str, str]
+    secret: str = field(default="", repr=False)
+
+    def headers_at(self, now: float) -> dict[str, str]:
+        """The headers of an attempt sent at ``now``."""
+        if not self.secret:
+            return self.headers
+        stamp = str(int(now))
+        sign = signature(self.body, self.secret, self.headers[DELIVERY_HEADER], stamp)
+        return {**self.headers, TIMESTAMP_HEADER: stamp, SIGNATURE_HEADER: sign}
 
 
 def after_go_live(changes: list[dict[str, Any]], config: dict[str, Any], log: Log) -> None:
@@ -229,10 +275,10 @@ def _webhooks(changes: list[dict[str, Any]], config: dict[str, Any], log: Log) -
         # Logs show only the origin; two webhooks on one origin are told apart by number.
         name = f"#{number} {shown(url)}" if origins.count(shown(url)) > 1 else shown(url)
         secret = os.environ.get(env, "") if env else ""
-        if not secret:
+        if not secret.strip():
             log(
                 f"webhook {name}: the environment variable {env} holding its secret "
-                "is not set; not called (a webhook is never sent unsigned)"
+                "is not set or empty; not called (a webhook is never sent unsigned)"
             )
             continue
         headers = {
@@ -241,9 +287,8 @@ def _webhooks(changes: list[dict[str, Any]], config: dict[str, Any], log: Log) -
             EVENT_HEADER: EVENT,
             # One id per delivery, the same on every retry, so a receiver can drop repeats.
             DELIVERY_HEADER: str(uuid.uuid4()),
-            SIGNATURE_HEADER: signature(body, secret),
         }
-        deliveries.append(Delivery(f"webhook {name}", url, body, headers))
+        deliveries.append(Delivery(f"webhook {name}", url, body, headers, secret))
     return deliveries
 
 
@@ -279,8 +324,9 @@ class _NoRedirects(urllib.request.HTTPRedirectHandler):
 
 def _post(delivery: Delivery, timeout: float) -> tuple[int | None, str | None]:
     """(HTTP status, None), or (None, what went wrong) when no answer came."""
+    headers = delivery.headers_at(time.time())
     request = urllib.request.Request(
-        delivery.url, data=delivery.body, headers=delivery.headers, method="POST"
+        delivery.url, data=delivery.body, headers=headers, method="POST"
     )
     # Built per request: it reads the proxy settings of the environment at that moment.
     opener = urllib.request.build_opener(_NoRedirects)

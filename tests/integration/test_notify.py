@@ -7,6 +7,7 @@ import re
 import socket
 import threading
 import time
+import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -16,9 +17,10 @@ from urllib.parse import parse_qs
 
 import pytest
 
-from deploy.notify import after_go_live, changed_feeds, verify_signature
+from deploy.notify import after_go_live, changed_feeds, signature, verify_signature
 from deploy.snapshots import notify_config
 from newsroom.settings import SettingsError, Webhook, from_pelican
+from support import ROOT
 
 SECRET = "s3cret-for-tests"
 CHANGES = [
@@ -114,10 +116,13 @@ def secret(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_a_webhook_gets_the_signed_payload(receiver: Receiver) -> None:
     lines = run(CHANGES, config(receiver))
     [hit] = receiver.to("/hook")
-    assert verify_signature(hit.body, hit.headers["X-Masthead-Signature-256"], SECRET)
-    assert not verify_signature(hit.body, hit.headers["X-Masthead-Signature-256"], "wrong")
-    assert not verify_signature(hit.body + b" ", hit.headers["X-Masthead-Signature-256"], SECRET)
-    assert not verify_signature(hit.body, "md5=abc", SECRET)
+    assert verify_signature(hit.body, hit.headers, SECRET)
+    assert verify_signature(hit.body, {k.lower(): v for k, v in hit.headers.items()}, SECRET)
+    assert not verify_signature(hit.body, hit.headers, "wrong")
+    assert not verify_signature(hit.body + b" ", hit.headers, SECRET)
+    bad = {**hit.headers, "X-Masthead-Signature-256": "md5=abc"}
+    assert not verify_signature(hit.body, bad, SECRET)
+    assert abs(int(hit.headers["X-Masthead-Timestamp"]) - time.time()) < 60
     assert hit.headers["Content-Type"] == "application/json"
     assert len(hit.headers["X-Masthead-Delivery"]) == 36
     payload = json.loads(hit.body)
@@ -160,10 +165,9 @@ def test_each_webhook_has_its_own_secret_and_delivery(
     ]
     lines = run(CHANGES, config(receiver, webhooks=hooks))
     [first], [second] = receiver.to("/hook"), receiver.to("/other")
-    assert verify_signature(first.body, first.headers["X-Masthead-Signature-256"], SECRET)
-    assert verify_signature(
-        second.body, second.headers["X-Masthead-Signature-256"], "another-secret"
-    )
+    assert verify_signature(first.body, first.headers, SECRET)
+    assert verify_signature(second.body, second.headers, "another-secret")
+    assert not verify_signature(second.body, second.headers, SECRET)
     assert first.headers["X-Masthead-Delivery"] != second.headers["X-Masthead-Delivery"]
     # Both are on one origin, and logs show only the origin: the entry number tells them apart.
     assert sorted(line.split(" attempt")[0] for line in lines[:2]) == [
@@ -221,8 +225,81 @@ def test_a_missing_secret_skips_the_webhook(
     assert receiver.requests == []
     assert lines == [
         f"webhook {receiver.url}/…: the environment variable TEST_HOOK_SECRET holding its "
-        "secret is not set; not called (a webhook is never sent unsigned)"
+        "secret is not set or empty; not called (a webhook is never sent unsigned)"
     ]
+
+
+@pytest.mark.parametrize("value", ["", "   ", "\t\n"])
+def test_an_empty_secret_skips_the_webhook(
+    receiver: Receiver, monkeypatch: pytest.MonkeyPatch, value: str
+) -> None:
+    monkeypatch.setenv("TEST_HOOK_SECRET", value)
+    lines = run(CHANGES, config(receiver))
+    assert receiver.requests == []
+    assert "secret is not set or empty; not called" in lines[0]
+
+
+def signed(receiver: Receiver) -> Received:
+    run(CHANGES, config(receiver))
+    [hit] = receiver.to("/hook")
+    return hit
+
+
+def test_a_replay_under_a_fresh_delivery_id_is_refused(receiver: Receiver) -> None:
+    hit = signed(receiver)
+    replay = {**hit.headers, "X-Masthead-Delivery": str(uuid.uuid4())}
+    assert not verify_signature(hit.body, replay, SECRET)
+    # Nor can the id move into the timestamp or the body to keep the signed text the same.
+    delivery, stamp = hit.headers["X-Masthead-Delivery"], hit.headers["X-Masthead-Timestamp"]
+    moved = {
+        **hit.headers,
+        "X-Masthead-Delivery": f"{delivery}.{stamp}",
+        "X-Masthead-Timestamp": "",
+    }
+    assert not verify_signature(hit.body, moved, SECRET)
+    shifted = {**hit.headers, "X-Masthead-Delivery": delivery[:-1]}
+    assert not verify_signature(delivery[-1].encode() + hit.body, shifted, SECRET)
+
+
+def test_a_late_or_early_request_is_refused(receiver: Receiver) -> None:
+    hit = signed(receiver)
+    sent = int(hit.headers["X-Masthead-Timestamp"])
+    assert verify_signature(hit.body, hit.headers, SECRET, now=sent + 299)
+    assert not verify_signature(hit.body, hit.headers, SECRET, now=sent + 301)
+    assert not verify_signature(hit.body, hit.headers, SECRET, now=sent - 301)
+    assert verify_signature(hit.body, hit.headers, SECRET, now=sent + 3000, tolerance=3600)
+    for stamp in (str(sent + 1), "", "+" + str(sent), f"{sent}.0", "١٢٣"):
+        changed = {**hit.headers, "X-Masthead-Timestamp": stamp}
+        assert not verify_signature(hit.body, changed, SECRET, now=sent)
+    missing = {k: v for k, v in hit.headers.items() if k != "X-Masthead-Timestamp"}
+    assert not verify_signature(hit.body, missing, SECRET, now=sent)
+
+
+def test_each_retry_is_signed_with_its_own_time(receiver: Receiver) -> None:
+    receiver.plan = [503]
+    run(CHANGES, config(receiver, backoff_seconds=1.1))
+    first, second = receiver.to("/hook")
+    assert first.headers["X-Masthead-Delivery"] == second.headers["X-Masthead-Delivery"]
+    assert first.body == second.body
+    assert first.headers["X-Masthead-Timestamp"] != second.headers["X-Masthead-Timestamp"]
+    assert verify_signature(first.body, first.headers, SECRET)
+    assert verify_signature(second.body, second.headers, SECRET)
+
+
+def test_two_secrets_are_accepted_while_one_replaces_the_other(receiver: Receiver) -> None:
+    hit = signed(receiver)
+    assert verify_signature(hit.body, hit.headers, [SECRET, "the-next-secret"])
+    assert verify_signature(hit.body, hit.headers, ("the-previous-secret", SECRET))
+    assert not verify_signature(hit.body, hit.headers, ["the-previous", "the-next"])
+
+
+@pytest.mark.parametrize("secrets", ["", "  ", [], [""], [SECRET, ""], (SECRET, None)])
+def test_an_empty_secret_never_verifies(receiver: Receiver, secrets: Any) -> None:
+    hit = signed(receiver)
+    with pytest.raises(ValueError, match="needs the shared secret"):
+        verify_signature(hit.body, hit.headers, secrets)
+    with pytest.raises(ValueError, match="never signed with an empty secret"):
+        signature(hit.body, "", hit.headers["X-Masthead-Delivery"], "1")
 
 
 def index(**digests: str) -> dict[str, dict[str, str]]:
@@ -418,3 +495,30 @@ def test_webhook_settings_are_checked_in_plain_words(newsroom: dict, message: st
     with pytest.raises(SettingsError) as err:
         from_pelican({"NEWSROOM": newsroom})
     assert str(err.value) == message
+
+
+def test_the_readme_receiver_check_agrees_with_the_reference(receiver: Receiver) -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    [code] = re.findall(
+        r"```python\n(import hashlib\nimport hmac\n.*?def verify\(.*?)```", readme, re.S
+    )
+    namespace: dict[str, Any] = {}
+    exec(compile(code, "README.md", "exec"), namespace)
+    verify = namespace["verify"]
+    hit = signed(receiver)
+    headers = {k.lower(): v for k, v in hit.headers.items()}
+    assert verify(hit.body, headers, [SECRET]) and verify(hit.body, headers, ["old", SECRET])
+    assert not verify(hit.body + b"x", headers, [SECRET])
+    assert not verify(hit.body, {**headers, "x-masthead-delivery": str(uuid.uuid4())}, [SECRET])
+    delivery = headers["x-masthead-delivery"]
+    for age, accepted in ((0, True), (290, True), (310, False), (-310, False)):
+        stamp = str(int(time.time()) - age)
+        resigned = {
+            **headers,
+            "x-masthead-timestamp": stamp,
+            "x-masthead-signature-256": signature(hit.body, SECRET, delivery, stamp),
+        }
+        assert verify(hit.body, resigned, [SECRET]) is accepted, age
+    assert not verify(hit.body, {**headers, "x-masthead-signature-256": "sha256=é"}, [SECRET])
+    with pytest.raises(ValueError):
+        verify(hit.body, headers, [""])
