@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 import shlex
-import shutil
 import subprocess
 import sys
 import threading
@@ -23,7 +22,7 @@ from urllib.parse import parse_qs
 import pytest
 import yaml
 
-from support import FIXTURES, ROOT
+from support import ROOT, repository
 
 SITE_URL = "https://news.example.com"
 BEFORE = "2026-12-01T00:00:00Z"  # the fixture's embargoed launch goes live on 2026-12-03
@@ -65,14 +64,9 @@ def hub() -> Iterator[Hub]:
 def repo(tmp_path_factory: pytest.TempPathFactory, hub: Hub) -> Path:
     """A newsroom repository: this one's code and settings, the basic fixture as content,
     and a WebSub hub in NEWSROOM, built as of the two instants with `invoke build`."""
-    repo = tmp_path_factory.mktemp("repo")
-    for name in ("plugins", "deploy", "theme"):
-        (repo / name).symlink_to(ROOT / name)
-    for name in ("tasks.py", "publishconf.py", "pelicanconf.py"):
-        shutil.copyfile(ROOT / name, repo / name)
+    repo = repository(tmp_path_factory.mktemp("work") / "repo")
     with (repo / "pelicanconf.py").open("a", encoding="utf-8") as settings:
         settings.write(f'\nNEWSROOM["websub_hub"] = "{hub.url}"\n')
-    shutil.copytree(FIXTURES / "basic", repo / "content")
     for as_of, output in ((BEFORE, "before"), (AFTER, "after")):
         invoke(repo, "build", "--settings", "publishconf.py", "--as-of", as_of, "--output", output)
     return repo
