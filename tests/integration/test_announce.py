@@ -1,20 +1,23 @@
 """`invoke announce` as the Pages workflow runs it, against a WebSub hub on 127.0.0.1.
 
 The two builds are real `invoke build` runs of a small newsroom, one before and one after a
-release goes live; the announce step's own script from .github/workflows/publish.yml is run
-with the values its jobs pass it (each build's feeds/index.json, as one line).
+release goes live. The workflow's own steps run as written in .github/workflows/publish.yml:
+the plan job's reads the live site's feed index (the first build, served on 127.0.0.1), the
+build job's reads the new build's, and the announce step gets both as its jobs pass them.
 """
 
 from __future__ import annotations
 
+import functools
 import os
 import shlex
+import socket
 import subprocess
 import sys
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler, SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs
@@ -84,18 +87,54 @@ def invoke(repo: Path, *args: str) -> str:
     return done.stdout
 
 
-def announce_step() -> dict[str, Any]:
+def step(job: str, ident: str) -> dict[str, Any]:
     jobs = yaml.safe_load(WORKFLOW.read_text(encoding="utf-8"))["jobs"]
-    [step] = [s for s in jobs["announce"]["steps"] if "announce" in s.get("run", "")]
-    return step
+    [found] = [s for s in jobs[job]["steps"] if s.get("id") == ident]
+    return found
+
+
+def job_output(job: str, cwd: Path, tmp_path: Path, **env: str) -> str:
+    """A job's ``feeds`` output, as its step writes it to GITHUB_OUTPUT."""
+    jobs = yaml.safe_load(WORKFLOW.read_text(encoding="utf-8"))["jobs"]
+    assert jobs[job]["outputs"]["feeds"] == "${{ steps.feeds.outputs.feeds }}"
+    target = tmp_path / f"{job}-output"
+    target.write_text("")
+    run = {**os.environ, "NO_PROXY": "127.0.0.1", "GITHUB_OUTPUT": str(target), **env}
+    script = step(job, "feeds")["run"]
+    subprocess.run(["bash", "-e", "-o", "pipefail", "-c", script], cwd=cwd, env=run, check=True)
+    [line] = target.read_text().splitlines()
+    name, _, value = line.partition("=")
+    assert name == "feeds"
+    return value
+
+
+@pytest.fixture
+def live(repo: Path) -> Iterator[str]:
+    """The site before the go-live, served on 127.0.0.1 as the live site."""
+    handler = functools.partial(SimpleHTTPRequestHandler, directory=str(repo / "before"))
+    handler.log_message = lambda *args: None  # type: ignore[attr-defined]
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, args=(0.02,), daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
+
+
+def built(repo: Path, tmp_path: Path) -> str:
+    """The build job's output: the step runs where the build wrote output/."""
+    (tmp_path / "checkout").mkdir()
+    (tmp_path / "checkout" / "output").symlink_to(repo / "after")
+    return job_output("build", tmp_path / "checkout", tmp_path)
 
 
 def run_announce(repo: Path, hub: Hub, previous: str, current: str) -> tuple[list[str], str]:
     """The announce step's script, with what the plan and build jobs hand it."""
-    step = announce_step()
+    announce = step("announce", "announce")
     # The workflow's bootstrap.py sets up .venv, then runs invoke with the same arguments.
-    script = step["run"].replace("python3 bootstrap.py", f"{shlex.quote(sys.executable)} -m invoke")
-    assert script != step["run"]
+    script = announce["run"].replace(
+        "python3 bootstrap.py", f"{shlex.quote(sys.executable)} -m invoke"
+    )
+    assert script != announce["run"]
     env = {
         **os.environ,
         "NO_PROXY": "127.0.0.1",
@@ -105,7 +144,7 @@ def run_announce(repo: Path, hub: Hub, previous: str, current: str) -> tuple[lis
         "CURRENT_FEEDS": current,
         "NEWSROOM_SITEURL": SITE_URL,
     }
-    assert set(step["env"]) <= set(env)
+    assert set(announce["env"]) <= set(env)
     hub.pings.clear()
     done = subprocess.run(
         ["bash", "-e", "-c", script], cwd=repo, env=env, capture_output=True, text=True, check=True
@@ -127,15 +166,14 @@ def feed_files(output: Path) -> dict[str, bytes]:
     }
 
 
-def test_the_hub_hears_of_every_feed_that_changed_and_no_other(repo: Path, hub: Hub) -> None:
+def test_the_hub_hears_of_every_feed_that_changed_and_no_other(
+    repo: Path, hub: Hub, live: str, tmp_path: Path
+) -> None:
     before, after = feed_files(repo / "before"), feed_files(repo / "after")
     changed = sorted(f"{SITE_URL}/{p}" for p, data in after.items() if before.get(p) != data)
-    pinged, log = run_announce(
-        repo,
-        hub,
-        one_line(repo / "before/feeds/index.json"),
-        one_line(repo / "after/feeds/index.json"),
-    )
+    previous = job_output("plan", tmp_path, tmp_path, NEWSROOM_SITEURL=live)
+    assert previous == one_line(repo / "before/feeds/index.json")
+    pinged, log = run_announce(repo, hub, previous, built(repo, tmp_path))
     assert pinged == changed
     assert len(hub.pings) == len(changed)
     # The launch is a product release in English: those feeds changed; the results did not.
@@ -146,9 +184,14 @@ def test_the_hub_hears_of_every_feed_that_changed_and_no_other(repo: Path, hub: 
     assert f"notify: {len(changed)} of {len(changed)} deliveries succeeded" in log
 
 
-def test_a_first_deploy_announces_every_feed(repo: Path, hub: Hub) -> None:
+def test_a_first_deploy_announces_every_feed(repo: Path, hub: Hub, tmp_path: Path) -> None:
     every = sorted(f"{SITE_URL}/{p}" for p in feed_files(repo / "after"))
-    pinged, log = run_announce(repo, hub, "", one_line(repo / "after/feeds/index.json"))
+    with socket.socket() as probe:  # nothing listens there: no live site yet
+        probe.bind(("127.0.0.1", 0))
+        nowhere = f"http://127.0.0.1:{probe.getsockname()[1]}"
+    previous = job_output("plan", tmp_path, tmp_path, NEWSROOM_SITEURL=nowhere)
+    assert previous == ""
+    pinged, log = run_announce(repo, hub, previous, built(repo, tmp_path))
     assert pinged == every
     assert "the previous feed index is unknown; announcing every feed" in log
 
