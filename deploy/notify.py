@@ -191,7 +191,9 @@ def feed_digests(index: object) -> dict[str, str] | None:
     if not isinstance(feeds, dict):
         return None
     for path, digest in feeds.items():
-        if not (isinstance(path, str) and _FEED_PATH.fullmatch(path)) or ".." in path.split("/"):
+        if not (isinstance(path, str) and _FEED_PATH.fullmatch(path)):
+            return None
+        if {".", ".."} & set(path.split("/")):
             return None
         if not (isinstance(digest, str) and _SHA256.fullmatch(digest)):
             return None

@@ -356,6 +356,8 @@ def test_a_correction_pings_the_hub_though_nothing_went_live(receiver: Receiver)
     [
         None,
         {"feeds": {"../secrets.xml": "a" * 64}},
+        {"feeds": {"feeds/./all.atom.xml": "a" * 64}},
+        {"feeds": {"feeds//all.atom.xml": "a" * 64}},
         {"feeds": {"/etc/passwd": "a" * 64}},
         {"feeds": {"https://evil.example/feed": "a" * 64}},
         {"feeds": {"feeds/all.atom.xml": "not a hash"}},
