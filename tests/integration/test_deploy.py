@@ -20,7 +20,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -481,8 +481,10 @@ def test_releases_go_live_at_their_second_and_readers_never_see_a_mix(
     ]
     assert all(f"{site_url}/feeds/all.atom.xml" in feeds for feeds in expected)
     pinged = Webhook.pinged
-    assert sorted(url for at, url in pinged if first <= at < second) == expected[0]
-    assert sorted(url for at, url in pinged if at >= second) == expected[1]
+    # Nothing of the second switch before its instant; a slow ping of the first may be late.
+    assert sorted(url for at, url in pinged if at >= first) == sorted(expected[0] + expected[1])
+    early = Counter(url for at, url in pinged if first <= at < second)
+    assert not early - Counter(expected[0])
     # The first deploy: nothing was shown before, so the hub hears of every feed.
     every = [f"{site_url}/{feed}" for feed in changed_feed_files(tmp_path / "none", built[0])]
     assert sorted(url for at, url in pinged if at < first) == sorted(every)
