@@ -288,6 +288,10 @@ def due(
         "live": "Or: the address of the live site's build.json, to read that instant from.",
         "as_of": "Up to this instant (default: now).",
         "settings": "Settings file (default: publishconf.py, which has the public address).",
+        "previous": "The feed index of the site shown until now (its feeds/index.json): "
+        "a file, an http(s) address or the JSON itself. Unknown or empty: every feed is new.",
+        "current": "The feed index of the site just deployed, in the same forms "
+        "(default: output/feeds/index.json).",
     }
 )
 def announce(
@@ -296,11 +300,13 @@ def announce(
     live: str | None = None,
     as_of: str | None = None,
     settings: str = "publishconf.py",
+    previous: str = "",
+    current: str = "",
 ) -> None:
-    """Ping WebSub and call the webhooks for what went live between two instants."""
+    """Ping WebSub for every feed that changed and call the webhooks for what went live."""
     from deploy.notify import after_go_live
-    from deploy.snapshots import changes_at
-    from newsroom.disclosures import notify_config
+    from deploy.snapshots import changes_at, notify_config
+    from newsroom.feeds import INDEX
 
     if live:
         since = commands.read_live_as_of(live)
@@ -308,7 +314,10 @@ def announce(
         raise Exit("Say since when: --since INSTANT or --live URL/build.json.", code=2)
     pelican, newsroom_settings, plan = _went_live(settings, since, as_of)
     changes = [change for go in plan for change in changes_at(go, pelican["SITEURL"])]
-    after_go_live(changes, notify_config(newsroom_settings, pelican["SITEURL"]), print)
+    config = notify_config(newsroom_settings, pelican["SITEURL"])
+    config["feeds_before"] = commands.read_json(previous) if previous else None
+    config["feeds_after"] = commands.read_json(current or str(ROOT / "output" / INDEX))
+    after_go_live(changes, config, print)
 
 
 @task(help={"port": "Port to serve on (default 8000).", "host": "Address (default 127.0.0.1)."})

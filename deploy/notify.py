@@ -6,9 +6,12 @@ wrong is retried and logged, but it can neither block nor undo what is already p
 ``after_go_live`` never raises. Every endpoint is called at once, in its own thread, so no
 receiver hears of a disclosure systematically before another (Reg FD).
 
-For receivers, ``verify_signature`` is the reference check: every webhook request carries
-``X-Masthead-Signature-256: sha256=<hex>``, the HMAC-SHA256 of the exact body bytes with
-the secret you share with the newsroom. Check it over the raw bytes, before parsing them.
+For receivers, ``verify_signature`` is the reference check. Every webhook request carries
+``X-Masthead-Delivery`` (an id, the same on every retry), ``X-Masthead-Timestamp`` (Unix
+seconds when this attempt was sent) and ``X-Masthead-Signature-256: sha256=<hex>``, the
+HMAC-SHA256, with the secret you share with the newsroom, of ``<delivery>.<timestamp>.``
+followed by the exact body bytes. Signing the id and the time with the body is what lets a
+receiver refuse a replay: an old request sent again under a fresh id, or late, fails.
 """
 
 from __future__ import annotations
@@ -19,13 +22,14 @@ import hmac
 import http.client
 import json
 import os
+import re
 import threading
 import time
 import urllib.error
 import urllib.request
 import uuid
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlencode, urlsplit
@@ -34,27 +38,63 @@ EVENT = "newsroom.go_live"
 SIGNATURE_HEADER = "X-Masthead-Signature-256"
 DELIVERY_HEADER = "X-Masthead-Delivery"
 EVENT_HEADER = "X-Masthead-Event"
+TIMESTAMP_HEADER = "X-Masthead-Timestamp"
+#: How old (or how far ahead, for clocks that differ) a signed request may be, in seconds.
+TOLERANCE = 300.0
+_DELIVERY = re.compile(r"[0-9A-Za-z-]{1,64}")  # no ".": the signed text splits unambiguously
+_TIMESTAMP = re.compile(r"[0-9]{1,12}")
 USER_AGENT = "Masthead-Notify/1"
 # A receiver's answer is not used; reading a little of it lets the connection close cleanly.
 _ANSWER_BYTES = 64 * 1024
+# What a feed index may hold: site paths made of the characters feed names use, and hashes.
+_FEED_PATH = re.compile(r"[A-Za-z0-9_.-]+(?:/[A-Za-z0-9_.-]+)*")
+_SHA256 = re.compile(r"[0-9a-f]{64}")
 
 Log = Callable[[str], None]
 
 
-def verify_signature(body: bytes, header: str, secret: str) -> bool:
-    """Whether ``header`` (the X-Masthead-Signature-256 value) signs ``body`` with ``secret``.
+def verify_signature(
+    body: bytes,
+    headers: Mapping[str, str],
+    secrets: str | Sequence[str],
+    *,
+    now: float | None = None,
+    tolerance: float = TOLERANCE,
+) -> bool:
+    """Whether a request's headers sign its ``body``, its delivery id and its timestamp with
+    one of ``secrets``, sent less than ``tolerance`` seconds from ``now``.
 
-    The reference for receivers: HMAC-SHA256 over the raw request body, hex, prefixed with
-    ``sha256=``, compared in constant time so that timing reveals nothing.
+    The reference for receivers. ``headers`` are the request's (names in any case);
+    ``secrets`` is the shared secret, or two while one replaces the other (docs/operations.md).
+    Check over the raw bytes, before parsing them; then drop a delivery id already seen.
+    An empty secret is a mistake, never a match: it raises ``ValueError``.
     """
-    if not isinstance(header, str) or not header.isascii() or not header.startswith("sha256="):
+    keys = [secrets] if isinstance(secrets, str) else list(secrets)
+    if not keys or not all(isinstance(k, str) and k.strip() for k in keys):
+        raise ValueError("verify_signature needs the shared secret (two while rotating), not ''")
+    named = {str(k).lower(): v for k, v in headers.items()}
+    got, delivery, stamp = (
+        named.get(h.lower()) for h in (SIGNATURE_HEADER, DELIVERY_HEADER, TIMESTAMP_HEADER)
+    )
+    if not (isinstance(got, str) and got.isascii() and got.startswith("sha256=")):
         return False
-    return hmac.compare_digest(signature(body, secret), header)
+    if not (isinstance(delivery, str) and _DELIVERY.fullmatch(delivery)):
+        return False
+    if not (isinstance(stamp, str) and _TIMESTAMP.fullmatch(stamp)):
+        return False
+    if abs((time.time() if now is None else now) - int(stamp)) > tolerance:
+        return False
+    # Every secret is tried, so the time taken says nothing about which one matched.
+    matches = [hmac.compare_digest(signature(body, k, delivery, stamp), got) for k in keys]
+    return any(matches)
 
 
-def signature(body: bytes, secret: str) -> str:
-    """The X-Masthead-Signature-256 value for ``body``."""
-    return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+def signature(body: bytes, secret: str, delivery: str, timestamp: str) -> str:
+    """The X-Masthead-Signature-256 value: ``delivery`` and ``timestamp`` signed with ``body``."""
+    if not secret.strip():
+        raise ValueError("a webhook is never signed with an empty secret")
+    signed = f"{delivery}.{timestamp}.".encode() + body
+    return "sha256=" + hmac.new(secret.encode(), signed, hashlib.sha256).hexdigest()
 
 
 @dataclass(frozen=True)
@@ -79,12 +119,22 @@ class Policy:
 
 @dataclass(frozen=True)
 class Delivery:
-    """One POST to make, possibly several times; ``label`` names it in the log."""
+    """One POST to make, possibly several times; ``label`` names it in the log. With a
+    ``secret``, each attempt is signed afresh with its own timestamp."""
 
     label: str
     url: str
     body: bytes
     headers: dict[str, str]
+    secret: str = field(default="", repr=False)
+
+    def headers_at(self, now: float) -> dict[str, str]:
+        """The headers of an attempt sent at ``now``."""
+        if not self.secret:
+            return self.headers
+        stamp = str(int(now))
+        sign = signature(self.body, self.secret, self.headers[DELIVERY_HEADER], stamp)
+        return {**self.headers, TIMESTAMP_HEADER: stamp, SIGNATURE_HEADER: sign}
 
 
 def after_go_live(changes: list[dict[str, Any]], config: dict[str, Any], log: Log) -> None:
@@ -100,14 +150,17 @@ def _notify(changes: list[dict[str, Any]], config: dict[str, Any], log: Log) -> 
     if not isinstance(config, dict):
         log("notify: the configuration is not a dict; nothing sent")
         return
-    if not changes:
-        log("notify: nothing went live; nothing sent")
-        return
     policy = _policy(config, log)
     if not config.get("websub_hub") and not config.get("webhooks"):
         log("notify: no WebSub hub and no webhooks are configured; nothing sent")
         return
-    deliveries = _websub(config, log) + _webhooks(changes, config, log)
+    # The hub hears of every feed that changed, a correction included; webhooks hear of
+    # what went live.
+    deliveries = _websub(config, log)
+    if changes:
+        deliveries += _webhooks(changes, config, log)
+    elif config.get("webhooks"):
+        log("webhooks: nothing went live; none called")
     if not deliveries:
         return
     results = [False] * len(deliveries)
@@ -131,34 +184,67 @@ def _notify(changes: list[dict[str, Any]], config: dict[str, Any], log: Log) -> 
     log(f"notify: {done} of {len(deliveries)} deliveries succeeded")
 
 
+def feed_digests(index: object) -> dict[str, str] | None:
+    """The ``{path: sha256}`` of a build's feed index (``newsroom.feeds.INDEX``), or None
+    when ``index`` is not one: a path must stay inside the site, a digest be SHA-256 hex."""
+    feeds = index.get("feeds") if isinstance(index, dict) else None
+    if not isinstance(feeds, dict):
+        return None
+    for path, digest in feeds.items():
+        if not (isinstance(path, str) and _FEED_PATH.fullmatch(path)):
+            return None
+        if {".", ".."} & set(path.split("/")):
+            return None
+        if not (isinstance(digest, str) and _SHA256.fullmatch(digest)):
+            return None
+    return dict(feeds)
+
+
+def changed_feeds(before: object, after: object, site_url: str) -> list[str]:
+    """The full addresses of the feeds in ``after`` that are new or whose bytes differ from
+    ``before``; every feed in ``after`` when ``before`` is unknown (a first deploy, an
+    unreadable live index): a needless ping costs the hub one fetch, a missing one leaves
+    subscribers behind. A feed that is gone is not announced: there is nothing to fetch."""
+    now, then = feed_digests(after), feed_digests(before)
+    if now is None:
+        return []
+    base = site_url.rstrip("/")
+    return [f"{base}/{path}" for path in sorted(now) if then is None or then.get(path) != now[path]]
+
+
 def _websub(config: dict[str, Any], log: Log) -> list[Delivery]:
-    """WebSub 'publish' pings: one form-encoded POST per feed, so the hub refetches it."""
+    """WebSub 'publish' pings: one form-encoded POST per changed feed, so the hub refetches it.
+
+    ``feeds_before`` and ``feeds_after`` are the feed indexes of the site shown until now and
+    of the site shown from now on; ``site_url`` turns their paths into addresses.
+    """
     hub = config.get("websub_hub")
     if not hub:
         return []
     if not _is_web_address(hub):
         log("websub: 'websub_hub' is not an http:// or https:// address; no ping sent")
         return []
-    feeds = config.get("feed_urls") or []
-    if not isinstance(feeds, list):
-        log("websub: 'feed_urls' is not a list; no ping sent")
+    site_url = config.get("site_url")
+    if not _is_web_address(site_url):
+        log("websub: 'site_url' is not an http:// or https:// address; no ping sent")
         return []
+    if feed_digests(config.get("feeds_after")) is None:
+        log(f"websub {shown(hub)}: the new site's feed index is missing or unusable; no ping sent")
+        return []
+    if feed_digests(config.get("feeds_before")) is None:
+        log(f"websub {shown(hub)}: the previous feed index is unknown; announcing every feed")
+    feeds = changed_feeds(config.get("feeds_before"), config.get("feeds_after"), site_url)
     if not feeds:
-        log(f"websub {shown(hub)}: no feed addresses to announce; no ping sent")
-    deliveries = []
-    for feed in feeds:
-        if not _is_web_address(feed):
-            log(f"websub: feed address {feed!r} is not a full http(s) address; not announced")
-            continue
-        deliveries.append(
-            Delivery(
-                f"websub {shown(hub)} for {feed}",
-                hub,
-                urlencode({"hub.mode": "publish", "hub.url": feed}).encode(),
-                {"Content-Type": "application/x-www-form-urlencoded", "User-Agent": USER_AGENT},
-            )
+        log(f"websub {shown(hub)}: no feed changed; no ping sent")
+    return [
+        Delivery(
+            f"websub {shown(hub)} for {feed}",
+            hub,
+            urlencode({"hub.mode": "publish", "hub.url": feed}).encode(),
+            {"Content-Type": "application/x-www-form-urlencoded", "User-Agent": USER_AGENT},
         )
-    return deliveries
+        for feed in feeds
+    ]
 
 
 def _webhooks(changes: list[dict[str, Any]], config: dict[str, Any], log: Log) -> list[Delivery]:
@@ -191,10 +277,10 @@ def _webhooks(changes: list[dict[str, Any]], config: dict[str, Any], log: Log) -
         # Logs show only the origin; two webhooks on one origin are told apart by number.
         name = f"#{number} {shown(url)}" if origins.count(shown(url)) > 1 else shown(url)
         secret = os.environ.get(env, "") if env else ""
-        if not secret:
+        if not secret.strip():
             log(
                 f"webhook {name}: the environment variable {env} holding its secret "
-                "is not set; not called (a webhook is never sent unsigned)"
+                "is not set or empty; not called (a webhook is never sent unsigned)"
             )
             continue
         headers = {
@@ -203,9 +289,8 @@ def _webhooks(changes: list[dict[str, Any]], config: dict[str, Any], log: Log) -
             EVENT_HEADER: EVENT,
             # One id per delivery, the same on every retry, so a receiver can drop repeats.
             DELIVERY_HEADER: str(uuid.uuid4()),
-            SIGNATURE_HEADER: signature(body, secret),
         }
-        deliveries.append(Delivery(f"webhook {name}", url, body, headers))
+        deliveries.append(Delivery(f"webhook {name}", url, body, headers, secret))
     return deliveries
 
 
@@ -241,8 +326,9 @@ class _NoRedirects(urllib.request.HTTPRedirectHandler):
 
 def _post(delivery: Delivery, timeout: float) -> tuple[int | None, str | None]:
     """(HTTP status, None), or (None, what went wrong) when no answer came."""
+    headers = delivery.headers_at(time.time())
     request = urllib.request.Request(
-        delivery.url, data=delivery.body, headers=delivery.headers, method="POST"
+        delivery.url, data=delivery.body, headers=headers, method="POST"
     )
     # Built per request: it reads the proxy settings of the environment at that moment.
     opener = urllib.request.build_opener(_NoRedirects)

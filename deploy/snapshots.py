@@ -18,9 +18,9 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from newsroom import commands
-from newsroom.disclosures import notify_config
+from newsroom.feeds import INDEX as FEED_INDEX
 from newsroom.schedule import GoLive, upcoming
-from newsroom.settings import from_pelican
+from newsroom.settings import NewsroomSettings, from_pelican
 
 MANIFEST = "schedule.json"
 DEFAULT_HORIZON = timedelta(days=7)
@@ -101,6 +101,25 @@ def changes_at(go: GoLive, site_url: str) -> tuple[dict[str, str], ...]:
     )
 
 
+def notify_config(settings: NewsroomSettings, site_url: str) -> dict[str, Any]:
+    """The ``config`` for ``deploy/notify.py``, which a deploy writes into its manifest.
+
+    ``feed_index`` names the file each build writes with its feeds and their hashes; whoever
+    announces a switch adds the indexes before and after it (``feeds_before``,
+    ``feeds_after``), so the hub hears of exactly the feeds that changed. A hub can only
+    fetch full addresses, so a development build (no SITEURL) announces no feed.
+    """
+    return {
+        "websub_hub": settings.websub_hub or None,
+        "site_url": site_url or None,
+        "feed_index": FEED_INDEX,
+        "webhooks": [{"url": w.url, "secret_env": w.secret_env} for w in settings.webhooks],
+        "retries": 4,
+        "backoff_seconds": 1.0,
+        "timeout_seconds": 5,
+    }
+
+
 def build_snapshots(
     work: Path,
     settings_file: str | Path = "publishconf.py",
@@ -146,23 +165,10 @@ def build_snapshots(
             )
         )
         print(f"Built snapshot {snapshots[-1].dir} ({len(files)} files).", file=out)
-    notify = notify_config(from_pelican(settings), site_url, feeds(snapshots[0].path))
+    notify = notify_config(from_pelican(settings), site_url)
     manifest = Manifest(now, tuple(snapshots), notify)
     manifest.write(work)
     return manifest
-
-
-def feeds(folder: Path) -> list[str]:
-    """The site's Atom and RSS feeds, found in the build itself: these are what a WebSub hub
-    is told to fetch again, whatever the feeds are called."""
-    found = []
-    for path in _files(folder):
-        if path.suffix == ".xml":
-            with path.open("rb") as file:
-                head = file.read(1024)
-            if b"<feed" in head or b"<rss" in head:
-                found.append(path.relative_to(folder).as_posix())
-    return found
 
 
 def _files(folder: Path) -> Iterable[Path]:

@@ -225,7 +225,7 @@ class Notifier:
             self.thread.start()
 
     def submit(self, changes: list[dict[str, Any]], config: dict[str, Any]) -> None:
-        if self.module is not None and changes:
+        if self.module is not None:
             self.jobs.put((changes, config))
 
     def idle(self) -> bool:
@@ -312,7 +312,9 @@ class Switcher:
                     f"switched_at={stamp(switched)} "
                     f"late_ms={(switched - target.instant) * 1000:.1f} dir={target.dir}"
                 )
-                self.notifier.submit(self._changes(shown, target), self.notify)
+                changes, config = self._changes(shown, target), self._config(shown, target)
+                if changes or config.get("feeds_before") != config.get("feeds_after"):
+                    self.notifier.submit(changes, config)
             elif self.applied is None:
                 self.log(f"showing snapshot={target.id} dir={target.dir}, as scheduled")
         self.applied = target.dir
@@ -362,9 +364,28 @@ class Switcher:
         since = match.group(1) if match else ""
         return [c for e in self.entries if since < e.id <= target.id for c in e.changes]
 
+    def _config(self, shown: str | None, target: Entry) -> dict[str, Any]:
+        """notify.py's settings, with the feed index of the snapshot shown until now and of
+        the new one, so that the hub hears of exactly the feeds that changed."""
+        config = dict(self.notify)
+        name = config.get("feed_index")
+        if isinstance(name, str) and not name.startswith("/") and ".." not in name.split("/"):
+            folder = self.root / SNAPSHOTS
+            config["feeds_before"] = read_json(folder / shown / name) if shown else None
+            config["feeds_after"] = read_json(folder / target.dir / name)
+        return config
+
     def _outlook(self) -> str:
         upcoming = next_instant(self.entries, time.time())
         return "none upcoming" if upcoming is None else f"next at {stamp(upcoming)}"
+
+
+def read_json(path: Path) -> Any:
+    """The JSON in ``path``, or None when it is missing or not JSON."""
+    try:
+        return json.loads(path.read_bytes())
+    except (OSError, ValueError):
+        return None
 
 
 def code_signature() -> list[tuple[int, int, int] | None]:

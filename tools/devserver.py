@@ -5,12 +5,18 @@ over Server-Sent Events to reload (or to show the build's problems). The reload 
 is linked into HTML responses on the fly, so the built files stay exactly as deployed,
 and it has a URL of its own (no inline script), so it works under a strict
 Content-Security-Policy.
+
+Every answer carries the production security headers (``newsroom.headers``), so a page that
+breaks under the site's CSP breaks here first. The server answers only requests addressed to
+the host and port it listens on: a web page elsewhere could otherwise point its own name at
+127.0.0.1 (DNS rebinding) and read the drafts and embargoed previews served here.
 """
 
 from __future__ import annotations
 
 import errno
 import functools
+import ipaddress
 import mimetypes
 import os
 import queue
@@ -27,6 +33,8 @@ from pathlib import Path
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 from watchdog.observers.api import BaseObserver
+
+from newsroom.headers import ADMIN_HEADERS, HEADERS
 
 Rebuild = Callable[[], tuple[bool, str]]
 
@@ -132,6 +140,45 @@ def inject_script(html: bytes) -> bytes:
     return html[:at] + SCRIPT_TAG + html[at:]
 
 
+def security_headers(path: str) -> tuple[tuple[str, str], ...]:
+    """The production headers for ``path``: the editor at /admin/ has a policy of its own."""
+    return ADMIN_HEADERS if path == "/admin" or path.startswith("/admin/") else HEADERS
+
+
+def allowed_hosts(host: str, address: tuple[str, int]) -> frozenset[str]:
+    """The ``Host`` values this server answers: the name or address it was asked to listen
+    on and the address it got, with the port; ``localhost`` too on a loopback address."""
+    bound, port = address[0], address[1]
+    names = {host.lower(), bound.lower()}
+    if any((ip := _ip(name)) is not None and ip.is_loopback for name in names):
+        names.add("localhost")
+    return frozenset(
+        f"[{n}]:{port}" if ":" in n else f"{n}:{port}" for n in names if n not in ("", "::")
+    )
+
+
+def _ip(text: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+    try:
+        return ipaddress.ip_address(text)
+    except ValueError:
+        return None
+
+
+def host_allowed(value: str | None, allowed: frozenset[str], address: tuple[str, int]) -> bool:
+    """Whether a request's ``Host`` names this server. Listening on every interface
+    (0.0.0.0, ::), any address literal with the right port is fine: rebinding needs a name."""
+    if value is None:
+        return False
+    value = value.strip().lower()
+    if value in allowed:
+        return True
+    bound, port = address[0], address[1]
+    if bound not in ("0.0.0.0", "::"):
+        return False
+    name, _, given = value.rpartition(":")
+    return given == str(port) and (_ip(name.strip("[]")) is not None or name == "localhost")
+
+
 def is_ignored(path: Path) -> bool:
     """Editor temp files and tool caches: changes there are noise, not edits."""
     name = path.name
@@ -170,6 +217,7 @@ class DevServer:
             (host, port), functools.partial(handler, directory=str(self.output))
         )
         self.httpd.daemon_threads = True
+        self.hosts = allowed_hosts(host, self.httpd.server_address[:2])
         self.observer: BaseObserver | None = None
         self.threads: list[threading.Thread] = []
 
@@ -286,6 +334,37 @@ class _Handler(SimpleHTTPRequestHandler):
 
     def log_message(self, format: str, *args: object) -> None:
         """Quiet: the console is for build results."""
+
+    def parse_request(self) -> bool:
+        """Refuse, before anything is read or served, a request for another host."""
+        if not super().parse_request():
+            return False
+        hosts = self.headers.get_all("Host") or []
+        address = self.dev.httpd.server_address
+        if len(hosts) == 1 and host_allowed(hosts[0], self.dev.hosts, address):
+            return True
+        self.close_connection = True
+        shown = sorted(self.dev.hosts)[0]
+        text = (
+            f"Misdirected request: this development server answers only requests for "
+            f"{shown}. Open http://{shown}/ instead.\n"
+        ).encode()
+        # RFC 9112, 3.2: a request with no Host or more than one is a bad request.
+        wrong = HTTPStatus.MISDIRECTED_REQUEST if len(hosts) == 1 else HTTPStatus.BAD_REQUEST
+        self.send_response(wrong)
+        self.send_header("Content-Type", "text/plain; charset=utf-8")
+        self.send_header("Content-Length", str(len(text)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(text)
+        return False
+
+    def end_headers(self) -> None:
+        """Every answer, errors and redirects included, with the production headers."""
+        path = getattr(self, "path", "").split("?", 1)[0].split("#", 1)[0]
+        for name, value in security_headers(path):
+            self.send_header(name, value)
+        super().end_headers()
 
     def do_HEAD(self) -> None:
         self.do_GET(head=True)

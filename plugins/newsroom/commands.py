@@ -73,13 +73,25 @@ def check_against(newsroom: Newsroom, ref: str, settings: dict[str, Any], root: 
 
 def read_live_as_of(url: str) -> str | None:
     """The as_of of the deployed site's build.json, or None when it cannot be read."""
+    data = read_json(url)
+    return str(data["as_of"]) if isinstance(data, dict) and "as_of" in data else None
+
+
+def read_json(source: str) -> Any:
+    """JSON given as itself (starting with ``{``), as an http(s) address or as a file; None
+    when it cannot be read, so that the caller decides what an unknown value means."""
     import json
     import urllib.request
 
+    text = source.strip()
     try:
-        with urllib.request.urlopen(url, timeout=20) as response:
-            return str(json.load(response)["as_of"])
-    except (OSError, ValueError, KeyError, TypeError):
+        if text.startswith("{"):
+            return json.loads(text)
+        if text.startswith(("http://", "https://")):
+            with urllib.request.urlopen(text, timeout=20) as response:
+                return json.load(response)
+        return json.loads(Path(text).read_bytes())
+    except (OSError, ValueError):
         return None
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from html.parser import HTMLParser
@@ -26,7 +26,6 @@ from pelican.writers import Writer
 
 from .models import Release, Topic
 from .plugin import state_of
-from .settings import NewsroomSettings
 
 PAGE_URL = "disclosures/"
 PAGE_SAVE_AS = "disclosures/index.html"
@@ -246,24 +245,6 @@ def plain_text(html: str) -> str:
     parser.feed(html)
     parser.close()
     return " ".join("".join(parser.parts).split())
-
-
-def notify_config(
-    settings: NewsroomSettings, site_url: str, feeds: Iterable[str] = ()
-) -> dict[str, Any]:
-    """The ``config`` for ``deploy/notify.py``, for the deploy step to write into its manifest.
-
-    ``feeds`` are the feeds' paths in the site. A hub can only fetch full addresses, so
-    without a SITEURL (a development build) there are no feed URLs to announce.
-    """
-    return {
-        "websub_hub": settings.websub_hub or None,
-        "feed_urls": [absolute(site_url, f) for f in feeds] if site_url else [],
-        "webhooks": [{"url": w.url, "secret_env": w.secret_env} for w in settings.webhooks],
-        "retries": 4,
-        "backoff_seconds": 1.0,
-        "timeout_seconds": 5,
-    }
 
 
 class DisclosureGenerator(Generator):

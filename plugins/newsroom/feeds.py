@@ -21,6 +21,7 @@ another host changes it.
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -47,6 +48,9 @@ from .translations import list_url, listed
 
 FOLLOW_URL = "follow/"
 FOLLOW_SAVE_AS = "follow/index.html"
+#: Every feed file of the build with the SHA-256 of its bytes: the one list of feed addresses
+#: that the deploy and ``invoke announce`` read, to tell a WebSub hub which feeds changed.
+INDEX = "feeds/index.json"
 #: The releases as JSON, written by the API generator; the follow page links it.
 API_URL = "api/releases.json"
 JSON_FEED_VERSION = "https://jsonfeed.org/version/1.1"
@@ -414,11 +418,10 @@ def json_feed(feed: Feed, publisher: Publisher) -> bytes:
 RENDERERS = {ATOM: atom, RSS: rss, JSON_FEED: json_feed}
 
 
-def paths_in(output: Path) -> list[str]:
-    """The feed files a build wrote, as site paths (``feeds/all.atom.xml``): the addresses a
-    WebSub hub is told to fetch again after a go-live (``disclosures.notify_config``)."""
-    folder = output / "feeds"
-    return sorted(p.relative_to(output).as_posix() for p in folder.rglob("*") if p.is_file())
+def index_json(digests: dict[str, str]) -> bytes:
+    """The feed index as one line of JSON (keys sorted), so that CI can pass it between jobs
+    as a single output value: ``{"feeds": {"feeds/all.atom.xml": "<sha256 hex>", ...}}``."""
+    return (json.dumps({"feeds": digests}, sort_keys=True, separators=(",", ":")) + "\n").encode()
 
 
 class FeedsGenerator(Generator):
@@ -459,11 +462,15 @@ class FeedsGenerator(Generator):
 
     def generate_output(self, writer: Writer) -> None:
         output = Path(self.output_path)
+        digests = {}
         for feed in self.index:
             for file in feed.files:
                 target = output / file.url
                 target.parent.mkdir(parents=True, exist_ok=True)
-                target.write_bytes(RENDERERS[file.format](feed, self.publisher))
+                data = RENDERERS[file.format](feed, self.publisher)
+                target.write_bytes(data)
+                digests[file.url] = hashlib.sha256(data).hexdigest()
+        (output / INDEX).write_bytes(index_json(digests))
         writer.write_file(
             FOLLOW_SAVE_AS,
             self.get_template("follow"),

@@ -20,11 +20,13 @@ import subprocess
 import sys
 import threading
 import time
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from itertools import pairwise
 from pathlib import Path
+from urllib.parse import parse_qs
 
 import pytest
 from deploy_harness import missing_programs, nginx, sshd, switcher, switches, write_release
@@ -335,6 +337,17 @@ def from_a_due_snapshot(seen: Seen, manifest: Manifest) -> bool:
     )
 
 
+def changed_feed_files(before: Path, after: Path) -> list[str]:
+    """The feed files of ``after`` that ``before`` lacks or has with other bytes."""
+    names = [p.relative_to(after) for p in (after / "feeds").rglob("*") if p.is_file()]
+    return [
+        n.as_posix()
+        for n in names
+        if n.name != "index.json"
+        and (not (before / n).is_file() or (before / n).read_bytes() != (after / n).read_bytes())
+    ]
+
+
 def unchanged_files_are_shared(one: Path, other: Path) -> bool:
     """Every file with the same content in both snapshots is one file (a hard link)."""
     same = [
@@ -348,11 +361,19 @@ def unchanged_files_are_shared(one: Path, other: Path) -> bool:
 
 
 class Webhook(http.server.BaseHTTPRequestHandler):
+    """A webhook receiver at ``/``, and a WebSub hub at ``/hub`` (their pings in ``pinged``)."""
+
     received: list[tuple[float, dict]] = []  # noqa: RUF012  (one receiver per test run)
+    pinged: list[tuple[float, str]] = []  # noqa: RUF012
 
     def do_POST(self) -> None:
         body = self.rfile.read(int(self.headers["Content-Length"]))
-        self.received.append((time.time(), json.loads(body)))
+        if self.path == "/hub":
+            form = parse_qs(body.decode(), strict_parsing=True)
+            assert form["hub.mode"] == ["publish"]
+            self.pinged.append((time.time(), form["hub.url"][0]))
+        else:
+            self.received.append((time.time(), json.loads(body)))
         self.send_response(204)
         self.end_headers()
 
@@ -364,6 +385,7 @@ class Webhook(http.server.BaseHTTPRequestHandler):
 def webhook() -> Iterator[tuple[int, list[tuple[float, dict]]]]:
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Webhook)
     Webhook.received = []
+    Webhook.pinged = []
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield server.server_address[1], Webhook.received
@@ -377,7 +399,11 @@ def test_releases_go_live_at_their_second_and_readers_never_see_a_mix(
 ) -> None:
     srv = tmp_path / "srv"
     hook = {"url": f"http://127.0.0.1:{webhook[0]}/", "secret_env": "TEST_HOOK_KEY"}
-    newsroom = {**read_settings(str(ROOT / "publishconf.py"))["NEWSROOM"], "webhooks": [hook]}
+    newsroom = {
+        **read_settings(str(ROOT / "publishconf.py"))["NEWSROOM"],
+        "webhooks": [hook],
+        "websub_hub": f"http://127.0.0.1:{webhook[0]}/hub",
+    }
     with sshd(tmp_path / "sshd") as ssh, nginx(tmp_path / "nginx", srv) as port:
         start = math.ceil(time.time())
         first, second = start + 8, start + 11
@@ -446,6 +472,22 @@ def test_releases_go_live_at_their_second_and_readers_never_see_a_mix(
     titles = [[c["title"] for c in body["changes"]] for _, body in hooks]
     assert titles == [[f"Go-live first {start}"], [f"Go-live second {start}"]]
     assert hooks[0][0] >= first and hooks[1][0] >= second
+    # The hub heard of the feeds that changed at each switch, as the snapshots' files say.
+    site_url = options["site_url"]
+    built = [s.path for s in manifest.snapshots]
+    expected = [
+        sorted(f"{site_url}/{feed}" for feed in changed_feed_files(before, after))
+        for before, after in pairwise(built)
+    ]
+    assert all(f"{site_url}/feeds/all.atom.xml" in feeds for feeds in expected)
+    pinged = Webhook.pinged
+    # Nothing of the second switch before its instant; a slow ping of the first may be late.
+    assert sorted(url for at, url in pinged if at >= first) == sorted(expected[0] + expected[1])
+    early = Counter(url for at, url in pinged if first <= at < second)
+    assert not early - Counter(expected[0])
+    # The first deploy: nothing was shown before, so the hub hears of every feed.
+    every = [f"{site_url}/{feed}" for feed in changed_feed_files(tmp_path / "none", built[0])]
+    assert sorted(url for at, url in pinged if at < first) == sorted(every)
 
     # The redeploy: one snapshot now, the one shown before it kept for a rollback.
     assert during and all(s.status == 200 and s.complete for s in during)

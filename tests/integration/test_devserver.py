@@ -5,6 +5,9 @@ from __future__ import annotations
 import http.client
 import os
 import shutil
+import signal
+import socket
+import subprocess
 import sys
 import threading
 import time
@@ -16,6 +19,9 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "tools"))
 
 import devserver
+
+from newsroom.headers import ADMIN_HEADERS, HEADERS
+from support import repository
 
 PAGE = b"<!doctype html>\n<html><head><title>News</title></head>\n<body><h1>News</h1></body>\n</html>\n"
 NOT_FOUND = b"<!doctype html>\n<html><body><p>No such page.</p></body></html>\n"
@@ -265,3 +271,180 @@ def test_warm_build_worker_builds_the_newsroom_only_when_asked(tmp_path: Path) -
     )
     assert done.returncode == 0, done.stdout + done.stderr
     assert (out / "index.html").is_file()
+
+
+# --- production headers and the Host check (DNS rebinding) ---------------------------------
+
+
+def raw(site: Site, request: bytes) -> tuple[int, dict[str, str], bytes]:
+    """Send bytes as they are (http.client always writes its own Host header)."""
+    host, port = site.server.httpd.server_address[:2]
+    with socket.create_connection((host, port), timeout=3) as sock:
+        sock.sendall(request)
+        data = b""
+        while chunk := sock.recv(65536):
+            data += chunk
+    head, _, body = data.partition(b"\r\n\r\n")
+    status_line, *lines = head.decode("latin-1").split("\r\n")
+    headers = dict(line.split(": ", 1) for line in lines)
+    return int(status_line.split()[1]), headers, body
+
+
+def port_of(site: Site) -> int:
+    return site.server.httpd.server_address[1]
+
+
+@pytest.mark.parametrize(
+    ("path", "expected"),
+    [
+        ("/", HEADERS),
+        ("/__masthead__/livereload.js", HEADERS),
+        ("/no-such-page/", HEADERS),
+        ("/admin/", ADMIN_HEADERS),
+        ("/admin/config.yml", ADMIN_HEADERS),
+        ("/administrator/", HEADERS),
+    ],
+)
+def test_every_answer_carries_the_production_headers(
+    served: Site, path: str, expected: tuple[tuple[str, str], ...]
+) -> None:
+    (served.output / "admin").mkdir(exist_ok=True)
+    (served.output / "admin" / "index.html").write_bytes(PAGE)
+    (served.output / "admin" / "config.yml").write_text("backend: {}\n")
+    _, headers, _ = served.get(path)
+    for name, value in expected:
+        assert headers[name] == value, name
+    assert headers["X-Content-Type-Options"] == "nosniff"
+    assert "script-src 'self'" in headers["Content-Security-Policy"]
+
+
+def test_redirects_and_errors_carry_them_too(served: Site) -> None:
+    (served.output / "section").mkdir(exist_ok=True)
+    status, headers, _ = served.get("/section")
+    assert (
+        status == 301
+        and headers["Content-Security-Policy"] == dict(HEADERS)["Content-Security-Policy"]
+    )
+    status, headers, _ = raw(
+        served, f"DELETE / HTTP/1.1\r\nHost: 127.0.0.1:{port_of(served)}\r\n\r\n".encode()
+    )
+    assert status == 501 and headers["X-Content-Type-Options"] == "nosniff"
+
+
+@pytest.mark.parametrize(
+    "host",
+    [
+        "evil.example:{port}",
+        "evil.example",
+        "127.0.0.1.nip.io:{port}",
+        "127.0.0.1:{other}",
+        "localhost:{other}",
+        "127.0.0.1",
+        "127.0.0.1:{port}@evil.example",
+        "",
+    ],
+)
+@pytest.mark.parametrize("path", ["/", "/__masthead__/events", "/__masthead__/livereload.js"])
+def test_a_request_for_another_host_is_refused(served: Site, host: str, path: str) -> None:
+    port = port_of(served)
+    value = host.format(port=port, other=port + 1)
+    status, headers, body = raw(
+        served, f"GET {path} HTTP/1.1\r\nHost: {value}\r\nConnection: close\r\n\r\n".encode()
+    )
+    assert status == 421
+    assert headers["Content-Type"] == "text/plain; charset=utf-8"
+    assert headers["X-Content-Type-Options"] == "nosniff"
+    assert (
+        body
+        == (
+            f"Misdirected request: this development server answers only requests for "
+            f"127.0.0.1:{port}. Open http://127.0.0.1:{port}/ instead.\n"
+        ).encode()
+    )
+
+
+@pytest.mark.parametrize(
+    "request_text",
+    [
+        "GET / HTTP/1.0\r\n\r\n",  # no Host at all
+        "GET / HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nHost: evil.example:{port}\r\n\r\n",
+        "GET / HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nHost: 127.0.0.1:{port}\r\n\r\n",
+    ],
+    ids=["missing", "two-hosts", "twice"],
+)
+def test_a_request_without_exactly_one_host_is_refused(served: Site, request_text: str) -> None:
+    status, headers, body = raw(served, request_text.format(port=port_of(served)).encode())
+    assert status == 400 and headers["Content-Type"] == "text/plain; charset=utf-8"
+    assert b"<h1>" not in body and b"News" not in body
+
+
+@pytest.mark.parametrize("host", ["127.0.0.1:{port}", "LOCALHOST:{port}", "localhost:{port}"])
+def test_the_bound_address_and_localhost_are_answered(served: Site, host: str) -> None:
+    value = host.format(port=port_of(served))
+    status, _, body = raw(
+        served, f"GET / HTTP/1.1\r\nHost: {value}\r\nConnection: close\r\n\r\n".encode()
+    )
+    assert status == 200 and body.startswith(PAGE[:20])
+
+
+def test_allowed_hosts_follow_the_address_it_listens_on() -> None:
+    assert devserver.allowed_hosts("127.0.0.1", ("127.0.0.1", 8000)) == {
+        "127.0.0.1:8000",
+        "localhost:8000",
+    }
+    assert devserver.allowed_hosts("::1", ("::1", 8000, 0, 0)) == {"[::1]:8000", "localhost:8000"}
+    lan = ("192.168.1.20", 8000)
+    assert devserver.allowed_hosts("192.168.1.20", lan) == {"192.168.1.20:8000"}
+    every = ("0.0.0.0", 8000)
+    hosts = devserver.allowed_hosts("0.0.0.0", every)
+    assert devserver.host_allowed("192.168.1.20:8000", hosts, every)
+    assert devserver.host_allowed("[fe80::1]:8000", hosts, every)
+    assert devserver.host_allowed("localhost:8000", hosts, every)
+    assert not devserver.host_allowed("evil.example:8000", hosts, every)
+    assert not devserver.host_allowed("192.168.1.20:8001", hosts, every)
+
+
+def test_invoke_serve_sends_the_headers_and_refuses_other_hosts(tmp_path: Path) -> None:
+    """The real `invoke serve`, building a small newsroom, as a developer starts it."""
+    repo = repository(tmp_path / "repo")
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = subprocess.Popen(
+        [sys.executable, "-m", "invoke", "serve", "--port", str(port)],
+        cwd=repo,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+    )
+    try:
+        assert server.stdout is not None
+        lines = []
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            line = server.stdout.readline()
+            lines.append(line)
+            if line.startswith("Serving the newsroom at") or not line:
+                break
+        assert lines[-1] == f"Serving the newsroom at http://127.0.0.1:{port} (Ctrl+C to stop)\n", (
+            lines
+        )
+
+        def get(host: str, path: str = "/") -> http.client.HTTPResponse:
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+            connection.putrequest("GET", path, skip_host=True)
+            connection.putheader("Host", host)
+            connection.endheaders()
+            return connection.getresponse()
+
+        page = get(f"127.0.0.1:{port}", "/news/2026/first-product/")
+        assert page.status == 200 and b"/__masthead__/livereload.js" in page.read()
+        for name, value in HEADERS:
+            assert page.getheader(name) == value
+        rebound = get(f"newsroom.attacker.example:{port}", "/news/2026/embargoed-launch/")
+        assert rebound.status == 421 and rebound.getheader("Content-Type").startswith("text/plain")
+        assert b"embargo" not in rebound.read().lower()
+    finally:
+        os.killpg(server.pid, signal.SIGINT)  # Ctrl+C: the task stops its build worker too
+        server.wait(timeout=30)

@@ -8,6 +8,7 @@ RSS must also parse without complaint in feedparser, which feed readers build on
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import shutil
@@ -23,9 +24,7 @@ import pytest
 from bs4 import BeautifulSoup
 from lxml import etree
 
-from newsroom.disclosures import notify_config
-from newsroom.feeds import JSON_FEED_VERSION, paths_in
-from newsroom.settings import from_pelican
+from newsroom.feeds import INDEX, JSON_FEED_VERSION
 from support import FIXTURES, ROOT, Site
 
 SCHEMA = ROOT / "tests" / "fixtures" / "schemas" / "atom.rnc"
@@ -60,7 +59,13 @@ def address(path: str) -> str:
 
 
 def files(out: Path, suffix: str) -> list[Path]:
-    return sorted(p for p in (out / "feeds").rglob(f"*{suffix}") if p.is_file())
+    """The feed files, without the index of them that the build writes beside them."""
+    index = out / INDEX
+    return sorted(p for p in (out / "feeds").rglob(f"*{suffix}") if p.is_file() and p != index)
+
+
+def paths_in(out: Path) -> list[str]:
+    return [p.relative_to(out).as_posix() for p in files(out, "")]
 
 
 def jing(paths: list[Path]) -> subprocess.CompletedProcess[str]:
@@ -566,7 +571,8 @@ def test_the_follow_page_lists_every_feed(out: Path) -> None:
     assert f'<a href="{SITE_URL}/follow/#topics-products">Follow this topic</a>' in topic
 
 
-def test_the_hub_is_told_about_every_feed(out: Path) -> None:
-    config = notify_config(from_pelican({"NEWSROOM": {"websub_hub": HUB}}), SITE_URL, paths_in(out))
-    assert config["websub_hub"] == HUB
-    assert config["feed_urls"] == [address(p) for p in FEEDS]
+def test_the_feed_index_lists_every_feed_with_the_hash_of_its_bytes(out: Path) -> None:
+    text = (out / INDEX).read_text("utf-8")
+    assert text.count("\n") == 1 and text.endswith("\n")  # one line: a CI job output
+    digests = {p: hashlib.sha256((out / p).read_bytes()).hexdigest() for p in FEEDS}
+    assert json.loads(text) == {"feeds": digests}

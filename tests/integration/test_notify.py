@@ -7,6 +7,7 @@ import re
 import socket
 import threading
 import time
+import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -16,9 +17,10 @@ from urllib.parse import parse_qs
 
 import pytest
 
-from deploy.notify import after_go_live, verify_signature
-from newsroom.disclosures import notify_config
+from deploy.notify import after_go_live, changed_feeds, signature, verify_signature
+from deploy.snapshots import notify_config
 from newsroom.settings import SettingsError, Webhook, from_pelican
+from support import ROOT
 
 SECRET = "s3cret-for-tests"
 CHANGES = [
@@ -91,7 +93,7 @@ def receiver(monkeypatch: pytest.MonkeyPatch) -> Iterator[Receiver]:
 def config(receiver: Receiver, **extra: Any) -> dict[str, Any]:
     return {
         "websub_hub": None,
-        "feed_urls": [],
+        "site_url": "https://news.example.com",
         "webhooks": [{"url": f"{receiver.url}/hook", "secret_env": "TEST_HOOK_SECRET"}],
         "retries": 4,
         "backoff_seconds": 0.05,
@@ -114,10 +116,13 @@ def secret(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_a_webhook_gets_the_signed_payload(receiver: Receiver) -> None:
     lines = run(CHANGES, config(receiver))
     [hit] = receiver.to("/hook")
-    assert verify_signature(hit.body, hit.headers["X-Masthead-Signature-256"], SECRET)
-    assert not verify_signature(hit.body, hit.headers["X-Masthead-Signature-256"], "wrong")
-    assert not verify_signature(hit.body + b" ", hit.headers["X-Masthead-Signature-256"], SECRET)
-    assert not verify_signature(hit.body, "md5=abc", SECRET)
+    assert verify_signature(hit.body, hit.headers, SECRET)
+    assert verify_signature(hit.body, {k.lower(): v for k, v in hit.headers.items()}, SECRET)
+    assert not verify_signature(hit.body, hit.headers, "wrong")
+    assert not verify_signature(hit.body + b" ", hit.headers, SECRET)
+    bad = {**hit.headers, "X-Masthead-Signature-256": "md5=abc"}
+    assert not verify_signature(hit.body, bad, SECRET)
+    assert abs(int(hit.headers["X-Masthead-Timestamp"]) - time.time()) < 60
     assert hit.headers["Content-Type"] == "application/json"
     assert len(hit.headers["X-Masthead-Delivery"]) == 36
     payload = json.loads(hit.body)
@@ -160,10 +165,9 @@ def test_each_webhook_has_its_own_secret_and_delivery(
     ]
     lines = run(CHANGES, config(receiver, webhooks=hooks))
     [first], [second] = receiver.to("/hook"), receiver.to("/other")
-    assert verify_signature(first.body, first.headers["X-Masthead-Signature-256"], SECRET)
-    assert verify_signature(
-        second.body, second.headers["X-Masthead-Signature-256"], "another-secret"
-    )
+    assert verify_signature(first.body, first.headers, SECRET)
+    assert verify_signature(second.body, second.headers, "another-secret")
+    assert not verify_signature(second.body, second.headers, SECRET)
     assert first.headers["X-Masthead-Delivery"] != second.headers["X-Masthead-Delivery"]
     # Both are on one origin, and logs show only the origin: the entry number tells them apart.
     assert sorted(line.split(" attempt")[0] for line in lines[:2]) == [
@@ -221,21 +225,111 @@ def test_a_missing_secret_skips_the_webhook(
     assert receiver.requests == []
     assert lines == [
         f"webhook {receiver.url}/…: the environment variable TEST_HOOK_SECRET holding its "
-        "secret is not set; not called (a webhook is never sent unsigned)"
+        "secret is not set or empty; not called (a webhook is never sent unsigned)"
     ]
 
 
-def test_websub_pings_the_hub_once_per_feed(receiver: Receiver) -> None:
-    feeds = [
-        "https://news.example.com/feeds/all.atom.xml",
-        "https://news.example.com/feeds/rss.xml",
-    ]
-    cfg = config(receiver, websub_hub=f"{receiver.url}/hub", feed_urls=feeds, webhooks=[])
+@pytest.mark.parametrize("value", ["", "   ", "\t\n"])
+def test_an_empty_secret_skips_the_webhook(
+    receiver: Receiver, monkeypatch: pytest.MonkeyPatch, value: str
+) -> None:
+    monkeypatch.setenv("TEST_HOOK_SECRET", value)
+    lines = run(CHANGES, config(receiver))
+    assert receiver.requests == []
+    assert "secret is not set or empty; not called" in lines[0]
+
+
+def signed(receiver: Receiver) -> Received:
+    run(CHANGES, config(receiver))
+    [hit] = receiver.to("/hook")
+    return hit
+
+
+def test_a_replay_under_a_fresh_delivery_id_is_refused(receiver: Receiver) -> None:
+    hit = signed(receiver)
+    replay = {**hit.headers, "X-Masthead-Delivery": str(uuid.uuid4())}
+    assert not verify_signature(hit.body, replay, SECRET)
+    # Nor can the id move into the timestamp or the body to keep the signed text the same.
+    delivery, stamp = hit.headers["X-Masthead-Delivery"], hit.headers["X-Masthead-Timestamp"]
+    moved = {
+        **hit.headers,
+        "X-Masthead-Delivery": f"{delivery}.{stamp}",
+        "X-Masthead-Timestamp": "",
+    }
+    assert not verify_signature(hit.body, moved, SECRET)
+    shifted = {**hit.headers, "X-Masthead-Delivery": delivery[:-1]}
+    assert not verify_signature(delivery[-1].encode() + hit.body, shifted, SECRET)
+
+
+def test_a_late_or_early_request_is_refused(receiver: Receiver) -> None:
+    hit = signed(receiver)
+    sent = int(hit.headers["X-Masthead-Timestamp"])
+    assert verify_signature(hit.body, hit.headers, SECRET, now=sent + 299)
+    assert not verify_signature(hit.body, hit.headers, SECRET, now=sent + 301)
+    assert not verify_signature(hit.body, hit.headers, SECRET, now=sent - 301)
+    assert verify_signature(hit.body, hit.headers, SECRET, now=sent + 3000, tolerance=3600)
+    for stamp in (str(sent + 1), "", "+" + str(sent), f"{sent}.0", "١٢٣"):
+        changed = {**hit.headers, "X-Masthead-Timestamp": stamp}
+        assert not verify_signature(hit.body, changed, SECRET, now=sent)
+    missing = {k: v for k, v in hit.headers.items() if k != "X-Masthead-Timestamp"}
+    assert not verify_signature(hit.body, missing, SECRET, now=sent)
+
+
+def test_each_retry_is_signed_with_its_own_time(receiver: Receiver) -> None:
+    receiver.plan = [503]
+    run(CHANGES, config(receiver, backoff_seconds=1.1))
+    first, second = receiver.to("/hook")
+    assert first.headers["X-Masthead-Delivery"] == second.headers["X-Masthead-Delivery"]
+    assert first.body == second.body
+    assert first.headers["X-Masthead-Timestamp"] != second.headers["X-Masthead-Timestamp"]
+    assert verify_signature(first.body, first.headers, SECRET)
+    assert verify_signature(second.body, second.headers, SECRET)
+
+
+def test_two_secrets_are_accepted_while_one_replaces_the_other(receiver: Receiver) -> None:
+    hit = signed(receiver)
+    assert verify_signature(hit.body, hit.headers, [SECRET, "the-next-secret"])
+    assert verify_signature(hit.body, hit.headers, ("the-previous-secret", SECRET))
+    assert not verify_signature(hit.body, hit.headers, ["the-previous", "the-next"])
+
+
+@pytest.mark.parametrize("secrets", ["", "  ", [], [""], [SECRET, ""], (SECRET, None)])
+def test_an_empty_secret_never_verifies(receiver: Receiver, secrets: Any) -> None:
+    hit = signed(receiver)
+    with pytest.raises(ValueError, match="needs the shared secret"):
+        verify_signature(hit.body, hit.headers, secrets)
+    with pytest.raises(ValueError, match="never signed with an empty secret"):
+        signature(hit.body, "", hit.headers["X-Masthead-Delivery"], "1")
+
+
+def index(**digests: str) -> dict[str, dict[str, str]]:
+    """A feed index like the build's: ``all_atom="a"`` is ``feeds/all.atom.xml``, "a" * 64."""
+    return {
+        "feeds": {
+            f"feeds/{name.replace('_', '.', 1)}.xml": (d * 64)[:64] for name, d in digests.items()
+        }
+    }
+
+
+def test_websub_pings_the_hub_once_per_changed_feed(receiver: Receiver) -> None:
+    before = index(all_atom="a", all_rss="b", gone_atom="c")
+    after = index(all_atom="a", all_rss="d", new_atom="e")
+    cfg = config(
+        receiver,
+        websub_hub=f"{receiver.url}/hub",
+        feeds_before=before,
+        feeds_after=after,
+        webhooks=[],
+    )
     lines = run(CHANGES, cfg)
+    feeds = [
+        "https://news.example.com/feeds/all.rss.xml",
+        "https://news.example.com/feeds/new.atom.xml",
+    ]
     hits = receiver.to("/hub")
     assert sorted(h.body for h in hits) == [
-        b"hub.mode=publish&hub.url=https%3A%2F%2Fnews.example.com%2Ffeeds%2Fall.atom.xml",
-        b"hub.mode=publish&hub.url=https%3A%2F%2Fnews.example.com%2Ffeeds%2Frss.xml",
+        b"hub.mode=publish&hub.url=https%3A%2F%2Fnews.example.com%2Ffeeds%2Fall.rss.xml",
+        b"hub.mode=publish&hub.url=https%3A%2F%2Fnews.example.com%2Ffeeds%2Fnew.atom.xml",
     ]
     assert sorted(parse_qs(h.body.decode())["hub.url"][0] for h in hits) == feeds
     assert {h.headers["Content-Type"] for h in hits} == {"application/x-www-form-urlencoded"}
@@ -245,13 +339,54 @@ def test_websub_pings_the_hub_once_per_feed(receiver: Receiver) -> None:
     assert lines[-1] == "notify: 2 of 2 deliveries succeeded"
 
 
+def test_a_correction_pings_the_hub_though_nothing_went_live(receiver: Receiver) -> None:
+    cfg = config(
+        receiver,
+        websub_hub=f"{receiver.url}/hub",
+        feeds_before=index(all_atom="a"),
+        feeds_after=index(all_atom="b"),
+    )
+    lines = run([], cfg)
+    assert len(receiver.to("/hub")) == 1 and receiver.to("/hook") == []
+    assert "webhooks: nothing went live; none called" in lines
+
+
+@pytest.mark.parametrize(
+    "after",
+    [
+        None,
+        {"feeds": {"../secrets.xml": "a" * 64}},
+        {"feeds": {"feeds/./all.atom.xml": "a" * 64}},
+        {"feeds": {"feeds//all.atom.xml": "a" * 64}},
+        {"feeds": {"/etc/passwd": "a" * 64}},
+        {"feeds": {"https://evil.example/feed": "a" * 64}},
+        {"feeds": {"feeds/all.atom.xml": "not a hash"}},
+        {"feeds": {"feeds/all.atom.xml?x=1": "a" * 64}},
+        {"feeds": ["feeds/all.atom.xml"]},
+        [],
+    ],
+)
+def test_an_unusable_feed_index_announces_nothing(after: object) -> None:
+    assert changed_feeds(None, after, "https://news.example.com") == []
+
+
+def test_an_unknown_previous_index_announces_every_feed() -> None:
+    after = index(all_atom="a", all_rss="b")
+    expected = [
+        "https://news.example.com/feeds/all.atom.xml",
+        "https://news.example.com/feeds/all.rss.xml",
+    ]
+    for before in (None, {}, {"feeds": {"../x": "a" * 64}}, "garbage"):
+        assert changed_feeds(before, after, "https://news.example.com/") == expected
+
+
 def test_hub_and_webhooks_are_called_at_the_same_time(receiver: Receiver) -> None:
     # Every endpoint has its own thread: a slow one delays nobody else (Reg FD).
     receiver.plan = ["hang"]
     cfg = config(
         receiver,
         websub_hub=f"{receiver.url}/hub",
-        feed_urls=["https://news.example.com/feeds/all.atom.xml"],
+        feeds_after=index(all_atom="a"),
         timeout_seconds=0.5,
         retries=1,
     )
@@ -267,7 +402,8 @@ def test_hub_and_webhooks_are_called_at_the_same_time(receiver: Receiver) -> Non
         None,
         {"webhooks": "https://example.com"},
         {"webhooks": [{"url": "ftp://example.com", "secret_env": "X"}, 7]},
-        {"websub_hub": "hub", "feed_urls": "https://example.com/feed"},
+        {"websub_hub": "hub", "feeds_after": "https://example.com/feed"},
+        {"websub_hub": "https://hub.example.com/", "site_url": None, "feeds_after": {}},
         {"retries": 3, "webhooks": []},
     ],
 )
@@ -310,16 +446,17 @@ def test_settings_name_webhooks_and_their_secret_variables() -> None:
         {"NEWSROOM": {"websub_hub": "https://pubsubhubbub.appspot.com/", "webhooks": hooks}}
     )
     assert settings.webhooks == (Webhook("https://ir.example.com/hooks", "NEWS_HOOK_SECRET"),)
-    assert notify_config(settings, "https://news.example.com", ["feeds/all.atom.xml"]) == {
+    assert notify_config(settings, "https://news.example.com") == {
         "websub_hub": "https://pubsubhubbub.appspot.com/",
-        "feed_urls": ["https://news.example.com/feeds/all.atom.xml"],
+        "site_url": "https://news.example.com",
+        "feed_index": "feeds/index.json",
         "webhooks": hooks,
         "retries": 4,
         "backoff_seconds": 1.0,
         "timeout_seconds": 5,
     }
-    defaults = notify_config(from_pelican({}), "", ["feeds/all.atom.xml"])
-    assert (defaults["websub_hub"], defaults["feed_urls"], defaults["webhooks"]) == (None, [], [])
+    defaults = notify_config(from_pelican({}), "")
+    assert (defaults["websub_hub"], defaults["site_url"], defaults["webhooks"]) == (None, None, [])
 
 
 @pytest.mark.parametrize(
@@ -360,3 +497,30 @@ def test_webhook_settings_are_checked_in_plain_words(newsroom: dict, message: st
     with pytest.raises(SettingsError) as err:
         from_pelican({"NEWSROOM": newsroom})
     assert str(err.value) == message
+
+
+def test_the_readme_receiver_check_agrees_with_the_reference(receiver: Receiver) -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    [code] = re.findall(
+        r"```python\n(import hashlib\nimport hmac\n.*?def verify\(.*?)```", readme, re.S
+    )
+    namespace: dict[str, Any] = {}
+    exec(compile(code, "README.md", "exec"), namespace)
+    verify = namespace["verify"]
+    hit = signed(receiver)
+    headers = {k.lower(): v for k, v in hit.headers.items()}
+    assert verify(hit.body, headers, [SECRET]) and verify(hit.body, headers, ["old", SECRET])
+    assert not verify(hit.body + b"x", headers, [SECRET])
+    assert not verify(hit.body, {**headers, "x-masthead-delivery": str(uuid.uuid4())}, [SECRET])
+    delivery = headers["x-masthead-delivery"]
+    for age, accepted in ((0, True), (290, True), (310, False), (-310, False)):
+        stamp = str(int(time.time()) - age)
+        resigned = {
+            **headers,
+            "x-masthead-timestamp": stamp,
+            "x-masthead-signature-256": signature(hit.body, SECRET, delivery, stamp),
+        }
+        assert verify(hit.body, resigned, [SECRET]) is accepted, age
+    assert not verify(hit.body, {**headers, "x-masthead-signature-256": "sha256=é"}, [SECRET])
+    with pytest.raises(ValueError):
+        verify(hit.body, headers, [""])
