@@ -34,7 +34,7 @@ from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 from watchdog.observers.api import BaseObserver
 
-from newsroom.headers import ADMIN_HEADERS, HEADERS
+from newsroom.headers import ADMIN_HEADERS, DOWNLOAD_HEADERS, DOWNLOADS, HEADERS
 
 Rebuild = Callable[[], tuple[bool, str]]
 
@@ -141,8 +141,12 @@ def inject_script(html: bytes) -> bytes:
 
 
 def security_headers(path: str) -> tuple[tuple[str, str], ...]:
-    """The production headers for ``path``: the editor at /admin/ has a policy of its own."""
-    return ADMIN_HEADERS if path == "/admin" or path.startswith("/admin/") else HEADERS
+    """The production headers for ``path``: the editor at /admin/ has a policy of its own,
+    and downloads are saved, not shown (as nginx and ``_headers`` do, headers.py)."""
+    if path == "/admin" or path.startswith("/admin/"):
+        return ADMIN_HEADERS
+    ending = path.rsplit("/", 1)[-1].rpartition(".")[2].lower()
+    return DOWNLOAD_HEADERS if "." in path.rsplit("/", 1)[-1] and ending in DOWNLOADS else HEADERS
 
 
 def allowed_hosts(host: str, address: tuple[str, int]) -> frozenset[str]:

@@ -20,7 +20,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "tools"))
 
 import devserver
 
-from newsroom.headers import ADMIN_HEADERS, HEADERS
+from newsroom.headers import ADMIN_HEADERS, DOWNLOAD_HEADERS, HEADERS
 from support import repository
 
 PAGE = b"<!doctype html>\n<html><head><title>News</title></head>\n<body><h1>News</h1></body>\n</html>\n"
@@ -303,6 +303,10 @@ def port_of(site: Site) -> int:
         ("/admin/", ADMIN_HEADERS),
         ("/admin/config.yml", ADMIN_HEADERS),
         ("/administrator/", HEADERS),
+        ("/news/2026/x/report.pdf", DOWNLOAD_HEADERS),
+        ("/media/Brochure.PDF", DOWNLOAD_HEADERS),
+        ("/news/2026/x/plant.png", HEADERS),
+        ("/news/2026/pdf/", HEADERS),
     ],
 )
 def test_every_answer_carries_the_production_headers(
