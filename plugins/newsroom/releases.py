@@ -10,7 +10,7 @@ from typing import Any
 
 from yaml.nodes import Node
 
-from . import imaging, sanitize
+from . import characters, imaging, sanitize
 from .frontmatter import Document
 from .models import Attachment, Image, Release, SiteData, Update
 from .problems import Severity
@@ -248,9 +248,17 @@ def release_schema(settings: NewsroomSettings) -> dict[str, Field]:
     }
 
 
+def body_characters(doc: Document, ctx: Context) -> None:
+    """An error for each line of the body holding a character that cannot be published;
+    soft line breaks are not among them (``render_body`` turns them into line breaks)."""
+    for line, char in characters.lines_with(doc.body, doc.body_line, characters.SOFT_BREAK):
+        ctx.report(line, "body", characters.message(char), characters.FIX, "text-character")
+
+
 def render_body(doc: Document, ctx: Context) -> str:
     """The body as safe HTML; a warning for each kind of markup the sanitizer removed."""
-    body_html, removals = sanitize.render_checked(doc.body, doc.body_line)
+    body_characters(doc, ctx)
+    body_html, removals = sanitize.render_checked(characters.soft_breaks(doc.body), doc.body_line)
     for removal in removals:
         ctx.report(
             removal.line,
