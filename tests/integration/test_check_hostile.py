@@ -4,6 +4,7 @@ check answers with the exact line an author sees, never a traceback or a later f
 from __future__ import annotations
 
 import io
+import shutil
 from pathlib import Path
 
 import pytest
@@ -429,3 +430,62 @@ def test_a_field_name_with_a_line_break_stays_on_its_line(
     lines = run_check(site, capsys, github=True)
     assert not any(line.lstrip().startswith("::warning") for line in lines)
     assert any(line.startswith(f"{CASE}:6: x\\n::warning ::forged: ") for line in lines)
+
+
+def _theme_failing_on(tmp_path: Path, template: str, condition: str) -> Path:
+    """A settings file whose theme fails where ``condition`` holds: a stand-in for any
+    failure the check's other rules do not know yet, to see the rehearsal name its file."""
+    theme = tmp_path / "theme"
+    shutil.copytree(ROOT / "theme", theme)
+    page = theme / "templates" / template
+    page.write_text(
+        f"{{% if {condition} %}}{{{{ no_such_value }}}}{{% endif %}}\n" + page.read_text()
+    )
+    settings = tmp_path / "failingconf.py"
+    settings.write_text(
+        f"import sys\nsys.path.insert(0, {str(ROOT)!r})\nfrom pelicanconf import *\n"
+        f"THEME = {str(theme)!r}\nPLUGIN_PATHS = [{str(ROOT / 'plugins')!r}]\n"
+    )
+    return settings
+
+
+def test_check_names_each_release_a_later_build_fails_on(
+    site: Site, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """The check builds the site as it will be when the last release is live, so a release
+    that would stop builds only from its own instant stops the pull request instead."""
+    for name in ("boom", "second-boom"):
+        site.write(
+            f"releases/2100/{name}.md",
+            "---\ntitle: Boom\ndate: 2100-01-04 09:00 Europe/Berlin\ncategory: products\n"
+            "summary: S.\n---\nB.\n",
+        )
+    settings = _theme_failing_on(tmp_path, "article.html", 'article.title == "Boom"')
+    with pytest.raises(Exit):
+        tasks.check(Context(), settings=str(settings), content=str(site.path))
+    out = capsys.readouterr().out.replace(display_path(site.path, ROOT) + "/", "")
+    failure = "(UndefinedError: 'no_such_value' is undefined)"
+    fix = (
+        "Look for unusual characters or values in it; if you find nothing, ask IT and show "
+        "them this message (the check built the site as of 2100-01-04 08:00 UTC)."
+    )
+    assert out.splitlines() == [
+        f"releases/2100/boom.md: the site cannot be built once this release is live {failure}. "
+        + fix,
+        f"releases/2100/second-boom.md: the site cannot be built once this release is live "
+        f"{failure}. {fix}",
+        "2 errors in 2 files. Fix the errors above, then run the check again.",
+    ]
+
+
+def test_check_names_the_shared_data_when_no_release_is_to_blame(
+    site: Site, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    settings = _theme_failing_on(tmp_path, "base.html", "company.ticker")
+    with pytest.raises(Exit):
+        tasks.check(Context(), settings=str(settings), content=str(site.path))
+    out = capsys.readouterr().out.replace(display_path(site.path, ROOT) + "/", "")
+    assert out.splitlines()[0].startswith(
+        "data: the site cannot be built with the shared data (UndefinedError: 'no_such_value' "
+        "is undefined). Look for unusual characters"
+    )
