@@ -94,6 +94,15 @@ def visible(text: str) -> str:
     return _UNPRINTABLE.sub(_spell, text)
 
 
+def encodable(text: str) -> str:
+    """``text`` with lone surrogates spelt out: a file name that is not UTF-8 holds them,
+    and printing one to a UTF-8 terminal or log would fail."""
+    return _SURROGATE.sub(_spell, text)
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
 def _spell(match: re.Match[str]) -> str:
     char = match.group()
     return _SHOWN.get(char) or f"\\u{ord(char):04x}"

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import Enum
 
-from .characters import visible
+from .characters import encodable, visible
 
 # Stable rule names: authors look them up in the README's author guide, so each one listed
 # here is documented there (a test checks), and a Problem with any other name is a bug.
@@ -99,7 +99,7 @@ def _sentence(text: str) -> str:
 
 def _escape_data(text: str) -> str:
     # https://github.com/actions/toolkit/blob/main/packages/core/src/command.ts
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    return encodable(text).replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
 
 def _escape_property(text: str) -> str:

@@ -4,7 +4,10 @@ check answers with the exact line an author sees, never a traceback or a later f
 from __future__ import annotations
 
 import io
+import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -489,3 +492,27 @@ def test_check_names_the_shared_data_when_no_release_is_to_blame(
         "data: the site cannot be built with the shared data (UndefinedError: 'no_such_value' "
         "is undefined). Look for unusual characters"
     )
+
+
+def test_check_output_survives_hostile_file_names(site: Site) -> None:
+    """Through the command line as CI runs it, printing to a strict UTF-8 stream: a file
+    name holding a line break or a byte that is not UTF-8 stays on its own line."""
+    folder = site.path / "releases" / "2026"
+    (folder / "a\n::notice ::forged.md").write_text("---\ntitle: T\n---\nB.\n")
+    with open(os.fsencode(folder) + b"/b\xff.md", "wb") as file:
+        file.write(b"---\ntitle: T\n---\nB.\n")
+    done = subprocess.run(
+        [sys.executable, "-m", "invoke", "check", "--github", "--content", str(site.path)],
+        cwd=ROOT,
+        env={**os.environ, "PYTHONIOENCODING": "utf-8:strict", "GITHUB_ACTIONS": "true"},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 1 and "Traceback" not in done.stderr, done.stderr
+    lines = done.stdout.splitlines()
+    assert lines[-1] == "8 errors in 2 files. Fix the errors above, then run the check again."
+    commands = [line for line in lines if line.lstrip().startswith("::")]
+    assert len(commands) == 8 and all(line.startswith("::error file=") for line in commands)
+    assert any('the file name "a\\n::notice ::forged.md" cannot be used' in x for x in lines)
+    assert any('the file name "b\\udcff.md" cannot be used' in x for x in lines)
