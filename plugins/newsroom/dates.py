@@ -99,7 +99,7 @@ def parse_day(text: str) -> date:
             "date-format",
         )
     year, month, day = int(m["y"]), int(m["mo"]), int(m["d"])
-    _check_year(year, text, "Write it as year-month-day, like 2026-09-30")
+    _check_year(year, text, "Check the year, and write it as year-month-day, like 2026-09-30")
     if not 1 <= month <= 12:
         raise DateProblem(
             f'"{text}" has month {month}, but months run from 1 to 12',

@@ -516,3 +516,18 @@ def test_check_output_survives_hostile_file_names(site: Site) -> None:
     assert len(commands) == 8 and all(line.startswith("::error file=") for line in commands)
     assert any('the file name "a\\n::notice ::forged.md" cannot be used' in x for x in lines)
     assert any('the file name "b\\udcff.md" cannot be used' in x for x in lines)
+
+
+def test_a_fact_sheet_day_in_year_zero_is_a_message(
+    site: Site, capsys: pytest.CaptureFixture[str]
+) -> None:
+    site.write(
+        "data/media-kit.yml",
+        "facts:\n  title: Fact sheet\n  as_of: 0000-01-01\n  items:\n    - label: Founded\n"
+        '      value: "1998"\n',
+    )
+    assert run_check(site, capsys) == [
+        'data/media-kit.yml:3: facts.as_of: "0000-01-01" is in the year 0; dates must be '
+        "between 1970 and 2200. Check the year, and write it as year-month-day, like "
+        "2026-09-30."
+    ]
