@@ -41,25 +41,50 @@ _SHOWN = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
 _UNPRINTABLE = re.compile(f"[\n\r\t\u2028\u2029]|{FORBIDDEN.pattern}")
 
 
-def find(text: str) -> re.Match[str] | None:
-    """The first forbidden character in ``text``, or None."""
-    return FORBIDDEN.search(text)
-
-
-def message(char: str) -> str:
-    return f"this line contains {name(char)}, which cannot be published"
+def problem(text: str) -> str | None:
+    """What makes ``text`` unpublishable, in words: a forbidden character, or an HTML
+    character reference (``&#1;``) that Markdown and the sanitizer would turn into one."""
+    found = FORBIDDEN.search(text)
+    if found is not None:
+        return f"this line contains {name(found.group())}, which cannot be published"
+    for reference in _REFERENCE.finditer(text):
+        char = _referenced(reference)
+        if FORBIDDEN.match(char):
+            return (
+                f'this line contains "{reference.group()}", the code for {name(char)}, '
+                "which cannot be published"
+            )
+    return None
 
 
 def lines_with(text: str, first_line: int, allowed: str = "") -> Iterator[tuple[int, str]]:
-    """(file line, first forbidden character) of each line holding one, at most ten."""
+    """(file line, what is wrong) for each line ``problem`` finds fault with, at most ten."""
     reported = 0
     for offset, line in enumerate(text.split("\n")):
-        found = FORBIDDEN.search(line.translate(dict.fromkeys(map(ord, allowed))))
+        found = problem(line.translate(dict.fromkeys(map(ord, allowed))))
         if found is not None:
-            yield first_line + offset, found.group()
+            yield first_line + offset, found
             reported += 1
             if reported == MAX_REPORTED:
                 return
+
+
+# Decimal or hexadecimal; HTML also reads one without its closing semicolon.
+_REFERENCE = re.compile(r"&#(?:[xX]([0-9a-fA-F]{1,8})|([0-9]{1,10}));?")
+
+
+def _referenced(reference: re.Match[str]) -> str:
+    """The character an HTML parser makes of a numeric reference (HTML's own rules)."""
+    number = int(reference[1], 16) if reference[1] else int(reference[2])
+    if number == 0 or 0xD800 <= number <= 0xDFFF or number > 0x10FFFF:
+        return "\ufffd"
+    if 0x80 <= number <= 0x9F:
+        # Read as Windows-1252 (&#128; is the euro sign), except five codes it leaves.
+        try:
+            return bytes([number]).decode("cp1252")
+        except UnicodeDecodeError:
+            return chr(number)
+    return chr(number)
 
 
 def name(char: str) -> str:

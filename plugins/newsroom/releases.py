@@ -251,8 +251,8 @@ def release_schema(settings: NewsroomSettings) -> dict[str, Field]:
 def body_characters(doc: Document, ctx: Context) -> None:
     """An error for each line of the body holding a character that cannot be published;
     soft line breaks are not among them (``render_body`` turns them into line breaks)."""
-    for line, char in characters.lines_with(doc.body, doc.body_line, characters.SOFT_BREAK):
-        ctx.report(line, "body", characters.message(char), characters.FIX, "text-character")
+    for line, what in characters.lines_with(doc.body, doc.body_line, characters.SOFT_BREAK):
+        ctx.report(line, "body", what, characters.FIX, "text-character")
 
 
 def render_body(doc: Document, ctx: Context) -> str:

@@ -56,8 +56,8 @@ def screen(path: str, padded: str, front_matter: bool) -> Screening:
         )
         result.refused = True
         return result
-    for line, char in characters.lines_with(padded, 1):
-        result.problems.append(_character(path, line, "", char))
+    for line, what in characters.lines_with(padded, 1):
+        result.problems.append(_character(path, line, "", what))
     if result.problems:
         # YAML cannot read these characters either: one clear message, not two.
         result.refused = True
@@ -118,10 +118,10 @@ def _walk(path: str, padded: str, loader: type) -> Screening | None:
                 result.refused = True
                 return result
             assert isinstance(event, yaml.ScalarEvent)
-            if (found := characters.find(event.value)) is not None:
+            if (found := characters.problem(event.value)) is not None:
                 # Written as an escape ("\\v", "\\ud800"): refused like a raw one, since
                 # nothing after this point may have to handle it.
-                result.problems.append(_character(path, line, label, found.group()))
+                result.problems.append(_character(path, line, label, found))
                 result.refused = True
                 if len(result.problems) == characters.MAX_REPORTED:
                     return result
@@ -193,5 +193,5 @@ def _too_deep(path: str, line: int, label: str) -> Problem:
     )
 
 
-def _character(path: str, line: int, label: str, char: str) -> Problem:
-    return Problem(path, line, label, characters.message(char), characters.FIX, "text-character")
+def _character(path: str, line: int, label: str, what: str) -> Problem:
+    return Problem(path, line, label, what, characters.FIX, "text-character")

@@ -85,6 +85,7 @@ def _release(title: str, tags: list[str], summary: str, body: str, date: str) ->
     body="Soft\vbreak in | a | table |",
     date="2026-12-03T07:00+01:00",
 )
+@example(title="T", tags=[], summary="S.", body="&#1; &#x0B; &#128;", date="2026-12-03T07:00Z")
 def test_what_the_check_passes_builds_when_everything_is_live(
     title: str, tags: list[str], summary: str, body: str, date: str
 ) -> None:

@@ -203,6 +203,22 @@ RELEASE_CASES = [
         ],
     ),
     (
+        "HTML codes for control characters, which Markdown passes and the sanitizer decodes",
+        release(body="Price &#128;5, fine.\n\nA &#x1b;[31m code and a &#11 tab."),
+        [
+            f'{CASE}:9: body: this line contains "&#x1b;", the code for an escape character '
+            f"(U+001B), which cannot be published. {FIX_CHARACTER}"
+        ],
+    ),
+    (
+        "an HTML code for a non-character in an update's note",
+        release(extra='updates:\n  - date: 2026-05-05 09:00 UTC\n    note: "Fixed &#xFFFF;."\n'),
+        [
+            f'{CASE}:8: this line contains "&#xFFFF;", the code for a code that is not a '
+            f"character (U+FFFF), which cannot be published. {FIX_CHARACTER}"
+        ],
+    ),
+    (
         "front matter far larger than fields need",
         release(extra="# padding\n" * 7000),
         [
