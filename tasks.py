@@ -49,6 +49,10 @@ def check(
         newsroom = commands.check(pelican_settings, ROOT)
         if against:
             commands.check_against(newsroom, against, pelican_settings, ROOT)
+        if not newsroom.errors:
+            # What passes must also build, at every later instant (commands.rehearse).
+            newsroom.problems.extend(commands.rehearse(pelican_settings, newsroom, ROOT))
+            newsroom.problems.sort()
     except commands.BuildFailed as err:
         raise Exit(str(err), code=2) from None
     commands.report(newsroom.problems, sys.stdout, github=github)

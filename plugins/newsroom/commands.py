@@ -2,19 +2,24 @@
 
 from __future__ import annotations
 
+import contextlib
+import dataclasses
+import io
 import logging
 import sys
-from collections.abc import Iterable
-from datetime import datetime
+import tempfile
+from collections.abc import Callable, Iterable
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TextIO
 
 from pelican import Pelican
 from pelican.settings import read_settings
 
-from .content import Newsroom, load
+from .content import Newsroom, display_path, load
 from .dates import parse_as_of
 from .files import UnsafeFile
+from .models import Release
 from .plugin import CHECKED
 from .problems import ContentError, Problem
 from .settings import SettingsError, from_pelican
@@ -135,17 +140,106 @@ def build(settings: dict[str, Any], out: TextIO = sys.stdout) -> None:
     report(newsroom.problems, out)
     if newsroom.errors:
         raise BuildFailed(summary(newsroom))
-    settings = {**settings, CHECKED: newsroom}
+    try:
+        logged = _run_pelican({**settings, CHECKED: newsroom})
+    except ContentError as err:  # content changed between the check and the build
+        raise BuildFailed(str(err)) from None
+    except UnsafeFile as err:  # a file the check did not pass was about to be published
+        raise BuildFailed(f"The build stopped: {err}") from None
+    if logged:
+        raise BuildFailed("The build logged errors:\n" + "\n".join(logged))
+
+
+def _run_pelican(settings: dict[str, Any]) -> list[str]:
+    """Run one Pelican build; the errors it logged (Pelican logs some and carries on)."""
     counter = _ErrorCounter()
     pelican_logger = logging.getLogger("pelican")
     pelican_logger.addHandler(counter)
     try:
         Pelican(settings).run()
-    except ContentError as err:  # content changed between the check and the build
-        raise BuildFailed(str(err)) from None
-    except UnsafeFile as err:  # a file the check did not pass was about to be published
-        raise BuildFailed(f"The build stopped: {err}") from None
     finally:
         pelican_logger.removeHandler(counter)
-    if counter.messages:
-        raise BuildFailed("The build logged errors:\n" + "\n".join(counter.messages))
+    return counter.messages
+
+
+def rehearse(settings: dict[str, Any], newsroom: Newsroom, root: Path) -> list[Problem]:
+    """Build the checked content, as the site will be once everything is live, into a
+    throwaway folder; a problem names each release that the build cannot publish.
+
+    The check promises that what it passes builds at every later instant, and a release
+    that stops the build only from its own instant (an embargoed one) would otherwise
+    block every deploy from then on. At the instant the last release or update goes live,
+    every release is public with all its updates, and with every feed listing every
+    release, each one passes through every template and output. When that build fails,
+    halving the set of releases finds the ones it fails on.
+    """
+    newsroom_settings = from_pelican(settings)
+    live = [r for r in newsroom.releases if not r.draft]
+    as_of = max([newsroom_settings.as_of, *(r.modified for r in live)]).astimezone(UTC)
+    options = {**settings.get("NEWSROOM", {})}
+    options["feed_items"] = max(len(live), int(options.get("feed_items", 0)))
+    rehearsal = {**settings, "NEWSROOM": options, "NEWSROOM_AS_OF": as_of}
+
+    def fails(published: list[Release]) -> str | None:
+        return _rehearsal_failure(rehearsal, newsroom, published)
+
+    failure = fails(live)
+    if failure is None:
+        return []
+    if fails([]) is not None:
+        data = Path(settings["PATH"]) / newsroom_settings.data_path
+        return [_unbuildable(display_path(data, root), "with the shared data", failure, as_of)]
+    problems, rest = [], live
+    while failure is not None and len(problems) < _MAX_UNBUILDABLE:
+        culprit, failure = _first_failing(rest, failure, fails)
+        problems.append(_unbuildable(culprit.source, "once this release is live", failure, as_of))
+        rest = [r for r in rest if r is not culprit]
+        failure = fails(rest)
+    return problems
+
+
+_MAX_UNBUILDABLE = 3
+
+
+def _first_failing(
+    releases: list[Release], failure: str, fails: Callable[[list[Release]], str | None]
+) -> tuple[Release, str]:
+    """One release the build fails on, by halving (the build with all of them fails)."""
+    while len(releases) > 1:
+        half = releases[: len(releases) // 2]
+        found = fails(half)
+        if found is not None:
+            releases, failure = half, found
+        else:
+            releases = releases[len(releases) // 2 :]
+    return releases[0], failure
+
+
+def _rehearsal_failure(
+    settings: dict[str, Any], newsroom: Newsroom, published: list[Release]
+) -> str | None:
+    """Why the build of only ``published`` (the others held back as drafts) fails, or None."""
+    keep = {id(r) for r in published}
+    releases = [
+        r if id(r) in keep else dataclasses.replace(r, draft=True) for r in newsroom.releases
+    ]
+    subset = dataclasses.replace(newsroom, releases=releases, problems=[], _by_source={})
+    with tempfile.TemporaryDirectory(prefix="newsroom-check-") as folder:
+        try:
+            with contextlib.redirect_stdout(io.StringIO()):
+                logged = _run_pelican({**settings, CHECKED: subset, "OUTPUT_PATH": folder})
+        except Exception as err:  # any failure at all is the finding
+            return f"{type(err).__name__}: {err}"
+    return "; ".join(logged) if logged else None
+
+
+def _unbuildable(path: str, when: str, failure: str, as_of: datetime) -> Problem:
+    return Problem(
+        path,
+        0,
+        "",
+        f"the site cannot be built {when} ({failure})",
+        "Look for unusual characters or values in it; if you find nothing, ask IT and show "
+        f"them this message (the check built the site as of {as_of:%Y-%m-%d %H:%M} UTC)",
+        "build-failed",
+    )

@@ -86,11 +86,17 @@ def load(content: Path, settings: NewsroomSettings, root: Path | None = None) ->
         # a secret would print it in the pull request's log.
         return Newsroom(None, problems=sorted(file_problems))
     data_dir = content / settings.data_path
-    site, problems = load_site(data_dir, display_path(data_dir, root), settings.max_file_bytes)
+    site, problems = load_site(
+        data_dir,
+        display_path(data_dir, root),
+        settings.max_file_bytes,
+        content,
+        display_path(content, root),
+    )
     newsroom = Newsroom(site, problems=[*file_problems, *problems])
 
-    release_files = sorted((content / settings.releases_path).rglob("*.md"))
-    page_files = sorted((content / settings.pages_path).rglob("*.md"))
+    release_files = _markdown_files(content / settings.releases_path, root, newsroom.problems)
+    page_files = _markdown_files(content / settings.pages_path, root, newsroom.problems)
     if site is None:
         if release_files:
             newsroom.problems.append(
@@ -181,6 +187,27 @@ def _published(path: Path, media: Path, releases: Path) -> bool:
         and len(path.relative_to(releases).parts) > 2
         and path.suffix != ".md"  # a release file in the wrong place has its own message
     )
+
+
+def _markdown_files(folder: Path, root: Path, problems: list[Problem]) -> list[Path]:
+    """The .md files under ``folder``; a folder named like one is reported, not read."""
+    files = []
+    for path in sorted(folder.rglob("*.md")):
+        if path.is_dir():
+            problems.append(
+                Problem(
+                    display_path(path, root),
+                    0,
+                    "",
+                    "this is a folder, but its name ends in .md like a release or page file",
+                    f"Rename the folder: a release's pictures and downloads go in a folder "
+                    f"named like the release without .md, such as {path.stem}/",
+                    "file-type",
+                )
+            )
+        else:
+            files.append(path)
+    return files
 
 
 def _duplicate_urls(newsroom: Newsroom) -> list[Problem]:

@@ -25,6 +25,10 @@ NAIVE = re.compile(
 )
 DAY = re.compile(r"^(?P<y>\d{4})-(?P<mo>\d{1,2})-(?P<d>\d{1,2})$")
 MONTHS = list(calendar.month_name)
+# The years a release, an update or a build instant may be in. Far wider than any newsroom
+# needs, and far enough inside Python's datetime limits (years 1 to 9999) that converting
+# to UTC with any offset, or adding a day, never overflows.
+FIRST_YEAR, LAST_YEAR = 1970, 2200
 
 
 class DateProblem(ValueError):
@@ -95,6 +99,7 @@ def parse_day(text: str) -> date:
             "date-format",
         )
     year, month, day = int(m["y"]), int(m["mo"]), int(m["d"])
+    _check_year(year, text, "Check the year, and write it as year-month-day, like 2026-09-30")
     if not 1 <= month <= 12:
         raise DateProblem(
             f'"{text}" has month {month}, but months run from 1 to 12',
@@ -114,6 +119,7 @@ def parse_day(text: str) -> date:
 def _naive(m: re.Match[str], text: str, example_zone: str) -> datetime:
     year, month, day = int(m["y"]), int(m["mo"]), int(m["d"])
     hour, minute, second = int(m["h"]), int(m["mi"]), int(m["s"] or 0)
+    _check_year(year, text, f"Check the year, and write it like 2026-11-23 09:00 {example_zone}")
     if not 1 <= month <= 12:
         raise DateProblem(
             f'"{text}" has month {month}, but months run from 1 to 12',
@@ -145,6 +151,15 @@ def _naive(m: re.Match[str], text: str, example_zone: str) -> datetime:
             "date-impossible",
         )
     return datetime(year, month, day, hour, minute, second)
+
+
+def _check_year(year: int, text: str, fix: str) -> None:
+    if not FIRST_YEAR <= year <= LAST_YEAR:
+        raise DateProblem(
+            f'"{text}" is in the year {year}; dates must be between {FIRST_YEAR} and {LAST_YEAR}',
+            fix,
+            "date-range",
+        )
 
 
 def _localize(naive: datetime, zone: ZoneInfo, text: str) -> datetime:

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+from . import yamlguard
 from .problems import Problem, Severity
 
 # libyaml's parser when PyYAML has it: the same nodes and lines, several times faster.
@@ -119,6 +120,10 @@ def _compose(path: str, yaml_text: str, doc: Document, first_line: int) -> Docum
     """Compose YAML that starts on ``first_line`` of the file into ``doc.meta``."""
     # Pad with blank lines so that YAML's own line numbers are file line numbers.
     padded = "\n" * (first_line - 1) + yaml_text
+    screening = yamlguard.screen(path, padded, front_matter=first_line > 1)
+    doc.problems.extend(screening.problems)
+    if screening.refused:
+        return doc
     try:
         node = yaml.compose(padded, Loader=_FAST_LOADER)
     except yaml.YAMLError:

@@ -14,11 +14,11 @@ from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-import yaml
 from yaml.nodes import ScalarNode
 
 from .dates import parse_instant
-from .frontmatter import mapping_items, split
+from .frontmatter import mapping_items, read_data, split
+from .settings import NewsroomSettings
 
 MAX_SLUG = 60
 FALLBACK_SLUG = "new-release"
@@ -134,13 +134,19 @@ def parse_date(text: str, site_zone: str) -> datetime:
 
 def topic_keys(data_dir: Path) -> list[str]:
     """The topic keys in ``topics.yml``, in the order the file lists them."""
+    path = data_dir / "topics.yml"
     try:
-        topics = yaml.safe_load((data_dir / "topics.yml").read_text("utf-8"))
-    except (OSError, yaml.YAMLError) as err:
-        raise NewFileError(f"{data_dir / 'topics.yml'} cannot be read: {err}") from None
-    if not isinstance(topics, dict) or not topics:
-        raise NewFileError(f"{data_dir / 'topics.yml'} defines no topics; add one first.")
-    return [str(key) for key in topics]
+        # The checker's reader: no references, no deep nesting, no size beyond the limit.
+        doc = read_data(str(path), path.read_bytes(), NewsroomSettings.max_file_bytes)
+    except OSError as err:
+        raise NewFileError(f"{path} cannot be read: {err}") from None
+    if doc.problems or doc.meta is None:
+        found = doc.problems[0].text() if doc.problems else "it is empty"
+        raise NewFileError(f"{path} cannot be read: {found} Run invoke check.")
+    keys = [name for name, _, _ in mapping_items(doc.meta)]
+    if not keys:
+        raise NewFileError(f"{path} defines no topics; add one first.")
+    return keys
 
 
 def render(headline: str, when: datetime, site_zone: str, topic: str) -> str:

@@ -6,22 +6,24 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import Enum
 
+from .characters import encodable, visible
+
 # Stable rule names: authors look them up in the README's author guide, so each one listed
 # here is documented there (a test checks), and a Problem with any other name is a bug.
 RULES = frozenset(
     """
     front-matter-missing front-matter-unclosed front-matter-empty front-matter-shape
     yaml yaml-colon yaml-unclosed-quote yaml-tab yaml-indent yaml-missing-colon yaml-list
-    yaml-escape yaml-reserved
+    yaml-escape yaml-reserved yaml-reference yaml-nesting text-character
     field-missing field-empty field-unknown field-duplicate field-type field-unknown-value
     field-format field-too-long
     date-no-timezone date-no-time date-format date-impossible date-offset date-zone
-    date-dst-gap date-dst-ambiguous date-folder update-before-release
+    date-dst-gap date-dst-ambiguous date-range date-folder update-before-release
     asset-missing asset-path asset-type image-unreadable body-empty body-html-removed
     file-name file-location file-type file-encoding file-too-large url-duplicate
     translation-language translation-date
     data-missing data-key data-empty data-errors fact-duplicate
-    published-url-changed published-edit-without-update
+    published-url-changed published-edit-without-update build-failed
     file-symlink file-active name-reserved tag-address
     """.split()
 )
@@ -57,11 +59,16 @@ class Problem:
         return self.severity is Severity.ERROR
 
     def text(self) -> str:
-        """The one-line form: ``path:line: field: what is wrong. How to fix it.``"""
+        """The one-line form: ``path:line: field: what is wrong. How to fix it.``
+
+        Always one line: what an author wrote is spelt out (a line break as ``\\n``), so
+        no value can start a line of its own, such as a forged CI command.
+        """
         where = f"{self.path}:{self.line}: " if self.line else f"{self.path}: "
         prefix = "" if self.is_error else "warning: "
         field = f"{self.field}: " if self.field else ""
-        return f"{where}{prefix}{field}{_sentence(self.message)} {_sentence(self.fix)}".rstrip()
+        line = f"{where}{prefix}{field}{_sentence(self.message)} {_sentence(self.fix)}"
+        return visible(line.rstrip())
 
     def github(self) -> str:
         """The GitHub Actions workflow command that shows the problem inline on a pull request."""
@@ -93,7 +100,7 @@ def _sentence(text: str) -> str:
 
 def _escape_data(text: str) -> str:
     # https://github.com/actions/toolkit/blob/main/packages/core/src/command.ts
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    return encodable(text).replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
 
 def _escape_property(text: str) -> str:

@@ -13,7 +13,7 @@ from markupsafe import Markup
 from unidecode import unidecode
 from yaml.nodes import Node
 
-from . import files, imaging, sanitize
+from . import characters, files, imaging, sanitize
 from .frontmatter import Document
 from .models import Attachment, Image, Release, SiteData, Update
 from .problems import Severity
@@ -245,9 +245,17 @@ def release_schema(settings: NewsroomSettings) -> dict[str, Field]:
     }
 
 
+def body_characters(doc: Document, ctx: Context) -> None:
+    """An error for each line of the body holding a character that cannot be published;
+    soft line breaks are not among them (``render_body`` turns them into line breaks)."""
+    for line, what in characters.lines_with(doc.body, doc.body_line, characters.SOFT_BREAK):
+        ctx.report(line, "body", what, characters.FIX, "text-character")
+
+
 def render_body(doc: Document, ctx: Context) -> str:
     """The body as safe HTML; a warning for each kind of markup the sanitizer removed."""
-    body_html, removals = sanitize.render_checked(doc.body, doc.body_line)
+    body_characters(doc, ctx)
+    body_html, removals = sanitize.render_checked(characters.soft_breaks(doc.body), doc.body_line)
     for removal in removals:
         ctx.report(
             removal.line,

@@ -10,18 +10,76 @@ import re
 from pathlib import Path
 from typing import Any
 
-from yaml.nodes import MappingNode
+from yaml.nodes import MappingNode, Node
 
-from . import sanitize
+from . import imaging, sanitize
 from .frontmatter import line_of, mapping_items, read_data
 from .models import Boilerplate, Company, Contact, SiteData, Topic
 from .problems import Problem
-from .schema import Context, Field, by_language, list_of, parse_mapping, pattern, text
+from .schema import (
+    Context,
+    Field,
+    Invalid,
+    _scalar,
+    by_language,
+    list_of,
+    parse_mapping,
+    pattern,
+    text,
+)
 
 KEY = r"[a-z0-9][a-z0-9-]*"
 EMAIL = r"[^@\s]+@[^@\s]+\.[^@\s]+"
 PHONE = r"\+?[0-9][0-9 ()./-]{5,}"
 URL = r"https?://\S+"
+
+
+#: The folder of content/ published as it is, where the logo must be (STATIC_PATHS).
+MEDIA = "media"
+#: SVG for the site's header; the raster types are also drawn on share images.
+LOGO_TYPES = (".svg", ".png", ".jpg", ".jpeg", ".webp", ".gif")
+
+
+def logo(node: Node, ctx: Context, name: str) -> str:
+    """The company logo: a picture in content/media/ that the header and share images use.
+
+    Checked here because every page shows it and every share image draws it: a missing or
+    broken logo would otherwise stop a build, not the check.
+    """
+    value = _scalar(node, name, "media/logo.svg", "a file path").strip()
+    parts = value.split("/")
+    if "\\" in value or parts[0] != MEDIA or any(p in ("", ".", "..") for p in parts):
+        raise Invalid(
+            f'"{value}" is not a file in the {MEDIA} folder',
+            f"Put the logo in {ctx.assets_display}/{MEDIA}/ and write its path from the "
+            f"content folder, like logo: {MEDIA}/logo.svg",
+            "asset-path",
+        )
+    if not value.lower().endswith(LOGO_TYPES):
+        allowed = ", ".join(t.lstrip(".") for t in LOGO_TYPES)
+        raise Invalid(
+            f'"{value}" is not a picture type the newsroom can show as a logo',
+            f"Use one of these types: {allowed}",
+            "asset-type",
+        )
+    file = ctx.assets / value if ctx.assets is not None else None
+    if file is None or not file.is_file():
+        raise Invalid(
+            f'"{value}" was not found',
+            f"Upload the logo to {ctx.assets_display}/{MEDIA}/, or correct the path "
+            "(capital letters count)",
+            "asset-missing",
+        )
+    if value.lower().endswith(".svg"):
+        if b"<svg" not in file.read_bytes()[:4096]:
+            raise Invalid(
+                f'"{value}" is not an SVG picture',
+                "Export the logo again as SVG from your drawing program, and replace the file",
+                "image-unreadable",
+            )
+    else:
+        imaging.readable(file, value)
+    return value
 
 
 def _key_text(example: str) -> Any:
@@ -91,7 +149,7 @@ COMPANY: dict[str, Field] = {
         "International Securities Identification Number",
     ),
     "headquarters": Field(text(100, "Hamburg, Germany"), "Hamburg, Germany", ""),
-    "logo": Field(text(200, "media/logo.svg"), "media/logo.svg", "Path inside content/"),
+    "logo": Field(logo, "media/logo.svg", "Path inside content/, in the media folder"),
 }
 
 TOPIC_TEXT: dict[str, Field] = {
@@ -149,8 +207,13 @@ BOILERPLATE: dict[str, Field] = {
 FILES = ("company.yml", "topics.yml", "contacts.yml", "boilerplates.yml")
 
 
-def load(data_dir: Path, display_dir: str, max_bytes: int) -> tuple[SiteData | None, list[Problem]]:
-    """Read and check the four data files; the data is None when any of them has an error."""
+def load(
+    data_dir: Path, display_dir: str, max_bytes: int, content: Path, content_display: str
+) -> tuple[SiteData | None, list[Problem]]:
+    """Read and check the four data files; the data is None when any of them has an error.
+
+    ``content`` is the content folder, where the files the data names (the logo) are.
+    """
     problems: list[Problem] = []
     nodes: dict[str, MappingNode] = {}
     for name in FILES:
@@ -170,7 +233,9 @@ def load(data_dir: Path, display_dir: str, max_bytes: int) -> tuple[SiteData | N
     if len(nodes) < len(FILES):
         return None, problems
 
-    company_ctx = Context(f"{display_dir}/company.yml")
+    company_ctx = Context(
+        f"{display_dir}/company.yml", assets=content, assets_display=content_display
+    )
     company_values = parse_mapping(nodes["company.yml"], COMPANY, company_ctx)
     topics = _table(
         nodes["topics.yml"],

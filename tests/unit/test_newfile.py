@@ -180,3 +180,17 @@ def test_an_existing_translation_is_never_overwritten(site: Site) -> None:
     with pytest.raises(NewFileError) as err:
         translate(source, "de", BOTH)
     assert str(err.value).endswith("first-product-de.md already exists: translate in that file.")
+
+
+def test_topics_that_the_check_refuses_stop_a_new_file_in_words(site: Site) -> None:
+    """invoke new reads topics.yml with the checker's reader: deep nesting is a message,
+    not a RecursionError."""
+    site.write("data/topics.yml", "products: " + "[" * 5000 + "]" * 5000 + "\n")
+    with pytest.raises(NewFileError) as refused:
+        new(site, "Hamburg lab opens")
+    assert str(refused.value) == (
+        f"{site.path / 'data/topics.yml'} cannot be read: {site.path / 'data/topics.yml'}:1: "
+        "products: lists and groups are nested more than 20 levels deep here. A release needs "
+        "at most three levels (like updates:, then - date:); remove the extra brackets or "
+        "indentation. Run invoke check."
+    )
