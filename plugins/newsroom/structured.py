@@ -119,6 +119,7 @@ def meta_tags(release: Release, image: ShareImage, site_url: str, site_name: str
         og("og:description", release.summary),
         og("og:url", absolute(site_url, release.url)),
         og("og:image", image_url),
+        og("og:image:type", image.media_type),
         og("og:image:width", image.width),
         og("og:image:height", image.height),
         og("og:image:alt", image.alt),

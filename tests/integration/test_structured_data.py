@@ -77,6 +77,7 @@ def test_a_release_page_has_every_property_once(site: Site, tmp_path: Path) -> N
         ("og:description", "Revenue rose 10 percent."),
         ("og:url", f"{SITE}/news/2025/q4-results/"),
         ("og:image", image),
+        ("og:image:type", "image/png"),
         ("og:image:width", "1200"),
         ("og:image:height", "630"),
         ("og:image:alt", alt),
