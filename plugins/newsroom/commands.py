@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import sys
 from collections.abc import Iterable
 from datetime import datetime
@@ -14,6 +15,7 @@ from pelican.settings import read_settings
 
 from .content import Newsroom, load
 from .dates import parse_as_of
+from .hosting import check_output
 from .plugin import CHECKED
 from .problems import ContentError, Problem
 from .settings import SettingsError, from_pelican
@@ -116,8 +118,9 @@ class _ErrorCounter(logging.Handler):
         self.messages.append(record.getMessage())
 
 
-def build(settings: dict[str, Any], out: TextIO = sys.stdout) -> None:
+def build(settings: dict[str, Any], out: TextIO | None = None) -> None:
     """Check everything, then run Pelican in-process; raise BuildFailed on any problem."""
+    out = out or sys.stdout  # looked up now, so that a captured stdout is the one written to
     newsroom = check(settings)
     report(newsroom.problems, out)
     if newsroom.errors:
@@ -134,3 +137,10 @@ def build(settings: dict[str, Any], out: TextIO = sys.stdout) -> None:
         pelican_logger.removeHandler(counter)
     if counter.messages:
         raise BuildFailed("The build logged errors:\n" + "\n".join(counter.messages))
+    # Measured on the finished output, search index and editor included: what is uploaded.
+    options = from_pelican(settings)
+    warning = check_output(Path(settings["OUTPUT_PATH"]), options.host, options.output_limit_mb)
+    if warning:
+        print(f"Warning: {warning}", file=out)
+        if os.environ.get("GITHUB_ACTIONS") == "true":  # shown on the workflow run's page
+            print(f"::warning title=Site size::{warning}", file=out)
