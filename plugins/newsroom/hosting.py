@@ -37,8 +37,8 @@ HOSTS = {
     "github-pages": Host(
         "GitHub Pages",
         1000,
-        "GitHub Pages also cancels a deployment that takes longer than 10 minutes, and "
-        "uploads the whole site each time.",
+        "On GitHub Pages a site may be at most 1 GB, a deployment may take at most 10 "
+        "minutes, and every deploy uploads the whole site.",
     ),
     "self-hosted": Host("your server", None),
 }
@@ -66,12 +66,14 @@ def size_warning(size: int, files: int, host_key: str, limit_mb: float = 0) -> s
     share = size / (limit * MB)
     if share < WARN_FROM:
         return None
-    built = f"The built site is {size / MB:,.1f} MB in {files:,} files"
-    if share >= 1:
-        verdict = f"more than the {limit:,g} MB {host.name} takes: the next deploy will fail."
-    else:
-        verdict = f"{share:.0%} of the {limit:,g} MB {host.name} takes."
-    return " ".join(part for part in (f"{built}, {verdict}", host.note, ADVICE) if part)
+    took = (
+        f"the {limit:,g} MB limit set in NEWSROOM['output_limit_mb']"
+        if limit_mb
+        else f"the {limit:,g} MB {host.name} takes"
+    )
+    verdict = f"over {took}" if share >= 1 else f"{share:.0%} of {took}"
+    built = f"The built site is {size / MB:,.1f} MB in {files:,} files, {verdict}."
+    return " ".join(part for part in (built, host.note, ADVICE) if part)
 
 
 def check_output(output: Path, host_key: str, limit_mb: float = 0) -> str | None:

@@ -49,24 +49,25 @@ def test_the_warning_starts_at_three_quarters_of_the_configured_limit(
     share = size / (limit * MB)
     assert build(site, out, capsys, output_limit_mb=limit) == (
         f"Warning: The built site is {size / MB:,.1f} MB in {files:,} files, {share:.0%} of the "
-        f"{limit:,g} MB GitHub Pages takes. GitHub Pages also cancels a deployment that takes "
-        'longer than 10 minutes, and uploads the whole site each time. See "When the site '
-        'outgrows its host" in docs/operations.md: serve it from your own server, put a CDN '
-        "in front of it, or move the pictures to object storage."
+        f"{limit:,g} MB limit set in NEWSROOM['output_limit_mb']. On GitHub Pages a site may be "
+        "at most 1 GB, a deployment may take at most 10 minutes, and every deploy uploads the "
+        'whole site. See "When the site outgrows its host" in docs/operations.md: serve it '
+        "from your own server, put a CDN in front of it, or move the pictures to object "
+        "storage."
     )
 
 
-def test_over_the_limit_the_warning_says_the_deploy_will_fail(
+def test_over_the_limit_the_warning_says_so(
     site: Site, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     out = tmp_path / "out"
     warning = build(site, out, capsys, host="self-hosted", output_limit_mb=1)
     files, size = written(out)
     assert warning == (
-        f"Warning: The built site is {size / MB:,.1f} MB in {files:,} files, more than the 1 MB "
-        'your server takes: the next deploy will fail. See "When the site outgrows its host" '
-        "in docs/operations.md: serve it from your own server, put a CDN in front of it, or "
-        "move the pictures to object storage."
+        f"Warning: The built site is {size / MB:,.1f} MB in {files:,} files, over the 1 MB limit "
+        "set in NEWSROOM['output_limit_mb']. See \"When the site outgrows its host\" in "
+        "docs/operations.md: serve it from your own server, put a CDN in front of it, or move "
+        "the pictures to object storage."
     )
 
 
@@ -76,10 +77,16 @@ def test_in_github_actions_the_warning_is_also_an_annotation(
     monkeypatch.setenv("GITHUB_ACTIONS", "true")
     warning, annotation = build(site, tmp_path / "out", capsys, output_limit_mb=1).splitlines()
     assert annotation == "::warning title=Site size::" + warning.removeprefix("Warning: ")
-    assert "more than the 1 MB GitHub Pages takes: the next deploy will fail." in warning
+    assert "over the 1 MB limit set in NEWSROOM['output_limit_mb']." in warning
 
 
-def test_a_self_hosted_site_has_no_limit_unless_one_is_configured() -> None:
+def test_github_pages_has_its_limit_and_a_self_hosted_site_none() -> None:
     assert hosting.size_warning(50_000 * MB, 10**6, "self-hosted") is None
-    assert hosting.size_warning(999 * MB, 10, "github-pages") is not None
     assert hosting.size_warning(700 * MB, 10, "github-pages") is None
+    assert hosting.size_warning(1200 * MB, 48_000, "github-pages") == (
+        "The built site is 1,200.0 MB in 48,000 files, over the 1,000 MB GitHub Pages takes. "
+        "On GitHub Pages a site may be at most 1 GB, a deployment may take at most 10 minutes, "
+        'and every deploy uploads the whole site. See "When the site outgrows its host" in '
+        "docs/operations.md: serve it from your own server, put a CDN in front of it, or move "
+        "the pictures to object storage."
+    )
