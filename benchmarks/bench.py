@@ -741,6 +741,25 @@ class BenchFailed(Exception):
     """A build or the setup failed; the message says what to look at."""
 
 
+#: What a published file is for, by its folder or ending; the first match wins.
+CATEGORIES: tuple[tuple[str, Callable[[str], bool]], ...] = (
+    ("search", lambda path: path.startswith("pagefind/")),
+    ("feeds", lambda path: path.startswith("feeds/") or path.endswith((".atom.xml", ".rss.xml"))),
+    ("pictures", lambda path: path.lower().endswith(
+        (".png", ".jpg", ".jpeg", ".webp", ".gif", ".svg", ".avif", ".ico"))),
+    ("downloads", lambda path: path.lower().endswith(
+        (".pdf", ".zip", ".doc", ".docx", ".xls", ".xlsx", ".ppt", ".pptx", ".csv"))),
+    ("pages", lambda path: path.endswith(".html")),
+    ("data", lambda path: path.endswith((".json", ".xml"))),  # JSON API, record, sitemaps
+)  # fmt: skip
+OTHER = "other"  # stylesheets, scripts, fonts, robots.txt
+
+
+def category(path: str) -> str:
+    """The category of a file, by its path inside the output (with ``/`` separators)."""
+    return next((name for name, matches in CATEGORIES if matches(path)), OTHER)
+
+
 @dataclass(frozen=True)
 class Measure:
     wall: float
@@ -748,6 +767,22 @@ class Measure:
     peak_kib: int
     files: int
     bytes: int
+    #: Per category: (files, bytes).
+    categories: dict[str, tuple[int, int]]
+
+
+def output_size(output: Path) -> tuple[dict[str, tuple[int, int]], set[str]]:
+    """Files and bytes per category, and the names of the pages (to find every release's)."""
+    counts: dict[str, list[int]] = {}
+    published = set()
+    for folder, _, names in os.walk(output):
+        for file in names:
+            path = os.path.join(folder, file)
+            tally = counts.setdefault(category(os.path.relpath(path, output)), [0, 0])
+            tally[0] += 1
+            tally[1] += os.path.getsize(path)
+            published.add(file[:-5] if file != "index.html" else os.path.basename(folder))
+    return {name: (files, size) for name, (files, size) in counts.items()}, published
 
 
 def child(
@@ -765,17 +800,14 @@ def child(
     if process.returncode != 0:
         _show(f"{name} build failed (exit code {process.returncode})", out_log, err_log)
         raise BenchFailed(f"The {name} build failed; its output is above.")
-    files, size, published = 0, 0, set()
-    for folder, _, names in os.walk(output):
-        for file in names:
-            files += 1
-            size += os.path.getsize(os.path.join(folder, file))
-            published.add(file[:-5] if file != "index.html" else os.path.basename(folder))
+    categories, published = output_size(output)
+    files = sum(f for f, _ in categories.values())
+    size = sum(b for _, b in categories.values())
     missing = [s for s in slugs if s not in published]
     if missing:
         _show(f"{name} build wrote no page for {len(missing)} releases", out_log, err_log)
         raise BenchFailed(f"The {name} build is missing pages, like {missing[0]}.")
-    return Measure(wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss, files, size)
+    return Measure(wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss, files, size, categories)
 
 
 def _show(title: str, *logs: Path, lines: int = 40) -> None:
@@ -803,6 +835,7 @@ def median(values: Sequence[Measure]) -> Measure:
         int(statistics.median(m.peak_kib for m in values)),
         values[-1].files,
         values[-1].bytes,
+        values[-1].categories,
     )
 
 
@@ -821,12 +854,38 @@ def table(count: int, repeat: int, newsroom: Measure, plain: Measure) -> str:
         newsroom.peak_kib / plain.peak_kib,
     )
     rows.append(f"{'newsroom ÷ plain':18}" + "".join(f"{r:8.2f}x" for r in ratios))
+    rows += ["", *size_table(newsroom, plain)]
     runs = "1 run" if repeat == 1 else f"median of {repeat} runs"
     machine = (
         f"{os.cpu_count()} CPUs, {platform.platform()}, Python {platform.python_version()}, "
         f"Pelican {metadata.version('pelican')}"
     )
     return "\n".join([f"N = {count} releases, {runs} per build; {machine}", *rows])
+
+
+def _ratio(a: float, b: float) -> str:
+    return f"{a / b:8.2f}x" if b else f"{'-':>9}"
+
+
+def size_table(newsroom: Measure, plain: Measure) -> list[str]:
+    """The output of both builds by category: files and MB, and the newsroom's ratio."""
+    mib = 1024 * 1024
+    rows = [
+        f"{'output by category':18}{'newsroom':>20}{'plain Pelican':>20}{'newsroom ÷ plain':>20}",
+        f"{'':18}" + f"{'files':>9}{'MB':>11}" * 2 + f"  {'files':>9}{'MB':>9}",
+    ]
+    names = [name for name, _ in CATEGORIES] + [OTHER]
+    for name in [*names, "total"]:
+        if name == "total":
+            (nf, nb), (pf, pb) = (newsroom.files, newsroom.bytes), (plain.files, plain.bytes)
+        else:
+            nf, nb = newsroom.categories.get(name, (0, 0))
+            pf, pb = plain.categories.get(name, (0, 0))
+        rows.append(
+            f"{name:18}{nf:9d}{nb / mib:11.1f}{pf:9d}{pb / mib:11.1f}"
+            f"  {_ratio(nf, pf)}{_ratio(nb, pb)}"
+        )
+    return rows
 
 
 def _profile(prof: Path, args: list[str]) -> list[str]:

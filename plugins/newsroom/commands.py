@@ -6,6 +6,7 @@ import contextlib
 import dataclasses
 import io
 import logging
+import os
 import sys
 import tempfile
 from collections.abc import Callable, Iterable
@@ -19,9 +20,10 @@ from pelican.settings import read_settings
 from .content import Newsroom, display_path, load
 from .dates import parse_as_of
 from .files import UnsafeFile
+from .hosting import check_output
 from .models import Release
 from .plugin import CHECKED
-from .problems import ContentError, Problem
+from .problems import ContentError, Problem, escape_data
 from .settings import SettingsError, from_pelican
 
 
@@ -134,8 +136,9 @@ class _ErrorCounter(logging.Handler):
         self.messages.append(record.getMessage())
 
 
-def build(settings: dict[str, Any], out: TextIO = sys.stdout) -> None:
+def build(settings: dict[str, Any], out: TextIO | None = None) -> None:
     """Check everything, then run Pelican in-process; raise BuildFailed on any problem."""
+    out = out or sys.stdout  # looked up now, so that a captured stdout is the one written to
     newsroom = check(settings)
     report(newsroom.problems, out)
     if newsroom.errors:
@@ -148,6 +151,13 @@ def build(settings: dict[str, Any], out: TextIO = sys.stdout) -> None:
         raise BuildFailed(f"The build stopped: {err}") from None
     if logged:
         raise BuildFailed("The build logged errors:\n" + "\n".join(logged))
+    # Measured on the finished output, search index and editor included: what is uploaded.
+    options = from_pelican(settings)
+    warning = check_output(Path(settings["OUTPUT_PATH"]), options.host, options.output_limit_mb)
+    if warning:
+        print(f"Warning: {warning}", file=out)
+        if os.environ.get("GITHUB_ACTIONS") == "true":  # shown on the workflow run's page
+            print(f"::warning title=Site size::{escape_data(warning)}", file=out)
 
 
 def _run_pelican(settings: dict[str, Any]) -> list[str]:

@@ -78,7 +78,7 @@ class Problem:
         title = f"{self.field}: {self.rule}" if self.field else self.rule
         props.append(f"title={_escape_property(title)}")
         body = f"{_sentence(self.message)} {_sentence(self.fix)}".rstrip()
-        return f"::{self.severity.value} {','.join(props)}::{_escape_data(body)}"
+        return f"::{self.severity.value} {','.join(props)}::{escape_data(body)}"
 
 
 class ContentError(Exception):
@@ -98,10 +98,10 @@ def _sentence(text: str) -> str:
     return text
 
 
-def _escape_data(text: str) -> str:
+def escape_data(text: str) -> str:
     # https://github.com/actions/toolkit/blob/main/packages/core/src/command.ts
     return encodable(text).replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
 
 def _escape_property(text: str) -> str:
-    return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
+    return escape_data(text).replace(":", "%3A").replace(",", "%2C")

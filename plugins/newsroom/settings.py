@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from . import i18n
 from .dates import parse_as_of
+from .hosting import HOSTS
 
 
 class SettingsError(ValueError):
@@ -60,6 +61,11 @@ class NewsroomSettings:
     webhooks: tuple[Webhook, ...] = ()
     #: How many releases each page of the JSON API lists (api/releases.json).
     api_page_size: int = 50
+    #: Where the site is published: "github-pages" or "self-hosted" (sets the size limit the
+    #: build warns about, see hosting.py).
+    host: str = "github-pages"
+    #: The published site's size limit in MB, if not the host's own (0: the host's).
+    output_limit_mb: float = 0
     #: The build instant (not a NEWSROOM key: set NEWSROOM_AS_OF, or invoke build --as-of).
     as_of: datetime = field(default_factory=lambda: datetime.now(UTC))
 
@@ -89,6 +95,12 @@ def from_pelican(settings: dict[str, Any]) -> NewsroomSettings:
         expected = getattr(defaults, key)
         if key == "webhooks":
             value = _webhooks(value)
+        elif key == "output_limit_mb":
+            if type(value) not in (int, float) or value < 0:
+                raise SettingsError(
+                    f"NEWSROOM: 'output_limit_mb' must be a number of megabytes, like 500, "
+                    f"not {value!r}."
+                )
         elif isinstance(expected, tuple):
             if not isinstance(value, list | tuple) or not all(isinstance(v, str) for v in value):
                 raise SettingsError(f"NEWSROOM: '{key}' must be a list of strings.")
@@ -185,6 +197,10 @@ def _check(s: NewsroomSettings) -> None:
         raise SettingsError(
             "NEWSROOM: 'release_url' may only use {year}, {slug} and {lang}."
         ) from None
+    if s.host not in HOSTS:
+        raise SettingsError(
+            f"NEWSROOM: 'host' must be {' or '.join(repr(h) for h in HOSTS)}, not {s.host!r}."
+        )
     unknown = set(s.share_networks) - _SHARE
     if unknown:
         raise SettingsError(

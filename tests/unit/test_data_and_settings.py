@@ -134,6 +134,18 @@ def test_missing_data_file_stops_release_checks_with_a_reason(site: Site) -> Non
             "NEWSROOM: 'languages' must be language codes like en, de or pt-BR, not english, xx.",
         ),
         ({"languages": ["en", "de", "en"]}, "NEWSROOM: 'languages' lists a language twice."),
+        (
+            {"host": "netlify"},
+            "NEWSROOM: 'host' must be 'github-pages' or 'self-hosted', not 'netlify'.",
+        ),
+        (
+            {"output_limit_mb": "1 GB"},
+            "NEWSROOM: 'output_limit_mb' must be a number of megabytes, like 500, not '1 GB'.",
+        ),
+        (
+            {"output_limit_mb": -5},
+            "NEWSROOM: 'output_limit_mb' must be a number of megabytes, like 500, not -5.",
+        ),
     ],
 )
 def test_settings_are_checked_once(newsroom: dict, message: str) -> None:

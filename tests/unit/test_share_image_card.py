@@ -36,26 +36,43 @@ def test_the_fonts_are_debians_dejavu_sans() -> None:
     assert FONTS.bold is not None and FONTS.regular is not None
 
 
-def test_a_card_is_a_1200_by_630_png_without_metadata() -> None:
+def drawn(card: Card) -> Image.Image:
+    """The card's pixels in RGB, whatever palette it was saved with."""
+    with Image.open(io.BytesIO(render(card))) as image:
+        return image.convert("RGB")
+
+
+def test_a_card_is_a_1200_by_630_palette_png_without_metadata() -> None:
     data = render(CARD)
     assert data.startswith(b"\x89PNG\r\n\x1a\n")
     with Image.open(io.BytesIO(data)) as image:
         assert image.size == (WIDTH, HEIGHT) == (1200, 630)
-        assert image.mode == "RGB"
+        # A palette of a few dozen colours: a third of the full-colour PNG's bytes.
+        assert image.mode == "P"
+        assert len(image.getcolors()) <= 32
     # No time stamps or text chunks: the bytes depend on the inputs only.
-    assert png_chunks(data) == [b"IHDR", *[b"IDAT"] * png_chunks(data).count(b"IDAT"), b"IEND"]
+    chunks = png_chunks(data)
+    assert chunks == [b"IHDR", b"PLTE", *[b"IDAT"] * chunks.count(b"IDAT"), b"IEND"]
+
+
+def test_the_palette_keeps_the_headline_legible() -> None:
+    """The anti-aliased edges survive: more than the two flat colours in the headline."""
+    headline = drawn(CARD).crop((72, 200, 1128, 440))
+    colours = {rgb for _, rgb in headline.getcolors()}
+    assert {(0xFF, 0xFF, 0xFF), (0x0B, 0x5D, 0x5A)} < colours
+    assert len(colours) >= 6
 
 
 def test_the_same_card_gives_the_same_bytes() -> None:
     assert render(CARD) == render(replace(CARD))
 
 
-def test_the_theme_colours_are_used() -> None:
-    with Image.open(io.BytesIO(render(CARD))) as image:
-        assert image.getpixel((5, 5)) == (0xFF, 0xFF, 0xFF)  # the white band
-        assert image.getpixel((5, 115)) == (0xE0, 0xA5, 0x26)  # the gold stripe
-        assert image.getpixel((5, 300)) == (0x0B, 0x5D, 0x5A)  # the accent
-        assert image.getpixel((5, 620)) == (0x06, 0x40, 0x3E)  # the footer
+def test_the_theme_colours_are_used_exactly() -> None:
+    image = drawn(CARD)
+    assert image.getpixel((5, 5)) == (0xFF, 0xFF, 0xFF)  # the white band
+    assert image.getpixel((5, 115)) == (0xE0, 0xA5, 0x26)  # the gold stripe
+    assert image.getpixel((5, 300)) == (0x0B, 0x5D, 0x5A)  # the accent
+    assert image.getpixel((5, 620)) == (0x06, 0x40, 0x3E)  # the footer
 
 
 @pytest.mark.parametrize(
@@ -83,16 +100,14 @@ def test_a_png_logo_is_drawn_in_the_band() -> None:
     logo = Image.new("RGB", (200, 50), (255, 0, 0))
     buffer = io.BytesIO()
     logo.save(buffer, format="PNG")
-    with Image.open(io.BytesIO(render(replace(CARD, logo=buffer.getvalue())))) as image:
-        assert image.getpixel((72 + 10, 56)) == (255, 0, 0)
+    assert drawn(replace(CARD, logo=buffer.getvalue())).getpixel((72 + 10, 56)) == (255, 0, 0)
 
 
 def test_a_very_long_headline_ends_in_an_ellipsis_inside_the_card() -> None:
     card = replace(CARD, title=" ".join(["Supervisory"] * 40))
-    with Image.open(io.BytesIO(render(card))) as image:
-        # Nothing is drawn past the right margin of the headline area.
-        strip = image.crop((WIDTH - 60, 130, WIDTH, 520))
-        assert strip.getcolors() == [(60 * 390, (0x0B, 0x5D, 0x5A))]
+    # Nothing is drawn past the right margin of the headline area.
+    strip = drawn(card).crop((WIDTH - 60, 130, WIDTH, 520))
+    assert strip.getcolors() == [(60 * 390, (0x0B, 0x5D, 0x5A))]
 
 
 FONT = ImageFont.truetype(str(FONT_DIR / "DejaVuSans-Bold.ttf"), 60)
