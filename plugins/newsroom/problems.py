@@ -12,7 +12,7 @@ RULES = frozenset(
     """
     front-matter-missing front-matter-unclosed front-matter-empty front-matter-shape
     yaml yaml-colon yaml-unclosed-quote yaml-tab yaml-indent yaml-missing-colon yaml-list
-    yaml-escape yaml-reserved
+    yaml-escape yaml-reserved yaml-comment yaml-quote yaml-not-text yaml-curly-quotes
     field-missing field-empty field-unknown field-duplicate field-type field-unknown-value
     field-format field-too-long
     date-no-timezone date-no-time date-format date-impossible date-offset date-zone

@@ -112,7 +112,9 @@ IMAGE: dict[str, Field] = {
     ),
     "caption": Field(text(300, "The controller in the Hamburg lab"), "…", "Shown under the image"),
     "credit": Field(
-        text(100, "Photo: Example Industries"), "Photo: Example Industries", "Photographer or owner"
+        text(100, "Photo: Example Industries"),
+        '"Photo: Example Industries"',
+        "Photographer or owner",
     ),
 }
 

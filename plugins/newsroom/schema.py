@@ -20,6 +20,7 @@ from .dates import DateProblem, parse_day, parse_instant
 from .frontmatter import line_of, mapping_items
 from .i18n import is_language
 from .problems import Problem, Severity
+from .yaml_traps import NOTHING, as_field, example_line, quoted, reads_as, unwrap_curly
 
 
 class Invalid(Exception):
@@ -121,7 +122,7 @@ def parse_mapping(
                     line,
                     label,
                     "this is empty",
-                    f"Write it after the colon, like {name}: {spec.example}",
+                    f"Write it after the colon, like {example_line(name, spec.example)}",
                     "field-empty",
                 )
             continue
@@ -139,7 +140,7 @@ def parse_mapping(
                 start_line,
                 prefix + name,
                 "this required field is missing",
-                f"Add a line like {name}: {spec.example}",
+                f"Add a line like {example_line(name, spec.example)}",
                 "field-missing",
             )
         else:
@@ -158,18 +159,49 @@ def describe(node: Node) -> str:
 
 
 def _is_blank(node: Node) -> bool:
-    # libyaml marks a plain scalar's style as "", the pure-Python parser as None.
-    return isinstance(node, ScalarNode) and node.value.strip() == "" and not node.style
+    return _plain(node) and node.value.strip() == ""
 
 
 def _scalar(node: Node, name: str, example: str, what: str) -> str:
     if not isinstance(node, ScalarNode):
         raise Invalid(
             f"this should be {what}, not {describe(node)}",
-            f"Write it on one line, like {name.split('.')[-1]}: {example}",
+            f"Write it on one line, like {as_field(name.split('.')[-1], example, what == 'text')}",
             "field-type",
         )
     return node.value
+
+
+def _plain(node: Node) -> bool:
+    # libyaml marks a plain scalar's style as "", the pure-Python parser as None.
+    return isinstance(node, ScalarNode) and not node.style
+
+
+def _as_text(node: ScalarNode, ctx: Context, name: str) -> None:
+    """Refuse a plain value that YAML reads as a number, date, yes/no or nothing, and warn
+    about curly quotes around a value: both publish something else than the author meant."""
+    if not _plain(node):
+        return
+    short = name.split(".")[-1]
+    value = node.value.strip()
+    if what := reads_as(value):
+        # A list item has no name of its own: the author quotes it where it stands.
+        line = quoted(value) if short.endswith("]") else f"{short}: {quoted(value)}"
+        empty = f"Delete the line to leave {short} out, or put" if what == NOTHING else "Put"
+        raise Invalid(
+            f"YAML reads {value} on its own as {what}, not as text",
+            f"{empty} it in double quotes: {line}",
+            "yaml-not-text",
+        )
+    if (inner := unwrap_curly(value)) is not None:
+        ctx.report(
+            line_of(node),
+            name,
+            f"the curly quotes {value[0]} {value[-1]} around the value are published as part of it",
+            f"If they are not part of the text, remove them: {as_field(short, inner)}",
+            "yaml-curly-quotes",
+            Severity.WARNING,
+        )
 
 
 # --- parsers ---------------------------------------------------------------------------
@@ -180,12 +212,15 @@ def text(max_length: int, example: str, multiline: bool = False) -> Parser:
 
     def parse(node: Node, ctx: Context, name: str) -> str:
         value = _scalar(node, name, example, "text").strip()
+        _as_text(node, ctx, name)  # type: ignore[arg-type]
         if not multiline:
             value = " ".join(value.split())
         if not value:
             short = name.split(".")[-1]
             raise Invalid(
-                "this is empty", f"Write it after the colon, like {short}: {example}", "field-empty"
+                "this is empty",
+                f"Write it after the colon, like {as_field(short, example)}",
+                "field-empty",
             )
         if len(value) > max_length:
             raise Invalid(
@@ -258,8 +293,10 @@ def list_of(item: Parser, example: str, allow_comma_text: bool = True) -> Parser
     def parse(node: Node, ctx: Context, name: str) -> tuple[Any, ...]:
         if isinstance(node, ScalarNode) and allow_comma_text:
             parts = [p.strip() for p in node.value.split(",") if p.strip()]
+            # Parts of one line that YAML read as text already: marked as quoted text, so
+            # that a part such as "2026" is not mistaken for a number on its own.
             nodes: list[Node] = [
-                ScalarNode("tag:yaml.org,2002:str", p, node.start_mark, node.end_mark)
+                ScalarNode("tag:yaml.org,2002:str", p, node.start_mark, node.end_mark, "'")
                 for p in parts
             ]
         elif isinstance(node, SequenceNode):

@@ -1,0 +1,354 @@
+"""Nothing an author writes is lost or changed silently: each YAML trap, its exact message,
+and the message's own fix, applied the way an author would, passes the check."""
+
+from __future__ import annotations
+
+import re
+from io import BytesIO
+
+import pytest
+from PIL import Image
+
+from newsroom import commands
+from newsroom.problems import Problem
+from support import ROOT, Site
+
+P = "releases/2026/case.md"
+BASE = [
+    "title: Example opens a lab",
+    "date: 2026-11-02 09:00 Europe/Berlin",
+    "category: products",
+    "summary: A new lab in Hamburg.",
+]
+
+
+def release(*lines: str, replace: dict[str, str] | None = None) -> str:
+    """A valid release with some of its lines replaced (by field name) and lines added."""
+    front = []
+    for line in BASE:
+        name = line.split(":")[0]
+        if replace and name in replace:
+            front.append(replace[name])
+        else:
+            front.append(line)
+    return "---\n" + "\n".join([*front, *lines]) + "\n---\nThe lab opens today.\n"
+
+
+def check(site: Site, text: str) -> list[Problem]:
+    """Write the release and run what ``invoke check`` runs, on the fixture site."""
+    site.write(P, text)
+    settings = commands.pelican_settings(ROOT / "pelicanconf.py", content=site.path)
+    newsroom = commands.check(settings, site.path)
+    return [p for p in newsroom.problems if p.path == P]
+
+
+CASES = [
+    pytest.param(
+        release(replace={"title": "title: Aldercrest opens #1 grid software lab in Hamburg"}),
+        [
+            f'{P}:2: YAML reads " #" and everything after it as a note, so this value would be '
+            'published as "Aldercrest opens". Put the whole value in double quotes: title: '
+            '"Aldercrest opens #1 grid software lab in Hamburg".'
+        ],
+        id="comment-cuts-title",
+    ),
+    pytest.param(
+        release(replace={"summary": "summary: Aldercrest is the #1 supplier # in Europe"}),
+        [
+            f'{P}:5: YAML reads " #" and everything after it as a note, so this value would be '
+            'published as "Aldercrest is the". Put the whole value in double quotes: summary: '
+            '"Aldercrest is the #1 supplier # in Europe".'
+        ],
+        id="comment-cuts-summary",
+    ),
+    pytest.param(
+        release(replace={"summary": "summary: #1 in grid software"}),
+        [
+            f'{P}:5: YAML reads " #" and everything after it as a note, so this value is empty. '
+            'Put the whole value in double quotes: summary: "#1 in grid software".',
+            f"{P}:5: summary: this is empty. Write it after the colon, like summary: One or two "
+            "sentences that say what happened.",
+        ],
+        id="comment-empties-summary",
+    ),
+    pytest.param(
+        release(replace={"summary": "summary: Aldercrest is\n  #1 in grid software"}),
+        [
+            f'{P}:6: this line belongs to the value above, but YAML reads " #" and everything '
+            "after it as a note and drops it. Write the whole value on one line, in double "
+            'quotes: summary: "Aldercrest is #1 in grid software".'
+        ],
+        id="comment-line-inside-value",
+    ),
+    pytest.param(
+        release(replace={"title": 'title: "GridLab" #1 in Hamburg'}),
+        [
+            f'{P}:2: YAML reads " #" and everything after it as a note, so this value would be '
+            'published as "GridLab". Put the whole value in single quotes: title: \'"GridLab" '
+            "#1 in Hamburg'."
+        ],
+        id="comment-after-quotes",
+    ),
+    pytest.param(
+        release("tags:\n  - grid #1", "# status: draft"),
+        [
+            f'{P}:7: YAML reads " #" and everything after it as a note, so this value would be '
+            'published as "grid". Put the whole value in double quotes: - "grid #1".',
+            f'{P}:8: warning: "# status: draft" is a note: YAML reads a # after a space as the '
+            "start of a note, which is never published. Delete the line.",
+        ],
+        id="comment-in-list-and-note-line",
+    ),
+    pytest.param(
+        release("tags: [grid, hydrogen] # keywords"),
+        [
+            f'{P}:6: warning: "# keywords" is a note: YAML reads a # after a space as the start of '
+            "a note, which is never published. Delete it, from the # to the end of the line."
+        ],
+        id="note-after-list",
+    ),
+    pytest.param(
+        release(replace={"title": "title: Example opens lab#42 in C# and F#"}),
+        [],
+        id="hash-inside-words-is-text",
+    ),
+    pytest.param(
+        release(replace={"title": "title: @Aldercrest opens a lab"}),
+        [
+            f"{P}:2: a value on this line starts with @, a character YAML reserves. Put the whole "
+            'value in double quotes: title: "@Aldercrest opens a lab".'
+        ],
+        id="at-sign",
+    ),
+    pytest.param(
+        release(replace={"title": "title: `GridPilot` opens"}),
+        [
+            f"{P}:2: a value on this line starts with `, a character YAML reserves. Put the whole "
+            'value in double quotes: title: "`GridPilot` opens".'
+        ],
+        id="backtick",
+    ),
+    pytest.param(
+        release(replace={"summary": "summary: %20 more orders"}),
+        [
+            f"{P}:5: a value on this line starts with %, a character YAML reserves. Put the whole "
+            'value in double quotes: summary: "%20 more orders".'
+        ],
+        id="percent",
+    ),
+    pytest.param(
+        release(replace={"title": "title: - Aldercrest opens a lab"}),
+        [
+            f'{P}:2: a value on this line starts with "- ", which YAML reads as the start of a '
+            'list. Put the whole value in double quotes: title: "- Aldercrest opens a lab".'
+        ],
+        id="dash-start",
+    ),
+    pytest.param(
+        release(replace={"title": "title: !important Aldercrest opens a lab"}),
+        [
+            f"{P}:2: YAML reads !important as a type marker, not as text, and drops it. Put the "
+            'whole value in double quotes: title: "!important Aldercrest opens a lab".'
+        ],
+        id="tag",
+    ),
+    pytest.param(
+        release(replace={"summary": "summary: &lab A new lab"}),
+        [
+            f"{P}:5: YAML reads &lab as a name for the value, not as text, and drops it. Put the "
+            'whole value in double quotes: summary: "&lab A new lab".'
+        ],
+        id="anchor",
+    ),
+    pytest.param(
+        release(replace={"title": "title: 0800"}),
+        [
+            f"{P}:2: title: YAML reads 0800 on its own as a number, not as text. Put it in double "
+            'quotes: title: "0800".'
+        ],
+        id="leading-zero-number",
+    ),
+    pytest.param(
+        release("subtitle: yes", "dateline: off"),
+        [
+            f"{P}:6: subtitle: YAML reads yes on its own as true or false, not as text. Put it in "
+            'double quotes: subtitle: "yes".',
+            f"{P}:7: dateline: YAML reads off on its own as true or false, not as text. Put it in "
+            'double quotes: dateline: "off".',
+        ],
+        id="yes-and-off",
+    ),
+    pytest.param(
+        release("subtitle: ~", "dateline: null"),
+        [
+            f"{P}:6: subtitle: YAML reads ~ on its own as no value at all, not as text. Delete the "
+            'line to leave subtitle out, or put it in double quotes: subtitle: "~".',
+            f"{P}:7: dateline: YAML reads null on its own as no value at all, not as text. Delete "
+            'the line to leave dateline out, or put it in double quotes: dateline: "null".',
+        ],
+        id="nothing",
+    ),
+    pytest.param(
+        release("subtitle: 2026-01-01"),
+        [
+            f"{P}:6: subtitle: YAML reads 2026-01-01 on its own as a date, not as text. Put it in "
+            'double quotes: subtitle: "2026-01-01".'
+        ],
+        id="date-where-text-is-wanted",
+    ),
+    pytest.param(
+        release("tags: [1_000, 0x10, 12:30, .inf, 1e3, 6.10, 2026, 4.5]"),
+        [
+            f"{P}:6: tags[{n}]: YAML reads {v} on its own as a number, not as text. Put it in "
+            f'double quotes: "{v}".'
+            for n, v in enumerate(["1_000", "0x10", "12:30", ".inf", "1e3", "6.10"], start=1)
+        ],
+        id="numbers-that-change",
+    ),
+    pytest.param(
+        release("tags: 2026, 0800", "subtitle: '0800'", 'dateline: "yes"'),
+        [],
+        id="quoted-or-inside-text-is-fine",
+    ),
+    pytest.param(
+        release("image:\n  file: photo.jpg\n  alt: A photo\n  credit: “Photo: Aldercrest”"),
+        [
+            f"{P}:9: this value contains a colon followed by a space, and its curly quotes “ ” "
+            'are read as part of the text, not as quotes. Use straight quotes: credit: "Photo: '
+            'Aldercrest".'
+        ],
+        id="curly-quotes-with-colon",
+    ),
+    pytest.param(
+        release("image:\n  file: photo.jpg\n  alt: A photo\n  caption: “The new lab”"),
+        [
+            f"{P}:9: warning: image.caption: the curly quotes “ ” around the value are published "
+            "as part of it. If they are not part of the text, remove them: caption: The new lab."
+        ],
+        id="curly-quotes-warn",
+    ),
+    pytest.param(
+        release(replace={"title": 'title: "GridLab" opens in Hamburg'}),
+        [
+            f'{P}:2: the value starts with a quote, so YAML reads only "GridLab" as the value and '
+            'cannot place the rest, "opens in Hamburg". Put the whole value in single quotes: '
+            "title: '\"GridLab\" opens in Hamburg'."
+        ],
+        id="quote-then-text",
+    ),
+    pytest.param(
+        release(replace={"title": "title: 'Aldercrest''s' lab opens"}),
+        [
+            f"{P}:2: the value starts with a quote, so YAML reads only 'Aldercrest''s' as the value "
+            'and cannot place the rest, "lab opens". Put the whole value in double quotes: title: '
+            "\"'Aldercrest''s' lab opens\"."
+        ],
+        id="single-quote-then-text",
+    ),
+    pytest.param(
+        release("subtitle:The lab adds 120 jobs"),
+        [
+            f'{P}:6: there is no space after the colon in "subtitle:The", so YAML does not read '
+            "this line as a field. Put a space after the colon: subtitle: The lab adds 120 "
+            "jobs."
+        ],
+        id="no-space-after-colon-last-line",
+    ),
+    pytest.param(
+        release(replace={"title": "title:Example opens a lab"}),
+        [
+            f'{P}:2: there is no space after the colon in "title:Example", so YAML does not read '
+            "this line as a field. Put a space after the colon: title: Example opens a lab."
+        ],
+        id="no-space-after-colon-first-line",
+    ),
+    pytest.param(
+        release("image:\n  file: photo.jpg\n  alt: A photo of the lab\n   caption: The lab"),
+        [
+            f"{P}:9: this line is indented further than alt: on the line above, so YAML reads it "
+            "as more of the alt text. Start caption: with 2 spaces, the same as alt:."
+        ],
+        id="over-indented",
+    ),
+    pytest.param(
+        release("attachments:\n  - file: report.pdf\n     title: The report"),
+        [
+            f"{P}:8: this line is indented further than file: on the line above, so YAML reads "
+            "it as more of the file text. Start title: with 4 spaces, the same as file:."
+        ],
+        id="over-indented-in-a-list",
+    ),
+]
+
+
+@pytest.fixture
+def files(site: Site) -> Site:
+    """The fixture site with a picture and a report in the test release's folder."""
+    site.write("releases/2026/case/photo.jpg", _photo())
+    site.write("releases/2026/case/report.pdf", b"%PDF-1.4\n")
+    return site
+
+
+@pytest.mark.parametrize(("text", "expected"), CASES)
+def test_trap_messages(files: Site, text: str, expected: list[str]) -> None:
+    assert [p.text() for p in check(files, text)] == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), CASES)
+def test_each_fix_passes_the_check(files: Site, text: str, expected: list[str]) -> None:
+    before = check(files, text)
+    for problem in before:
+        fixed = apply_fix(text, problem)
+        after = check(files, fixed)
+        same = (problem.rule, problem.field, problem.message)
+        assert not any((p.rule, p.field, p.message) == same for p in after), fixed
+        assert len(after) < len(before), fixed
+        if len(before) == 1:
+            assert [p.text() for p in after] == [], fixed
+
+
+# A suggested line at the end of a fix: "…: title: "…"", "…, like summary: …", "…: - "…"".
+SUGGESTION = re.compile(r"(?:: |like )((?:- )?[A-Za-z_][\w-]*: .*|- .*|[\"'].*)$")
+
+
+def apply_fix(text: str, problem: Problem) -> str:
+    """Do what the fix says, as an author reading it would; fails on a fix it cannot follow."""
+    lines = text.split("\n")
+    at = problem.line - 1
+    fix = problem.fix
+    if fix.startswith("Delete the line"):
+        del lines[at]
+    elif fix.startswith("Delete it, from the # to the end of the line"):
+        lines[at] = lines[at][: lines[at].index(" #")]
+    elif indent := re.match(r"Start (\S+): with (\d+) spaces?", fix):
+        lines[at] = " " * int(indent[2]) + lines[at].lstrip()
+    elif suggested := SUGGESTION.search(fix):
+        _replace(lines, at, suggested[1])
+    else:
+        raise AssertionError(f"no fix to follow in: {fix}")
+    return "\n".join(lines)
+
+
+def _replace(lines: list[str], at: int, new: str) -> None:
+    if new[0] in "\"'":  # a list item, quoted where it stands
+        bare = re.escape(new[1:-1])
+        lines[at] = re.sub(rf"(?<![\w\"']){bare}(?![\w\"'])", new, lines[at], count=1)
+        return
+    key = new.removeprefix("- ").split(":")[0]
+    row = next(
+        n
+        for n in range(at, -1, -1)
+        if lines[n].strip().removeprefix("- ").startswith(f"{key}:") or new.startswith("- ")
+    )
+    line = lines[row]
+    indent = len(line) - len(line.lstrip(" "))
+    dash = "- " if line.strip().startswith("- ") and not new.startswith("- ") else ""
+    lines[row] = " " * indent + dash + new
+    while row + 1 < len(lines) and len(lines[row + 1]) - len(lines[row + 1].lstrip()) > indent:
+        del lines[row + 1]
+
+
+def _photo() -> bytes:
+    out = BytesIO()
+    Image.new("RGB", (8, 8), "white").save(out, "JPEG")
+    return out.getvalue()
