@@ -8,10 +8,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from yaml.nodes import Node
+from yaml.nodes import Node, ScalarNode
 
 from . import imaging, sanitize
-from .frontmatter import Document
+from .frontmatter import Document, mapping_items
 from .models import Attachment, Image, Release, SiteData, Update
 from .problems import Severity
 from .release_images import with_variants
@@ -180,11 +180,15 @@ def release_schema(settings: NewsroomSettings) -> dict[str, Field]:
             "products",
             "The topic",
             required=True,
+            # The site says "topic"; the field keeps Pelican's name, which feeds and the API
+            # also use, so a release written either way would have two spellings to check.
+            aliases=("topic", "topics"),
         ),
         "tags": Field(
             list_of(text(40, "grid software"), "grid software, hydrogen"),
             "[grid software, hydrogen]",
             "Keywords",
+            aliases=("keywords",),
         ),
         "summary": Field(
             text(settings.summary_max, "One or two sentences that say what happened."),
@@ -225,13 +229,21 @@ def release_schema(settings: NewsroomSettings) -> dict[str, Field]:
         "forward_looking": Field(boolean, "true", "Adds the safe-harbor statement", default=False),
         "image": Field(group(IMAGE, _lead_image), "{file: photo.jpg, alt: …}", "Lead image"),
         "attachments": Field(
-            list_of(group(ATTACHMENT, Attachment), "…", allow_comma_text=False),
+            list_of(
+                group(ATTACHMENT, Attachment),
+                "{file: report.pdf, title: Q3 report}",
+                allow_comma_text=False,
+            ),
             "[{file: report.pdf, title: Q3 report}]",
             "Downloads",
             default=(),
         ),
         "updates": Field(
-            list_of(group(UPDATE, _update), "…", allow_comma_text=False),
+            list_of(
+                group(UPDATE, _update),
+                "{date: 2026-11-24 10:00 Europe/Berlin, note: Corrected the second paragraph.}",
+                allow_comma_text=False,
+            ),
             "[{date: 2026-11-24 10:00 Europe/Berlin, note: …}]",
             "Changes after publication",
             default=(),
@@ -250,9 +262,29 @@ def release_schema(settings: NewsroomSettings) -> dict[str, Field]:
     }
 
 
+# "# Headline" on the first line of the text: a Markdown heading of the top level.
+_TOP_HEADING = re.compile(r"#[ \t]+(?P<text>.*?)[ \t#]*")
+
+
 def render_body(doc: Document, ctx: Context) -> str:
     """The body as safe HTML; a warning for each kind of markup the sanitizer removed."""
-    body_html, removals = sanitize.render_checked(doc.body, doc.body_line)
+    lines = doc.body.split("\n")
+    first = next((n for n, line in enumerate(lines) if line.strip()), None)
+    top = _TOP_HEADING.fullmatch(lines[first].strip()) if first is not None else None
+    if first is not None and top is not None:
+        # The page shows the title as its only top-level heading; a second one would be
+        # stripped to stray text by the sanitizer, so the line is left out, and said so.
+        ctx.report(
+            doc.body_line + first,
+            "body",
+            f'the heading "{top["text"]}" at the top of the text is left out: the page '
+            "shows the title above the text already",
+            f"Delete the line {lines[first].strip()} (for a subheading, start it with ## instead)",
+            "body-heading",
+            Severity.WARNING,
+        )
+        lines[first] = ""
+    body_html, removals = sanitize.render_checked("\n".join(lines), doc.body_line)
     for removal in removals:
         ctx.report(
             removal.line,
@@ -286,6 +318,7 @@ def load_release(
         },
         assets=assets,
         assets_display=str(Path(doc.path).parent / slug),
+        place=_dateline(doc),
     )
     ctx.problems.extend(doc.problems)
     if not YEAR.fullmatch(year):
@@ -383,6 +416,13 @@ def load_release(
         translation_key=values["translation_key"],
     )
     return release, ctx
+
+
+def _dateline(doc: Document) -> str:
+    """The dateline as written, read before the fields are checked: it names the place."""
+    items = mapping_items(doc.meta) if doc.meta is not None else []
+    node = next((value for name, _, value in items if name == "dateline"), None)
+    return node.value if isinstance(node, ScalarNode) else ""
 
 
 def field_line(doc: Document, name: str) -> int:

@@ -44,6 +44,8 @@ class Context:
     #: Folder that files named in the front matter (image, attachments) must be in.
     assets: Path | None = None
     assets_display: str = ""
+    #: Where the release is from (its dateline), to suggest the time zone meant there.
+    place: str = ""
     problems: list[Problem] = field(default_factory=list)
 
     def report(
@@ -70,6 +72,8 @@ class Field:
     help: str
     required: bool = False
     default: Any = None
+    #: Other names authors use for this field ("topic" for category), answered with a hint.
+    aliases: tuple[str, ...] = ()
 
 
 Schema = Mapping[str, Field]
@@ -98,11 +102,16 @@ def parse_mapping(
     before = len([p for p in ctx.problems if p.is_error])
     values: dict[str, Any] = {}
     seen: set[str] = set()
+    hinted: set[str] = set()
     for name, line, value in mapping_items(node):
         label = prefix + name
         if name not in schema:
+            alias = next((key for key, spec in schema.items() if name.lower() in spec.aliases), "")
             close = difflib.get_close_matches(name.lower(), list(schema), n=1, cutoff=0.6)
             hint = f"Did you mean {close[0]}? " if close else ""
+            if alias:
+                hint = f"Did you mean {alias}? That field is named {alias} in this file. "
+                hinted.add(alias)  # one message for one mistake, not also "category is missing"
             known = ", ".join(schema)
             ctx.report(
                 line,
@@ -122,7 +131,8 @@ def parse_mapping(
                     line,
                     label,
                     "this is empty",
-                    f"Write it after the colon, like {example_line(name, spec.example)}",
+                    "Write it after the colon, like "
+                    + example_line(name, example_for(spec.parse, ctx, spec.example)),
                     "field-empty",
                 )
             continue
@@ -135,12 +145,12 @@ def parse_mapping(
     for name, spec in schema.items():
         if name in values or name in seen:
             continue
-        if spec.required:
+        if spec.required and name not in hinted:
             ctx.report(
                 start_line,
                 prefix + name,
                 "this required field is missing",
-                f"Add a line like {example_line(name, spec.example)}",
+                f"Add a line like {example_line(name, example_for(spec.parse, ctx, spec.example))}",
                 "field-missing",
             )
         else:
@@ -164,9 +174,13 @@ def _is_blank(node: Node) -> bool:
 
 def _scalar(node: Node, name: str, example: str, what: str) -> str:
     if not isinstance(node, ScalarNode):
+        short = name.split(".")[-1]
+        line = as_field(short, example, what == "text")
+        if short.endswith("]"):  # a list item has no name of its own
+            line = line.split(": ", 1)[1]
         raise Invalid(
             f"this should be {what}, not {describe(node)}",
-            f"Write it on one line, like {as_field(name.split('.')[-1], example, what == 'text')}",
+            f"Write it on one line, like {line}",
             "field-type",
         )
     return node.value
@@ -236,7 +250,7 @@ def text(max_length: int, example: str, multiline: bool = False) -> Parser:
 def instant(node: Node, ctx: Context, name: str) -> Any:
     value = _scalar(node, name, f"2026-11-23 09:00 {ctx.zone_example}", "a date and time")
     try:
-        return parse_instant(value, ctx.zone_example)
+        return parse_instant(value, ctx.zone_example, ctx.place)
     except DateProblem as err:
         raise Invalid(err.message, err.fix, err.rule) from None
 
@@ -270,8 +284,13 @@ def boolean(node: Node, ctx: Context, name: str) -> bool:
 def one_of(choices: Callable[[Context], Mapping[str, Any]], source: str, example: str) -> Parser:
     """A key that must exist in a lookup table (topics, contacts, boilerplates)."""
 
+    def shown(ctx: Context, default: str = example) -> str:
+        # Examples in messages name a key this site has: "products" may not be one.
+        options = choices(ctx)
+        return default if default in options or not options else sorted(options)[0]
+
     def parse(node: Node, ctx: Context, name: str) -> str:
-        value = _scalar(node, name, example, "one name").strip()
+        value = _scalar(node, name, shown(ctx), "one name").strip()
         options = choices(ctx)
         if value in options:
             return value
@@ -284,7 +303,14 @@ def one_of(choices: Callable[[Context], Mapping[str, Any]], source: str, example
             "field-unknown-value",
         )
 
+    parse.example = shown  # type: ignore[attr-defined]
     return parse
+
+
+def example_for(parser: Parser, ctx: Context, default: str) -> str:
+    """The example a message shows: one the site's own data accepts, when the parser knows."""
+    shown = getattr(parser, "example", None)
+    return shown(ctx, default) if shown else default
 
 
 def list_of(item: Parser, example: str, allow_comma_text: bool = True) -> Parser:
@@ -304,7 +330,7 @@ def list_of(item: Parser, example: str, allow_comma_text: bool = True) -> Parser
         else:
             raise Invalid(
                 f"this should be a list, not {describe(node)}",
-                f"Write it like {name}: [{example}]",
+                f"Write it like {name}: [{example_for(item, ctx, example)}]",
                 "field-type",
             )
         values = []
@@ -322,6 +348,10 @@ def list_of(item: Parser, example: str, allow_comma_text: bool = True) -> Parser
             raise _AlreadyReported()
         return tuple(dict.fromkeys(values))
 
+    def shown(ctx: Context, default: str) -> str:
+        return f"[{example_for(item, ctx, example)}]" if default.startswith("[") else default
+
+    parse.example = shown  # type: ignore[attr-defined]
     return parse
 
 

@@ -22,7 +22,7 @@ BASE = [
 ]
 
 
-def release(*lines: str, replace: dict[str, str] | None = None) -> str:
+def release(*lines: str, replace: dict[str, str] | None = None, body: str = "") -> str:
     """A valid release with some of its lines replaced (by field name) and lines added."""
     front = []
     for line in BASE:
@@ -31,7 +31,8 @@ def release(*lines: str, replace: dict[str, str] | None = None) -> str:
             front.append(replace[name])
         else:
             front.append(line)
-    return "---\n" + "\n".join([*front, *lines]) + "\n---\nThe lab opens today.\n"
+    text = body or "The lab opens today.\n"
+    return "---\n" + "\n".join([*front, *lines]) + "\n---\n" + text
 
 
 def check(site: Site, text: str) -> list[Problem]:
@@ -280,6 +281,82 @@ CASES = [
     ),
 ]
 
+# Messages that name the real cause of other mistakes (a wrong zone, field or heading).
+CAUSES = [
+    pytest.param(
+        release(
+            "dateline: HAMBURG, Germany",
+            replace={"date": "date: 2026-12-02 07:00 Europe/Hamburg"},
+        ),
+        [
+            f'{P}:3: date: "2026-12-02 07:00 Europe/Hamburg" names a timezone, "Europe/Hamburg", '
+            "that I do not know. Did you mean Europe/Berlin, the time zone of Germany? Use a zone "
+            "name from the IANA list, such as Europe/Berlin, America/New_York or Asia/Tokyo "
+            "(abbreviations like CET or EST are ambiguous)."
+        ],
+        id="zone-by-the-datelines-country",
+    ),
+    pytest.param(
+        release("dateline: LYON, France", replace={"date": "date: 2026-12-02 07:00 Europe/Lyon"}),
+        [
+            f'{P}:3: date: "2026-12-02 07:00 Europe/Lyon" names a timezone, "Europe/Lyon", that I '
+            "do not know. Did you mean Europe/Paris, the time zone of France? Use a zone name "
+            "from the IANA list, such as Europe/Berlin, America/New_York or Asia/Tokyo "
+            "(abbreviations like CET or EST are ambiguous)."
+        ],
+        id="zone-by-another-country",
+    ),
+    pytest.param(
+        release(replace={"date": "date: 2026-12-02 07:00 Europe/Hamburg"}),
+        [
+            f'{P}:3: date: "2026-12-02 07:00 Europe/Hamburg" names a timezone, "Europe/Hamburg", '
+            "that I do not know. Zone names use one city per time zone, and Hamburg is not one of "
+            "them; for a place in Germany, use Europe/Berlin. Use a zone name from the IANA list, "
+            "such as Europe/Berlin, America/New_York or Asia/Tokyo (abbreviations like CET or EST "
+            "are ambiguous)."
+        ],
+        id="zone-without-a-country",
+    ),
+    pytest.param(
+        release(replace={"date": "date: 2026-12-02 07:00 Europe/Wien"}),
+        [
+            f'{P}:3: date: "2026-12-02 07:00 Europe/Wien" names a timezone, "Europe/Wien", that I '
+            "do not know. Did you mean Europe/Vienna? Use a zone name from the IANA list, such as "
+            "Europe/Berlin, America/New_York or Asia/Tokyo (abbreviations like CET or EST are "
+            "ambiguous)."
+        ],
+        id="zone-city-in-another-language",
+    ),
+    pytest.param(
+        release(replace={"category": "topic: products"}),
+        [
+            f"{P}:4: topic: this is not a field I know. Did you mean category? That field is named "
+            "category in this file. The fields you can use here are: title, subtitle, date, "
+            "dateline, category, tags, summary, lang, translation_key, contacts, boilerplate, "
+            "forward_looking, image, attachments, updates, status."
+        ],
+        id="topic-means-category",
+    ),
+    pytest.param(
+        release(body="# Example opens a lab\n\nThe lab opens today.\n"),
+        [
+            f'{P}:7: warning: body: the heading "Example opens a lab" at the top of the text is '
+            "left out: the page shows the title above the text already. Delete the line # Example "
+            "opens a lab (for a subheading, start it with ## instead)."
+        ],
+        id="headline-repeated-in-the-text",
+    ),
+    pytest.param(
+        release("tags: [grid, {a: b}]"),
+        [
+            f"{P}:6: tags[2]: this should be text, not a group of fields. Write it on one line, "
+            "like grid software."
+        ],
+        id="list-item-example",
+    ),
+]
+CASES += CAUSES
+
 
 @pytest.fixture
 def files(site: Site) -> Site:
@@ -316,12 +393,20 @@ def apply_fix(text: str, problem: Problem) -> str:
     lines = text.split("\n")
     at = problem.line - 1
     fix = problem.fix
+    zone = re.search(r"\b[A-Z][a-z]+/[A-Za-z_]+", fix)
+    unknown = re.search(r'names a timezone, "([^"]+)"', problem.message)
     if fix.startswith("Delete the line"):
         del lines[at]
+    elif unknown and zone:
+        lines[at] = lines[at].replace(unknown[1], zone[0])
+    elif renamed := re.match(r"Did you mean (\w+)\?", fix):
+        lines[at] = re.sub(r"^(\s*)[\w-]+:", rf"\g<1>{renamed[1]}:", lines[at])
     elif fix.startswith("Delete it, from the # to the end of the line"):
         lines[at] = lines[at][: lines[at].index(" #")]
     elif indent := re.match(r"Start (\S+): with (\d+) spaces?", fix):
         lines[at] = " " * int(indent[2]) + lines[at].lstrip()
+    elif problem.field.endswith("]") and (item := re.search(r"like (.+)$", fix)):
+        lines[at] = re.sub(r"\{[^{}]*\}", item[1], lines[at], count=1)  # the group in the list
     elif suggested := SUGGESTION.search(fix):
         _replace(lines, at, suggested[1])
     else:
@@ -352,3 +437,38 @@ def _photo() -> bytes:
     out = BytesIO()
     Image.new("RGB", (8, 8), "white").save(out, "JPEG")
     return out.getvalue()
+
+
+def _field_mistakes() -> list[object]:
+    """Each release field left empty, written as a group, and (when required) left out."""
+    from newsroom.releases import release_schema
+    from newsroom.settings import NewsroomSettings
+
+    params = []
+    for name, spec in release_schema(NewsroomSettings()).items():
+        kept = [line for line in BASE if not line.startswith(f"{name}:")]
+        for mistake in (f'{name}: ""', f"{name}: {{a: b}}", f"{name}: [{{a: b}}]", None):
+            if mistake is None and not spec.required:
+                continue
+            lines = [*kept, mistake] if mistake else kept
+            text = "---\n" + "\n".join(lines) + "\n---\nThe lab opens today.\n"
+            params.append(pytest.param(text, id=f"{name}-{mistake or 'missing'}"))
+    return params
+
+
+@pytest.mark.parametrize("text", _field_mistakes())
+def test_every_example_in_a_message_passes_the_check(files: Site, text: str) -> None:
+    """The examples that messages show (``credit: "Photo: …"``) are valid where they are shown."""
+    for problem in check(files, text):
+        nested = "." in problem.field and problem.rule == "field-missing"
+        if not SUGGESTION.search(problem.fix) or problem.field.endswith("]") or nested:
+            continue
+        lines = text.split("\n")
+        if problem.rule == "field-missing":
+            lines.insert(-3, SUGGESTION.search(problem.fix)[1])
+            fixed = "\n".join(lines)
+        else:
+            fixed = apply_fix(text, problem)
+        field = problem.field.split(".")[0].split("[")[0]
+        left = [p.text() for p in check(files, fixed) if p.field.startswith(field)]
+        assert left == [], (problem.text(), fixed)
