@@ -295,7 +295,7 @@ def copy_release_files(pelican: Pelican) -> None:
         for name in names:
             target = output / release.url / name
             target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(release.asset_dir / name, target)
+            shutil.copyfile(release.file_path(name), target)
         release_images.write_variants(release, output, cache)
 
 

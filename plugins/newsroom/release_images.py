@@ -50,8 +50,7 @@ def write_variants(release: Release, output: Path, cache: Path) -> None:
     image = release.image
     if image is None or not image.variants:
         return
-    assert release.asset_dir is not None
-    data = (release.asset_dir / image.file).read_bytes()
+    data = release.file_path(image.file).read_bytes()
     suffix = Path(image.file).suffix.lower()
     fmt = imaging.FORMATS[suffix]
     variants = image.variants

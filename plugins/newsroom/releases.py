@@ -67,9 +67,10 @@ def asset(types: tuple[str, ...], example: str) -> Any:
                 f"Use one of these types: {allowed}",
                 "asset-type",
             )
-        if ctx.assets is None or not (ctx.assets / value).is_file():
+        if ctx.locate(value) is None:
+            elsewhere = " (nor in the folders of its translations)" if ctx.shared else ""
             raise Invalid(
-                f'"{value}" was not found in {where}/',
+                f'"{value}" was not found in {where}/{elsewhere}',
                 f"Upload the file to {where}/, or correct the file name (capital letters count)",
                 "asset-missing",
             )
@@ -93,8 +94,9 @@ _image_file = asset(IMAGE_TYPES, "photo.jpg")
 def picture(node: Node, ctx: Context, name: str) -> Picture:
     """A file in the release's folder that decodes as a picture: its size goes on the page."""
     file = _image_file(node, ctx, name)
-    assert ctx.assets is not None  # asset() found the file there
-    decoded = imaging.readable(ctx.assets / file, file)
+    path = ctx.locate(file)
+    assert path is not None  # asset() found the file
+    decoded = imaging.readable(path, file)
     return Picture(file, decoded.width, decoded.height)
 
 
@@ -303,8 +305,12 @@ def load_release(
     file: Path,
     site: SiteData,
     settings: NewsroomSettings,
+    shared: tuple[Path, ...] = (),
 ) -> tuple[Release | None, Context]:
-    """Check one release file against the table and the site's data; build the Release."""
+    """Check one release file against the table and the site's data; build the Release.
+
+    ``shared`` are the folders of its translations, whose files it may use as well.
+    """
     year, slug = file.parent.name, file.stem
     assets = file.parent / slug
     ctx = Context(
@@ -319,6 +325,7 @@ def load_release(
         assets=assets,
         assets_display=str(Path(doc.path).parent / slug),
         place=_dateline(doc),
+        shared=shared,
     )
     ctx.problems.extend(doc.problems)
     if not YEAR.fullmatch(year):
@@ -380,10 +387,12 @@ def load_release(
     url = settings.release_url.format(year=year, slug=slug, lang=values["lang"])
     contact_keys = values["contacts"] or site.company.contacts
     image = with_variants(values["image"], url) if values["image"] else None
+    used = [a.file for a in values["attachments"]]
+    if values["image"]:
+        used.append(values["image"].file)
+    paths = {name: ctx.locate(name) or assets / name for name in used}
     attachments = tuple(
-        Attachment(
-            a.file, a.title, url=f"{url}{a.file}", size_bytes=(assets / a.file).stat().st_size
-        )
+        Attachment(a.file, a.title, url=f"{url}{a.file}", size_bytes=paths[a.file].stat().st_size)
         for a in values["attachments"]
     )
     updates = tuple(
@@ -413,6 +422,9 @@ def load_release(
         updates=updates,
         draft=values["status"] == "draft",
         asset_dir=assets,
+        shared_files=tuple(
+            (name, path) for name, path in sorted(paths.items()) if path.parent != assets
+        ),
         translation_key=values["translation_key"],
     )
     return release, ctx

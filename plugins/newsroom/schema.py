@@ -46,7 +46,14 @@ class Context:
     assets_display: str = ""
     #: Where the release is from (its dateline), to suggest the time zone meant there.
     place: str = ""
+    #: Folders of the release's translations, whose files it may use too.
+    shared: tuple[Path, ...] = ()
     problems: list[Problem] = field(default_factory=list)
+
+    def locate(self, name: str) -> Path | None:
+        """The file ``name`` in the release's own folder, else in a translation's folder."""
+        folders = (self.assets, *self.shared) if self.assets is not None else self.shared
+        return next((f / name for f in folders if (f / name).is_file()), None)
 
     def report(
         self,
