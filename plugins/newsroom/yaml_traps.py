@@ -286,7 +286,8 @@ def _marker(token: Token, following: list[Token], lines: list[str]) -> Hidden:
 _KEY = r"[A-Za-z_][A-Za-z0-9_-]*"
 _NO_SPACE = re.compile(rf"^\s*(?:- )?(?P<key>{_KEY}):(?P<value>[^\s/].*)$")
 _KEY_LINE = re.compile(rf"^(?P<indent>\s*(?:- )?)(?P<key>{_KEY}):(?:\s+(?P<value>.*))?$")
-_QUOTE_FIRST = re.compile(rf"^(?P<prefix>\s*(?:- )?(?:{_KEY}:\s+)?)(?P<value>[\"'].*?)\s*$")
+_QUOTE_FIRST = re.compile(rf"^(?P<prefix>\s*(?:- )?(?:{_KEY}:\s+)?)(?P<value>[\"'\[{{].*?)\s*$")
+_BRACKETS = {"[": "]", "{": "}"}
 
 
 @dataclass(frozen=True)
@@ -352,7 +353,9 @@ def _over_indented(line: int, lines: list[str]) -> Explained | None:
         f"this line is indented further than {parent['key']}: on the line above, so YAML reads "
         f"it as more of the {parent['key']} text",
         f"Start {here['key']}: with {column} space{'s' * (column != 1)}, the same as "
-        f"{parent['key']}:",
+        f"{parent['key']}:"
+        if column
+        else f"Start {here['key']}: at the beginning of the line, like {parent['key']}:",
     )
 
 
@@ -376,16 +379,30 @@ def _quote_then_text(line: int, text: str) -> Explained | None:
     if match is None:
         return None
     value = match["value"]
-    end = _closing_quote(value)
+    end = _closing_bracket(value) if value[0] in _BRACKETS else _closing_quote(value)
     if end is None or not value[end + 1 :].strip() or value[end + 1 :].lstrip().startswith("#"):
         return None
+    what = "a list" if value[0] == "[" else "a group" if value[0] == "{" else "a quote"
     return Explained(
         line,
         "yaml-quote",
-        f"the value starts with a quote, so YAML reads only {value[: end + 1]} as the value "
+        f"the value starts with {what}, so YAML reads only {value[: end + 1]} as the value "
         f'and cannot place the rest, "{value[end + 1 :].strip()}"',
         f"Put the whole value in {quotes_named(value)}: {match['prefix'].strip()} {quoted(value)}",
     )
+
+
+def _closing_bracket(value: str) -> int | None:
+    """Where the bracket that opens ``value`` closes (brackets inside it counted)."""
+    depth = 0
+    for index, char in enumerate(value):
+        if char in _BRACKETS:
+            depth += 1
+        elif char in _BRACKETS.values():
+            depth -= 1
+            if depth == 0:
+                return index
+    return None
 
 
 def _closing_quote(value: str) -> int | None:

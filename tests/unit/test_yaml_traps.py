@@ -279,6 +279,24 @@ CASES = [
         ],
         id="over-indented-in-a-list",
     ),
+    pytest.param(
+        release("  subtitle: The lab adds 120 jobs"),
+        [
+            f"{P}:6: this line is indented further than summary: on the line above, so YAML reads "
+            "it as more of the summary text. Start subtitle: at the beginning of the line, like "
+            "summary:."
+        ],
+        id="over-indented-top-level",
+    ),
+    pytest.param(
+        release(replace={"title": "title: [Update] Aldercrest opens a lab"}),
+        [
+            f"{P}:2: the value starts with a list, so YAML reads only [Update] as the value and "
+            'cannot place the rest, "Aldercrest opens a lab". Put the whole value in double '
+            'quotes: title: "[Update] Aldercrest opens a lab".'
+        ],
+        id="brackets-then-text",
+    ),
 ]
 
 # Messages that name the real cause of other mistakes (a wrong zone, field or heading).
@@ -403,8 +421,8 @@ def apply_fix(text: str, problem: Problem) -> str:
         lines[at] = re.sub(r"^(\s*)[\w-]+:", rf"\g<1>{renamed[1]}:", lines[at])
     elif fix.startswith("Delete it, from the # to the end of the line"):
         lines[at] = lines[at][: lines[at].index(" #")]
-    elif indent := re.match(r"Start (\S+): with (\d+) spaces?", fix):
-        lines[at] = " " * int(indent[2]) + lines[at].lstrip()
+    elif indent := re.match(r"Start (\S+): (?:with (\d+) spaces?|at the beginning)", fix):
+        lines[at] = " " * int(indent[2] or 0) + lines[at].lstrip()
     elif problem.field.endswith("]") and (item := re.search(r"like (.+)$", fix)):
         lines[at] = re.sub(r"\{[^{}]*\}", item[1], lines[at], count=1)  # the group in the list
     elif suggested := SUGGESTION.search(fix):
