@@ -85,7 +85,12 @@ def quotes_named(value: str) -> str:
 def as_field(name: str, value: str, text: bool = True) -> str:
     """``name: value`` written so that YAML reads the value back as these characters, and
     as text unless ``text`` is False (``forward_looking: true`` means yes)."""
-    return f"{name}: {value if reads_as_written(value, text) else quoted(value)}"
+    return f"{name}: {as_value(value, text)}"
+
+
+def as_value(value: str, text: bool = True) -> str:
+    """The value as front matter writes it: plain when YAML reads it back, else quoted."""
+    return value if reads_as_written(value, text) else quoted(value)
 
 
 def example_line(name: str, example: str) -> str:
