@@ -150,6 +150,12 @@ def hidden_text(text: str) -> list[Hidden]:
     for index, token in enumerate(tokens):
         if isinstance(token, TagToken | AnchorToken | AliasToken):
             found.append(_marker(token, tokens[index + 1 : index + 2], lines))
+    for token in tokens:
+        if isinstance(token, ScalarToken) and not token.style:
+            # "   subtitle:The lab" under "title: …" joins the title without an error.
+            for number in range(token.start_mark.line + 1, token.end_mark.line + 1):
+                if _NO_SPACE.match(lines[number]) and (cause := _over_indented(number + 1, lines)):
+                    found.append(Hidden(cause.line, cause.message, cause.fix, True, cause.rule))
     covered = [(t.start_mark.index, t.end_mark.index) for t in tokens]
     offset = 0
     for number, line in enumerate(lines):
@@ -289,7 +295,7 @@ def _marker(token: Token, following: list[Token], lines: list[str]) -> Hidden:
 # --- errors YAML stops at, explained by what the author most likely did ----------------
 
 _KEY = r"[A-Za-z_][A-Za-z0-9_-]*"
-_NO_SPACE = re.compile(rf"^\s*(?:- )?(?P<key>{_KEY}):(?P<value>[^\s/].*)$")
+_NO_SPACE = re.compile(rf"^(?P<indent>\s*(?:- )?)(?P<key>{_KEY}):(?P<value>[^\s/].*)$")
 _KEY_LINE = re.compile(rf"^(?P<indent>\s*(?:- )?)(?P<key>{_KEY}):(?:\s+(?P<value>.*))?$")
 _QUOTE_FIRST = re.compile(rf"^(?P<prefix>\s*(?:- )?(?:{_KEY}:\s+)?)(?P<value>[\"'\[{{].*?)\s*$")
 _BRACKETS = {"[": "]", "{": "}"}
@@ -344,7 +350,8 @@ def _no_space(number: int, text: str) -> Explained | None:
 
 def _over_indented(line: int, lines: list[str]) -> Explained | None:
     """``   caption:`` under ``  alt: …``: YAML reads the line as more of the alt text."""
-    here = _KEY_LINE.match(lines[line - 1]) if 0 < line <= len(lines) else None
+    text = lines[line - 1] if 0 < line <= len(lines) else ""
+    here = _KEY_LINE.match(text) or _NO_SPACE.match(text)
     above = next((lines[n] for n in range(line - 2, -1, -1) if lines[n].strip()), "")
     parent = _KEY_LINE.match(above)
     if here is None or parent is None or not (parent["value"] or "").strip():
@@ -352,15 +359,20 @@ def _over_indented(line: int, lines: list[str]) -> Explained | None:
     column = len(parent["indent"])
     if len(here["indent"]) <= column:
         return None
+    fix = (
+        f"Start {here['key']}: with {column} space{'s' * (column != 1)}, the same as "
+        f"{parent['key']}:"
+        if column
+        else f"Start {here['key']}: at the beginning of the line, like {parent['key']}:"
+    )
+    if not text.startswith(f"{here['indent']}{here['key']}: "):
+        fix += f", with a space after the colon: {as_field(here['key'], here['value'].strip())}"
     return Explained(
         line,
         "yaml-indent",
         f"this line is indented further than {parent['key']}: on the line above, so YAML reads "
         f"it as more of the {parent['key']} text",
-        f"Start {here['key']}: with {column} space{'s' * (column != 1)}, the same as "
-        f"{parent['key']}:"
-        if column
-        else f"Start {here['key']}: at the beginning of the line, like {parent['key']}:",
+        fix,
     )
 
 

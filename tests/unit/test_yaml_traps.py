@@ -289,6 +289,15 @@ CASES = [
         id="over-indented-top-level",
     ),
     pytest.param(
+        release("  subtitle:The lab adds 120 jobs"),
+        [
+            f"{P}:6: this line is indented further than summary: on the line above, so YAML reads "
+            "it as more of the summary text. Start subtitle: at the beginning of the line, like "
+            "summary:, with a space after the colon: subtitle: The lab adds 120 jobs."
+        ],
+        id="over-indented-and-no-space-joins-the-value-above",
+    ),
+    pytest.param(
         release(replace={"title": "title: [Update] Aldercrest opens a lab"}),
         [
             f"{P}:2: the value starts with a list, so YAML reads only [Update] as the value and "
@@ -423,6 +432,8 @@ def apply_fix(text: str, problem: Problem) -> str:
         lines[at] = lines[at][: lines[at].index(" #")]
     elif indent := re.match(r"Start (\S+): (?:with (\d+) spaces?|at the beginning)", fix):
         lines[at] = " " * int(indent[2] or 0) + lines[at].lstrip()
+        if suggested := SUGGESTION.search(fix):  # "…, with a space after the colon: a: b"
+            _replace(lines, at, suggested[1])
     elif problem.field.endswith("]") and (item := re.search(r"like (.+)$", fix)):
         lines[at] = re.sub(r"\{[^{}]*\}", item[1], lines[at], count=1)  # the group in the list
     elif suggested := SUGGESTION.search(fix):
