@@ -501,3 +501,59 @@ def test_every_example_in_a_message_passes_the_check(files: Site, text: str) -> 
         field = problem.field.split(".")[0].split("[")[0]
         left = [p.text() for p in check(files, fixed) if p.field.startswith(field)]
         assert left == [], (problem.text(), fixed)
+
+
+# Fixes that are instructions without a line to copy ("Shorten it", "Upload the file").
+NO_LINE_TO_COPY = {
+    "field-too-long", "body-empty", "front-matter-missing", "front-matter-unclosed",
+    "asset-missing", "asset-type", "asset-path", "update-before-release", "date-folder",
+    "field-type", "date-dst-ambiguous", "date-offset",
+}  # fmt: skip
+
+
+def _schema_cases() -> list[object]:
+    from test_release_schema import CASES as SCHEMA_CASES
+
+    return [case for case in SCHEMA_CASES if case.values[1]]
+
+
+@pytest.mark.parametrize(("text", "expected"), _schema_cases())
+def test_each_fix_of_the_release_checks_passes_too(
+    files: Site, text: str, expected: list[str]
+) -> None:
+    """The older messages (dates, topics, duplicates) are followed back to a valid file too."""
+    problems = [p for p in check(files, text) if p.rule not in NO_LINE_TO_COPY]
+    for problem in problems:
+        fixed = follow_value_fix(text, problem)
+        same = (problem.rule, problem.field, problem.message)
+        after = check(files, fixed)
+        assert not any((p.rule, p.field, p.message) == same for p in after), fixed
+
+
+def follow_value_fix(text: str, problem: Problem) -> str:
+    """Like ``apply_fix``, and also: a suggested value, a missing line, a duplicate line, a
+    tab, a closing quote."""
+    lines = text.split("\n")
+    at = problem.line - 1
+    fix = problem.fix
+    key = problem.field.split(".")[-1].split("[")[0]
+    value = re.search(r"like (.+?)(?: \(.*\))?$", fix)
+    choice = re.search(r"(?:Did you mean (\S+)\?|Use one of: ([^,]+)|Write \w+: (\S+) )", fix)
+    if problem.rule == "field-duplicate":
+        del lines[at]
+    elif problem.rule == "yaml-tab":
+        lines[at] = lines[at].replace("\t", "")
+    elif problem.rule == "yaml-unclosed-quote":
+        lines[at] += '"'
+    elif problem.rule == "field-missing" and value:
+        item = re.match(r"^(\s*- |\s*)", lines[at])
+        indent = " " * len(item[1]) if "." in problem.field else ""
+        lines.insert(at + 1 if indent else lines.index("---", 1), indent + value[1])
+    elif problem.rule in {"field-unknown-value", "field-format"} and choice:
+        meant = next(group for group in choice.groups() if group)
+        lines[at] = re.sub(r"[\w-]+(?=\W*$)", meant, lines[at])  # the value: the last word
+    elif value and not re.match(r"[A-Za-z_][\w-]*: ", value[1]):
+        lines[at] = f"{key}: {value[1]}"  # a date or other value, written the way it should be
+    else:
+        return apply_fix(text, problem)
+    return "\n".join(lines)
