@@ -198,11 +198,11 @@ def _plain(node: Node) -> bool:
     return isinstance(node, ScalarNode) and not node.style
 
 
-def _as_text(node: ScalarNode, ctx: Context, name: str) -> None:
+def _as_text(node: Node, ctx: Context, name: str) -> None:
     """Refuse a plain value that YAML reads as a number, date, yes/no or nothing, and warn
     about curly quotes around a value: both publish something else than the author meant."""
-    if not _plain(node):
-        return
+    if not isinstance(node, ScalarNode) or node.style:
+        return  # quoted, or a block of text: YAML reads it as text
     short = name.split(".")[-1]
     value = node.value.strip()
     if what := reads_as(value):
@@ -233,7 +233,7 @@ def text(max_length: int, example: str, multiline: bool = False) -> Parser:
 
     def parse(node: Node, ctx: Context, name: str) -> str:
         value = _scalar(node, name, example, "text").strip()
-        _as_text(node, ctx, name)  # type: ignore[arg-type]
+        _as_text(node, ctx, name)
         if not multiline:
             value = " ".join(value.split())
         if not value:
