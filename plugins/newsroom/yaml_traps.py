@@ -321,6 +321,11 @@ def explain_error(problem: str, line: int, context: int, lines: list[str]) -> Ex
         if number <= len(lines) and (found := _no_space(number, lines[number - 1])):
             return found
     text = lines[line - 1] if 0 < line <= len(lines) else ""
+    for number in (line, line - 1):
+        if 0 < number <= len(lines) and (found := _in_brackets(number, lines[number - 1])):
+            return found
+    if line > 1 and (found := _note_before_more(line - 1, lines)):
+        return found
     if problem.startswith("mapping values are not allowed"):
         return _over_indented(line, lines) or _curly_colon(line, text)
     if problem.startswith(("expected <block end>", "did not find expected key")):
@@ -332,6 +337,63 @@ def explain_error(problem: str, line: int, context: int, lines: list[str]) -> Ex
     if problem.startswith("found character '") and not problem.startswith("found character '\\t'"):
         return _starts_with(line, text, problem.split("'")[1])
     return None
+
+
+_FLOW_LINE = re.compile(rf"^(?P<prefix>\s*(?:- )?{_KEY}:\s+)\[(?P<items>.*?)\]?\s*$")
+_NOTE = re.compile(r"\s#")
+
+
+def _in_brackets(number: int, text: str) -> Explained | None:
+    """``tags: [grid #1, @home]``: an item YAML cannot read as written, quoted in place."""
+    match = _FLOW_LINE.match(text)
+    if match is None or "[" in match["items"] or "{" in match["items"]:
+        return None
+    items = [item.strip() for item in match["items"].split(",")]
+    fixed = [as_value(item) if item else item for item in items]
+    if fixed == items:
+        return None
+    odd = next(item for item, new in zip(items, fixed, strict=True) if item != new)
+    line = f"{match['prefix'].strip()} [{', '.join(fixed)}]"
+    note = odd.startswith("#") or _NOTE.search(odd) is not None
+    if note:
+        why = 'YAML reads " #" and everything after it as a note, which cuts the list short'
+    elif what := reads_as(odd):
+        why = f"YAML reads it as {what}, not as text"
+    elif odd[0] in "@`%!&*|>'\"-?:":
+        why = f"YAML reserves its first character, {odd[0]}"
+    else:
+        why = "YAML cannot read it as written"
+    return Explained(
+        number,
+        "yaml-comment" if note else "yaml-reserved",
+        f'the list item "{odd}" needs quotes: {why}',
+        f"Put that item in {quotes_named(odd)}: {line}",
+    )
+
+
+def _note_before_more(number: int, lines: list[str]) -> Explained | None:
+    """``subtitle: a #b`` and an indented line under it: the note ended the value early."""
+    match = _KEY_LINE.match(lines[number - 1])
+    value = (match["value"] or "").strip() if match else ""
+    if match is None or not _NOTE.search(f" {value}") or value[:1] in "\"'[{":
+        return None
+    indent = len(match["indent"])
+    more = []
+    for line in lines[number:]:
+        if not line.strip() or len(line) - len(line.lstrip(" ")) <= indent:
+            break
+        more.append(line.strip())
+    if not more:
+        return None
+    meant = " ".join([value, *more])
+    return Explained(
+        number,
+        "yaml-comment",
+        'YAML reads " #" and everything after it as a note, so the value ends there and '
+        "the lines under it cannot continue it",
+        f"Write the whole value on one line, in {quotes_named(meant)}: "
+        f"{match['indent'].lstrip()}{match['key']}: {quoted(meant)}",
+    )
 
 
 def _no_space(number: int, text: str) -> Explained | None:

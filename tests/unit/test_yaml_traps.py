@@ -289,6 +289,32 @@ CASES = [
         id="over-indented-top-level",
     ),
     pytest.param(
+        release("tags: [grid #1, hydrogen]"),
+        [
+            f'{P}:6: the list item "grid #1" needs quotes: YAML reads " #" and everything after '
+            "it as a note, which cuts the list short. Put that item in double quotes: tags: "
+            '["grid #1", hydrogen].'
+        ],
+        id="comment-in-brackets",
+    ),
+    pytest.param(
+        release("tags: [grid, @home]"),
+        [
+            f'{P}:6: the list item "@home" needs quotes: YAML reserves its first character, @. '
+            'Put that item in double quotes: tags: [grid, "@home"].'
+        ],
+        id="reserved-in-brackets",
+    ),
+    pytest.param(
+        release("subtitle: The #1 lab\n  for grid software"),
+        [
+            f'{P}:6: YAML reads " #" and everything after it as a note, so the value ends there '
+            "and the lines under it cannot continue it. Write the whole value on one line, in "
+            'double quotes: subtitle: "The #1 lab for grid software".'
+        ],
+        id="comment-then-more-lines",
+    ),
+    pytest.param(
         release("  subtitle:The lab adds 120 jobs"),
         [
             f"{P}:6: this line is indented further than summary: on the line above, so YAML reads "
