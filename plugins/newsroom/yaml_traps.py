@@ -59,6 +59,12 @@ _NOT_TEXT: list[tuple[str, re.Pattern[str]]] = [
 # Numbers that every reader turns back into the same digits: nothing is changed.
 _SAME_DIGITS = re.compile(r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]*[1-9])?")
 
+# Fields whose value is a date, a name or a choice, not prose: a note after one of them is
+# taken for a note, not for the rest of the value.
+NAMED_VALUES = frozenset(
+    "date category lang status translation_key boilerplate forward_looking file contacts".split()
+)
+
 # Quotes a word processor puts around a value, which YAML keeps as part of the text.
 CURLY_PAIRS = {"“": "”", "„": "“", "‘": "’", "‚": "‘"}
 
@@ -189,6 +195,17 @@ def _comment(
     note = line[column:].rstrip()
     last = before[-1] if before else None
     same_line = last is not None and last.end_mark.line == number
+    key = _KEY_LINE.match(line)
+    if same_line and isinstance(last, ScalarToken) and key and key["key"] in NAMED_VALUES:
+        # date: 2026-12-03 07:00 Europe/Berlin # CET: a name or a date is whole without it.
+        return Hidden(
+            number + 1,
+            f'"{note}" after the {key["key"]} is a note: YAML reads " #" and everything after it '
+            "as a note, which is never published",
+            "Delete it, from the # to the end of the line",
+            False,
+            "yaml-comment",
+        )
     if same_line and isinstance(last, ScalarToken) and last.start_mark.line == number:
         # title: Aldercrest opens #1 grid lab
         start = last.start_mark.column

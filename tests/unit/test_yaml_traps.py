@@ -101,6 +101,15 @@ CASES = [
         id="comment-in-list-and-note-line",
     ),
     pytest.param(
+        release("status: draft # until legal approves"),
+        [
+            f'{P}:6: warning: "# until legal approves" after the status is a note: YAML reads " #" '
+            "and everything after it as a note, which is never published. Delete it, from the # "
+            "to the end of the line."
+        ],
+        id="note-after-a-named-value",
+    ),
+    pytest.param(
         release("tags: [grid, hydrogen] # keywords"),
         [
             f'{P}:6: warning: "# keywords" is a note: YAML reads a # after a space as the start of '
