@@ -592,3 +592,18 @@ def follow_value_fix(text: str, problem: Problem) -> str:
     else:
         return apply_fix(text, problem)
     return "\n".join(lines)
+
+
+def _guide_examples() -> list[str]:
+    guide = (ROOT / "docs/authoring.md").read_text("utf-8") + (ROOT / "README.md").read_text(
+        "utf-8"
+    )
+    spans = re.findall(r"(?<!`)`([^`\n]+)`(?!`)", guide)
+    return sorted({s for s in spans if re.match(r"(title|subtitle|summary): \S", s)})
+
+
+@pytest.mark.parametrize("example", _guide_examples())
+def test_every_example_line_in_the_guide_passes_the_check(files: Site, example: str) -> None:
+    name = example.split(":")[0]
+    text = release(replace={name: example}) if name != "subtitle" else release(example)
+    assert [p.text() for p in check(files, text)] == []
