@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import files, mediakit
-from .frontmatter import Document, read_bytes
+from .frontmatter import Document, mapping_items, read_bytes
 from .i18n import format_instant, language_name
 from .models import Page, Release, SiteData
 from .problems import Problem, Severity
@@ -126,9 +126,13 @@ def load(content: Path, settings: NewsroomSettings, root: Path | None = None) ->
                     "file-type",
                 )
             )
-    for file in release_files:
-        shown = display_path(file, root)
-        doc = read_bytes(shown, file.read_bytes(), settings.max_file_bytes)
+    docs = {
+        file: read_bytes(display_path(file, root), file.read_bytes(), settings.max_file_bytes)
+        for file in release_files
+    }
+    folders = _translation_folders(docs)
+    for file, doc in docs.items():
+        shown = doc.path
         if file.parent.parent != releases_root:
             newsroom.problems.append(
                 Problem(
@@ -141,7 +145,7 @@ def load(content: Path, settings: NewsroomSettings, root: Path | None = None) ->
                 )
             )
             continue
-        release, ctx = load_release(doc, file, site, settings)
+        release, ctx = load_release(doc, file, site, settings, folders.get(file, ()))
         newsroom.problems.extend(ctx.problems)
         if release is not None:
             newsroom.releases.append(release)
@@ -208,6 +212,29 @@ def _markdown_files(folder: Path, root: Path, problems: list[Problem]) -> list[P
         else:
             files.append(path)
     return files
+
+
+def _translation_folders(docs: dict[Path, Document]) -> dict[Path, tuple[Path, ...]]:
+    """For each release, the file folders of the other versions with its translation key.
+
+    A translation may use the picture and attachments of the release it translates
+    without a second copy in the repository; each public version publishes the file
+    under its own address, so nothing appears before a release that uses it.
+    """
+    groups: dict[str, list[Path]] = defaultdict(list)
+    for file, doc in docs.items():
+        key = (
+            next((v.value for k, _, v in mapping_items(doc.meta) if k == "translation_key"), None)
+            if doc.meta is not None
+            else None
+        )
+        if isinstance(key, str) and key.strip():
+            groups[key.strip()].append(file)
+    return {
+        file: tuple(other.parent / other.stem for other in group if other != file)
+        for group in groups.values()
+        for file in group
+    }
 
 
 def _duplicate_urls(newsroom: Newsroom) -> list[Problem]:

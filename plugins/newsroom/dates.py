@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import calendar
-import difflib
 import re
 from datetime import UTC, date, datetime, timedelta, timezone
 from functools import cache
 from zoneinfo import ZoneInfo, available_timezones
+
+from .zones import zone_hint
 
 # 2026-11-23 09:00 Europe/Berlin (seconds optional, "T" or a space between date and time)
 ZONED = re.compile(
@@ -41,15 +42,16 @@ class DateProblem(ValueError):
         self.rule = rule
 
 
-def parse_instant(text: str, example_zone: str = "Europe/Berlin") -> datetime:
+def parse_instant(text: str, example_zone: str = "Europe/Berlin", place: str = "") -> datetime:
     """Return an aware datetime in the zone the author named (or a fixed offset).
 
     Raises DateProblem for anything else, including a local time that a DST change makes
-    impossible or ambiguous: a disclosure instant must be exact.
+    impossible or ambiguous: a disclosure instant must be exact. ``place`` (the dateline)
+    helps to suggest the zone an unknown zone name meant.
     """
     text = text.strip()
     if m := ZONED.match(text):
-        zone = _zone(m["zone"], text)
+        zone = _zone(m["zone"], text, place, example_zone)
         naive = _naive(m, text, example_zone)
         return _localize(naive, zone, text)
     if m := OFFSET.match(text):
@@ -185,16 +187,14 @@ def _localize(naive: datetime, zone: ZoneInfo, text: str) -> datetime:
     )
 
 
-def _zone(name: str, text: str) -> ZoneInfo:
+def _zone(name: str, text: str, place: str = "", home: str = "") -> ZoneInfo:
     if name.upper() in {"UTC", "Z", "GMT"}:
         return ZoneInfo("UTC")
     # Only Area/Location names: legacy names such as EST are fixed offsets that ignore
     # daylight saving time, which is not what an author who writes them means.
     if "/" in name and name in _zone_names():
         return ZoneInfo(name)
-    guess = suggest_zone(name)
-    hint = f"Did you mean {guess}? " if guess else ""
-    return _raise_zone(text, name, hint)
+    return _raise_zone(text, name, zone_hint(name, place, home))
 
 
 def _raise_zone(text: str, name: str, hint: str) -> ZoneInfo:
@@ -204,15 +204,6 @@ def _raise_zone(text: str, name: str, hint: str) -> ZoneInfo:
         "or Asia/Tokyo (abbreviations like CET or EST are ambiguous)",
         "date-zone",
     )
-
-
-def suggest_zone(name: str) -> str | None:
-    """The closest IANA zone name, compared without case, or None."""
-    lowered = {n.lower(): n for n in _zone_names() if "/" in n}
-    if name.lower() in lowered:
-        return lowered[name.lower()]
-    match = difflib.get_close_matches(name.lower(), list(lowered), n=1, cutoff=0.75)
-    return lowered[match[0]] if match else None
 
 
 @cache

@@ -94,8 +94,7 @@ def content_hash(release: Release, as_of: datetime | None = None) -> str:
 
 
 def _file_hash(release: Release, name: str) -> str:
-    assert release.asset_dir is not None, f"{release.source} was not loaded from a folder"
-    with (release.asset_dir / name).open("rb") as file:
+    with release.file_path(name).open("rb") as file:
         return hashlib.file_digest(file, "sha256").hexdigest()
 
 

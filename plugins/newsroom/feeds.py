@@ -200,8 +200,7 @@ def item_for(release: Release, publisher: Publisher) -> Item:
     url = publisher.url(release.url)
     image = None
     if release.image is not None:
-        assert release.asset_dir is not None, f"{release.source} was not loaded from a folder"
-        path = release.asset_dir / release.image.file
+        path = release.file_path(release.image.file)
         image = Enclosure(
             publisher.url(release.image.url),
             IMAGE_MEDIA_TYPES[path.suffix.lower()],

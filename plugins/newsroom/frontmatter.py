@@ -16,6 +16,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from . import yamlguard
 from .problems import Problem, Severity
+from .yaml_traps import explain_error, hidden_text, quoted, quotes_named
 
 # libyaml's parser when PyYAML has it: the same nodes and lines, several times faster.
 _FAST_LOADER = getattr(yaml, "CBaseLoader", yaml.BaseLoader)
@@ -113,7 +114,26 @@ def split(path: str, text: str) -> Document:
         )
     yaml_text = "\n".join(lines[1:end])
     body = "\n".join(lines[end + 1 :])
-    return _compose(path, yaml_text, Document(path, None, body, end + 2), first_line=2)
+    doc = _compose(path, yaml_text, Document(path, None, body, end + 2), first_line=2)
+    if doc.meta is not None:
+        doc.problems.extend(_hidden_problems(path, "\n" + yaml_text))
+    return doc
+
+
+def _hidden_problems(path: str, padded: str) -> list[Problem]:
+    """Notes and markers YAML would drop from the values: the author never sees them go."""
+    return [
+        _problem(
+            path,
+            found.line,
+            "",
+            found.message,
+            found.fix,
+            found.rule,
+            Severity.ERROR if found.error else Severity.WARNING,
+        )
+        for found in hidden_text(padded)
+    ]
 
 
 def _compose(path: str, yaml_text: str, doc: Document, first_line: int) -> Document:
@@ -233,7 +253,7 @@ _YAML_MESSAGES: list[tuple[str, str, str, str]] = [
         "Indent with spaces instead of tabs",
     ),
     (
-        "found character that cannot start any token",
+        "found character",
         "yaml-reserved",
         "a value on this line starts with a character that YAML reserves (such as @, ` or %)",
         "Put the whole value in double quotes",
@@ -299,6 +319,11 @@ _YAML_MESSAGES: list[tuple[str, str, str, str]] = [
 def _yaml_problem(path: str, err: yaml.MarkedYAMLError, lines: list[str]) -> Problem:
     problem = err.problem or ""
     mark = err.problem_mark
+    if mark is not None:
+        context = err.context_mark.line + 1 if err.context_mark else mark.line + 1
+        cause = explain_error(problem, mark.line + 1, context, lines)
+        if cause is not None:
+            return _problem(path, cause.line, "", cause.message, cause.fix, cause.rule)
     rule, message, fix = next(
         ((r, m, f) for start, r, m, f in _YAML_MESSAGES if problem.startswith(start)),
         ("yaml", "the front matter cannot be read near this line", GENERIC_FIX),
@@ -310,8 +335,8 @@ def _yaml_problem(path: str, err: yaml.MarkedYAMLError, lines: list[str]) -> Pro
         # Show the author their own line, quoted the way YAML needs it.
         name, _, value = lines[line - 1].partition(": ")
         value = value.strip()
-        if name.strip() and value and '"' not in value:
-            fix = f'Put the whole value in double quotes: {name.strip()}: "{value}"'
+        if name.strip() and value:
+            fix = f"Put the whole value in {quotes_named(value)}: {name.strip()}: {quoted(value)}"
     return _problem(path, line, "", message, fix, rule)
 
 

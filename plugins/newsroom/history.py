@@ -98,10 +98,8 @@ def _undeclared(
     zone = settings.timezone
     now = settings.as_of.astimezone(ZoneInfo(zone))
     what = " and ".join(changed)
-    fix = (
-        "Tell readers what changed with an entry under updates, for example: "
-        f'updates: [{{date: {now:%Y-%m-%d %H:%M} {zone}, note: "Corrected the {changed[0]}."}}]'
-        " (if the release has updates already, add the entry to that list)"
+    fix = _update_example(
+        root / old.source, f"{now:%Y-%m-%d %H:%M} {zone}", f"Corrected the {changed[0]}."
     )
     line = _line_of(root / old.source, "title" if changed[0] == "title" else changed[0])
     return Problem(
@@ -112,6 +110,34 @@ def _undeclared(
         "but there is no new entry under updates",
         fix,
         "published-edit-without-update",
+    )
+
+
+def _update_example(path: Path, date: str, note: str) -> str:
+    """How to add the update, written the way the file writes its updates (or its other
+    groups and lists): in square brackets when it does, otherwise one line per field."""
+    try:
+        text = path.read_text("utf-8")
+    except (OSError, UnicodeDecodeError):
+        text = ""
+    entry = f'{{date: {date}, note: "{note}"}}'
+    if re.search(r"^updates:[ \t]*\[[ \t]*\][ \t]*$", text, re.M):
+        return f"Tell readers what changed with an entry under updates: updates: [{entry}]"
+    if re.search(r"^updates:[ \t]*\[", text, re.M):
+        return (
+            "Tell readers what changed: add an entry inside the square brackets of updates, "
+            f"after a comma: {entry}"
+        )
+    if re.search(r"^updates:[ \t]*$", text, re.M):
+        return (
+            "Tell readers what changed: add an entry at the end of updates, indented like this:"
+            f"\n  - date: {date}\n    note: {note}"
+        )
+    if re.search(r"^(?:image|attachments):[ \t]*[\[{]", text, re.M):
+        return f"Tell readers what changed with an entry under updates: updates: [{entry}]"
+    return (
+        "Tell readers what changed: add these lines to the fields, indented like this:"
+        f"\nupdates:\n  - date: {date}\n    note: {note}"
     )
 
 

@@ -183,6 +183,16 @@ class Release:
     asset_dir: Path | None = None
     #: Shared by a release and its translations (one per language); None for no translations.
     translation_key: str | None = None
+    #: Files it uses from a translation's folder (name, path): one copy in the repository.
+    shared_files: tuple[tuple[str, Path], ...] = ()
+
+    def file_path(self, name: str) -> Path:
+        """Where the file ``name`` of this release is: its own folder or a translation's."""
+        shared = dict(self.shared_files)
+        if name in shared:
+            return shared[name]
+        assert self.asset_dir is not None, f"{self.source} was not loaded from a folder"
+        return self.asset_dir / name
 
     def is_public(self, as_of: datetime) -> bool:
         """The one time gate: published, and its instant at or before the build instant."""

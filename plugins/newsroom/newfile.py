@@ -6,7 +6,6 @@ about their own words, never about the template. It is a draft: it cannot go liv
 
 from __future__ import annotations
 
-import json
 import re
 import unicodedata
 from collections.abc import Sequence
@@ -19,6 +18,7 @@ from yaml.nodes import ScalarNode
 from .dates import parse_instant
 from .frontmatter import mapping_items, read_data, split
 from .settings import NewsroomSettings
+from .yaml_traps import as_value
 
 MAX_SLUG = 60
 FALLBACK_SLUG = "new-release"
@@ -52,12 +52,6 @@ SPELLED = str.maketrans(
     }
 )
 # A value YAML would read as something other than the plain text the author typed.
-NEEDS_QUOTES = re.compile(
-    r"""^[\s\-?:,\[\]{}#&*!|>'"%@`]|: |\s#|\s$"""
-    r"|^(?:true|false|yes|no|null|~|on|off|[-+.\d][\d.:eE+-]*)$",
-    re.I,
-)
-
 SUMMARY = "One or two sentences that say what happened, for lists, feeds and link previews."
 BODY = """\
 Write the release here, below the closing --- line. The first paragraph says who did what,
@@ -103,8 +97,7 @@ def free_path(folder: Path, slug: str) -> Path:
 
 def yaml_text(value: str) -> str:
     """One line of front matter text, quoted only when YAML would misread it."""
-    value = " ".join(value.split())
-    return json.dumps(value, ensure_ascii=False) if NEEDS_QUOTES.search(value) else value
+    return as_value(" ".join(value.split()))
 
 
 def format_date(when: datetime, site_zone: str) -> str:

@@ -346,7 +346,7 @@ def copy_release_files(pelican: Pelican) -> None:
         if release.image is not None:
             names.append(release.image.file)
         for name in names:
-            files.copy(release.asset_dir / name, output / release.url / name, content, output)
+            files.copy(release.file_path(name), output / release.url / name, content, output)
         release_images.write_variants(release, output, cache, content)
 
 

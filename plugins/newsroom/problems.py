@@ -15,11 +15,13 @@ RULES = frozenset(
     front-matter-missing front-matter-unclosed front-matter-empty front-matter-shape
     yaml yaml-colon yaml-unclosed-quote yaml-tab yaml-indent yaml-missing-colon yaml-list
     yaml-escape yaml-reserved yaml-reference yaml-nesting text-character
+    yaml-comment yaml-quote yaml-not-text yaml-curly-quotes
     field-missing field-empty field-unknown field-duplicate field-type field-unknown-value
     field-format field-too-long
     date-no-timezone date-no-time date-format date-impossible date-offset date-zone
     date-dst-gap date-dst-ambiguous date-range date-folder update-before-release
     asset-missing asset-path asset-type image-unreadable body-empty body-html-removed
+    body-heading
     file-name file-location file-type file-encoding file-too-large url-duplicate
     translation-language translation-date
     data-missing data-key data-empty data-errors fact-duplicate

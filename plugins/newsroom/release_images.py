@@ -49,8 +49,7 @@ def write_variants(release: Release, output: Path, cache: Path, content: Path) -
     image = release.image
     if image is None or not image.variants:
         return
-    assert release.asset_dir is not None
-    data = files.read(release.asset_dir / image.file, content)
+    data = files.read(release.file_path(image.file), content)
     suffix = Path(image.file).suffix.lower()
     fmt = imaging.FORMATS[suffix]
     variants = image.variants

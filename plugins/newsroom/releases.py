@@ -11,10 +11,10 @@ from typing import Any
 
 from markupsafe import Markup
 from unidecode import unidecode
-from yaml.nodes import Node
+from yaml.nodes import Node, ScalarNode
 
 from . import characters, files, imaging, sanitize
-from .frontmatter import Document
+from .frontmatter import Document, mapping_items
 from .models import Attachment, Image, Release, SiteData, Update
 from .problems import Severity
 from .release_images import with_variants
@@ -64,9 +64,10 @@ def asset(types: tuple[str, ...], example: str) -> Any:
                 f"Use one of these types: {allowed}",
                 "asset-type",
             )
-        if ctx.assets is None or not (ctx.assets / value).is_file():
+        if ctx.locate(value) is None:
+            elsewhere = " (nor in the folders of its translations)" if ctx.shared else ""
             raise Invalid(
-                f'"{value}" was not found in {where}/',
+                f'"{value}" was not found in {where}/{elsewhere}',
                 f"Upload the file to {where}/, or correct the file name (capital letters count)",
                 "asset-missing",
             )
@@ -90,8 +91,9 @@ _image_file = asset(IMAGE_TYPES, "photo.jpg")
 def picture(node: Node, ctx: Context, name: str) -> Picture:
     """A file in the release's folder that decodes as a picture: its size goes on the page."""
     file = _image_file(node, ctx, name)
-    assert ctx.assets is not None  # asset() found the file there
-    decoded = imaging.readable(ctx.assets / file, file)
+    path = ctx.locate(file)
+    assert path is not None  # asset() found the file
+    decoded = imaging.readable(path, file)
     return Picture(file, decoded.width, decoded.height)
 
 
@@ -109,7 +111,9 @@ IMAGE: dict[str, Field] = {
     ),
     "caption": Field(text(300, "The controller in the Hamburg lab"), "…", "Shown under the image"),
     "credit": Field(
-        text(100, "Photo: Example Industries"), "Photo: Example Industries", "Photographer or owner"
+        text(100, "Photo: Example Industries"),
+        '"Photo: Example Industries"',
+        "Photographer or owner",
     ),
 }
 
@@ -175,11 +179,15 @@ def release_schema(settings: NewsroomSettings) -> dict[str, Field]:
             "products",
             "The topic",
             required=True,
+            # The site says "topic"; the field keeps Pelican's name, which feeds and the API
+            # also use, so a release written either way would have two spellings to check.
+            aliases=("topic", "topics"),
         ),
         "tags": Field(
             list_of(text(40, "grid software"), "grid software, hydrogen"),
             "[grid software, hydrogen]",
             "Keywords",
+            aliases=("keywords",),
         ),
         "summary": Field(
             text(settings.summary_max, "One or two sentences that say what happened."),
@@ -220,13 +228,21 @@ def release_schema(settings: NewsroomSettings) -> dict[str, Field]:
         "forward_looking": Field(boolean, "true", "Adds the safe-harbor statement", default=False),
         "image": Field(group(IMAGE, _lead_image), "{file: photo.jpg, alt: …}", "Lead image"),
         "attachments": Field(
-            list_of(group(ATTACHMENT, Attachment), "…", allow_comma_text=False),
+            list_of(
+                group(ATTACHMENT, Attachment),
+                "{file: report.pdf, title: Q3 report}",
+                allow_comma_text=False,
+            ),
             "[{file: report.pdf, title: Q3 report}]",
             "Downloads",
             default=(),
         ),
         "updates": Field(
-            list_of(group(UPDATE, _update), "…", allow_comma_text=False),
+            list_of(
+                group(UPDATE, _update),
+                "{date: 2026-11-24 10:00 Europe/Berlin, note: Corrected the second paragraph.}",
+                allow_comma_text=False,
+            ),
             "[{date: 2026-11-24 10:00 Europe/Berlin, note: …}]",
             "Changes after publication",
             default=(),
@@ -252,10 +268,30 @@ def body_characters(doc: Document, ctx: Context) -> None:
         ctx.report(line, "body", what, characters.FIX, "text-character")
 
 
+# "# Headline" on the first line of the text: a Markdown heading of the top level.
+_TOP_HEADING = re.compile(r"#[ \t]+(?P<text>.*?)[ \t#]*")
+
+
 def render_body(doc: Document, ctx: Context) -> str:
     """The body as safe HTML; a warning for each kind of markup the sanitizer removed."""
     body_characters(doc, ctx)
-    body_html, removals = sanitize.render_checked(characters.soft_breaks(doc.body), doc.body_line)
+    lines = characters.soft_breaks(doc.body).split("\n")
+    first = next((n for n, line in enumerate(lines) if line.strip()), None)
+    top = _TOP_HEADING.fullmatch(lines[first].strip()) if first is not None else None
+    if first is not None and top is not None:
+        # The page shows the title as its only top-level heading; a second one would be
+        # stripped to stray text by the sanitizer, so the line is left out, and said so.
+        ctx.report(
+            doc.body_line + first,
+            "body",
+            f'the heading "{top["text"]}" at the top of the text is left out: the page '
+            "shows the title above the text already",
+            f"Delete the line {lines[first].strip()} (for a subheading, start it with ## instead)",
+            "body-heading",
+            Severity.WARNING,
+        )
+        lines[first] = ""
+    body_html, removals = sanitize.render_checked("\n".join(lines), doc.body_line)
     for removal in removals:
         ctx.report(
             removal.line,
@@ -274,8 +310,12 @@ def load_release(
     file: Path,
     site: SiteData,
     settings: NewsroomSettings,
+    shared: tuple[Path, ...] = (),
 ) -> tuple[Release | None, Context]:
-    """Check one release file against the table and the site's data; build the Release."""
+    """Check one release file against the table and the site's data; build the Release.
+
+    ``shared`` are the folders of its translations, whose files it may use as well.
+    """
     year, slug = file.parent.name, file.stem
     assets = file.parent / slug
     ctx = Context(
@@ -289,6 +329,8 @@ def load_release(
         },
         assets=assets,
         assets_display=str(Path(doc.path).parent / slug),
+        place=_dateline(doc),
+        shared=shared,
     )
     ctx.problems.extend(doc.problems)
     if not YEAR.fullmatch(year):
@@ -353,10 +395,12 @@ def load_release(
     _check_names(doc, ctx, values["tags"] or (), image, values["attachments"])
     if any(p.is_error for p in ctx.problems):
         return None, ctx
+    used = [a.file for a in values["attachments"]]
+    if values["image"]:
+        used.append(values["image"].file)
+    paths = {name: ctx.locate(name) or assets / name for name in used}
     attachments = tuple(
-        Attachment(
-            a.file, a.title, url=f"{url}{a.file}", size_bytes=(assets / a.file).stat().st_size
-        )
+        Attachment(a.file, a.title, url=f"{url}{a.file}", size_bytes=paths[a.file].stat().st_size)
         for a in values["attachments"]
     )
     updates = tuple(
@@ -386,6 +430,9 @@ def load_release(
         updates=updates,
         draft=values["status"] == "draft",
         asset_dir=assets,
+        shared_files=tuple(
+            (name, path) for name, path in sorted(paths.items()) if path.parent != assets
+        ),
         translation_key=values["translation_key"],
     )
     return release, ctx
@@ -434,6 +481,13 @@ def _check_names(
 def _other_name(file: str) -> str:
     path = Path(file)
     return f"{path.stem}-download{path.suffix}"
+
+
+def _dateline(doc: Document) -> str:
+    """The dateline as written, read before the fields are checked: it names the place."""
+    items = mapping_items(doc.meta) if doc.meta is not None else []
+    node = next((value for name, _, value in items if name == "dateline"), None)
+    return node.value if isinstance(node, ScalarNode) else ""
 
 
 def field_line(doc: Document, name: str) -> int:

@@ -20,6 +20,7 @@ from .dates import DateProblem, parse_day, parse_instant
 from .frontmatter import line_of, mapping_items
 from .i18n import is_language
 from .problems import Problem, Severity
+from .yaml_traps import NOTHING, as_field, example_line, quoted, reads_as, unwrap_curly
 
 
 class Invalid(Exception):
@@ -43,7 +44,16 @@ class Context:
     #: Folder that files named in the front matter (image, attachments) must be in.
     assets: Path | None = None
     assets_display: str = ""
+    #: Where the release is from (its dateline), to suggest the time zone meant there.
+    place: str = ""
+    #: Folders of the release's translations, whose files it may use too.
+    shared: tuple[Path, ...] = ()
     problems: list[Problem] = field(default_factory=list)
+
+    def locate(self, name: str) -> Path | None:
+        """The file ``name`` in the release's own folder, else in a translation's folder."""
+        folders = (self.assets, *self.shared) if self.assets is not None else self.shared
+        return next((f / name for f in folders if (f / name).is_file()), None)
 
     def report(
         self,
@@ -69,6 +79,8 @@ class Field:
     help: str
     required: bool = False
     default: Any = None
+    #: Other names authors use for this field ("topic" for category), answered with a hint.
+    aliases: tuple[str, ...] = ()
 
 
 Schema = Mapping[str, Field]
@@ -97,11 +109,16 @@ def parse_mapping(
     before = len([p for p in ctx.problems if p.is_error])
     values: dict[str, Any] = {}
     seen: set[str] = set()
+    hinted: set[str] = set()
     for name, line, value in mapping_items(node):
         label = prefix + name
         if name not in schema:
+            alias = next((key for key, spec in schema.items() if name.lower() in spec.aliases), "")
             close = difflib.get_close_matches(name.lower(), list(schema), n=1, cutoff=0.6)
             hint = f"Did you mean {close[0]}? " if close else ""
+            if alias:
+                hint = f"Did you mean {alias}? That field is named {alias} in this file. "
+                hinted.add(alias)  # one message for one mistake, not also "category is missing"
             known = ", ".join(schema)
             ctx.report(
                 line,
@@ -121,7 +138,8 @@ def parse_mapping(
                     line,
                     label,
                     "this is empty",
-                    f"Write it after the colon, like {name}: {spec.example}",
+                    "Write it after the colon, like "
+                    + example_line(name, example_for(spec.parse, ctx, spec.example)),
                     "field-empty",
                 )
             continue
@@ -134,12 +152,12 @@ def parse_mapping(
     for name, spec in schema.items():
         if name in values or name in seen:
             continue
-        if spec.required:
+        if spec.required and name not in hinted:
             ctx.report(
                 start_line,
                 prefix + name,
                 "this required field is missing",
-                f"Add a line like {name}: {spec.example}",
+                f"Add a line like {example_line(name, example_for(spec.parse, ctx, spec.example))}",
                 "field-missing",
             )
         else:
@@ -158,18 +176,53 @@ def describe(node: Node) -> str:
 
 
 def _is_blank(node: Node) -> bool:
-    # libyaml marks a plain scalar's style as "", the pure-Python parser as None.
-    return isinstance(node, ScalarNode) and node.value.strip() == "" and not node.style
+    return _plain(node) and node.value.strip() == ""
 
 
 def _scalar(node: Node, name: str, example: str, what: str) -> str:
     if not isinstance(node, ScalarNode):
+        short = name.split(".")[-1]
+        line = as_field(short, example, what == "text")
+        if short.endswith("]"):  # a list item has no name of its own
+            line = line.split(": ", 1)[1]
         raise Invalid(
             f"this should be {what}, not {describe(node)}",
-            f"Write it on one line, like {name.split('.')[-1]}: {example}",
+            f"Write it on one line, like {line}",
             "field-type",
         )
     return node.value
+
+
+def _plain(node: Node) -> bool:
+    # libyaml marks a plain scalar's style as "", the pure-Python parser as None.
+    return isinstance(node, ScalarNode) and not node.style
+
+
+def _as_text(node: Node, ctx: Context, name: str) -> None:
+    """Refuse a plain value that YAML reads as a number, date, yes/no or nothing, and warn
+    about curly quotes around a value: both publish something else than the author meant."""
+    if not isinstance(node, ScalarNode) or node.style:
+        return  # quoted, or a block of text: YAML reads it as text
+    short = name.split(".")[-1]
+    value = node.value.strip()
+    if what := reads_as(value):
+        # A list item has no name of its own: the author quotes it where it stands.
+        line = quoted(value) if short.endswith("]") else f"{short}: {quoted(value)}"
+        empty = f"Delete the line to leave {short} out, or put" if what == NOTHING else "Put"
+        raise Invalid(
+            f"YAML reads {value} on its own as {what}, not as text",
+            f"{empty} it in double quotes: {line}",
+            "yaml-not-text",
+        )
+    if (inner := unwrap_curly(value)) is not None:
+        ctx.report(
+            line_of(node),
+            name,
+            f"the curly quotes {value[0]} {value[-1]} around the value are published as part of it",
+            f"If they are not part of the text, remove them: {as_field(short, inner)}",
+            "yaml-curly-quotes",
+            Severity.WARNING,
+        )
 
 
 # --- parsers ---------------------------------------------------------------------------
@@ -180,12 +233,15 @@ def text(max_length: int, example: str, multiline: bool = False) -> Parser:
 
     def parse(node: Node, ctx: Context, name: str) -> str:
         value = _scalar(node, name, example, "text").strip()
+        _as_text(node, ctx, name)
         if not multiline:
             value = " ".join(value.split())
         if not value:
             short = name.split(".")[-1]
             raise Invalid(
-                "this is empty", f"Write it after the colon, like {short}: {example}", "field-empty"
+                "this is empty",
+                f"Write it after the colon, like {as_field(short, example)}",
+                "field-empty",
             )
         if len(value) > max_length:
             raise Invalid(
@@ -201,7 +257,7 @@ def text(max_length: int, example: str, multiline: bool = False) -> Parser:
 def instant(node: Node, ctx: Context, name: str) -> Any:
     value = _scalar(node, name, f"2026-11-23 09:00 {ctx.zone_example}", "a date and time")
     try:
-        return parse_instant(value, ctx.zone_example)
+        return parse_instant(value, ctx.zone_example, ctx.place)
     except DateProblem as err:
         raise Invalid(err.message, err.fix, err.rule) from None
 
@@ -235,8 +291,13 @@ def boolean(node: Node, ctx: Context, name: str) -> bool:
 def one_of(choices: Callable[[Context], Mapping[str, Any]], source: str, example: str) -> Parser:
     """A key that must exist in a lookup table (topics, contacts, boilerplates)."""
 
+    def shown(ctx: Context, default: str = example) -> str:
+        # Examples in messages name a key this site has: "products" may not be one.
+        options = choices(ctx)
+        return default if default in options or not options else sorted(options)[0]
+
     def parse(node: Node, ctx: Context, name: str) -> str:
-        value = _scalar(node, name, example, "one name").strip()
+        value = _scalar(node, name, shown(ctx), "one name").strip()
         options = choices(ctx)
         if value in options:
             return value
@@ -249,7 +310,14 @@ def one_of(choices: Callable[[Context], Mapping[str, Any]], source: str, example
             "field-unknown-value",
         )
 
+    parse.example = shown  # type: ignore[attr-defined]
     return parse
+
+
+def example_for(parser: Parser, ctx: Context, default: str) -> str:
+    """The example a message shows: one the site's own data accepts, when the parser knows."""
+    shown = getattr(parser, "example", None)
+    return shown(ctx, default) if shown else default
 
 
 def list_of(item: Parser, example: str, allow_comma_text: bool = True) -> Parser:
@@ -258,8 +326,10 @@ def list_of(item: Parser, example: str, allow_comma_text: bool = True) -> Parser
     def parse(node: Node, ctx: Context, name: str) -> tuple[Any, ...]:
         if isinstance(node, ScalarNode) and allow_comma_text:
             parts = [p.strip() for p in node.value.split(",") if p.strip()]
+            # Parts of one line that YAML read as text already: marked as quoted text, so
+            # that a part such as "2026" is not mistaken for a number on its own.
             nodes: list[Node] = [
-                ScalarNode("tag:yaml.org,2002:str", p, node.start_mark, node.end_mark)
+                ScalarNode("tag:yaml.org,2002:str", p, node.start_mark, node.end_mark, "'")
                 for p in parts
             ]
         elif isinstance(node, SequenceNode):
@@ -267,7 +337,7 @@ def list_of(item: Parser, example: str, allow_comma_text: bool = True) -> Parser
         else:
             raise Invalid(
                 f"this should be a list, not {describe(node)}",
-                f"Write it like {name}: [{example}]",
+                f"Write it like {name}: [{example_for(item, ctx, example)}]",
                 "field-type",
             )
         values = []
@@ -285,6 +355,10 @@ def list_of(item: Parser, example: str, allow_comma_text: bool = True) -> Parser
             raise _AlreadyReported()
         return tuple(dict.fromkeys(values))
 
+    def shown(ctx: Context, default: str) -> str:
+        return f"[{example_for(item, ctx, example)}]" if default.startswith("[") else default
+
+    parse.example = shown  # type: ignore[attr-defined]
     return parse
 
 

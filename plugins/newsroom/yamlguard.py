@@ -16,6 +16,7 @@ import yaml
 
 from . import characters
 from .problems import Problem
+from .yaml_traps import quoted
 
 #: Levels of lists and groups a file may nest; a release needs three (updates, an entry,
 #: its fields), the data files four.
@@ -106,7 +107,7 @@ def _walk(path: str, padded: str, loader: type) -> Screening | None:
                 continue
             line = event.start_mark.line + 1
             label, is_key = stack[-1].child() if stack else ("", False)
-            refusal = _refusal(path, line, label, event, is_key)
+            refusal = _refusal(path, line, label, event, is_key, padded)
             if refusal is None and isinstance(event, yaml.CollectionStartEvent):
                 if len(stack) >= MAX_DEPTH:
                     refusal = _too_deep(path, line, label.split(".")[0].split("[")[0])
@@ -143,8 +144,20 @@ def _value_done(stack: list[_Level]) -> None:
             stack[-1].key = None
 
 
+def _quoted_fix(padded: str, event: yaml.NodeEvent) -> str:
+    """For ``key: &name text`` on one line, the line with the value in quotes: the author
+    meant text that starts with & or *. Otherwise the general advice."""
+    text = padded[event.start_mark.index :].split("\n", 1)[0].rstrip()
+    before = padded[: event.start_mark.index].rsplit("\n", 1)[-1]
+    key = before.strip().removeprefix("- ").rstrip()
+    scalar = isinstance(event, (yaml.ScalarEvent, yaml.AliasEvent))
+    if scalar and key.endswith(":") and text and " #" not in text:
+        return f"Put the whole value in double quotes: {key} {quoted(text)}"
+    return _REFERENCE_FIX
+
+
 def _refusal(
-    path: str, line: int, label: str, event: yaml.NodeEvent, is_key: bool
+    path: str, line: int, label: str, event: yaml.NodeEvent, is_key: bool, padded: str
 ) -> Problem | None:
     if isinstance(event, yaml.AliasEvent):
         return Problem(
@@ -153,7 +166,7 @@ def _refusal(
             label,
             f"a value on this line starts with *, which YAML reads as a reference to another "
             f"value (*{event.anchor}); references are not used in the newsroom's files",
-            _REFERENCE_FIX,
+            _quoted_fix(padded, event),
             "yaml-reference",
         )
     if event.anchor is not None:
@@ -164,7 +177,7 @@ def _refusal(
             f"a value on this line starts with &, which YAML reads as a name for the value "
             f"(&{event.anchor}) so that it can be repeated elsewhere; the newsroom's files do "
             "not use such references",
-            _REFERENCE_FIX,
+            _quoted_fix(padded, event),
             "yaml-reference",
         )
     # A merge key is a plain <<; a quoted "<<" is just text.

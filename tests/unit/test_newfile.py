@@ -57,10 +57,12 @@ def test_a_long_slug_is_cut_at_a_word_boundary() -> None:
     [
         ("Aldercrest opens a lab", "Aldercrest opens a lab"),
         ("Aldercrest: a new chapter", '"Aldercrest: a new chapter"'),
-        ('"Quoted" start', '"\\"Quoted\\" start"'),
+        ('"Quoted" start', "'\"Quoted\" start'"),
         ("- a dash", '"- a dash"'),
         ("yes", '"yes"'),
-        ("2026", '"2026"'),
+        ("2026", "2026"),
+        ("0800", '"0800"'),
+        ("@Aldercrest opens", '"@Aldercrest opens"'),
         ("Results # one", '"Results # one"'),
     ],
 )
