@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import os
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import mediakit
+from . import links, mediakit
 from .frontmatter import Document, read_bytes
 from .i18n import format_instant, language_name
 from .models import Page, Release, SiteData
@@ -96,6 +97,7 @@ def load(content: Path, settings: NewsroomSettings, root: Path | None = None) ->
 
     releases_root = content / settings.releases_path
     key_lines: dict[str, tuple[int, int]] = {}
+    linking: list[links.Source] = []
     for stray in sorted(releases_root.glob("*/*")):
         # A release saved as .markdown or .txt would otherwise be skipped without a word.
         if stray.is_file() and stray.suffix != ".md":
@@ -129,6 +131,7 @@ def load(content: Path, settings: NewsroomSettings, root: Path | None = None) ->
         newsroom.problems.extend(ctx.problems)
         if release is not None:
             newsroom.releases.append(release)
+            linking.extend(_release_links(release, doc))
             if release.translation_key:
                 key_lines[release.source] = (
                     field_line(doc, "translation_key"),
@@ -136,8 +139,9 @@ def load(content: Path, settings: NewsroomSettings, root: Path | None = None) ->
                 )
 
     for file in page_files:
+        page_doc = read_bytes(display_path(file, root), file.read_bytes(), settings.max_file_bytes)
         page, page_problems = _load_page(
-            read_bytes(display_path(file, root), file.read_bytes(), settings.max_file_bytes),
+            page_doc,
             file,
             # Each language has a list page at /<language>/ (languages.py).
             RESERVED | {code.lower() for code in settings.languages},
@@ -145,8 +149,23 @@ def load(content: Path, settings: NewsroomSettings, root: Path | None = None) ->
         newsroom.problems.extend(page_problems)
         if page is not None:
             newsroom.pages.append(page)
+            # A page is public from the build instant on, and never embargoed.
+            linking.append(
+                links.Source(
+                    page.source, "body", page.url, page.body_html, page_doc.body,
+                    page_doc.body_line, settings.as_of, f"content/{links.MEDIA}",
+                )
+            )  # fmt: skip
 
     newsroom.problems.extend(_duplicate_urls(newsroom))
+    targets = links.Site.of(
+        newsroom.releases,
+        newsroom.pages,
+        content,
+        RESERVED | {code.lower() for code in settings.languages},
+        settings.release_url,
+    )
+    newsroom.problems.extend(links.check(linking, targets))
     newsroom.problems.extend(_translation_problems(newsroom.releases, key_lines))
     newsroom.media_kit, kit_problems = mediakit.load(
         data_dir,
@@ -160,6 +179,21 @@ def load(content: Path, settings: NewsroomSettings, root: Path | None = None) ->
     newsroom.problems.sort()
     newsroom.releases.sort(key=lambda r: (r.date, r.source), reverse=True)
     return newsroom
+
+
+def _release_links(release: Release, doc: Document) -> Iterator[links.Source]:
+    """The release's text and its update notes, each live from when readers see it."""
+    uploads = str(Path(release.source).parent / release.slug)
+    live = None if release.draft else release.date
+    yield links.Source(
+        release.source, "body", release.url, release.body_html, doc.body, doc.body_line, live,
+        uploads,
+    )  # fmt: skip
+    for index, update in enumerate(release.updates, start=1):
+        yield links.Source(
+            release.source, f"updates[{index}].note", release.url, update.note_html, "",
+            field_line(doc, "updates"), live and max(live, update.date), uploads,
+        )  # fmt: skip
 
 
 def _duplicate_urls(newsroom: Newsroom) -> list[Problem]:

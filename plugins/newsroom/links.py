@@ -1,0 +1,264 @@
+"""Links in what authors write, checked against what the site publishes and when.
+
+Authors link by address: another release or page by its address (``/news/2026/lab/``), a
+file of their own release by its name (``fact-sheet.pdf``), a shared file by its address
+(``/media/logo.png``). Nothing rewrites these links: Pelican's ``{filename}``, ``{static}``
+and ``{attach}`` forms are switched off (``plugin.initialized``), because Pelican resolves
+them after the sanitizer and outside the time gate.
+
+So the check has to know where every link leads. A link is an error when nothing is
+published at its address, when it leads outside the site's files, and when its target goes
+live after the text that links to it (the link would name an embargoed release, or lead to
+nothing, until then). The check and the build both run this (``content.load``).
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import unquote, urljoin, urlsplit
+
+from .i18n import format_instant
+from .models import Page, Release
+from .problems import Problem
+
+#: Pelican's link forms (``{filename}x.md``, ``|static|x.png``), which the newsroom does not use.
+PELICAN_FORM = re.compile(r"\s*[{|]\s*(\w*)\s*[}|]")
+MEDIA = "media"
+_URL_ATTRIBUTES = {"href", "src"}
+# Browsers drop these anywhere in an address, and read a backslash as a slash.
+_IGNORED = re.compile(r"[\t\n\r]")
+_SPACE = "".join(map(chr, range(33)))
+
+
+@dataclass(frozen=True)
+class Source:
+    """Text that links somewhere: where it is written, and from when readers can see it."""
+
+    path: str
+    field: str
+    #: The address it is published at (``news/2026/lab/``): relative links start there.
+    url: str
+    #: The sanitized HTML, exactly as readers get it.
+    html: str
+    #: What the author wrote, to find the line of each link.
+    text: str
+    first_line: int
+    #: The instant readers first see it; None for a draft, which readers never see.
+    live: datetime | None
+    #: Where a picture for it should be uploaded, shown in the message.
+    uploads: str
+
+
+@dataclass(frozen=True)
+class Site:
+    """Everything a link may lead to, by address (always with a leading slash)."""
+
+    releases: Mapping[str, Release]
+    pages: Mapping[str, Page]
+    content: Path
+    #: First parts of the addresses the newsroom writes itself (topics, tags, feeds…).
+    sections: frozenset[str]
+    release_pattern: re.Pattern[str]
+
+    @classmethod
+    def of(
+        cls,
+        releases: Iterable[Release],
+        pages: Iterable[Page],
+        content: Path,
+        sections: Iterable[str],
+        release_url: str,
+    ) -> Site:
+        shape = re.escape(release_url)
+        for name, part in (("year", r"\d{4}"), ("slug", "[^/]+"), ("lang", "[^/]+")):
+            shape = shape.replace(re.escape(f"{{{name}}}"), part)
+        return cls(
+            {f"/{r.url}": r for r in releases},
+            {f"/{p.url}": p for p in pages},
+            content.resolve(),
+            frozenset(sections),
+            re.compile(f"/{shape}"),
+        )
+
+
+def check(sources: Iterable[Source], site: Site) -> list[Problem]:
+    """Every problem with every link and picture in ``sources``."""
+    problems: list[Problem] = []
+    for source in sources:
+        lines = source.text.split("\n")
+        seen: set[tuple[str, str]] = set()
+        for tag, value in _links(source.html):
+            if (tag, value) in seen:
+                continue
+            seen.add((tag, value))
+            found = _problem(tag, value, source, site)
+            if found is not None:
+                message, fix, rule = found
+                line = _line_of(value, lines, source.first_line)
+                problems.append(Problem(source.path, line, source.field, message, fix, rule))
+    return problems
+
+
+def _problem(tag: str, value: str, source: Source, site: Site) -> tuple[str, str, str] | None:
+    shown = _shorten(value)
+    pelican = PELICAN_FORM.match(value)
+    if pelican:
+        return (
+            f'"{shown}" uses a link form ({{{pelican.group(1)}}}) the newsroom does not read',
+            "Link a file of this release by its name (fact-sheet.pdf), and another release, "
+            "page or shared file by its address (/news/2026/hamburg-lab/, /media/logo.png)",
+            "link-form",
+        )
+    address = _IGNORED.sub("", value).strip(_SPACE).replace("\\", "/")
+    parts = urlsplit(address)
+    if parts.scheme or address.startswith("//"):
+        if tag == "img":
+            return (
+                f'"{shown}" is a picture on another web site: readers\' browsers do not load it',
+                f"Upload the picture into {source.uploads}/ and write just its file name",
+                "image-external",
+            )
+        if parts.scheme.lower() not in {"http", "https", ""}:
+            return None  # mailto: and tel:; the sanitizer removed every other kind
+        # An address on any host that names a release here may still give it away early.
+        path = _normalize(parts.path)
+        target = _release_at(path, site)
+        if target is None:
+            return None
+        return _release_problem(shown, path, (target[0], ""), source)
+    if not parts.path:
+        return None  # "#footnote" or "?x": this same page
+    path = _normalize(urljoin(f"/{source.url}", parts.path))
+    target = _release_at(path, site)
+    if target is not None:
+        return _release_problem(shown, path, target, source)
+    page = path.removesuffix("index.html")
+    if page in site.pages or f"{page}/" in site.pages:
+        return None
+    if path.startswith(f"/{MEDIA}/"):
+        if _is_shared_file(path, site.content):
+            return None
+        return (
+            f'"{shown}" links to {path}, but there is no such file in content/{MEDIA}/',
+            f"Upload the file to content/{MEDIA}/, or correct the address (capital letters count)",
+            "link-missing",
+        )
+    first = path.strip("/").split("/", 1)[0]
+    if not first or (first in site.sections and not site.release_pattern.match(f"{path}/")):
+        return None
+    return (
+        f'"{shown}" links to {path}, but nothing is published at that address',
+        "Correct the address: copy it from the address bar of the published page",
+        "link-missing",
+    )
+
+
+def _release_problem(
+    shown: str, path: str, target: tuple[Release, str], source: Source
+) -> tuple[str, str, str] | None:
+    release, rest = target
+    if rest not in {"", "index.html"} and rest not in _published_files(release):
+        own = release.url == source.url
+        return (
+            f'"{shown}" links to {path}, but no such file is published with '
+            + ("this release" if own else release.source),
+            "List the file under attachments (or as the image) of the release, with the file "
+            "in its folder, or correct the name (capital letters count)",
+            "link-missing",
+        )
+    if release.url == source.url or source.live is None:
+        return None
+    if release.draft:
+        return (
+            f"links to {path}, which is {release.source}, a draft that is not published",
+            "Publish that release first, or remove the link",
+            "link-embargoed",
+        )
+    if release.date > source.live:
+        return (
+            f"links to {path}, which goes live on {format_instant(release.date)}",
+            "Give both the same instant, or add the link once it is live",
+            "link-embargoed",
+        )
+    return None
+
+
+def _release_at(path: str, site: Site) -> tuple[Release, str] | None:
+    """The release whose address ``path`` is or is inside, and the rest of the path."""
+    folder, _, rest = path.rpartition("/")
+    for candidate, remainder in ((f"{path}/", ""), (f"{folder}/", rest)):
+        release = site.releases.get(candidate)
+        if release is not None:
+            return release, remainder
+    return None
+
+
+def _published_files(release: Release) -> set[str]:
+    names = {a.file for a in release.attachments}
+    if release.image is not None:
+        names.add(release.image.file)
+        names.update(v.url.rsplit("/", 1)[-1] for v in release.image.variants)
+    return names
+
+
+def _is_shared_file(path: str, content: Path) -> bool:
+    """A plain file under content/media/, reached without leaving it or following a link."""
+    media = content / MEDIA
+    target = content.joinpath(*path.strip("/").split("/"))
+    if not target.is_relative_to(media) or not target.is_file():
+        return False
+    step = target
+    while step != media:
+        if step.is_symlink():
+            return False
+        step = step.parent
+    return True
+
+
+def _normalize(path: str) -> str:
+    """The path a browser asks for: %2e%2e and .. taken out, never above the root."""
+    path = unquote(path)
+    trailing = path.endswith("/") or path.endswith("/.") or path.endswith("/..")
+    normal = posixpath.normpath("/" + path.lstrip("/"))
+    normal = "/" + normal.lstrip("/")
+    return normal + "/" if trailing and normal != "/" else normal
+
+
+def _shorten(value: str) -> str:
+    value = " ".join(value.split())
+    return value if len(value) <= 80 else value[:77] + "…"
+
+
+def _line_of(value: str, lines: list[str], first_line: int) -> int:
+    for needle in (value, value.replace("&", "&amp;"), value.split("?")[0].split("#")[0]):
+        needle = needle.strip()
+        if not needle:
+            continue
+        for index, line in enumerate(lines):
+            if needle in line:
+                return first_line + index
+    return first_line
+
+
+class _LinkFinder(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.found: list[tuple[str, str]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        for name, value in attrs:
+            if name in _URL_ATTRIBUTES and value is not None:
+                self.found.append((tag, value))
+
+
+def _links(html: str) -> Iterator[tuple[str, str]]:
+    finder = _LinkFinder()
+    finder.feed(html)
+    finder.close()
+    yield from finder.found

@@ -1,0 +1,213 @@
+"""Links and pictures in release text: where they lead, and whether it is live by then.
+
+The fixture site's releases: first-product (2026-03-02), with-files (2026-06-01, with
+plant.png and factsheet.pdf), q4-results (2025), embargoed-launch (2026-12-03 07:00
+Europe/Berlin, after the build instant). The case below goes live on 2026-07-01.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+
+from support import Site
+
+P = "releases/2026/case.md"
+HEAD = (
+    "---\ntitle: Example opens a lab\ndate: 2026-07-01 09:00 Europe/Berlin\n"
+    "category: products\nsummary: A new lab.\n---\nThe lab opened.\n\n"
+)
+LINE = 9  # the first line after HEAD
+FORM_FIX = (
+    "Link a file of this release by its name (fact-sheet.pdf), and another release, page or "
+    "shared file by its address (/news/2026/hamburg-lab/, /media/logo.png)."
+)
+EMBARGOED = (
+    "links to /news/2026/embargoed-launch/, which goes live on December 3, 2026, 07:00 CET. "
+    "Give both the same instant, or add the link once it is live."
+)
+NOTHING = "Correct the address: copy it from the address bar of the published page."
+UPLOAD = f"Upload the picture into {P[:-3]}/ and write just its file name."
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        pytest.param(
+            "[figures]({filename}../2025/q4-results.md)",
+            f'"{{filename}}../2025/q4-results.md" uses a link form ({{filename}}) the newsroom '
+            f"does not read. {FORM_FIX}",
+            id="pelican-filename",
+        ),
+        pytest.param(
+            '<a href=\'{filename}/media/R&D.png?"><script src="/media/stats.js"></script>'
+            "<a x=\"'>figures</a>",
+            '"{filename}/media/R&D.png?"><script src="/media/stats.js"></script><a x="" uses a '
+            f"link form ({{filename}}) the newsroom does not read. {FORM_FIX}",
+            id="pelican-filename-injection",
+        ),
+        pytest.param(
+            "![x]({static}/../../../etc/passwd)",
+            f'"{{static}}/../../../etc/passwd" uses a link form ({{static}}) the newsroom does '
+            f"not read. {FORM_FIX}",
+            id="pelican-static-escape",
+        ),
+        pytest.param(
+            "[deck](|attach|deck.pdf)",
+            f'"|attach|deck.pdf" uses a link form ({{attach}}) the newsroom does not read. '
+            f"{FORM_FIX}",
+            id="pelican-attach-bars",
+        ),
+        pytest.param("[launch](/news/2026/embargoed-launch/)", EMBARGOED, id="embargoed-page"),
+        pytest.param(
+            "[launch](../embargoed-launch/index.html)",
+            EMBARGOED.replace("launch/,", "launch/index.html,"),
+            id="embargoed-page-relative",
+        ),
+        pytest.param(
+            "[launch](https://newsroom.example.com/news/2026/embargoed-launch/)",
+            EMBARGOED,
+            id="embargoed-page-absolute",
+        ),
+        pytest.param(
+            "[launch](/news/2026/%65mbargoed-launch)",
+            EMBARGOED.replace("launch/,", "launch,"),
+            id="embargoed-page-encoded",
+        ),
+        pytest.param(
+            "[plant](/news/2026/with-files/plant-480w.png)",
+            '"/news/2026/with-files/plant-480w.png" links to '
+            "/news/2026/with-files/plant-480w.png, but no such file is published with "
+            "releases/2026/with-files.md. List the file under attachments (or as the image) of "
+            "the release, with the file in its folder, or correct the name (capital letters "
+            "count).",
+            id="unpublished-variant",
+        ),
+        pytest.param(
+            "[sheet](notes.pdf)",
+            '"notes.pdf" links to /news/2026/case/notes.pdf, but no such file is published '
+            "with this release. List the file under attachments (or as the image) of the "
+            "release, with the file in its folder, or correct the name (capital letters count).",
+            id="own-file-not-listed",
+        ),
+        pytest.param(
+            "[old](/news/2026/no-such-release/)",
+            f'"/news/2026/no-such-release/" links to /news/2026/no-such-release/, but nothing is '
+            f"published at that address. {NOTHING}",
+            id="missing-release",
+        ),
+        pytest.param(
+            "[old](/news/2026/no-such-release/deck.pdf)",
+            f'"/news/2026/no-such-release/deck.pdf" links to /news/2026/no-such-release/deck.pdf,'
+            f" but nothing is published at that address. {NOTHING}",
+            id="missing-release-file",
+        ),
+        pytest.param(
+            "[logo](/media/logo.png)",
+            '"/media/logo.png" links to /media/logo.png, but there is no such file in '
+            "content/media/. Upload the file to content/media/, or correct the address "
+            "(capital letters count).",
+            id="missing-media",
+        ),
+        pytest.param(
+            "[conf](/media/%2e%2e/%2e%2e/pelicanconf.py)",
+            '"/media/%2e%2e/%2e%2e/pelicanconf.py" links to /pelicanconf.py, but nothing is '
+            f"published at that address. {NOTHING}",
+            id="media-escape-encoded",
+        ),
+        pytest.param(
+            "[keys](../../../../../etc/passwd)",
+            f'"../../../../../etc/passwd" links to /etc/passwd, but nothing is published at that '
+            f"address. {NOTHING}",
+            id="relative-escape",
+        ),
+        pytest.param(
+            "![chart](https://tracker.example/pixel.gif)",
+            '"https://tracker.example/pixel.gif" is a picture on another web site: readers\' '
+            f"browsers do not load it. {UPLOAD}",
+            id="external-image",
+        ),
+        pytest.param(
+            '<img src="//tracker.example/pixel.gif" alt="">',
+            '"//tracker.example/pixel.gif" is a picture on another web site: readers\' browsers '
+            f"do not load it. {UPLOAD}",
+            id="protocol-relative-image",
+        ),
+        pytest.param(
+            '<img src="\\\\tracker.example\\pixel.gif" alt="">',
+            '"\\\\tracker.example\\pixel.gif" is a picture on another web site: readers\' '
+            f"browsers do not load it. {UPLOAD}",
+            id="backslash-image",
+        ),
+        pytest.param(
+            '<img src=" \t//tracker.example/p.gif" alt="">',
+            '"//tracker.example/p.gif" is a picture on another web site: readers\' browsers do '
+            f"not load it. {UPLOAD}",
+            id="spaced-protocol-relative-image",
+        ),
+    ],
+)
+def test_link_problems(problems_for: Callable[[str], list[str]], body: str, expected: str) -> None:
+    assert problems_for(HEAD + body + "\n") == [f"{P}:{LINE}: body: {expected}"]
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "[first](/news/2026/first-product/)",
+        "[first](../first-product/)",
+        "[first](/news/2026/first-product)",
+        "[first](/news/2026/first-product/index.html)",
+        "[plant](/news/2026/with-files/plant.png) and [sheet](../with-files/factsheet.pdf)",
+        "[2025](/news/2025/q4-results/)",
+        "[about](/about/) [home](/) [topic](/topics/products/) [news](/news/2026/)",
+        "[feed](/feeds/all.atom.xml) [record](/disclosures/)",
+        "[web](https://example.org/news/2026/unrelated/) [mail](mailto:press@example.com)",
+        "[note](#fn:1) [same page](?utm=x)",
+        "![own](../first-product/) is a link, ![picture](/media/logo.svg)",
+    ],
+)
+def test_links_that_lead_somewhere_public(
+    site: Site, problems_for: Callable[[str], list[str]], body: str
+) -> None:
+    site.write("media/logo.svg", "<svg xmlns='http://www.w3.org/2000/svg'/>")
+    assert problems_for(HEAD + body + "\n") == []
+
+
+def test_a_release_may_link_what_goes_live_with_it(
+    problems_for: Callable[[str], list[str]],
+) -> None:
+    same = HEAD.replace("2026-07-01 09:00 Europe/Berlin", "2026-12-03 07:00 Europe/Berlin")
+    assert problems_for(same + "[launch](/news/2026/embargoed-launch/)\n") == []
+
+
+def test_a_draft_is_never_a_link_target(
+    site: Site, problems_for: Callable[[str], list[str]]
+) -> None:
+    site.write("releases/2026/plans.md", HEAD.replace("---\nThe", "status: draft\n---\nThe"))
+    assert problems_for(HEAD + "[plans](/news/2026/plans/)\n") == [
+        f"{P}:{LINE}: body: links to /news/2026/plans/, which is releases/2026/plans.md, a "
+        "draft that is not published. Publish that release first, or remove the link."
+    ]
+
+
+def test_an_update_note_links_from_its_own_date(
+    problems_for: Callable[[str], list[str]],
+) -> None:
+    text = HEAD.replace(
+        "---\nThe",
+        "updates:\n  - date: 2026-07-02 10:00 Europe/Berlin\n"
+        "    note: See [the launch](/news/2026/embargoed-launch/).\n---\nThe",
+    )
+    assert problems_for(text) == [f"{P}:6: updates[1].note: {EMBARGOED}"]
+    later = text.replace("2026-07-02 10:00", "2026-12-04 10:00")
+    assert problems_for(later) == []
+
+
+def test_a_page_links_from_the_build_instant(site: Site) -> None:
+    site.write(
+        "pages/about.md",
+        "---\ntitle: About\n---\nWe make examples.\n\n[Soon](/news/2026/embargoed-launch/)\n",
+    )
+    assert [p.text() for p in site.load().problems] == [f"pages/about.md:6: body: {EMBARGOED}"]
