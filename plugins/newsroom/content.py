@@ -10,6 +10,7 @@ import os
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 
 from . import links, mediakit
@@ -97,7 +98,7 @@ def load(content: Path, settings: NewsroomSettings, root: Path | None = None) ->
 
     releases_root = content / settings.releases_path
     key_lines: dict[str, tuple[int, int]] = {}
-    linking: list[links.Source] = []
+    linking = _data_links(site, data_dir, display_path(data_dir, root), settings.as_of)
     for stray in sorted(releases_root.glob("*/*")):
         # A release saved as .markdown or .txt would otherwise be skipped without a word.
         if stray.is_file() and stray.suffix != ".md":
@@ -153,7 +154,7 @@ def load(content: Path, settings: NewsroomSettings, root: Path | None = None) ->
             linking.append(
                 links.Source(
                     page.source, "body", page.url, page.body_html, page_doc.body,
-                    page_doc.body_line, settings.as_of, f"content/{links.MEDIA}",
+                    page_doc.body_line, settings.as_of,
                 )
             )  # fmt: skip
 
@@ -183,17 +184,42 @@ def load(content: Path, settings: NewsroomSettings, root: Path | None = None) ->
 
 def _release_links(release: Release, doc: Document) -> Iterator[links.Source]:
     """The release's text and its update notes, each live from when readers see it."""
-    uploads = str(Path(release.source).parent / release.slug)
+    fix = (
+        f"Upload the picture into {Path(release.source).parent / release.slug}/ and write "
+        "just its file name"
+    )
     live = None if release.draft else release.date
     yield links.Source(
         release.source, "body", release.url, release.body_html, doc.body, doc.body_line, live,
-        uploads,
+        fix,
     )  # fmt: skip
     for index, update in enumerate(release.updates, start=1):
         yield links.Source(
             release.source, f"updates[{index}].note", release.url, update.note_html, "",
-            field_line(doc, "updates"), live and max(live, update.date), uploads,
+            field_line(doc, "updates"), live and max(live, update.date), fix,
         )  # fmt: skip
+
+
+def _data_links(site: SiteData, data_dir: Path, shown: str, as_of: datetime) -> list[links.Source]:
+    """Boilerplates and safe-harbor statements: public text, shown under many releases.
+
+    They are public from the build instant on; a relative link in them would lead somewhere
+    else under each release, so it is read from the site's root (and found missing).
+    """
+
+    def source(file: str, field: str, html: str) -> links.Source:
+        text = (data_dir / file).read_text("utf-8", errors="replace")
+        return links.Source(f"{shown}/{file}", field, "", html, text, 1, as_of)
+
+    company = site.company
+    return [
+        *(source("boilerplates.yml", f"{b.key}.text", b.html) for b in site.boilerplates.values()),
+        source("company.yml", "safe_harbor", company.safe_harbor_html),
+        *(
+            source("company.yml", f"translations.{lang}.safe_harbor", html)
+            for lang, html in company.safe_harbor_translations
+        ),
+    ]
 
 
 def _duplicate_urls(newsroom: Newsroom) -> list[Problem]:

@@ -51,8 +51,10 @@ class Source:
     first_line: int
     #: The instant readers first see it; None for a draft, which readers never see.
     live: datetime | None
-    #: Where a picture for it should be uploaded, shown in the message.
-    uploads: str
+    #: How to put a picture from another web site right, for this text.
+    upload_fix: str = (
+        f"Upload the picture into content/{MEDIA}/ and write its address, like /{MEDIA}/picture.jpg"
+    )
 
 
 @dataclass(frozen=True)
@@ -121,7 +123,7 @@ def _problem(tag: str, value: str, source: Source, site: Site) -> tuple[str, str
         if tag == "img":
             return (
                 f'"{shown}" is a picture on another web site: readers\' browsers do not load it',
-                f"Upload the picture into {source.uploads}/ and write just its file name",
+                source.upload_fix,
                 "image-external",
             )
         if parts.scheme.lower() not in {"http", "https", ""}:

@@ -211,3 +211,26 @@ def test_a_page_links_from_the_build_instant(site: Site) -> None:
         "---\ntitle: About\n---\nWe make examples.\n\n[Soon](/news/2026/embargoed-launch/)\n",
     )
     assert [p.text() for p in site.load().problems] == [f"pages/about.md:6: body: {EMBARGOED}"]
+
+
+def test_shared_text_is_checked_too(site: Site) -> None:
+    boilerplates = site.path / "data/boilerplates.yml"
+    boilerplates.write_text(
+        boilerplates.read_text("utf-8")
+        + "tracked:\n  title: About\n  text: Us ![](https://tracker.example/p.gif)\n",
+        encoding="utf-8",
+    )
+    company = site.path / "data/company.yml"
+    company.write_text(
+        company.read_text("utf-8").replace(
+            "Actual results may differ.",
+            "Actual results may differ.\n  See [the launch](/news/2026/embargoed-launch/).",
+        ),
+        encoding="utf-8",
+    )
+    assert [p.text() for p in site.load().problems] == [
+        'data/boilerplates.yml:6: tracked.text: "https://tracker.example/p.gif" is a picture '
+        "on another web site: readers' browsers do not load it. Upload the picture into "
+        "content/media/ and write its address, like /media/picture.jpg.",
+        f"data/company.yml:9: safe_harbor: {EMBARGOED}",
+    ]
