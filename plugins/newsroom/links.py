@@ -30,6 +30,8 @@ from .problems import Problem
 #: Pelican's link forms (``{filename}x.md``, ``|static|x.png``), which the newsroom does not use.
 PELICAN_FORM = re.compile(r"\s*[{|]\s*(\w*)\s*[}|]")
 MEDIA = "media"
+#: Link problems reported per text; the rest are counted.
+REPORTED = 50
 _URL_ATTRIBUTES = {"href", "src"}
 # Browsers drop these anywhere in an address, and read a backslash as a slash.
 _IGNORED = re.compile(r"[\t\n\r]")
@@ -90,20 +92,36 @@ class Site:
 
 
 def check(sources: Iterable[Source], site: Site) -> list[Problem]:
-    """Every problem with every link and picture in ``sources``."""
+    """Every problem with every link and picture in ``sources``.
+
+    At most ``REPORTED`` per text, then one line that counts the rest: a file of thousands
+    of broken links must not keep the check busy finding each one's line.
+    """
     problems: list[Problem] = []
     for source in sources:
-        lines = source.text.split("\n")
         seen: set[tuple[str, str]] = set()
+        found: list[tuple[str, str, str, str]] = []
         for tag, value in _links(source.html):
             if (tag, value) in seen:
                 continue
             seen.add((tag, value))
-            found = _problem(tag, value, source, site)
-            if found is not None:
-                message, fix, rule = found
-                line = _line_of(value, lines, source.first_line)
-                problems.append(Problem(source.path, line, source.field, message, fix, rule))
+            problem = _problem(tag, value, source, site)
+            if problem is not None:
+                found.append((value, *problem))
+        for value, message, fix, rule in found[:REPORTED]:
+            line = _line_of(value, source.text, source.first_line)
+            problems.append(Problem(source.path, line, source.field, message, fix, rule))
+        if len(found) > REPORTED:
+            problems.append(
+                Problem(
+                    source.path,
+                    source.first_line,
+                    source.field,
+                    f"{len(found) - REPORTED} more links here lead nowhere, or not yet",
+                    "Correct the links above, then run the check again to see the rest",
+                    "link-missing",
+                )
+            )
     return problems
 
 
@@ -237,14 +255,12 @@ def _shorten(value: str) -> str:
     return value if len(value) <= 80 else value[:77] + "…"
 
 
-def _line_of(value: str, lines: list[str], first_line: int) -> int:
+def _line_of(value: str, text: str, first_line: int) -> int:
     for needle in (value, value.replace("&", "&amp;"), value.split("?")[0].split("#")[0]):
         needle = needle.strip()
-        if not needle:
-            continue
-        for index, line in enumerate(lines):
-            if needle in line:
-                return first_line + index
+        at = text.find(needle) if needle else -1
+        if at >= 0:
+            return first_line + text.count("\n", 0, at)
     return first_line
 
 

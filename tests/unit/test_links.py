@@ -234,3 +234,19 @@ def test_shared_text_is_checked_too(site: Site) -> None:
         "content/media/ and write its address, like /media/picture.jpg.",
         f"data/company.yml:9: safe_harbor: {EMBARGOED}",
     ]
+
+
+def test_thousands_of_broken_links_are_counted_not_each_found(
+    problems_for: Callable[[str], list[str]],
+) -> None:
+    body = "".join(f"[{i}](/gone/{i})\n\n" for i in range(3000))
+    found = problems_for(HEAD + body)
+    assert len(found) == 51
+    assert found[50] == (
+        f'{P}:{LINE + 98}: body: "/gone/49" links to /gone/49, but nothing is published at that '
+        f"address. {NOTHING}"
+    )
+    assert found[0] == (
+        f"{P}:7: body: 2950 more links here lead nowhere, or not yet. Correct the links above, "
+        "then run the check again to see the rest."
+    )
