@@ -256,7 +256,11 @@ def _shorten(value: str) -> str:
 
 
 def _line_of(value: str, text: str, first_line: int) -> int:
-    for needle in (value, value.replace("&", "&amp;"), value.split("?")[0].split("#")[0]):
+    """The line the author wrote the link on: the link as written, else its last part (the
+    author may have written the rest with entities or a reference)."""
+    path = value.split("?")[0].split("#")[0]
+    last = path.rstrip("/").rsplit("/", 1)[-1]
+    for needle in (value, value.replace("&", "&amp;"), path, last):
         needle = needle.strip()
         at = text.find(needle) if needle else -1
         if at >= 0:

@@ -76,6 +76,21 @@ UPLOAD = f"Upload the picture into {P[:-3]}/ and write just its file name."
             id="embargoed-page-encoded",
         ),
         pytest.param(
+            "[launch](/news//2026/./x/../embargoed-launch%2F#top)",
+            EMBARGOED,
+            id="embargoed-page-dot-segments",
+        ),
+        pytest.param(
+            "[launch](//newsroom.example.com/news/2026/embargoed-launch/?utm=1)",
+            EMBARGOED,
+            id="embargoed-page-protocol-relative",
+        ),
+        pytest.param(
+            '<a href="&#47;news&#47;2026&#47;embargoed-launch&#47;">launch</a>',
+            EMBARGOED,
+            id="embargoed-page-entities",
+        ),
+        pytest.param(
             "[plant](/news/2026/with-files/plant-480w.png)",
             '"/news/2026/with-files/plant-480w.png" links to '
             "/news/2026/with-files/plant-480w.png, but no such file is published with "
