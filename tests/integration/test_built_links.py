@@ -36,16 +36,27 @@ def test_nothing_rewrites_html_after_the_sanitizer(site: Site, tmp_path: Path) -
     assert "href='{filename}/media/R&amp;D.png?&quot;&gt;&lt;script" in page
 
 
-def test_attach_in_an_embargoed_release_publishes_nothing(site: Site, tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("release", "link"),
+    [
+        ("embargoed-launch", "{attach}deck.pdf"),
+        ("embargoed-launch", "|attach|embargoed-launch/deck.pdf"),
+        ("first-product", "{static}embargoed-launch/deck.pdf"),
+        ("first-product", "{filename}embargoed-launch.md"),
+    ],
+)
+def test_pelican_links_publish_nothing_early(
+    site: Site, tmp_path: Path, release: str, link: str
+) -> None:
     site.write("releases/2026/embargoed-launch/deck.pdf", b"%PDF-1.4 secret")
-    source = site.path / "releases/2026/embargoed-launch.md"
-    site.write(
-        "releases/2026/embargoed-launch.md",
-        source.read_text("utf-8") + "\n[Deck]({attach}deck.pdf)\n",
-    )
+    source = site.path / f"releases/2026/{release}.md"
+    site.write(f"releases/2026/{release}.md", source.read_text("utf-8") + f"\n[Deck]({link})\n")
+    (problem,) = site.load().problems
+    assert problem.rule == "link-form" and problem.path == f"releases/2026/{release}.md"
     with pytest.raises(BuildFailed):
         site.build(tmp_path / "out")
     assert not list((tmp_path / "out").rglob("deck.pdf"))
+    assert not list((tmp_path / "out").rglob("embargoed-launch*"))
 
 
 def test_a_public_release_cannot_link_an_embargoed_file(site: Site, tmp_path: Path) -> None:
