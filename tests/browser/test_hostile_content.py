@@ -21,6 +21,8 @@ from PIL import Image
 
 from support import AS_OF, FIXTURES, Site
 
+pytestmark = pytest.mark.browser
+
 SLUG = "news/2026/hostile/"
 PAYLOAD = f"/{SLUG}payload.txt"
 BODY = f"""\
@@ -216,6 +218,16 @@ def test_no_author_script_runs_on_any_page(
         found = page.evaluate("window.__csp || []")
         if found:
             violations[path] = found
+    # Search results are put on the page by script, from Pagefind's copy of the text.
+    page.goto(f"{base}/search/")
+    page.locator(".search-filters:not([hidden])").wait_for()
+    page.fill("#search-q", "XSS")
+    page.press("#search-q", "Enter")
+    page.locator(".search-status:not(:empty)").wait_for()
+    assert "Lab opens" in " ".join(page.locator(".search-results h2 a").all_inner_texts())
+    page.evaluate(_PROVOKE)
+    if page.evaluate("window.__csp"):
+        violations["search"] = page.evaluate("window.__csp")
     # Author markup that survived into the page, where readers see it.
     page.goto(f"{base}/{SLUG}")
     leftovers = page.evaluate(_DOM_CHECK, ".release-body, .updates .prose")
