@@ -30,6 +30,8 @@ from .problems import Problem
 #: Pelican's link forms (``{filename}x.md``, ``|static|x.png``), which the newsroom does not use.
 PELICAN_FORM = re.compile(r"\s*[{|]\s*(\w*)\s*[}|]")
 MEDIA = "media"
+#: Topic pages are at /topics/<key>/ (CATEGORY_URL in pelicanconf.py).
+TOPICS = "topics"
 #: Link problems reported per text; the rest are counted.
 REPORTED = 50
 _URL_ATTRIBUTES = {"href", "src"}
@@ -69,6 +71,8 @@ class Site:
     #: First parts of the addresses the newsroom writes itself (topics, tags, feeds…).
     sections: frozenset[str]
     release_pattern: re.Pattern[str]
+    #: Each topic's page exists from the instant its first release goes live.
+    topics: Mapping[str, datetime]
 
     @classmethod
     def of(
@@ -82,12 +86,19 @@ class Site:
         shape = re.escape(release_url)
         for name, part in (("year", r"\d{4}"), ("slug", "[^/]+"), ("lang", "[^/]+")):
             shape = shape.replace(re.escape(f"{{{name}}}"), part)
+        releases = list(releases)
+        topics: dict[str, datetime] = {}
+        for release in releases:
+            if not release.draft:
+                key = release.topic.key
+                topics[key] = min(topics.get(key, release.date), release.date)
         return cls(
             {f"/{r.url}": r for r in releases},
             {f"/{p.url}": p for p in pages},
             content.resolve(),
             frozenset(sections),
             re.compile(f"/{shape}"),
+            topics,
         )
 
 
@@ -169,7 +180,9 @@ def _problem(tag: str, value: str, source: Source, site: Site) -> tuple[str, str
             f"Upload the file to content/{MEDIA}/, or correct the address (capital letters count)",
             "link-missing",
         )
-    first = path.strip("/").split("/", 1)[0]
+    first, _, rest = path.strip("/").partition("/")
+    if first == TOPICS and rest:
+        return _topic_problem(shown, path, rest.split("/")[0], source, site)
     if not first or (first in site.sections and not site.release_pattern.match(f"{path}/")):
         return None
     return (
@@ -203,6 +216,26 @@ def _release_problem(
     if release.date > source.live:
         return (
             f"links to {path}, which goes live on {format_instant(release.date)}",
+            "Give both the same instant, or add the link once it is live",
+            "link-embargoed",
+        )
+    return None
+
+
+def _topic_problem(
+    shown: str, path: str, key: str, source: Source, site: Site
+) -> tuple[str, str, str] | None:
+    first = site.topics.get(key)
+    if first is None:
+        return (
+            f'"{shown}" links to {path}, but no topic page is published at that address',
+            "Use the address of a topic that has releases, like /topics/products/",
+            "link-missing",
+        )
+    if source.live is not None and first > source.live:
+        return (
+            f"links to {path}, the page of a topic whose first release goes live on "
+            f"{format_instant(first)}",
             "Give both the same instant, or add the link once it is live",
             "link-embargoed",
         )

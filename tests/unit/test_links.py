@@ -91,6 +91,13 @@ UPLOAD = f"Upload the picture into {P[:-3]}/ and write just its file name."
             id="embargoed-page-entities",
         ),
         pytest.param(
+            "[deals](/topics/acquisitions/)",
+            '"/topics/acquisitions/" links to /topics/acquisitions/, but no topic page is '
+            "published at that address. Use the address of a topic that has releases, like "
+            "/topics/products/.",
+            id="missing-topic",
+        ),
+        pytest.param(
             "[plant](/news/2026/with-files/plant-480w.png)",
             '"/news/2026/with-files/plant-480w.png" links to '
             "/news/2026/with-files/plant-480w.png, but no such file is published with "
@@ -265,3 +272,23 @@ def test_thousands_of_broken_links_are_counted_not_each_found(
         f"{P}:7: body: 2950 more links here lead nowhere, or not yet. Correct the links above, "
         "then run the check again to see the rest."
     )
+
+
+def test_a_topic_page_exists_from_its_first_release(
+    site: Site, problems_for: Callable[[str], list[str]]
+) -> None:
+    topics = site.path / "data/topics.yml"
+    topics.write_text(
+        topics.read_text("utf-8") + "deals:\n  name: Deals\n  description: Mergers.\n",
+        encoding="utf-8",
+    )
+    embargoed = site.path / "releases/2026/embargoed-launch.md"
+    embargoed.write_text(
+        embargoed.read_text("utf-8").replace("category: products", "category: deals"),
+        encoding="utf-8",
+    )
+    assert problems_for(HEAD + "[deals](/topics/deals/page/2/)\n") == [
+        f"{P}:{LINE}: body: links to /topics/deals/page/2/, the page of a topic whose first "
+        "release goes live on December 3, 2026, 07:00 CET. Give both the same instant, or add "
+        "the link once it is live."
+    ]
