@@ -38,6 +38,11 @@ STYLING_FIX = (
             id="id-where-footnotes-have-one",
         ),
         pytest.param(
+            '```python\nx = 1\n```\n\n<p class="banner">Hi</p>\n\n``` {.js #top}\ny\n```',
+            [f"{P}:13: warning: body: a class= attribute in a <p> tag was removed. {STYLING_FIX}"],
+            id="only-what-the-author-typed",
+        ),
+        pytest.param(
             "Para\n{: .embargo-banner #main }\n\n```python\nx = 1\n```\n\nNote[^1].\n\n"
             "[^1]: A footnote.",
             [],
