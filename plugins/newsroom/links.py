@@ -38,6 +38,7 @@ _URL_ATTRIBUTES = {"href", "src"}
 # Browsers drop these anywhere in an address, and read a backslash as a slash.
 _IGNORED = re.compile(r"[\t\n\r]")
 _SPACE = "".join(map(chr, range(33)))
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
 @dataclass(frozen=True)
@@ -147,7 +148,14 @@ def _problem(tag: str, value: str, source: Source, site: Site) -> tuple[str, str
             "link-form",
         )
     address = _IGNORED.sub("", value).strip(_SPACE).replace("\\", "/")
-    parts = urlsplit(address)
+    try:
+        parts = urlsplit(address)
+    except ValueError:  # "http://[bad/": no browser can load it
+        return (
+            f'"{shown}" is not a web address',
+            "Copy the address from the browser's address bar",
+            "link-missing",
+        )
     if parts.scheme or address.startswith("//"):
         if tag == "img":
             return (
@@ -176,7 +184,7 @@ def _problem(tag: str, value: str, source: Source, site: Site) -> tuple[str, str
         if _is_shared_file(path, site.content):
             return None
         return (
-            f'"{shown}" links to {path}, but there is no such file in content/{MEDIA}/',
+            f'"{shown}" links to {_shorten(path)}, but there is no such file in content/{MEDIA}/',
             f"Upload the file to content/{MEDIA}/, or correct the address (capital letters count)",
             "link-missing",
         )
@@ -186,7 +194,7 @@ def _problem(tag: str, value: str, source: Source, site: Site) -> tuple[str, str
     if not first or (first in site.sections and not site.release_pattern.match(f"{path}/")):
         return None
     return (
-        f'"{shown}" links to {path}, but nothing is published at that address',
+        f'"{shown}" links to {_shorten(path)}, but nothing is published at that address',
         "Correct the address: copy it from the address bar of the published page",
         "link-missing",
     )
@@ -199,7 +207,7 @@ def _release_problem(
     if rest not in {"", "index.html"} and rest not in _published_files(release):
         own = release.url == source.url
         return (
-            f'"{shown}" links to {path}, but no such file is published with '
+            f'"{shown}" links to {_shorten(path)}, but no such file is published with '
             + ("this release" if own else release.source),
             "List the file under attachments (or as the image) of the release, with the file "
             "in its folder, or correct the name (capital letters count)",
@@ -209,13 +217,13 @@ def _release_problem(
         return None
     if release.draft:
         return (
-            f"links to {path}, which is {release.source}, a draft that is not published",
+            f"links to {_shorten(path)}, which is {release.source}, a draft that is not published",
             "Publish that release first, or remove the link",
             "link-embargoed",
         )
     if release.date > source.live:
         return (
-            f"links to {path}, which goes live on {format_instant(release.date)}",
+            f"links to {_shorten(path)}, which goes live on {format_instant(release.date)}",
             "Give both the same instant, or add the link once it is live",
             "link-embargoed",
         )
@@ -228,13 +236,13 @@ def _topic_problem(
     first = site.topics.get(key)
     if first is None:
         return (
-            f'"{shown}" links to {path}, but no topic page is published at that address',
+            f'"{shown}" links to {_shorten(path)}, but no topic page is published at that address',
             "Use the address of a topic that has releases, like /topics/products/",
             "link-missing",
         )
     if source.live is not None and first > source.live:
         return (
-            f"links to {path}, the page of a topic whose first release goes live on "
+            f"links to {_shorten(path)}, the page of a topic whose first release goes live on "
             f"{format_instant(first)}",
             "Give both the same instant, or add the link once it is live",
             "link-embargoed",
@@ -264,19 +272,23 @@ def _is_shared_file(path: str, content: Path) -> bool:
     """A plain file under content/media/, reached without leaving it or following a link."""
     media = content / MEDIA
     target = content.joinpath(*path.strip("/").split("/"))
-    if not target.is_relative_to(media) or not target.is_file():
-        return False
-    step = target
-    while step != media:
-        if step.is_symlink():
+    try:
+        if not target.is_relative_to(media) or not target.is_file():
             return False
-        step = step.parent
+        step = target
+        while step != media:
+            if step.is_symlink():
+                return False
+            step = step.parent
+    except (OSError, ValueError):  # a name too long, or with a NUL, names no file
+        return False
     return True
 
 
 def _normalize(path: str) -> str:
-    """The path a browser asks for: %2e%2e and .. taken out, never above the root."""
-    path = unquote(path)
+    """The path a browser asks for: %2e%2e and .. taken out, never above the root; control
+    characters stay written as %XX, so that messages show them."""
+    path = _CONTROL.sub(lambda m: f"%{ord(m.group()):02X}", unquote(path))
     trailing = path.endswith("/") or path.endswith("/.") or path.endswith("/..")
     normal = posixpath.normpath("/" + path.lstrip("/"))
     normal = "/" + normal.lstrip("/")
@@ -284,7 +296,7 @@ def _normalize(path: str) -> str:
 
 
 def _shorten(value: str) -> str:
-    value = " ".join(value.split())
+    value = _CONTROL.sub(lambda m: f"%{ord(m.group()):02X}", " ".join(value.split()))
     return value if len(value) <= 80 else value[:77] + "…"
 
 

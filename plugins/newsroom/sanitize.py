@@ -10,7 +10,6 @@ import re
 from dataclasses import dataclass
 from functools import cache
 from html.parser import HTMLParser
-from urllib.parse import urlsplit
 from xml.etree.ElementTree import Element
 
 import markdown
@@ -96,6 +95,7 @@ def _keep_attribute(tag: str, name: str, value: str) -> str | None:
     return None if name == "id" and not FOOTNOTE_ID.fullmatch(value) else value
 
 
+_SCHEME = re.compile(r"([a-zA-Z][a-zA-Z0-9+.-]*):")
 _STYLING = {"class=", "id="}
 # Fenced code blocks reach the sanitizer as HTML, past _Unstyled: <pre id=…> (from {#x})
 # and <code class="language-…">. A class or id the author did not type is not reported.
@@ -156,7 +156,7 @@ class _Finder(HTMLParser):
                 )
                 self.found.append((what, f"{name}="))
             elif name in URL_ATTRIBUTES and value and not _safe_url(value):
-                scheme = urlsplit(value.strip()).scheme.lower()
+                scheme = _scheme(_squeezed(value))
                 self.found.append((f"a {scheme}: link", f"{scheme}:"))
 
     def handle_comment(self, data: str) -> None:
@@ -168,10 +168,19 @@ def _a(word: str) -> str:
 
 
 def _safe_url(value: str) -> bool:
-    # Browsers ignore control characters and spaces inside a scheme ("java\tscript:").
-    squeezed = re.sub(r"[\x00-\x20]", "", value)
-    scheme = urlsplit(squeezed).scheme.lower()
+    scheme = _scheme(_squeezed(value))
     return not scheme or scheme in SCHEMES
+
+
+def _squeezed(value: str) -> str:
+    # Browsers ignore control characters and spaces inside a scheme ("java\tscript:").
+    return re.sub(r"[\x00-\x20]", "", value)
+
+
+def _scheme(value: str) -> str:
+    # Not urlsplit: it raises on an address like "http://[bad/", which authors can write.
+    found = _SCHEME.match(value)
+    return found.group(1).lower() if found else ""
 
 
 def _find_removals(html: str, source: str, first_line: int) -> list[Removal]:

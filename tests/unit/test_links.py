@@ -98,6 +98,24 @@ UPLOAD = f"Upload the picture into {P[:-3]}/ and write just its file name."
             id="missing-topic",
         ),
         pytest.param(
+            '<img src="//[::1" alt="">',
+            '"//[::1" is not a web address. Copy the address from the browser\'s address bar.',
+            id="unreadable-address",
+        ),
+        pytest.param(
+            "[x](/media/" + "a" * 5000 + ")",
+            f'"/media/{"a" * 70}…" links to /media/{"a" * 70}…, but there is no such file in '
+            "content/media/. Upload the file to content/media/, or correct the address (capital "
+            "letters count).",
+            id="name-too-long",
+        ),
+        pytest.param(
+            "[x](/media/%00x)",
+            '"/media/%00x" links to /media/%00x, but there is no such file in content/media/. '
+            "Upload the file to content/media/, or correct the address (capital letters count).",
+            id="nul-in-name",
+        ),
+        pytest.param(
             "[plant](/news/2026/with-files/plant-480w.png)",
             '"/news/2026/with-files/plant-480w.png" links to '
             "/news/2026/with-files/plant-480w.png, but no such file is published with "
@@ -187,6 +205,7 @@ def test_link_problems(problems_for: Callable[[str], list[str]], body: str, expe
         "[feed](/feeds/all.atom.xml) [record](/disclosures/)",
         "[web](https://example.org/news/2026/unrelated/) [mail](mailto:press@example.com)",
         "[note](#fn:1) [same page](?utm=x)",
+        "[broken but harmless](http://[bad/) ![](<>)",
         "![own](../first-product/) is a link, ![picture](/media/logo.svg)",
     ],
 )
