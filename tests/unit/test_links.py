@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from support import Site
 
@@ -311,3 +313,27 @@ def test_a_topic_page_exists_from_its_first_release(
         "release goes live on December 3, 2026, 07:00 CET. Give both the same instant, or add "
         "the link once it is live."
     ]
+
+
+URLISH = st.lists(
+    st.sampled_from([*"/\\.%:?#@[]{}|&;=- \t\x00aZ09ü", "%2e", "..", "//", "%00", "%2F"]),
+    max_size=12,
+).map("".join)
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    prefix=st.sampled_from(
+        ["", "/", "/news/2026/", "/media/", "/topics/", "//", "https://", "../"]
+    ),
+    rest=URLISH,
+    form=st.sampled_from(['<a href="{}">x</a>', '<img src="{}" alt="">', "[x]({})", "[x](<{}>)"]),
+)
+def test_any_address_gets_an_answer_in_words(
+    problems_for: Callable[[str], list[str]], prefix: str, rest: str, form: str
+) -> None:
+    address = (prefix + rest).replace('"', "")
+    for problem in problems_for(HEAD + form.format(address) + "\n"):
+        assert problem.startswith(f"{P}:") and "Traceback" not in problem
