@@ -97,9 +97,6 @@ def _keep_attribute(tag: str, name: str, value: str) -> str | None:
 
 _SCHEME = re.compile(r"([a-zA-Z][a-zA-Z0-9+.-]*):")
 _STYLING = {"class=", "id="}
-# Fenced code blocks reach the sanitizer as HTML, past _Unstyled: <pre id=…> (from {#x})
-# and <code class="language-…">. A class or id the author did not type is not reported.
-_MARKDOWN_WRITES = _STYLING
 
 
 class _Unstyled(Treeprocessor):
@@ -196,7 +193,9 @@ def _find_removals(html: str, source: str, first_line: int) -> list[Removal]:
             (i for i, line in enumerate(lines) if needle.lower() in line.lower()),
             None,
         )
-        if index is None and needle in _MARKDOWN_WRITES:
-            continue  # Markdown's own code-block class, not something the author typed
+        if index is None and needle in _STYLING:
+            # Not typed by the author: a fenced code block reaches the sanitizer as HTML,
+            # past _Unstyled, with Markdown's <pre id=…> (from {#x}) or <code class=…>.
+            continue
         removals[what] = Removal(what, first_line + (index or 0), needle in _STYLING)
     return list(removals.values())
