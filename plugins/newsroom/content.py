@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import os
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 
-from . import files, mediakit
+from . import files, links, mediakit
 from .frontmatter import Document, mapping_items, read_bytes
 from .i18n import format_instant, language_name
 from .models import Page, Release, SiteData
@@ -112,6 +114,7 @@ def load(content: Path, settings: NewsroomSettings, root: Path | None = None) ->
         return newsroom
 
     key_lines: dict[str, tuple[int, int]] = {}
+    linking = _data_links(site, data_dir, display_path(data_dir, root), settings.as_of)
     for stray in sorted(releases_root.glob("*/*")):
         # A release saved as .markdown or .txt would otherwise be skipped without a word.
         if stray.is_file() and stray.suffix != ".md":
@@ -149,6 +152,7 @@ def load(content: Path, settings: NewsroomSettings, root: Path | None = None) ->
         newsroom.problems.extend(ctx.problems)
         if release is not None:
             newsroom.releases.append(release)
+            linking.extend(_release_links(release, doc))
             if release.translation_key:
                 key_lines[release.source] = (
                     field_line(doc, "translation_key"),
@@ -156,8 +160,9 @@ def load(content: Path, settings: NewsroomSettings, root: Path | None = None) ->
                 )
 
     for file in page_files:
+        page_doc = read_bytes(display_path(file, root), file.read_bytes(), settings.max_file_bytes)
         page, page_problems = _load_page(
-            read_bytes(display_path(file, root), file.read_bytes(), settings.max_file_bytes),
+            page_doc,
             file,
             # Each language has a list page at /<language>/ (languages.py).
             RESERVED | {code.lower() for code in settings.languages},
@@ -165,8 +170,23 @@ def load(content: Path, settings: NewsroomSettings, root: Path | None = None) ->
         newsroom.problems.extend(page_problems)
         if page is not None:
             newsroom.pages.append(page)
+            # A page is public from the build instant on, and never embargoed.
+            linking.append(
+                links.Source(
+                    page.source, "body", page.url, page.body_html, page_doc.body,
+                    page_doc.body_line, settings.as_of,
+                )
+            )  # fmt: skip
 
     newsroom.problems.extend(_duplicate_urls(newsroom))
+    targets = links.Site.of(
+        newsroom.releases,
+        newsroom.pages,
+        content,
+        RESERVED | {code.lower() for code in settings.languages},
+        settings.release_url,
+    )
+    newsroom.problems.extend(links.check(linking, targets))
     newsroom.problems.extend(_translation_problems(newsroom.releases, key_lines))
     newsroom.media_kit, kit_problems = mediakit.load(
         data_dir,
@@ -235,6 +255,46 @@ def _translation_folders(docs: dict[Path, Document]) -> dict[Path, tuple[Path, .
         for group in groups.values()
         for file in group
     }
+
+
+def _release_links(release: Release, doc: Document) -> Iterator[links.Source]:
+    """The release's text and its update notes, each live from when readers see it."""
+    fix = (
+        f"Upload the picture into {Path(release.source).parent / release.slug}/ and write "
+        "just its file name"
+    )
+    live = None if release.draft else release.date
+    yield links.Source(
+        release.source, "body", release.url, release.body_html, doc.body, doc.body_line, live,
+        fix,
+    )  # fmt: skip
+    for index, update in enumerate(release.updates, start=1):
+        yield links.Source(
+            release.source, f"updates[{index}].note", release.url, update.note_html, "",
+            field_line(doc, "updates"), live and max(live, update.date), fix,
+        )  # fmt: skip
+
+
+def _data_links(site: SiteData, data_dir: Path, shown: str, as_of: datetime) -> list[links.Source]:
+    """Boilerplates and safe-harbor statements: public text, shown under many releases.
+
+    They are public from the build instant on; a relative link in them would lead somewhere
+    else under each release, so it is read from the site's root (and found missing).
+    """
+
+    def source(file: str, field: str, html: str) -> links.Source:
+        text = (data_dir / file).read_text("utf-8", errors="replace")
+        return links.Source(f"{shown}/{file}", field, "", html, text, 1, as_of)
+
+    company = site.company
+    return [
+        *(source("boilerplates.yml", f"{b.key}.text", b.html) for b in site.boilerplates.values()),
+        source("company.yml", "safe_harbor", company.safe_harbor_html),
+        *(
+            source("company.yml", f"translations.{lang}.safe_harbor", html)
+            for lang, html in company.safe_harbor_translations
+        ),
+    ]
 
 
 def _duplicate_urls(newsroom: Newsroom) -> list[Problem]:

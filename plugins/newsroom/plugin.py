@@ -29,6 +29,8 @@ from .settings import NewsroomSettings, SettingsError, from_pelican
 
 STATE = "NEWSROOM_STATE"
 CHECKED = "NEWSROOM_CHECKED"
+#: Stands in for Pelican's INTRASITE_LINK_REGEX: a "what" group that can never match.
+NO_INTRASITE_LINKS = "(?P<what>(?!))"
 
 
 @dataclass
@@ -72,6 +74,10 @@ def initialized(pelican: Pelican) -> None:
         raise SettingsError(
             f"DEFAULT_LANG must be {settings.lang!r}, the first of NEWSROOM's 'languages'."
         )
+    # Pelican's {filename}/{static}/{attach} links are rewritten after the sanitizer and
+    # outside the time gate (they could inject markup, or publish an embargoed file): the
+    # newsroom checks plain addresses instead (links.py), and Pelican's regex never matches.
+    pelican.settings["INTRASITE_LINK_REGEX"] = NO_INTRASITE_LINKS
     catalogs = Catalogs(Path(pelican.settings["THEME"]), settings.languages)
     if catalogs.missing:
         missing = ", ".join(catalogs.missing)

@@ -22,6 +22,7 @@ RULES = frozenset(
     date-dst-gap date-dst-ambiguous date-range date-folder update-before-release
     asset-missing asset-path asset-type image-unreadable body-empty body-html-removed
     body-heading
+    link-form link-missing link-embargoed image-external
     file-name file-location file-type file-encoding file-too-large url-duplicate
     translation-language translation-date
     data-missing data-key data-empty data-errors fact-duplicate

@@ -297,7 +297,10 @@ def render_body(doc: Document, ctx: Context) -> str:
             removal.line,
             "body",
             f"{removal.what} was removed",
-            "Scripts, frames, forms and event handlers are never published; "
+            "Classes and ids belong to the site's own design, so that no text can pass for "
+            "its banners; delete it"
+            if removal.styling
+            else "Scripts, frames, forms and event handlers are never published; "
             "delete it, or link to the material instead",
             "body-html-removed",
             Severity.WARNING,

@@ -10,10 +10,12 @@ import re
 from dataclasses import dataclass
 from functools import cache
 from html.parser import HTMLParser
-from urllib.parse import urlsplit
+from xml.etree.ElementTree import Element
 
 import markdown
 import nh3
+from markdown.extensions import Extension
+from markdown.treeprocessors import Treeprocessor
 
 HEADINGS = {"h2", "h3", "h4", "h5", "h6"}
 TAGS = HEADINGS | {
@@ -22,8 +24,13 @@ TAGS = HEADINGS | {
     "pre", "q", "s", "small", "span", "strong", "sub", "sup", "table", "tbody", "td",
     "tfoot", "th", "thead", "tr", "u", "ul",
 }  # fmt: skip
+# No class and no id: with them an author could dress text up as the site's own chrome (an
+# "EMBARGOED UNTIL" banner) or take over its anchors. Footnotes keep their ids (see
+# FOOTNOTE_ID), so that their links work.
 ATTRIBUTES = {
-    "*": {"id", "class", "title", "lang"},
+    "*": {"title", "lang"},
+    "sup": {"id"},
+    "li": {"id"},
     "a": {"href"},
     "img": {"src", "alt", "width", "height"},
     "td": {"align", "colspan", "rowspan"},
@@ -36,6 +43,10 @@ SCHEMES = {"http", "https", "mailto", "tel"}
 # Removed with everything inside them: their content is code, not prose.
 DROP_CONTENT = {"script", "style", "noscript", "template", "iframe", "object", "embed"}
 
+#: The ids Python-Markdown gives footnotes (fn:1) and their references (fnref:1, fnref2:1);
+#: the prefix keeps them clear of every id the theme uses.
+FOOTNOTE_ID = re.compile(r"fn(?:ref\d*)?:.+", re.DOTALL)
+
 # No "smarty": it more than doubles conversion time; authors type the quotes they want.
 _MARKDOWN_EXTENSIONS = ["extra", "sane_lists"]
 _MARKDOWN_CONFIG = {"extra": {"tables": {"use_align_attribute": True}}}
@@ -47,6 +58,8 @@ class Removal:
 
     what: str
     line: int
+    #: A class or id: harmless code-wise, but only the site's own chrome may carry them.
+    styling: bool = False
 
 
 def render(markdown_text: str) -> str:
@@ -71,9 +84,37 @@ def clean(html: str, base_url: str | None = None) -> str:
         url_schemes=SCHEMES,
         clean_content_tags=DROP_CONTENT,
         link_rel="noopener noreferrer",
+        attribute_filter=_keep_attribute,
         strip_comments=True,
         url_relative=("rewrite_with_base", base_url) if base_url else "pass_through",
     )
+
+
+def _keep_attribute(tag: str, name: str, value: str) -> str | None:
+    """nh3's last word on an allowed attribute: an id only where it is a footnote's."""
+    return None if name == "id" and not FOOTNOTE_ID.fullmatch(value) else value
+
+
+_SCHEME = re.compile(r"([a-zA-Z][a-zA-Z0-9+.-]*):")
+_STYLING = {"class=", "id="}
+
+
+class _Unstyled(Treeprocessor):
+    """Takes the classes and ids Markdown itself writes (footnotes, code blocks, {: .x})
+    out before the sanitizer sees them, so that only what an author typed as HTML is
+    reported as removed."""
+
+    def run(self, root: Element) -> None:
+        for element in root.iter():
+            element.attrib.pop("class", None)
+            if not FOOTNOTE_ID.fullmatch(element.get("id", "")):
+                element.attrib.pop("id", None)
+
+
+class _UnstyledExtension(Extension):
+    def extendMarkdown(self, md: markdown.Markdown) -> None:
+        # Priority 1: after every other tree step (attr_list is 8, footnotes 50).
+        md.treeprocessors.register(_Unstyled(md), "newsroom-unstyled", 1)
 
 
 @cache
@@ -81,7 +122,9 @@ def _converter() -> markdown.Markdown:
     # One converter, reset between documents: setting up the extensions for every release
     # costs more than converting a short one.
     return markdown.Markdown(
-        extensions=_MARKDOWN_EXTENSIONS, extension_configs=_MARKDOWN_CONFIG, output_format="html"
+        extensions=[*_MARKDOWN_EXTENSIONS, _UnstyledExtension()],
+        extension_configs=_MARKDOWN_CONFIG,
+        output_format="html",
     )
 
 
@@ -100,7 +143,9 @@ class _Finder(HTMLParser):
             return
         allowed = ATTRIBUTES["*"] | ATTRIBUTES.get(tag, set())
         for name, value in attrs:
-            if name not in allowed:
+            if tag == "code" and name == "class" and (value or "").startswith("language-"):
+                continue  # a fenced code block's language, written by Markdown
+            if name not in allowed or _keep_attribute(tag, name, value or "") is None:
                 what = (
                     f"an event handler ({name}=) in {_a(tag)} <{tag}> tag"
                     if name.startswith("on")
@@ -108,7 +153,7 @@ class _Finder(HTMLParser):
                 )
                 self.found.append((what, f"{name}="))
             elif name in URL_ATTRIBUTES and value and not _safe_url(value):
-                scheme = urlsplit(value.strip()).scheme.lower()
+                scheme = _scheme(_squeezed(value))
                 self.found.append((f"a {scheme}: link", f"{scheme}:"))
 
     def handle_comment(self, data: str) -> None:
@@ -120,10 +165,19 @@ def _a(word: str) -> str:
 
 
 def _safe_url(value: str) -> bool:
-    # Browsers ignore control characters and spaces inside a scheme ("java\tscript:").
-    squeezed = re.sub(r"[\x00-\x20]", "", value)
-    scheme = urlsplit(squeezed).scheme.lower()
+    scheme = _scheme(_squeezed(value))
     return not scheme or scheme in SCHEMES
+
+
+def _squeezed(value: str) -> str:
+    # Browsers ignore control characters and spaces inside a scheme ("java\tscript:").
+    return re.sub(r"[\x00-\x20]", "", value)
+
+
+def _scheme(value: str) -> str:
+    # Not urlsplit: it raises on an address like "http://[bad/", which authors can write.
+    found = _SCHEME.match(value)
+    return found.group(1).lower() if found else ""
 
 
 def _find_removals(html: str, source: str, first_line: int) -> list[Removal]:
@@ -137,7 +191,11 @@ def _find_removals(html: str, source: str, first_line: int) -> list[Removal]:
             continue
         index = next(
             (i for i, line in enumerate(lines) if needle.lower() in line.lower()),
-            0,
+            None,
         )
-        removals[what] = Removal(what, first_line + index)
+        if index is None and needle in _STYLING:
+            # Not typed by the author: a fenced code block reaches the sanitizer as HTML,
+            # past _Unstyled, with Markdown's <pre id=…> (from {#x}) or <code class=…>.
+            continue
+        removals[what] = Removal(what, first_line + (index or 0), needle in _STYLING)
     return list(removals.values())

@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import http.server
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import ClassVar
 
@@ -74,18 +74,31 @@ class _HeadersHandler(_QuietHandler):
 
 
 @pytest.fixture(scope="session")
-def secure_base_url(built_site: Path) -> Iterator[str]:
-    """The same site, served with its Content-Security-Policy and other security headers."""
+def serve_secure() -> Iterator[Callable[[Path], str]]:
+    """Serves a built site with the security headers its build wrote into ``_headers``."""
     from newsroom.headers import HEADERS_FILE, parse_netlify
 
-    sent = parse_netlify((built_site / HEADERS_FILE).read_text(encoding="utf-8"))
-    handler_class = type("SiteHeaders", (_HeadersHandler,), {"site_headers": sent})
-    handler = functools.partial(handler_class, directory=str(built_site))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
+    servers: list[http.server.ThreadingHTTPServer] = []
+
+    def serve(site: Path) -> str:
+        sent = parse_netlify((site / HEADERS_FILE).read_text(encoding="utf-8"))
+        handler_class = type("SiteHeaders", (_HeadersHandler,), {"site_headers": sent})
+        handler = functools.partial(handler_class, directory=str(site))
+        server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        servers.append(server)
+        return f"http://127.0.0.1:{server.server_address[1]}"
+
+    yield serve
+    for server in servers:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.fixture(scope="session")
+def secure_base_url(built_site: Path, serve_secure: Callable[[Path], str]) -> str:
+    """The same site, served with its Content-Security-Policy and other security headers."""
+    return serve_secure(built_site)
 
 
 @pytest.fixture

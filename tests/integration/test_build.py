@@ -161,7 +161,7 @@ def test_hostile_html_never_reaches_a_page(site: Site, tmp_path: Path) -> None:
         "releases/2026/hostile.md",
         "---\ntitle: Hostile\ndate: 2026-01-05 09:00 Europe/Berlin\ncategory: products\n"
         "summary: S.\n---\nHello <script>alert('x')</script>"
-        '<img src=x onerror="alert(1)"> <a href="javascript:alert(2)">link</a>\n',
+        '<img src=#x onerror="alert(1)"> <a href="javascript:alert(2)">link</a>\n',
     )
     out = tmp_path / "out"
     site.build(out)

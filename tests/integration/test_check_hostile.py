@@ -128,7 +128,7 @@ RELEASE_CASES = [
         [
             f"{CASE}:6: subtitle: a value on this line starts with *, which YAML reads as a "
             "reference to another value (*headline); references are not used in the "
-            "newsroom's files. Put the whole value in double quotes: subtitle: \"*headline\"."
+            'newsroom\'s files. Put the whole value in double quotes: subtitle: "*headline".'
         ],
     ),
     (
