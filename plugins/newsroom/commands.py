@@ -59,14 +59,14 @@ def check(settings: dict[str, Any], root: Path | None = None) -> Newsroom:
 
 def check_against(newsroom: Newsroom, ref: str, settings: dict[str, Any], root: Path) -> None:
     """Add the problems of silent edits since ``ref`` to ``newsroom.problems``."""
-    from .history import HistoryError, compare, load_at
+    from .history import HistoryError, base_at, compare
 
     newsroom_settings = from_pelican(settings)
     try:
-        before = load_at(ref, root, Path(settings["PATH"]), newsroom_settings)
+        base = base_at(ref, root, Path(settings["PATH"]), newsroom_settings)
     except HistoryError as err:
         raise BuildFailed(str(err)) from None
-    newsroom.problems.extend(compare(before, newsroom, newsroom_settings, root))
+    newsroom.problems.extend(compare(base.newsroom, newsroom, newsroom_settings, root, base))
     newsroom.problems.sort()
 
 

@@ -24,7 +24,7 @@ from pelican import Pelican
 from pelican.generators import Generator
 from pelican.writers import Writer
 
-from .models import Release, Topic
+from .models import Release, Topic, Update
 from .plugin import state_of
 from .settings import NewsroomSettings
 
@@ -172,6 +172,8 @@ class Record:
     generated_for: Instant
     publisher: str
     disclosures: tuple[Disclosure, ...]
+    #: The data change log (changes.yml): edits to shared text that published releases show.
+    data_changes: tuple[DisclosedUpdate, ...] = ()
 
     @property
     def newest_first(self) -> list[Disclosure]:
@@ -183,12 +185,17 @@ class Record:
             "publisher": self.publisher,
             "hash_of": HASH_OF,
             "disclosures": [d.as_json() for d in self.disclosures],
+            "data_changes": [{**c.instant.as_json(), "note": c.note} for c in self.data_changes],
         }
         return json.dumps(data, sort_keys=True, indent=2, ensure_ascii=False) + "\n"
 
 
 def build_record(
-    public: Sequence[Release], as_of: datetime, publisher: str, site_url: str
+    public: Sequence[Release],
+    as_of: datetime,
+    publisher: str,
+    site_url: str,
+    data_changes: Sequence[Update] = (),
 ) -> Record:
     """The record of the releases public at ``as_of``, in chronological order.
 
@@ -200,6 +207,14 @@ def build_record(
         generated_for=Instant.of(as_of.astimezone(UTC)),
         publisher=publisher,
         disclosures=tuple(_disclosure(r.at(as_of), site_url) for r in ordered),
+        data_changes=_disclosed(c for c in data_changes if c.date <= as_of),
+    )
+
+
+def _disclosed(updates: Iterable[Update]) -> tuple[DisclosedUpdate, ...]:
+    return tuple(
+        DisclosedUpdate(Instant.of(u.date), plain_text(u.note_html))
+        for u in sorted(updates, key=lambda u: u.date)
     )
 
 
@@ -209,10 +224,7 @@ def _disclosure(release: Release, site_url: str) -> Disclosure:
         url=absolute(site_url, release.url),
         topic=release.topic,
         published=Instant.of(release.date),
-        updates=tuple(
-            DisclosedUpdate(Instant.of(u.date), plain_text(u.note_html))
-            for u in sorted(release.updates, key=lambda u: u.date)
-        ),
+        updates=_disclosed(release.updates),
         sha256=content_hash(release),
     )
 
@@ -282,6 +294,7 @@ class DisclosureGenerator(Generator):
             state.settings.as_of,
             site.company.legal_name,
             self.settings.get("SITEURL", ""),
+            site.changes,
         )
         self.context.update(disclosures_url=PAGE_URL, disclosures_json_url=JSON_URL)
 

@@ -80,6 +80,8 @@ class SiteData:
     topics: dict[str, Topic]
     contacts: dict[str, Contact]
     boilerplates: dict[str, Boilerplate]
+    #: The data change log (changes.yml): dated notes on edits that altered published releases.
+    changes: tuple[Update, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,9 @@ RULES = frozenset(
     file-name file-location file-type file-encoding file-too-large url-duplicate
     translation-language translation-date
     data-missing data-key data-empty data-errors fact-duplicate
-    published-url-changed published-edit-without-update
+    published-url-changed published-edit-without-update published-date-changed
+    published-lang-changed release-backdated entry-changed entry-backdated entry-future
+    data-change-undeclared
     """.split()
 )
 

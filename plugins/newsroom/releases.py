@@ -132,7 +132,8 @@ UPDATE: dict[str, Field] = {
 }
 
 
-def _update(date: Any, note: str) -> Update:
+def dated_note(date: Any, note: str) -> Update:
+    """An entry under updates (or in the data change log): when, and what changed."""
     return Update(date, sanitize.render(note))
 
 
@@ -229,7 +230,7 @@ def release_schema(settings: NewsroomSettings) -> dict[str, Field]:
             default=(),
         ),
         "updates": Field(
-            list_of(group(UPDATE, _update), "…", allow_comma_text=False),
+            list_of(group(UPDATE, dated_note), "…", allow_comma_text=False),
             "[{date: 2026-11-24 10:00 Europe/Berlin, note: …}]",
             "Changes after publication",
             default=(),
