@@ -199,10 +199,10 @@ def build_record(
 ) -> Record:
     """The record of the releases public at ``as_of``, in chronological order.
 
-    The gate is applied again here: a preview build (invoke preview) hands every release
-    through, but the record lists only what was in fact disclosed.
+    ``public`` is the build's public list, which never holds a preview's embargoed releases or
+    drafts (``BuildState.preview_only``), so the record lists only what was in fact disclosed.
     """
-    ordered = sorted((r for r in public if r.is_public(as_of)), key=lambda r: (r.date_utc, r.url))
+    ordered = sorted(public, key=lambda r: (r.date_utc, r.url))
     return Record(
         generated_for=Instant.of(as_of.astimezone(UTC)),
         publisher=publisher,

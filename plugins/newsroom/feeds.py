@@ -3,12 +3,12 @@ language, and the "Follow our news" page that lists them.
 
 The feeds are a generator of their own, like the disclosure record: Pelican runs it after the
 articles generator, whose pretaxonomy signal applied the time gate, so ``state.public`` is
-final and an embargoed release cannot reach a feed (in a preview, which is never deployed,
-the feeds show what its pages show). Topic and language feeds exist only while they have
-public releases, like topic pages: a feed named after an unannounced topic would give the
-news away. Every feed is a pure function of the commit and the build instant: dates
-come from the releases (the build instant only dates a feed with no items), and JSON keys are
-sorted.
+final and an embargoed release cannot reach a feed (a preview, which is never deployed, asks
+for ``state.shown``: its feeds show what its pages show). Topic and language feeds exist
+only while they have public releases, like topic pages: a feed named after an unannounced
+topic would give the news away. Every feed is a pure function of the commit and the build
+instant: dates come from the releases (the build instant only dates a feed with no items),
+and JSON keys are sorted.
 
 Item IDs are fixed at first publication. A feed reader decides by the ID whether an item is
 new, so an ID that changed would show a corrected release as a second release. The ID is
@@ -442,9 +442,8 @@ class FeedsGenerator(Generator):
             self.settings["CATEGORIES_URL"],
             self.settings["TAGS_URL"],
         )
-        self.index = plan(
-            state.public, site, state.settings, self.publisher, self._topic_urls(site)
-        )
+        releases = state.shown if self.settings.get("NEWSROOM_PREVIEW") else state.public
+        self.index = plan(releases, site, state.settings, self.publisher, self._topic_urls(site))
         # Computed once, for every page's <link rel="alternate"> (templates only present).
         self.context.update(feeds=self.index, follow_url=FOLLOW_URL, api_url=API_URL)
 

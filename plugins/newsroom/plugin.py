@@ -40,8 +40,19 @@ class BuildState:
     newsroom: Newsroom
     root: Path
     catalogs: Catalogs
-    #: Every public release, in every language, newest first.
+    #: Every release readers can see at the build instant, in every language, newest first:
+    #: the one list the record, the API, sitemaps and a deployed site's feeds are made from.
     public: list[Release] = field(default_factory=list)
+    #: Only in a preview (invoke preview, never deployed): the embargoed releases and drafts
+    #: it also shows. Kept apart, so that no output can take one of them for a public release.
+    preview_only: list[Release] = field(default_factory=list)
+
+    @property
+    def shown(self) -> list[Release]:
+        """The releases this build writes pages for (public ones, and a preview's), newest first."""
+        return sorted(
+            [*self.public, *self.preview_only], key=lambda r: (r.date, r.source), reverse=True
+        )
 
 
 def state_of(settings: dict[str, Any]) -> BuildState:
@@ -204,7 +215,8 @@ def apply_time_gate(generator: ArticlesGenerator) -> None:
     generator.drafts_translations = []
     generator.hidden_articles = []
     generator.hidden_translations = []
-    state.public = [a.release for a in public]
+    state.public = [a.release.at(as_of) for a in public if a.release.is_public(as_of)]
+    state.preview_only = [a.release for a in public if not a.release.is_public(as_of)]
     generator.context["releases"] = [a.release for a in generator.articles]
     generator.context["release_translations"] = generator.translations
     # Computed once: the year navigation is on every archive page.
@@ -287,7 +299,7 @@ def copy_release_files(pelican: Pelican) -> None:
     if pelican.settings.get("NEWSROOM_PREVIEW"):
         # A preview asks search engines and crawlers to stay away, on top of noindex.
         (output / "robots.txt").write_text("User-agent: *\nDisallow: /\n", encoding="utf-8")
-    for release in state.public:
+    for release in state.shown:
         assert release.asset_dir is not None
         names = [a.file for a in release.attachments]
         if release.image is not None:
