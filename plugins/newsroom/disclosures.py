@@ -153,8 +153,11 @@ class Disclosure:
     published: Instant
     updates: tuple[DisclosedUpdate, ...]
     sha256: str
+    #: When and why the release was taken down; its entry stays, as it was published.
+    withdrawn: DisclosedUpdate | None = None
 
     def as_json(self) -> dict[str, Any]:
+        withdrawn = self.withdrawn
         return {
             "title": self.title,
             "url": self.url,
@@ -162,6 +165,7 @@ class Disclosure:
             "published": self.published.as_json(),
             "updates": [{**u.instant.as_json(), "note": u.note} for u in self.updates],
             "sha256": self.sha256,
+            "withdrawn": withdrawn and {**withdrawn.instant.as_json(), "reason": withdrawn.note},
         }
 
 
@@ -196,13 +200,15 @@ def build_record(
     publisher: str,
     site_url: str,
     data_changes: Sequence[Update] = (),
+    withdrawn: Sequence[Release] = (),
 ) -> Record:
     """The record of the releases public at ``as_of``, in chronological order.
 
     ``public`` is the build's public list, which never holds a preview's embargoed releases or
     drafts (``BuildState.preview_only``), so the record lists only what was in fact disclosed.
+    A ``withdrawn`` release keeps its entry, its fingerprint and the withdrawal.
     """
-    ordered = sorted(public, key=lambda r: (r.date_utc, r.url))
+    ordered = sorted([*public, *withdrawn], key=lambda r: (r.date_utc, r.url))
     return Record(
         generated_for=Instant.of(as_of.astimezone(UTC)),
         publisher=publisher,
@@ -226,6 +232,10 @@ def _disclosure(release: Release, site_url: str) -> Disclosure:
         published=Instant.of(release.date),
         updates=_disclosed(release.updates),
         sha256=content_hash(release),
+        withdrawn=release.withdrawal
+        and DisclosedUpdate(
+            Instant.of(release.withdrawal.date), plain_text(release.withdrawal.note_html)
+        ),
     )
 
 
@@ -295,6 +305,7 @@ class DisclosureGenerator(Generator):
             site.company.legal_name,
             self.settings.get("SITEURL", ""),
             site.changes,
+            state.withdrawn,
         )
         self.context.update(disclosures_url=PAGE_URL, disclosures_json_url=JSON_URL)
 

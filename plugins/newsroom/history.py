@@ -197,7 +197,7 @@ def changes(before: Newsroom, after: Newsroom, as_of: datetime, base: Base) -> l
     found = []
     for old in before.releases:
         new = after.release_for(old.source)
-        if old.is_public(as_of) and new is not None and new.url == old.url:
+        if old.went_live(as_of) and new is not None and new.url == old.url:
             change = diff(old, new, base)
             if change.declared or change.metadata or change.shared:
                 found.append(change)
@@ -217,7 +217,7 @@ def compare(
     failing = {p.path for p in after.errors}
     problems: list[Problem] = []
     for old in before.releases:
-        if not old.is_public(as_of) or old.source in failing:
+        if not old.went_live(as_of) or old.source in failing:
             continue
         new = after.release_for(old.source)
         if new is None or new.url != old.url or new.draft:
@@ -225,6 +225,14 @@ def compare(
             continue
         problems += _fixed(old, new, root)
         problems += window.entries(old.updates, new.updates, new.source, "updates", root)
+        problems += window.entries(
+            _withdrawals(old),
+            _withdrawals(new),
+            new.source,
+            "withdrawal",
+            root,
+            "A withdrawn release stays withdrawn; to publish the news again, add a new release",
+        )
         change = diff(old, new, base)
         added = set(new.updates) - set(old.updates)
         if change.declared and not added:
@@ -271,8 +279,10 @@ class _Window:
         path: str,
         field: str,
         root: Path,
+        instead: str = "",
     ) -> list[Problem]:
         """Old entries kept exactly; each new entry dated inside the window."""
+        instead = instead or f"To correct it, add a new entry under {field}"
         old, new = tuple(old), tuple(new)
         line = _line_of(root / path, field)
         problems = []
@@ -286,7 +296,7 @@ class _Window:
                         f"the entry dated {as_written(entry.date)} was published and has been "
                         "changed or removed",
                         "Put it back exactly as it was: readers and regulators rely on the "
-                        f"history. To correct it, add a new entry under {field}",
+                        f"history. {instead}",
                         "entry-changed",
                     )
                 )
@@ -296,6 +306,11 @@ class _Window:
                 message, fix, rule = refused
                 problems.append(Problem(path, line, field, f"the new entry: {message}", fix, rule))
         return problems
+
+
+def _withdrawals(release: Release) -> tuple[Update, ...]:
+    """A withdrawal, compared like an entry: dated honestly, and never undone or reworded."""
+    return () if release.withdrawal is None else (release.withdrawal,)
 
 
 def as_written(value: datetime) -> str:
@@ -347,13 +362,13 @@ def _backdated_releases(
     titles = {
         r.title
         for r in before.releases
-        if r.is_public(window.now) and after.release_for(r.source) is None
+        if r.went_live(window.now) and after.release_for(r.source) is None
     }
     for new in after.releases:
         old = before.release_for(new.source)
-        if new.source in failing or not new.is_public(window.now) or new.title in titles:
+        if new.source in failing or not new.went_live(window.now) or new.title in titles:
             continue
-        if old is not None and old.is_public(window.now):
+        if old is not None and old.went_live(window.now):
             continue
         if new.date < window.since - SKEW:
             problems.append(
@@ -440,7 +455,8 @@ def _moved(old: Release, new: Release | None, after: Newsroom) -> Problem:
         )
         fix = (
             f"Restore {old.source} under its old name: published addresses never change. "
-            "To correct a release, edit it and add an entry under updates"
+            "To correct a release, edit it and add an entry under updates; to take it down, "
+            "keep the file and write status: withdrawn with a withdrawal (date and reason)"
         )
     return Problem(old.source, 0, "", message, fix, "published-url-changed")
 

@@ -185,10 +185,19 @@ class Release:
     asset_dir: Path | None = None
     #: Shared by a release and its translations (one per language); None for no translations.
     translation_key: str | None = None
+    #: With status: withdrawn, when and why it was taken down (the reason in ``note_html``).
+    withdrawal: Update | None = None
 
     def is_public(self, as_of: datetime) -> bool:
-        """The one time gate: published, and its instant at or before the build instant."""
+        """The one time gate: published, its instant passed, and not withdrawn by ``as_of``."""
+        return self.went_live(as_of) and not self.is_withdrawn(as_of)
+
+    def went_live(self, as_of: datetime) -> bool:
+        """Disclosed by ``as_of``, even if withdrawn since: what the record and history keep."""
         return not self.draft and self.date <= as_of
+
+    def is_withdrawn(self, as_of: datetime) -> bool:
+        return self.withdrawal is not None and self.withdrawal.date <= as_of
 
     def at(self, as_of: datetime) -> Release:
         """This release as readers see it at ``as_of``: updates dated later are not shown."""

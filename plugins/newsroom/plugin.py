@@ -46,6 +46,9 @@ class BuildState:
     #: Only in a preview (invoke preview, never deployed): the embargoed releases and drafts
     #: it also shows. Kept apart, so that no output can take one of them for a public release.
     preview_only: list[Release] = field(default_factory=list)
+    #: Releases that went live and were withdrawn by the build instant, newest first: each
+    #: gets a notice page, a feed tombstone and its entry in the record, and nothing else.
+    withdrawn: list[Release] = field(default_factory=list)
 
     @property
     def shown(self) -> list[Release]:
@@ -175,7 +178,9 @@ def apply_time_gate(generator: ArticlesGenerator) -> None:
     preview = bool(generator.settings.get("NEWSROOM_PREVIEW"))
 
     def visible(article: Any) -> bool:
-        return preview or article.release.is_public(as_of)
+        # A withdrawn release leaves every list, in a preview too (withdrawals.py).
+        withdrawn = article.release.is_withdrawn(as_of)
+        return not withdrawn and (preview or article.release.is_public(as_of))
 
     def gate(articles: list[Any]) -> list[Any]:
         kept = [a for a in articles if visible(a)]
@@ -217,6 +222,15 @@ def apply_time_gate(generator: ArticlesGenerator) -> None:
     generator.hidden_translations = []
     state.public = [a.release.at(as_of) for a in public if a.release.is_public(as_of)]
     state.preview_only = [a.release for a in public if not a.release.is_public(as_of)]
+    state.withdrawn = sorted(
+        (
+            r.at(as_of)
+            for r in state.newsroom.releases
+            if r.went_live(as_of) and r.is_withdrawn(as_of)
+        ),
+        key=lambda r: (r.date, r.source),
+        reverse=True,
+    )
     generator.context["releases"] = [a.release for a in generator.articles]
     generator.context["release_translations"] = generator.translations
     # Computed once: the year navigation is on every archive page.

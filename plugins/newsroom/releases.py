@@ -132,6 +132,17 @@ UPDATE: dict[str, Field] = {
 }
 
 
+WITHDRAWAL: dict[str, Field] = {
+    "date": Field(instant, "2026-11-24 10:00 Europe/Berlin", "When it was taken down", True),
+    "reason": Field(
+        text(2000, "Withdrawn at the request of the court of Hamburg.", multiline=True),
+        "Withdrawn at the request of the court of Hamburg.",
+        "Why, for readers",
+        True,
+    ),
+}
+
+
 def dated_note(date: Any, note: str) -> Update:
     """An entry under updates (or in the data change log): when, and what changed."""
     return Update(date, sanitize.render(note))
@@ -237,14 +248,19 @@ def release_schema(settings: NewsroomSettings) -> dict[str, Field]:
         ),
         "status": Field(
             pattern(
-                r"draft|published",
-                "draft or published",
+                r"draft|published|withdrawn",
+                "draft, published or withdrawn",
                 "draft",
                 "Write status: draft to keep the release unpublished, or remove the line",
             ),
             "draft",
-            "draft keeps the release off the site",
+            "draft keeps the release off the site; withdrawn takes a published one down",
             default="published",
+        ),
+        "withdrawal": Field(
+            group(WITHDRAWAL, lambda date, reason: dated_note(date, reason)),
+            "{date: 2026-11-24 10:00 Europe/Berlin, reason: …}",
+            "With status: withdrawn, when and why the release was taken down",
         ),
     }
 
@@ -330,6 +346,7 @@ def load_release(
                 f"Use a date after {date:%Y-%m-%d %H:%M} {settings.timezone}",
                 "update-before-release",
             )
+    _check_withdrawal(doc, values, date, ctx, settings)
     if YEAR.fullmatch(year) and str(date.year) != year:
         ctx.report(
             field_line(doc, "date"),
@@ -378,10 +395,45 @@ def load_release(
         attachments=attachments,
         updates=updates,
         draft=values["status"] == "draft",
+        withdrawal=values["withdrawal"]
+        and dataclasses.replace(values["withdrawal"], lang=values["lang"]),
         asset_dir=assets,
         translation_key=values["translation_key"],
     )
     return release, ctx
+
+
+def _check_withdrawal(
+    doc: Document, values: dict[str, Any], date: Any, ctx: Context, settings: NewsroomSettings
+) -> None:
+    """status: withdrawn and a withdrawal (date and reason) go together, after the release."""
+    zone = settings.timezone
+    withdrawal = values["withdrawal"]
+    if values["status"] == "withdrawn" and withdrawal is None:
+        ctx.report(
+            field_line(doc, "status"),
+            "withdrawal",
+            "a withdrawn release needs the date and the reason of its withdrawal",
+            "Add them below status: withdrawn, like withdrawal: {date: "
+            f"2026-11-24 10:00 {zone}, reason: Withdrawn at the request of the court.}}",
+            "field-missing",
+        )
+    elif withdrawal is not None and values["status"] != "withdrawn":
+        ctx.report(
+            field_line(doc, "withdrawal"),
+            "withdrawal",
+            "a withdrawal is given but the release is not marked as withdrawn",
+            "Write status: withdrawn to take the release down, or remove the withdrawal",
+            "field-unknown-value",
+        )
+    elif withdrawal is not None and withdrawal.date <= date:
+        ctx.report(
+            field_line(doc, "withdrawal"),
+            "withdrawal.date",
+            "a release cannot be withdrawn before it went live",
+            f"Use a date after {date:%Y-%m-%d %H:%M} {zone}",
+            "update-before-release",
+        )
 
 
 def field_line(doc: Document, name: str) -> int:

@@ -28,7 +28,7 @@ class Row:
     source: str
     title: str
     change: str  # "new", "changed" or "removed"
-    state: str  # "draft", "embargoed", "live" ("" for a removed release)
+    state: str  # "draft", "embargoed", "live", "withdrawn" ("" for a removed release)
     utc: str
     local: str
 
@@ -36,6 +36,8 @@ class Row:
 def _state(release: Release, as_of: datetime) -> str:
     if release.draft:
         return "draft"
+    if release.is_withdrawn(as_of):
+        return "withdrawn"
     return "live" if release.is_public(as_of) else "embargoed"
 
 
@@ -70,6 +72,7 @@ def _fingerprint(release: Release) -> tuple[object, ...]:
         release.attachments,
         release.updates,
         release.draft,
+        release.withdrawal,
     )
 
 

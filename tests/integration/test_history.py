@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from newsroom import commands
-from support import check_against, published
+from support import check_against, git, published
 
 Q4 = "content/releases/2025/q4-results.md"
 
@@ -66,7 +66,18 @@ def test_renamed_release_keeps_its_address(repo: Path) -> None:
         f"{Q4}: this release is public at /news/2025/q4-results/ and must stay there, but the file "
         "is gone (it looks renamed to content/releases/2025/q4-2025-results.md). Restore "
         f"{Q4} under its old name: published addresses never change. To correct a release, "
-        "edit it and add an entry under updates."
+        "edit it and add an entry under updates; to take it down, keep the file and write "
+        "status: withdrawn with a withdrawal (date and reason)."
+    ]
+
+
+def test_deleting_a_published_release_points_to_withdrawal(repo: Path) -> None:
+    (repo / Q4).unlink()
+    assert problems(repo) == [
+        f"{Q4}: this release is public at /news/2025/q4-results/ and must stay there, but the "
+        f"file is gone. Restore {Q4} under its old name: published addresses never change. To "
+        "correct a release, edit it and add an entry under updates; to take it down, keep the "
+        "file and write status: withdrawn with a withdrawal (date and reason)."
     ]
 
 
@@ -378,3 +389,37 @@ def test_the_data_change_log_is_dated_honestly_and_kept(repo: Path) -> None:
         "content/data/changes.yml:1: changes: "
         + BACKDATED.format(when="2026-01-01 09:00 Europe/Berlin")
     ]
+
+
+WITHDRAW = (
+    "status: withdrawn\nwithdrawal:\n  date: {when}\n"
+    "  reason: Withdrawn at the request of the court of Hamburg.\n---\n"
+)
+
+
+def withdraw(repo: Path, path: str, when: str = NOW) -> None:
+    file = repo / path
+    head, _, body = file.read_text()[4:].partition("---\n")
+    file.write_text(f"---\n{head}{WITHDRAW.format(when=when)}{body}")
+
+
+def test_a_withdrawal_dated_now_passes_and_stays(repo: Path) -> None:
+    withdraw(repo, FIRST)
+    assert problems(repo) == []
+    git(repo, "commit", "-qam", "Withdrawn")
+    text = (repo / FIRST).read_text()
+    (repo / FIRST).write_text(text.replace(WITHDRAW.format(when=NOW), "---\n"))
+    assert problems(repo) == [
+        f"{FIRST}:9: withdrawal: the entry dated {NOW} was published and has been changed or "
+        "removed. Put it back exactly as it was: readers and regulators rely on the history. "
+        "A withdrawn release stays withdrawn; to publish the news again, add a new release."
+    ]
+
+
+@pytest.mark.parametrize(
+    ("when", "expected"),
+    [("2026-04-01 09:00 Europe/Berlin", BACKDATED), ("2099-01-01 00:00 Europe/Berlin", FUTURE)],
+)
+def test_a_withdrawal_is_dated_now(repo: Path, when: str, expected: str) -> None:
+    withdraw(repo, FIRST, when)
+    assert problems(repo) == [f"{FIRST}:9: withdrawal: " + expected.format(when=when)]
