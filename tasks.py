@@ -62,6 +62,8 @@ def check(
         "output": "Folder to write the site to (default: output/).",
         "settings": "Settings file (pelicanconf.py, or publishconf.py for production).",
         "content": "Content folder to build instead of the settings' PATH.",
+        "golive_log": "The go-live log (JSON Lines): the record shows when each release was "
+        "served.",
     }
 )
 def build(
@@ -70,11 +72,15 @@ def build(
     output: str = "output",
     settings: str = "pelicanconf.py",
     content: str | None = None,
+    golive_log: str | None = None,
 ) -> None:
     """Check all content, then build the site into output/ as of an instant."""
     started = time.perf_counter()
+    extra = {"NEWSROOM_GOLIVE_LOG": str(Path(golive_log).resolve())} if golive_log else {}
     try:
-        commands.build(_settings(settings, as_of=as_of, output=output, content=content))
+        commands.build(
+            _settings(settings, as_of=as_of, output=output, content=content, extra=extra)
+        )
     except commands.BuildFailed as err:
         raise Exit(f"Build stopped. {err}", code=1) from None
     print(f"Built {output}/ in {time.perf_counter() - started:.1f} s.")

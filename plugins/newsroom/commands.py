@@ -14,6 +14,7 @@ from pelican.settings import read_settings
 
 from .content import Newsroom, load
 from .dates import parse_as_of
+from .disclosures import GoLiveLogError
 from .plugin import CHECKED
 from .problems import ContentError, Problem
 from .settings import SettingsError, from_pelican
@@ -130,6 +131,8 @@ def build(settings: dict[str, Any], out: TextIO = sys.stdout) -> None:
         Pelican(settings).run()
     except ContentError as err:  # content changed between the check and the build
         raise BuildFailed(str(err)) from None
+    except GoLiveLogError as err:
+        raise BuildFailed(f"The go-live log cannot be read: {err}") from None
     finally:
         pelican_logger.removeHandler(counter)
     if counter.messages:

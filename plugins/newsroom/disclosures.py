@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from html.parser import HTMLParser
@@ -155,6 +155,9 @@ class Disclosure:
     sha256: str
     #: When and why the release was taken down; its entry stays, as it was published.
     withdrawn: DisclosedUpdate | None = None
+    #: When readers could first fetch it (the go-live log), and how long after ``published``.
+    served: Instant | None = None
+    delay_seconds: float | None = None
 
     def as_json(self) -> dict[str, Any]:
         withdrawn = self.withdrawn
@@ -166,6 +169,8 @@ class Disclosure:
             "updates": [{**u.instant.as_json(), "note": u.note} for u in self.updates],
             "sha256": self.sha256,
             "withdrawn": withdrawn and {**withdrawn.instant.as_json(), "reason": withdrawn.note},
+            "served": self.served and self.served.as_json(),
+            "delay_seconds": self.delay_seconds,
         }
 
 
@@ -201,18 +206,23 @@ def build_record(
     site_url: str,
     data_changes: Sequence[Update] = (),
     withdrawn: Sequence[Release] = (),
+    served: Mapping[str, datetime] | None = None,
 ) -> Record:
     """The record of the releases public at ``as_of``, in chronological order.
 
     ``public`` is the build's public list, which never holds a preview's embargoed releases or
     drafts (``BuildState.preview_only``), so the record lists only what was in fact disclosed.
-    A ``withdrawn`` release keeps its entry, its fingerprint and the withdrawal.
+    A ``withdrawn`` release keeps its entry, its fingerprint and the withdrawal. ``served``
+    (from ``read_golive_log``) gives, by path, when each release was first served.
     """
     ordered = sorted([*public, *withdrawn], key=lambda r: (r.date_utc, r.url))
+    served = {path: when for path, when in (served or {}).items() if when <= as_of}
     return Record(
         generated_for=Instant.of(as_of.astimezone(UTC)),
         publisher=publisher,
-        disclosures=tuple(_disclosure(r.at(as_of), site_url) for r in ordered),
+        disclosures=tuple(
+            _disclosure(r.at(as_of), site_url, served.get(f"/{r.url}")) for r in ordered
+        ),
         data_changes=_disclosed(c for c in data_changes if c.date <= as_of),
     )
 
@@ -224,7 +234,7 @@ def _disclosed(updates: Iterable[Update]) -> tuple[DisclosedUpdate, ...]:
     )
 
 
-def _disclosure(release: Release, site_url: str) -> Disclosure:
+def _disclosure(release: Release, site_url: str, served: datetime | None) -> Disclosure:
     return Disclosure(
         title=release.title,
         url=absolute(site_url, release.url),
@@ -236,7 +246,39 @@ def _disclosure(release: Release, site_url: str) -> Disclosure:
         and DisclosedUpdate(
             Instant.of(release.withdrawal.date), plain_text(release.withdrawal.note_html)
         ),
+        served=served and Instant.of(served.astimezone(release.date.tzinfo)),
+        delay_seconds=served and round((served - release.date).total_seconds(), 3),
     )
+
+
+class GoLiveLogError(ValueError):
+    """The go-live log cannot be read; the message names the line."""
+
+
+def read_golive_log(path: Path) -> dict[str, datetime]:
+    """The go-live log (JSON Lines ``{"path", "instant", "served"}``): first serve per path.
+
+    The switcher appends a line for each release at each switch (deploy/switcher.py); on
+    GitHub Pages the deploy job does, when the deployment is done (docs/operations.md).
+    """
+    served: dict[str, datetime] = {}
+    try:
+        text = path.read_text("utf-8")
+    except (OSError, UnicodeDecodeError) as err:
+        raise GoLiveLogError(f"{path}: {err}") from None
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            entry = json.loads(line)
+            when = datetime.fromisoformat(str(entry["served"]).replace("Z", "+00:00"))
+            where = str(entry["path"])
+        except (ValueError, KeyError, TypeError) as err:
+            raise GoLiveLogError(f"{path}:{number}: not a go-live entry ({err})") from None
+        if when.tzinfo is None:
+            raise GoLiveLogError(f"{path}:{number}: the served instant has no timezone")
+        served[where] = min(when.astimezone(UTC), served.get(where, when.astimezone(UTC)))
+    return served
 
 
 def absolute(site_url: str, path: str) -> str:
@@ -306,6 +348,7 @@ class DisclosureGenerator(Generator):
             self.settings.get("SITEURL", ""),
             site.changes,
             state.withdrawn,
+            read_golive_log(Path(log)) if (log := self.settings.get("NEWSROOM_GOLIVE_LOG")) else {},
         )
         self.context.update(disclosures_url=PAGE_URL, disclosures_json_url=JSON_URL)
 

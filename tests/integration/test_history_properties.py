@@ -6,6 +6,7 @@ Each example edits the fixture site in a real git repository and runs the real
 
 from __future__ import annotations
 
+import json
 import subprocess
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -16,7 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from newsroom.dates import parse_instant
-from support import AS_OF, COMMITTED, check_against, published
+from support import AS_OF, COMMITTED, Site, check_against, published
 
 FRONT = {
     "content/releases/2025/q4-results.md": "date: 2025-12-15T07:30:00+01:00",
@@ -144,3 +145,56 @@ def test_every_edit_is_refused_or_declared(
         assert edit.moves_date
         return
     assert found == expected
+
+
+def record_of(content: Path, out: Path) -> dict[str, dict[str, object]]:
+    """The disclosure record of a real build of ``content`` as of AS_OF, by release address."""
+    Site(content).build(out)
+    data = json.loads((out / "disclosures.json").read_text("utf-8"))
+    return {d["url"]: d for d in data["disclosures"]}
+
+
+@settings(
+    max_examples=6, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(path=st.sampled_from(sorted(FRONT)), data=st.data(), withdrawn=st.booleans())
+def test_no_build_drops_or_rewrites_an_entry_of_the_record(
+    base: Path,
+    tmp_path_factory: pytest.TempPathFactory,
+    path: str,
+    data: st.DataObject,
+    withdrawn: bool,
+) -> None:
+    """What check --against lets through keeps every entry of the published record: same
+    address and instant, its updates kept in order, a new fingerprint only with a new update."""
+    subprocess.run(["git", "-C", str(base), "checkout", "-q", "--", "."], check=True)
+    subprocess.run(["git", "-C", str(base), "clean", "-qfd"], check=True)
+    _, line, body, blob = data.draw(edits(path))
+    apply(base, path, line, body, blob)
+    declare(base, path, 0)
+    if withdrawn:
+        file = base / path
+        file.write_text(
+            file.read_text().replace(
+                "\n---\n",
+                "\nstatus: withdrawn\nwithdrawal:\n  date: 2026-11-23 11:59 UTC\n"
+                "  reason: Court order.\n---\n",
+                1,
+            )
+        )
+    if check_against(base).errors:
+        return  # refused: never built, never deployed
+    work = tmp_path_factory.mktemp("records")
+    archive = subprocess.run(
+        ["git", "-C", str(base), "archive", "main", "content"], capture_output=True, check=True
+    )
+    subprocess.run(["tar", "-x", "-C", str(work)], input=archive.stdout, check=True)
+    before = record_of(work / "content", work / "before")
+    after = record_of(base / "content", work / "after")
+    for url, old in before.items():
+        new = after[url]
+        assert new["published"] == old["published"]
+        assert new["updates"][: len(old["updates"])] == old["updates"]
+        if new["sha256"] != old["sha256"] or new["title"] != old["title"]:
+            assert len(new["updates"]) > len(old["updates"])
+        assert old["withdrawn"] is None or new["withdrawn"] == old["withdrawn"]
