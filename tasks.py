@@ -119,16 +119,22 @@ def schedule(c: Context, as_of: str | None = None, days: int = 0) -> None:
     from newsroom.settings import from_pelican
 
     settings = _settings("pelicanconf.py", as_of=as_of)
+    newsroom = _checked(settings, "a release with an error is never scheduled", 1)
+    horizon = timedelta(days=days) if days else None
+    instant = from_pelican(settings).as_of
+    print(describe(upcoming(newsroom.releases, instant, horizon)))
+
+
+def _checked(settings: dict, why: str, code: int) -> Any:
+    """The checked content; with any error, the errors and an exit that says why it matters."""
     try:
         newsroom = commands.check(settings, ROOT)
     except commands.BuildFailed as err:
         raise Exit(str(err), code=2) from None
     if newsroom.errors:
         commands.report(newsroom.errors, sys.stdout)
-        raise Exit("Fix these problems first: a release with an error is never scheduled.", 1)
-    horizon = timedelta(days=days) if days else None
-    instant = from_pelican(settings).as_of
-    print(describe(upcoming(newsroom.releases, instant, horizon)))
+        raise Exit(f"Fix these problems first: {why}.", code)
+    return newsroom
 
 
 def _went_live(settings_file: str, since: str, as_of: str | None) -> tuple[dict, Any, list]:
@@ -204,6 +210,36 @@ def announce(
     pelican, newsroom_settings, plan = _went_live(settings, since, as_of)
     changes = [change for go in plan for change in changes_at(go, pelican["SITEURL"])]
     after_go_live(changes, notify_config(newsroom_settings, pelican["SITEURL"]), print)
+
+
+@task(
+    name="verify-live",
+    help={
+        "site": "The live site's address, like https://news.example.com.",
+        "late": "Seconds after its scheduled time a release may go live (default 300).",
+        "as_of": "Check what is due by this instant (default: now).",
+        "content": "Content folder to compare with instead of the settings' PATH.",
+    },
+)
+def verify_live(
+    c: Context, site: str, late: float = 300, as_of: str | None = None, content: str | None = None
+) -> None:
+    """Check that the live site serves every release due by now, on time, as recorded."""
+    from newsroom.monitor import LiveSiteError, verify
+    from newsroom.settings import from_pelican
+
+    pelican = _settings("pelicanconf.py", as_of=as_of, content=content)
+    newsroom = _checked(pelican, "the monitor compares the live site with the releases", 2)
+    try:
+        findings = verify(site, newsroom.releases, from_pelican(pelican).as_of, late)
+    except LiveSiteError as err:
+        raise Exit(str(err), code=1) from None
+    for finding in findings:
+        print(finding.text())
+    if findings:
+        count = len({f.path for f in findings})
+        raise Exit(f"{count} release{'s' * (count != 1)} not served as recorded.", code=1)
+    print(f"All releases due are live at {site}, on time and as recorded.")
 
 
 @task(help={"port": "Port to serve on (default 8000).", "host": "Address (default 127.0.0.1)."})
