@@ -200,9 +200,13 @@ class Release:
         return self.withdrawal is not None and self.withdrawal.date <= as_of
 
     def at(self, as_of: datetime) -> Release:
-        """This release as readers see it at ``as_of``: updates dated later are not shown."""
+        """This release as readers see it at ``as_of``: updates and a withdrawal dated later
+        are not shown (nor known to any output)."""
         visible = tuple(u for u in self.updates if u.date <= as_of)
-        return self if visible == self.updates else dataclasses.replace(self, updates=visible)
+        withdrawal = self.withdrawal if self.is_withdrawn(as_of) else None
+        if visible == self.updates and withdrawal is self.withdrawal:
+            return self
+        return dataclasses.replace(self, updates=visible, withdrawal=withdrawal)
 
     @property
     def modified(self) -> datetime:

@@ -73,7 +73,30 @@ def verify(
     for release in sorted(releases, key=lambda r: (r.date_utc, r.url)):
         if release.is_public(as_of):
             findings += _check(site.rstrip("/"), release.at(as_of), record, late_after)
+        elif release.went_live(as_of):
+            findings += _check_withdrawn(site.rstrip("/"), release, record)
     return findings
+
+
+def _check_withdrawn(
+    site: str, release: Release, record: dict[str, dict[str, object]]
+) -> list[Finding]:
+    """A withdrawn release: still in the record, marked withdrawn; its page only a notice."""
+    path = f"/{release.url}"
+    entry = record.get(path)
+    if entry is None:
+        return [Finding(path, "missing", "the live record does not list it")]
+    found = []
+    if not entry.get("withdrawn"):
+        found.append(Finding(path, "other content", "the live record does not show its withdrawal"))
+    status, page = _get(f"{site}{path}")
+    if status != 200:
+        found.append(
+            Finding(path, "missing", f"its withdrawal notice answers HTTP {status or 'nothing'}")
+        )
+    elif release.body_html in page.decode("utf-8", "replace"):
+        found.append(Finding(path, "other content", "the page still shows the withdrawn text"))
+    return found
 
 
 def _check(

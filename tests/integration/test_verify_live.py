@@ -100,3 +100,29 @@ def test_a_release_missing_from_the_live_record_is_named(site: Site, tmp_path: P
     assert said.strip() == (
         f"The live record http://127.0.0.1:{port}/disclosures.json cannot be read (HTTP 404)."
     )
+
+
+@needs_nginx
+def test_a_withdrawn_release_must_be_a_notice_on_the_live_site(site: Site, tmp_path: Path) -> None:
+    release = site.path / "releases/2026/first-product.md"
+    release.write_text(
+        release.read_text().replace(
+            "summary:",
+            "status: withdrawn\nwithdrawal:\n  date: 2026-11-20 10:00 UTC\n"
+            "  reason: Wrong release.\nsummary:",
+        )
+    )
+    with live_site(tmp_path) as (live, port):
+        site.build(live, SITEURL=f"http://127.0.0.1:{port}")
+        code, said = verify_live(site, port)
+        assert code == 0, said
+        # The live site is a build from before the withdrawal: the release is still shown.
+        shutil.rmtree(live)
+        site.build(live, as_of="2026-11-20T09:59:00Z", SITEURL=f"http://127.0.0.1:{port}")
+        code, said = verify_live(site, port)
+    assert code == 1
+    assert said.splitlines() == [
+        f"{FIRST}: other content: the live record does not show its withdrawal",
+        f"{FIRST}: other content: the page still shows the withdrawn text",
+        "1 release not served as recorded.",
+    ]

@@ -133,3 +133,7 @@ def test_before_its_withdrawal_date_the_release_is_still_public(tmp_path: Path) 
     site.build(out, as_of="2026-11-20T08:59:59Z", SITEURL=SITE_URL)
     assert "The plant opens today." in (out / GONE / "index.html").read_text("utf-8")
     assert not atom(out).findall(f"{AT}deleted-entry")
+    # Nothing says it will be withdrawn: not the record, not the API.
+    record = json.loads((out / "disclosures.json").read_text("utf-8"))["disclosures"]
+    assert [d["withdrawn"] for d in record if d["url"].endswith(GONE)] == [None]
+    assert "court" not in (out / "api/releases/2026/with-files.json").read_text("utf-8")
