@@ -322,9 +322,10 @@ def as_written(value: datetime) -> str:
 
 
 def _fixed(old: Release, new: Release, root: Path) -> list[Problem]:
-    """The instant and the language are what was disclosed: they never change."""
+    """The instant (as written, with its zone) and the language were disclosed: both stay."""
     problems = []
-    if new.date_utc != old.date_utc:
+    # The same instant in another zone is refused too: readers and the record see the zone.
+    if new.date_utc != old.date_utc or as_written(new.date) != as_written(old.date):
         problems.append(
             Problem(
                 new.source,

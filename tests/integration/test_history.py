@@ -228,9 +228,24 @@ def test_the_instant_a_release_went_live_never_changes(
     assert found == [MOVED_DATE.format(path=path, was=was, utc=utc)]
 
 
-def test_the_same_instant_written_in_its_zone_is_no_change(repo: Path) -> None:
-    edit(repo, Q4, "date: 2025-12-15T07:30:00+01:00", "date: 2025-12-15 07:30 Europe/Berlin")
-    assert problems(repo) == []
+@pytest.mark.parametrize(
+    ("date", "same"),
+    [
+        ("2025-12-15 07:30 Europe/Berlin", False),  # the record and the page show the zone
+        ("2025-12-15T06:30:00Z", False),
+        ("2025-12-15T07:30+01:00", True),
+        ("2025-12-15 07:30:00 +01:00", True),
+    ],
+)
+def test_the_same_instant_must_keep_its_zone(repo: Path, date: str, same: bool) -> None:
+    edit(repo, Q4, "date: 2025-12-15T07:30:00+01:00", f"date: {date}")
+    found = problems(repo)
+    if same:
+        assert found == []
+    else:
+        assert found == [
+            MOVED_DATE.format(path=Q4, was="2025-12-15T07:30+01:00", utc="2025-12-15 06:30")
+        ]
 
 
 def test_the_language_never_changes(repo: Path) -> None:
