@@ -67,6 +67,8 @@ def check(
         "output": "Folder to write the site to (default: output/).",
         "settings": "Settings file (pelicanconf.py, or publishconf.py for production).",
         "content": "Content folder to build instead of the settings' PATH.",
+        "golive_log": "The go-live log (JSON Lines): the record shows when each release was "
+        "served.",
     }
 )
 def build(
@@ -75,11 +77,15 @@ def build(
     output: str = "output",
     settings: str = "pelicanconf.py",
     content: str | None = None,
+    golive_log: str | None = None,
 ) -> None:
     """Check all content, then build the site into output/ as of an instant."""
     started = time.perf_counter()
+    extra = {"NEWSROOM_GOLIVE_LOG": str(Path(golive_log).resolve())} if golive_log else {}
     try:
-        commands.build(_settings(settings, as_of=as_of, output=output, content=content))
+        commands.build(
+            _settings(settings, as_of=as_of, output=output, content=content, extra=extra)
+        )
     except commands.BuildFailed as err:
         raise Exit(f"Build stopped. {err}", code=1) from None
     print(f"Built {output}/ in {time.perf_counter() - started:.1f} s.")
@@ -87,10 +93,10 @@ def build(
 
 def _instants(settings: dict, against: str) -> tuple[Any, list[Any]]:
     """The checked content and the instants a change against ``against`` schedules."""
-    from newsroom.history import HistoryError, load_at
+    from newsroom.history import HistoryError, base_at
     from newsroom.rehearsal import instants
     from newsroom.settings import from_pelican
-    from newsroom.summary import changed_files
+    from newsroom.summary import content_relative
 
     newsroom_settings = from_pelican(settings)
     content = Path(settings["PATH"]).resolve()
@@ -104,13 +110,13 @@ def _instants(settings: dict, against: str) -> tuple[Any, list[Any]]:
     repo = Path(top.stdout.strip()) if top.returncode == 0 else ROOT
     try:
         newsroom = commands.check(settings, repo)
-        before = load_at(against, repo, content, newsroom_settings)
+        base = base_at(against, repo, content, newsroom_settings)
     except (commands.BuildFailed, HistoryError) as err:
         raise Exit(str(err), code=2) from None
     if newsroom.errors:
         raise Exit(commands.summary(newsroom) + " Run invoke check to see them.", code=1)
-    files = changed_files(against, repo, content)
-    return newsroom, instants(before, newsroom, newsroom_settings.as_of, files, content)
+    files = content_relative(base.edited, repo, content)
+    return newsroom, instants(base.newsroom, newsroom, newsroom_settings.as_of, files, content)
 
 
 @task(
@@ -228,16 +234,22 @@ def schedule(c: Context, as_of: str | None = None, days: int = 0) -> None:
     from newsroom.settings import from_pelican
 
     settings = _settings("pelicanconf.py", as_of=as_of)
+    newsroom = _checked(settings, "a release with an error is never scheduled", 1)
+    horizon = timedelta(days=days) if days else None
+    instant = from_pelican(settings).as_of
+    print(describe(upcoming(newsroom.releases, instant, horizon)))
+
+
+def _checked(settings: dict, why: str, code: int) -> Any:
+    """The checked content; with any error, the errors and an exit that says why it matters."""
     try:
         newsroom = commands.check(settings, ROOT)
     except commands.BuildFailed as err:
         raise Exit(str(err), code=2) from None
     if newsroom.errors:
         commands.report(newsroom.errors, sys.stdout)
-        raise Exit("Fix these problems first: a release with an error is never scheduled.", 1)
-    horizon = timedelta(days=days) if days else None
-    instant = from_pelican(settings).as_of
-    print(describe(upcoming(newsroom.releases, instant, horizon)))
+        raise Exit(f"Fix these problems first: {why}.", code)
+    return newsroom
 
 
 def _went_live(settings_file: str, since: str, as_of: str | None) -> tuple[dict, Any, list]:
@@ -322,6 +334,36 @@ def announce(
     config["feeds_before"] = commands.read_json(previous) if previous else None
     config["feeds_after"] = commands.read_json(current or str(ROOT / "output" / INDEX))
     after_go_live(changes, config, print)
+
+
+@task(
+    name="verify-live",
+    help={
+        "site": "The live site's address, like https://news.example.com.",
+        "late": "Seconds after its scheduled time a release may go live (default 300).",
+        "as_of": "Check what is due by this instant (default: now).",
+        "content": "Content folder to compare with instead of the settings' PATH.",
+    },
+)
+def verify_live(
+    c: Context, site: str, late: float = 300, as_of: str | None = None, content: str | None = None
+) -> None:
+    """Check that the live site serves every release due by now, on time, as recorded."""
+    from newsroom.monitor import LiveSiteError, verify
+    from newsroom.settings import from_pelican
+
+    pelican = _settings("pelicanconf.py", as_of=as_of, content=content)
+    newsroom = _checked(pelican, "the monitor compares the live site with the releases", 2)
+    try:
+        findings = verify(site, newsroom.releases, from_pelican(pelican).as_of, late)
+    except LiveSiteError as err:
+        raise Exit(str(err), code=1) from None
+    for finding in findings:
+        print(finding.text())
+    if findings:
+        count = len({f.path for f in findings})
+        raise Exit(f"{count} release{'s' * (count != 1)} not served as recorded.", code=1)
+    print(f"All releases due are live at {site}, on time and as recorded.")
 
 
 @task(help={"port": "Port to serve on (default 8000).", "host": "Address (default 127.0.0.1)."})

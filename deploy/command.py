@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shlex
 import sys
 import tempfile
 from datetime import datetime, timedelta
@@ -10,6 +11,7 @@ from typing import Any, TextIO
 
 from .remote import Connection, ship
 from .snapshots import Manifest, build_snapshots
+from .switcher import GOLIVE_LOG
 
 
 def deploy(
@@ -46,6 +48,8 @@ def deploy(
     try:
         with tempfile.TemporaryDirectory(prefix="masthead-deploy-") as scratch:
             folder = work or Path(scratch)
+            if not dry_run:
+                extra["NEWSROOM_GOLIVE_LOG"] = str(fetch_golive_log(connection, Path(scratch)))
             manifest = build_snapshots(
                 folder,
                 settings_file,
@@ -63,6 +67,15 @@ def deploy(
         connection.close()
     print(f"Deployed to {connection.target}.", file=out)
     return manifest
+
+
+def fetch_golive_log(connection: Connection, folder: Path) -> Path:
+    """The host's go-live log (deploy/switcher.py): the record shows when each was served."""
+    log = shlex.quote(f"{connection.target.path}/{GOLIVE_LOG}")
+    text = connection.shell(f"cat {log} 2>/dev/null || true", "Reading the go-live log")
+    path = folder / GOLIVE_LOG
+    path.write_text(text, encoding="utf-8")
+    return path
 
 
 def describe(manifest: Manifest) -> str:

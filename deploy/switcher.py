@@ -41,6 +41,8 @@ PREVIOUS = "previous"
 SNAPSHOTS = "snapshots"
 LOCK = ".switch.lock"
 NOTIFY_ENV = "notify.env"
+#: One JSON line per release each switch made public: the actual go-live the record shows.
+GOLIVE_LOG = "golive.jsonl"
 ISO_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
 SNAPSHOT_DIR = re.compile(r"^(\d{8}T\d{6}Z)-[0-9a-f]{12}$")
 #: While the next instant is further away than NEAR seconds, look at the clock every
@@ -313,6 +315,7 @@ class Switcher:
                     f"late_ms={(switched - target.instant) * 1000:.1f} dir={target.dir}"
                 )
                 changes, config = self._changes(shown, target), self._config(shown, target)
+                record_golive(self.root, changes, switched)
                 if changes or config.get("feeds_before") != config.get("feeds_after"):
                     self.notifier.submit(changes, config)
             elif self.applied is None:
@@ -398,6 +401,20 @@ def code_signature() -> list[tuple[int, int, int] | None]:
         except OSError:
             signature.append(None)
     return signature
+
+
+def record_golive(root: Path, changes: list[dict[str, Any]], served: float) -> None:
+    """Append when each release went live, for the next deploy's disclosure record."""
+    lines = [
+        json.dumps({"path": c["path"], "instant": c["instant"], "served": stamp(served)})
+        for c in changes
+        if c.get("kind") == "release" and "path" in c
+    ]
+    if lines:
+        with (root / GOLIVE_LOG).open("a", encoding="utf-8") as file:
+            file.write("".join(f"{line}\n" for line in lines))
+            file.flush()
+            os.fsync(file.fileno())
 
 
 def make_log(path: Path | None) -> Log:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -17,6 +18,36 @@ from newsroom.settings import NewsroomSettings  # noqa: E402
 
 FIXTURES = ROOT / "tests" / "fixtures"
 AS_OF = "2026-11-23T12:00:00Z"
+#: When the published fixture site was committed (see ``published``): an hour before AS_OF.
+COMMITTED = "2026-11-23T11:00:00Z"
+
+
+def git(repo: Path, *args: str) -> None:
+    """Run git in ``repo`` with a fixed identity and commit time, as the check reads them."""
+    env = {**os.environ, "GIT_COMMITTER_DATE": COMMITTED, "GIT_AUTHOR_DATE": COMMITTED}
+    ident = ["-c", "user.name=T", "-c", "user.email=t@example.com"]
+    subprocess.run(
+        ["git", "-C", str(repo), *ident, *args], check=True, capture_output=True, env=env
+    )
+
+
+def published(repo: Path) -> Path:
+    """A git repository whose main branch holds the basic fixture site as published content."""
+    shutil.copytree(FIXTURES / "basic", repo / "content")
+    git(repo, "init", "-q", "-b", "main")
+    git(repo, "add", ".")
+    git(repo, "commit", "-qm", "Published")
+    return repo
+
+
+def check_against(repo: Path, ref: str = "main") -> Newsroom:
+    """The real ``invoke check --against REF`` on the working tree of ``repo``, as of AS_OF."""
+    settings = commands.pelican_settings(
+        ROOT / "pelicanconf.py", as_of=AS_OF, content=repo / "content"
+    )
+    newsroom = commands.check(settings, repo)
+    commands.check_against(newsroom, ref, settings, repo)
+    return newsroom
 
 
 class Site:
@@ -46,21 +77,6 @@ class Site:
             extra={"NEWSROOM_ROOT": str(self.path), **extra},
         )
         commands.build(settings)
-
-
-def git(repo: Path, *args: str) -> None:
-    """Run git in ``repo`` as a fixed test identity."""
-    ident = ["-c", "user.name=T", "-c", "user.email=t@example.com"]
-    subprocess.run(["git", "-C", str(repo), *ident, *args], check=True, capture_output=True)
-
-
-def fixture_repo(path: Path, fixture: str = "basic") -> Path:
-    """A git repository at ``path`` whose main branch holds a fixture site in content/."""
-    shutil.copytree(FIXTURES / fixture, path / "content")
-    git(path, "init", "-q", "-b", "main")
-    git(path, "add", ".")
-    git(path, "commit", "-qm", "x")
-    return path
 
 
 #: A release a pull request adds: embargoed until after AS_OF, with a picture (lab.png).

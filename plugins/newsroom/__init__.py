@@ -18,6 +18,7 @@ from . import (
     share_images,
     sitemaps,
     structured,
+    withdrawals,
 )
 
 
@@ -52,6 +53,8 @@ def register() -> None:
     # The JSON API and the sitemaps are generators too, written from the same gated lists.
     signals.get_generators.connect(api.get_generators)
     signals.get_generators.connect(sitemaps.get_generators)
+    # The notice pages of withdrawn releases, at the addresses their pages had.
+    signals.get_generators.connect(withdrawals.get_generators)
     # Share images of public releases, drawn or taken from the cache, once all is written.
     signals.finalized.connect(share_images.write_share_images)
     # The build instant, read by the scheduled redeploy (invoke due).

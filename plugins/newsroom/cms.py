@@ -18,7 +18,7 @@ from typing import Any
 import yaml
 
 from .models import SiteData
-from .releases import ATTACHMENT, IMAGE, UPDATE, release_schema
+from .releases import ATTACHMENT, IMAGE, UPDATE, WITHDRAWAL, release_schema
 from .schema import Field
 from .settings import NewsroomSettings
 
@@ -119,6 +119,11 @@ UPDATE_WIDGETS: dict[str, tuple[str, Maker]] = {
     "note": ("What changed", _w("text")),
 }
 
+WITHDRAWAL_WIDGETS: dict[str, tuple[str, Maker]] = {
+    "date": ("Date of the withdrawal", _datetime),
+    "reason": ("Why it was withdrawn", _w("text")),
+}
+
 #: One row per release field: its label in the form and its widget. Explicit on purpose.
 WIDGETS: dict[str, tuple[str, Maker]] = {
     "title": ("Title", _w("string")),
@@ -150,7 +155,11 @@ WIDGETS: dict[str, tuple[str, Maker]] = {
     "updates": ("Updates after publication", _list_of(UPDATE, UPDATE_WIDGETS)),
     "status": (
         "Status",
-        lambda f, o: {"widget": "select", "options": ["draft", "published"]},
+        lambda f, o: {"widget": "select", "options": ["draft", "published", "withdrawn"]},
+    ),
+    "withdrawal": (
+        "Withdrawal (only with status withdrawn)",
+        _group(WITHDRAWAL, WITHDRAWAL_WIDGETS),
     ),
 }
 #: The release text below the front matter: not a schema field, always required.

@@ -19,6 +19,7 @@ from pelican.settings import read_settings
 
 from .content import Newsroom, display_path, load
 from .dates import parse_as_of
+from .disclosures import GoLiveLogError
 from .files import UnsafeFile
 from .hosting import check_output
 from .models import Release
@@ -67,14 +68,14 @@ def check(settings: dict[str, Any], root: Path | None = None) -> Newsroom:
 
 def check_against(newsroom: Newsroom, ref: str, settings: dict[str, Any], root: Path) -> None:
     """Add the problems of silent edits since ``ref`` to ``newsroom.problems``."""
-    from .history import HistoryError, compare, load_at
+    from .history import HistoryError, base_at, compare
 
     newsroom_settings = from_pelican(settings)
     try:
-        before = load_at(ref, root, Path(settings["PATH"]), newsroom_settings)
+        base = base_at(ref, root, Path(settings["PATH"]), newsroom_settings)
     except HistoryError as err:
         raise BuildFailed(str(err)) from None
-    newsroom.problems.extend(compare(before, newsroom, newsroom_settings, root))
+    newsroom.problems.extend(compare(base.newsroom, newsroom, newsroom_settings, root, base))
     newsroom.problems.sort()
 
 
@@ -149,6 +150,8 @@ def build(settings: dict[str, Any], out: TextIO | None = None) -> None:
         raise BuildFailed(str(err)) from None
     except UnsafeFile as err:  # a file the check did not pass was about to be published
         raise BuildFailed(f"The build stopped: {err}") from None
+    except GoLiveLogError as err:
+        raise BuildFailed(f"The go-live log cannot be read: {err}") from None
     if logged:
         raise BuildFailed("The build logged errors:\n" + "\n".join(logged))
     # Measured on the finished output, search index and editor included: what is uploaded.

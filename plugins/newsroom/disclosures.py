@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from html.parser import HTMLParser
@@ -24,7 +24,7 @@ from pelican import Pelican
 from pelican.generators import Generator
 from pelican.writers import Writer
 
-from .models import Release, Topic
+from .models import Release, Topic, Update
 from .plugin import state_of
 
 PAGE_URL = "disclosures/"
@@ -151,8 +151,14 @@ class Disclosure:
     published: Instant
     updates: tuple[DisclosedUpdate, ...]
     sha256: str
+    #: When and why the release was taken down; its entry stays, as it was published.
+    withdrawn: DisclosedUpdate | None = None
+    #: When readers could first fetch it (the go-live log), and how long after ``published``.
+    served: Instant | None = None
+    delay_seconds: float | None = None
 
     def as_json(self) -> dict[str, Any]:
+        withdrawn = self.withdrawn
         return {
             "title": self.title,
             "url": self.url,
@@ -160,6 +166,9 @@ class Disclosure:
             "published": self.published.as_json(),
             "updates": [{**u.instant.as_json(), "note": u.note} for u in self.updates],
             "sha256": self.sha256,
+            "withdrawn": withdrawn and {**withdrawn.instant.as_json(), "reason": withdrawn.note},
+            "served": self.served and self.served.as_json(),
+            "delay_seconds": self.delay_seconds,
         }
 
 
@@ -170,6 +179,8 @@ class Record:
     generated_for: Instant
     publisher: str
     disclosures: tuple[Disclosure, ...]
+    #: The data change log (changes.yml): edits to shared text that published releases show.
+    data_changes: tuple[DisclosedUpdate, ...] = ()
 
     @property
     def newest_first(self) -> list[Disclosure]:
@@ -181,38 +192,91 @@ class Record:
             "publisher": self.publisher,
             "hash_of": HASH_OF,
             "disclosures": [d.as_json() for d in self.disclosures],
+            "data_changes": [{**c.instant.as_json(), "note": c.note} for c in self.data_changes],
         }
         return json.dumps(data, sort_keys=True, indent=2, ensure_ascii=False) + "\n"
 
 
 def build_record(
-    public: Sequence[Release], as_of: datetime, publisher: str, site_url: str
+    public: Sequence[Release],
+    as_of: datetime,
+    publisher: str,
+    site_url: str,
+    data_changes: Sequence[Update] = (),
+    withdrawn: Sequence[Release] = (),
+    served: Mapping[str, datetime] | None = None,
 ) -> Record:
     """The record of the releases public at ``as_of``, in chronological order.
 
-    The gate is applied again here: a preview build (invoke preview) hands every release
-    through, but the record lists only what was in fact disclosed.
+    ``public`` is the build's public list, which never holds a preview's embargoed releases or
+    drafts (``BuildState.preview_only``), so the record lists only what was in fact disclosed.
+    A ``withdrawn`` release keeps its entry, its fingerprint and the withdrawal. ``served``
+    (from ``read_golive_log``) gives, by path, when each release was first served.
     """
-    ordered = sorted((r for r in public if r.is_public(as_of)), key=lambda r: (r.date_utc, r.url))
+    ordered = sorted([*public, *withdrawn], key=lambda r: (r.date_utc, r.url))
+    served = {path: when for path, when in (served or {}).items() if when <= as_of}
     return Record(
         generated_for=Instant.of(as_of.astimezone(UTC)),
         publisher=publisher,
-        disclosures=tuple(_disclosure(r.at(as_of), site_url) for r in ordered),
+        disclosures=tuple(
+            _disclosure(r.at(as_of), site_url, served.get(f"/{r.url}")) for r in ordered
+        ),
+        data_changes=_disclosed(c for c in data_changes if c.date <= as_of),
     )
 
 
-def _disclosure(release: Release, site_url: str) -> Disclosure:
+def _disclosed(updates: Iterable[Update]) -> tuple[DisclosedUpdate, ...]:
+    return tuple(
+        DisclosedUpdate(Instant.of(u.date), plain_text(u.note_html))
+        for u in sorted(updates, key=lambda u: u.date)
+    )
+
+
+def _disclosure(release: Release, site_url: str, served: datetime | None) -> Disclosure:
     return Disclosure(
         title=release.title,
         url=absolute(site_url, release.url),
         topic=release.topic,
         published=Instant.of(release.date),
-        updates=tuple(
-            DisclosedUpdate(Instant.of(u.date), plain_text(u.note_html))
-            for u in sorted(release.updates, key=lambda u: u.date)
-        ),
+        updates=_disclosed(release.updates),
         sha256=content_hash(release),
+        withdrawn=release.withdrawal
+        and DisclosedUpdate(
+            Instant.of(release.withdrawal.date), plain_text(release.withdrawal.note_html)
+        ),
+        served=served and Instant.of(served.astimezone(release.date.tzinfo)),
+        delay_seconds=served and round((served - release.date).total_seconds(), 3),
     )
+
+
+class GoLiveLogError(ValueError):
+    """The go-live log cannot be read; the message names the line."""
+
+
+def read_golive_log(path: Path) -> dict[str, datetime]:
+    """The go-live log (JSON Lines ``{"path", "instant", "served"}``): first serve per path.
+
+    The switcher appends a line for each release at each switch (deploy/switcher.py); on
+    GitHub Pages the deploy job does, when the deployment is done (docs/operations.md).
+    """
+    served: dict[str, datetime] = {}
+    try:
+        text = path.read_text("utf-8")
+    except (OSError, UnicodeDecodeError) as err:
+        raise GoLiveLogError(f"{path}: {err}") from None
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            entry = json.loads(line)
+            when = datetime.fromisoformat(str(entry["served"]).replace("Z", "+00:00"))
+            where = str(entry["path"])
+        except (ValueError, KeyError, TypeError) as err:
+            raise GoLiveLogError(f"{path}:{number}: not a go-live entry ({err})") from None
+        if when.tzinfo is None:
+            raise GoLiveLogError(f"{path}:{number}: the served instant has no timezone")
+        served[where] = min(when.astimezone(UTC), served.get(where, when.astimezone(UTC)))
+    return served
 
 
 def absolute(site_url: str, path: str) -> str:
@@ -262,6 +326,9 @@ class DisclosureGenerator(Generator):
             state.settings.as_of,
             site.company.legal_name,
             self.settings.get("SITEURL", ""),
+            site.changes,
+            state.withdrawn,
+            read_golive_log(Path(log)) if (log := self.settings.get("NEWSROOM_GOLIVE_LOG")) else {},
         )
         self.context.update(disclosures_url=PAGE_URL, disclosures_json_url=JSON_URL)
 

@@ -3,12 +3,12 @@ language, and the "Follow our news" page that lists them.
 
 The feeds are a generator of their own, like the disclosure record: Pelican runs it after the
 articles generator, whose pretaxonomy signal applied the time gate, so ``state.public`` is
-final and an embargoed release cannot reach a feed (in a preview, which is never deployed,
-the feeds show what its pages show). Topic and language feeds exist only while they have
-public releases, like topic pages: a feed named after an unannounced topic would give the
-news away. Every feed is a pure function of the commit and the build instant: dates
-come from the releases (the build instant only dates a feed with no items), and JSON keys are
-sorted.
+final and an embargoed release cannot reach a feed (a preview, which is never deployed, asks
+for ``state.shown``: its feeds show what its pages show). Topic and language feeds exist
+only while they have public releases, like topic pages: a feed named after an unannounced
+topic would give the news away. Every feed is a pure function of the commit and the build
+instant: dates come from the releases (the build instant only dates a feed with no items),
+and JSON keys are sorted.
 
 Item IDs are fixed at first publication. A feed reader decides by the ID whether an item is
 new, so an ID that changed would show a corrected release as a second release. The ID is
@@ -38,7 +38,7 @@ from pelican.generators import Generator
 from pelican.urlwrappers import Category
 from pelican.writers import Writer
 
-from .disclosures import absolute, utc_iso
+from .disclosures import absolute, plain_text, utc_iso
 from .i18n import language_name
 from .models import Company, Release, SiteData
 from .plugin import state_of
@@ -55,6 +55,8 @@ INDEX = "feeds/index.json"
 API_URL = "api/releases.json"
 JSON_FEED_VERSION = "https://jsonfeed.org/version/1.1"
 ATOM_NS = "http://www.w3.org/2005/Atom"
+#: RFC 6721: an Atom feed says that an entry it carried was deleted (a withdrawn release).
+TOMBSTONES_NS = "http://purl.org/atompub/tombstones/1.0"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 
 #: The lead image's media type by file ending: a fixed table, not the system's mime.types,
@@ -120,6 +122,16 @@ class Item:
 
 
 @dataclass(frozen=True)
+class Tombstone:
+    """A withdrawn release, as RFC 6721 announces it: the entry's id, when, and why."""
+
+    ref: str
+    when: datetime
+    comment: str
+    lang: str
+
+
+@dataclass(frozen=True)
 class Feed:
     """All releases, one topic or one language, newest first, in every format."""
 
@@ -131,6 +143,9 @@ class Feed:
     lang: str
     items: tuple[Item, ...]
     files: tuple[FeedFile, ...]
+    #: Withdrawn releases this feed would list; only Atom can say so (RSS and JSON Feed
+    #: have no way to), the others simply drop the item.
+    tombstones: tuple[Tombstone, ...] = ()
 
     @property
     def anchor(self) -> str:
@@ -222,18 +237,31 @@ def item_for(release: Release, publisher: Publisher) -> Item:
     )
 
 
+def tombstone(release: Release, host: str) -> Tombstone:
+    assert release.withdrawal is not None
+    return Tombstone(
+        stable_id(release, host),
+        release.withdrawal.date.astimezone(UTC),
+        plain_text(release.withdrawal.note_html),
+        release.lang,
+    )
+
+
 def plan(
     public: Sequence[Release],
     site: SiteData,
     settings: NewsroomSettings,
     publisher: Publisher,
     topic_url: dict[str, str],
+    withdrawn: Sequence[Release] = (),
 ) -> FeedIndex:
     """The feeds of the releases in ``public`` (newest first): all, per topic, per language.
 
-    ``topic_url`` gives each topic's page, where its feed's readers are sent.
+    ``topic_url`` gives each topic's page, where its feed's readers are sent. Each feed that
+    exists also carries a tombstone for each ``withdrawn`` release it would list.
     """
     items: dict[str, Item] = {}
+    gone = [tombstone(r, publisher.host) for r in withdrawn]
 
     def feed(
         key: str,
@@ -243,6 +271,7 @@ def plan(
         home: str,
         lang: str,
         releases: Sequence[Release],
+        kept: Sequence[Tombstone] = (),
     ) -> Feed:
         chosen: list[Item] = []
         for release in releases[: settings.feed_items]:
@@ -252,7 +281,7 @@ def plan(
         files = tuple(
             FeedFile(fmt, f"feeds/{key}{fmt.suffix}", f"{title} ({fmt.label})") for fmt in FORMATS
         )
-        return Feed(key, name, title, description, home, lang, tuple(chosen), files)
+        return Feed(key, name, title, description, home, lang, tuple(chosen), files, tuple(kept))
 
     company, site_name = publisher.company, publisher.site_name
     # Each piece of news once in the main and topic feeds, like the lists; the language
@@ -266,6 +295,7 @@ def plan(
         "",
         settings.lang,
         once,
+        gone,
     )
     with_releases = [t for t in site.topics.values() if any(r.topic.key == t.key for r in once)]
     topics = {
@@ -277,6 +307,7 @@ def plan(
             topic_url[t.key],
             settings.lang,
             [r for r in once if r.topic.key == t.key],
+            [g for g, r in zip(gone, withdrawn, strict=True) if r.topic.key == t.key],
         )
         for t in sorted(with_releases, key=lambda t: (t.name.casefold(), t.key))
     }
@@ -289,6 +320,7 @@ def plan(
             list_url(code) if len(settings.languages) > 1 else "",
             code,
             [r for r in public if r.lang == code],
+            [g for g in gone if g.lang == code],
         )
         for code in settings.languages
         if any(r.lang == code for r in public)
@@ -297,8 +329,9 @@ def plan(
 
 
 def updated(feed: Feed, publisher: Publisher) -> datetime:
-    """The latest change to any item; the build instant only for a feed with no items."""
-    return max((i.modified for i in feed.items), default=publisher.as_of.astimezone(UTC))
+    """The latest change to any item or withdrawal; the build instant only for an empty feed."""
+    changes = [*(i.modified for i in feed.items), *(t.when for t in feed.tombstones)]
+    return max(changes, default=publisher.as_of.astimezone(UTC))
 
 
 class _WebSubHub(BaseExtension):
@@ -308,6 +341,25 @@ class _WebSubHub(BaseExtension):
 
     def extend_rss(self, feed: Any) -> Any:
         etree.SubElement(feed[0], f"{{{ATOM_NS}}}link", href=self.hub, rel="hub")
+        return feed
+
+
+class _Tombstones(BaseExtension):
+    """RFC 6721 ``at:deleted-entry`` elements in an Atom feed, one per withdrawn release."""
+
+    tombstones: tuple[Tombstone, ...] = ()
+
+    def extend_ns(self) -> dict[str, str]:
+        return {"at": TOMBSTONES_NS}
+
+    def extend_atom(self, feed: Any) -> Any:
+        for gone in self.tombstones:
+            element = etree.SubElement(
+                feed, f"{{{TOMBSTONES_NS}}}deleted-entry", ref=gone.ref, when=utc_iso(gone.when)
+            )
+            comment = etree.SubElement(element, f"{{{TOMBSTONES_NS}}}comment")
+            comment.set(XML_LANG, gone.lang)
+            comment.text = gone.comment
         return feed
 
 
@@ -344,6 +396,9 @@ def _feedgen(feed: Feed, fmt: Format, publisher: Publisher) -> FeedGenerator:
         fg.websub.hub = publisher.websub_hub
     # Last: feedgen makes the last link RSS's channel <link>, the page this feed follows.
     fg.link(href=publisher.url(feed.home), rel="alternate", type="text/html")
+    if fmt == ATOM and feed.tombstones:
+        fg.register_extension("tombstones", _Tombstones, None, atom=True, rss=False)
+        fg.tombstones.tombstones = feed.tombstones
     when = updated(feed, publisher)
     fg.updated(when)
     fg.lastBuildDate(when)
@@ -444,8 +499,9 @@ class FeedsGenerator(Generator):
             self.settings["CATEGORIES_URL"],
             self.settings["TAGS_URL"],
         )
+        releases = state.shown if self.settings.get("NEWSROOM_PREVIEW") else state.public
         self.index = plan(
-            state.public, site, state.settings, self.publisher, self._topic_urls(site)
+            releases, site, state.settings, self.publisher, self._topic_urls(site), state.withdrawn
         )
         # Computed once, for every page's <link rel="alternate"> (templates only present).
         self.context.update(feeds=self.index, follow_url=FOLLOW_URL, api_url=API_URL)

@@ -80,6 +80,8 @@ class SiteData:
     topics: dict[str, Topic]
     contacts: dict[str, Contact]
     boilerplates: dict[str, Boilerplate]
+    #: The data change log (changes.yml): dated notes on edits that altered published releases.
+    changes: tuple[Update, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -194,14 +196,28 @@ class Release:
         assert self.asset_dir is not None, f"{self.source} was not loaded from a folder"
         return self.asset_dir / name
 
+    #: With status: withdrawn, when and why it was taken down (the reason in ``note_html``).
+    withdrawal: Update | None = None
+
     def is_public(self, as_of: datetime) -> bool:
-        """The one time gate: published, and its instant at or before the build instant."""
+        """The one time gate: published, its instant passed, and not withdrawn by ``as_of``."""
+        return self.went_live(as_of) and not self.is_withdrawn(as_of)
+
+    def went_live(self, as_of: datetime) -> bool:
+        """Disclosed by ``as_of``, even if withdrawn since: what the record and history keep."""
         return not self.draft and self.date <= as_of
 
+    def is_withdrawn(self, as_of: datetime) -> bool:
+        return self.withdrawal is not None and self.withdrawal.date <= as_of
+
     def at(self, as_of: datetime) -> Release:
-        """This release as readers see it at ``as_of``: updates dated later are not shown."""
+        """This release as readers see it at ``as_of``: updates and a withdrawal dated later
+        are not shown (nor known to any output)."""
         visible = tuple(u for u in self.updates if u.date <= as_of)
-        return self if visible == self.updates else dataclasses.replace(self, updates=visible)
+        withdrawal = self.withdrawal if self.is_withdrawn(as_of) else None
+        if visible == self.updates and withdrawal is self.withdrawal:
+            return self
+        return dataclasses.replace(self, updates=visible, withdrawal=withdrawal)
 
     @property
     def modified(self) -> datetime:

@@ -41,10 +41,24 @@ class BuildState:
     newsroom: Newsroom
     root: Path
     catalogs: Catalogs
-    #: Every public release, in every language, newest first.
+    #: Every release readers can see at the build instant, in every language, newest first:
+    #: the one list the record, the API, sitemaps and a deployed site's feeds are made from.
     public: list[Release] = field(default_factory=list)
     #: Data entries and media that only releases not yet public use (withheld.py).
     withheld: withheld.Withheld = field(default_factory=withheld.Withheld)
+    #: Only in a preview (invoke preview, never deployed): the embargoed releases and drafts
+    #: it also shows. Kept apart, so that no output can take one of them for a public release.
+    preview_only: list[Release] = field(default_factory=list)
+    #: Releases that went live and were withdrawn by the build instant, newest first: each
+    #: gets a notice page, a feed tombstone and its entry in the record, and nothing else.
+    withdrawn: list[Release] = field(default_factory=list)
+
+    @property
+    def shown(self) -> list[Release]:
+        """The releases this build writes pages for (public ones, and a preview's), newest first."""
+        return sorted(
+            [*self.public, *self.preview_only], key=lambda r: (r.date, r.source), reverse=True
+        )
 
 
 def state_of(settings: dict[str, Any]) -> BuildState:
@@ -173,7 +187,9 @@ def apply_time_gate(generator: ArticlesGenerator) -> None:
     preview = bool(generator.settings.get("NEWSROOM_PREVIEW"))
 
     def visible(article: Any) -> bool:
-        return preview or article.release.is_public(as_of)
+        # A withdrawn release leaves every list, in a preview too (withdrawals.py).
+        withdrawn = article.release.is_withdrawn(as_of)
+        return not withdrawn and (preview or article.release.is_public(as_of))
 
     def gate(articles: list[Any]) -> list[Any]:
         kept = [a for a in articles if visible(a)]
@@ -213,7 +229,17 @@ def apply_time_gate(generator: ArticlesGenerator) -> None:
     generator.drafts_translations = []
     generator.hidden_articles = []
     generator.hidden_translations = []
-    state.public = [a.release for a in public]
+    state.public = [a.release.at(as_of) for a in public if a.release.is_public(as_of)]
+    state.preview_only = [a.release for a in public if not a.release.is_public(as_of)]
+    state.withdrawn = sorted(
+        (
+            r.at(as_of)
+            for r in state.newsroom.releases
+            if r.went_live(as_of) and r.is_withdrawn(as_of)
+        ),
+        key=lambda r: (r.date, r.source),
+        reverse=True,
+    )
     _withhold(state, generator.context)
     generator.context["releases"] = [a.release for a in generator.articles]
     generator.context["release_translations"] = generator.translations
@@ -241,7 +267,7 @@ def _withhold(state: BuildState, context: dict[str, Any]) -> None:
     state.withheld = withheld.find(
         site,
         state.newsroom.releases,
-        state.public,
+        state.shown,  # a preview shows what its embargoed releases use too
         state.newsroom.pages,
         [*kit_files, site.company.logo or ""],
     )
@@ -346,7 +372,7 @@ def copy_release_files(pelican: Pelican) -> None:
     if pelican.settings.get("NEWSROOM_PREVIEW"):
         # A preview asks search engines and crawlers to stay away, on top of noindex.
         (output / "robots.txt").write_text("User-agent: *\nDisallow: /\n", encoding="utf-8")
-    for release in state.public:
+    for release in state.shown:
         assert release.asset_dir is not None
         names = [a.file for a in release.attachments]
         if release.image is not None:

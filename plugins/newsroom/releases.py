@@ -133,7 +133,19 @@ UPDATE: dict[str, Field] = {
 }
 
 
-def _update(date: Any, note: str) -> Update:
+WITHDRAWAL: dict[str, Field] = {
+    "date": Field(instant, "2026-11-24 10:00 Europe/Berlin", "When it was taken down", True),
+    "reason": Field(
+        text(2000, "Withdrawn at the request of the court of Hamburg.", multiline=True),
+        "Withdrawn at the request of the court of Hamburg.",
+        "Why, for readers",
+        True,
+    ),
+}
+
+
+def dated_note(date: Any, note: str) -> Update:
+    """An entry under updates (or in the data change log): when, and what changed."""
     return Update(date, sanitize.render(note))
 
 
@@ -239,7 +251,7 @@ def release_schema(settings: NewsroomSettings) -> dict[str, Field]:
         ),
         "updates": Field(
             list_of(
-                group(UPDATE, _update),
+                group(UPDATE, dated_note),
                 "{date: 2026-11-24 10:00 Europe/Berlin, note: Corrected the second paragraph.}",
                 allow_comma_text=False,
             ),
@@ -249,14 +261,19 @@ def release_schema(settings: NewsroomSettings) -> dict[str, Field]:
         ),
         "status": Field(
             pattern(
-                r"draft|published",
-                "draft or published",
+                r"draft|published|withdrawn",
+                "draft, published or withdrawn",
                 "draft",
                 "Write status: draft to keep the release unpublished, or remove the line",
             ),
             "draft",
-            "draft keeps the release off the site",
+            "draft keeps the release off the site; withdrawn takes a published one down",
             default="published",
+        ),
+        "withdrawal": Field(
+            group(WITHDRAWAL, lambda date, reason: dated_note(date, reason)),
+            "{date: 2026-11-24 10:00 Europe/Berlin, reason: …}",
+            "With status: withdrawn, when and why the release was taken down",
         ),
     }
 
@@ -379,6 +396,7 @@ def load_release(
                 f"Use a date after {date:%Y-%m-%d %H:%M} {settings.timezone}",
                 "update-before-release",
             )
+    _check_withdrawal(doc, values, date, ctx, settings)
     if YEAR.fullmatch(year) and str(date.year) != year:
         ctx.report(
             field_line(doc, "date"),
@@ -432,6 +450,8 @@ def load_release(
         attachments=attachments,
         updates=updates,
         draft=values["status"] == "draft",
+        withdrawal=values["withdrawal"]
+        and dataclasses.replace(values["withdrawal"], lang=values["lang"]),
         asset_dir=assets,
         shared_files=tuple(
             (name, path) for name, path in sorted(paths.items()) if path.parent != assets
@@ -491,6 +511,39 @@ def _dateline(doc: Document) -> str:
     items = mapping_items(doc.meta) if doc.meta is not None else []
     node = next((value for name, _, value in items if name == "dateline"), None)
     return node.value if isinstance(node, ScalarNode) else ""
+
+
+def _check_withdrawal(
+    doc: Document, values: dict[str, Any], date: Any, ctx: Context, settings: NewsroomSettings
+) -> None:
+    """status: withdrawn and a withdrawal (date and reason) go together, after the release."""
+    zone = settings.timezone
+    withdrawal = values["withdrawal"]
+    if values["status"] == "withdrawn" and withdrawal is None:
+        ctx.report(
+            field_line(doc, "status"),
+            "withdrawal",
+            "a withdrawn release needs the date and the reason of its withdrawal",
+            "Add them below status: withdrawn, like withdrawal: {date: "
+            f"2026-11-24 10:00 {zone}, reason: Withdrawn at the request of the court.}}",
+            "field-missing",
+        )
+    elif withdrawal is not None and values["status"] != "withdrawn":
+        ctx.report(
+            field_line(doc, "withdrawal"),
+            "withdrawal",
+            "a withdrawal is given but the release is not marked as withdrawn",
+            "Write status: withdrawn to take the release down, or remove the withdrawal",
+            "field-unknown-value",
+        )
+    elif withdrawal is not None and withdrawal.date <= date:
+        ctx.report(
+            field_line(doc, "withdrawal"),
+            "withdrawal.date",
+            "a release cannot be withdrawn before it went live",
+            f"Use a date after {date:%Y-%m-%d %H:%M} {zone}",
+            "update-before-release",
+        )
 
 
 def field_line(doc: Document, name: str) -> int:

@@ -260,9 +260,9 @@ def of_build(settings: dict[str, Any]) -> ShareImages:
 
 
 def write_share_images(pelican: Pelican) -> None:
-    """After all pages are written: the cards of the releases the time gate made public."""
+    """After all pages are written: the cards of the releases they show."""
     state = state_of(pelican.settings)
-    of_build(pelican.settings).write(state.public, Path(pelican.settings["OUTPUT_PATH"]))
+    of_build(pelican.settings).write(state.shown, Path(pelican.settings["OUTPUT_PATH"]))
 
 
 # --- drawing ---------------------------------------------------------------------------------

@@ -14,14 +14,16 @@ from yaml.nodes import MappingNode, Node
 
 from . import imaging, sanitize
 from .frontmatter import line_of, mapping_items, read_data
-from .models import Boilerplate, Company, Contact, SiteData, Topic
+from .models import Boilerplate, Company, Contact, SiteData, Topic, Update
 from .problems import Problem
+from .releases import UPDATE, dated_note
 from .schema import (
     Context,
     Field,
     Invalid,
     _scalar,
     by_language,
+    group,
     list_of,
     parse_mapping,
     pattern,
@@ -205,6 +207,21 @@ BOILERPLATE: dict[str, Field] = {
 }
 
 FILES = ("company.yml", "topics.yml", "contacts.yml", "boilerplates.yml")
+#: Optional: the dated notes that declare a data edit which changed what published releases show.
+CHANGE_LOG = "changes.yml"
+
+CHANGES: dict[str, Field] = {
+    "changes": Field(
+        list_of(
+            group(UPDATE, dated_note),
+            "…",
+            allow_comma_text=False,
+        ),
+        "[{date: 2026-11-24 10:00 Europe/Berlin, note: …}]",
+        "Edits to the data files that changed what published releases show",
+        default=(),
+    ),
+}
 
 
 def load(
@@ -309,7 +326,29 @@ def load(
     company = Company(
         **company_values, safe_harbor_html=safe_harbor, safe_harbor_translations=translated
     )
-    return SiteData(company, topics, contacts, boilerplates), problems
+    changes = _change_log(data_dir, display_dir, max_bytes, problems)
+    if changes is None:
+        return None, problems
+    return SiteData(company, topics, contacts, boilerplates, changes), problems
+
+
+def _change_log(
+    data_dir: Path, display_dir: str, max_bytes: int, problems: list[Problem]
+) -> tuple[Update, ...] | None:
+    """The entries of changes.yml, oldest first; () without the file, None when it has errors."""
+    path = data_dir / CHANGE_LOG
+    if not path.is_file():
+        return ()
+    doc = read_data(f"{display_dir}/{CHANGE_LOG}", path.read_bytes(), max_bytes)
+    problems.extend(doc.problems)
+    if doc.meta is None:
+        return None
+    ctx = Context(f"{display_dir}/{CHANGE_LOG}")
+    values = parse_mapping(doc.meta, CHANGES, ctx)
+    problems.extend(ctx.problems)
+    if values is None or any(p.is_error for p in ctx.problems):
+        return None
+    return tuple(sorted(values["changes"], key=lambda u: u.date))
 
 
 def _table(

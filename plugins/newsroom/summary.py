@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import html
 import os
-import subprocess
 import sys
 from dataclasses import dataclass
 from datetime import datetime
@@ -17,7 +16,7 @@ from typing import TextIO
 
 from .content import Newsroom
 from .disclosures import zone_name
-from .history import load_at
+from .history import Change, base_at, changes, data_affected
 from .models import Release
 from .settings import NewsroomSettings
 
@@ -29,7 +28,7 @@ class Row:
     source: str
     title: str
     change: str  # "new", "changed" or "removed"
-    state: str  # "draft", "embargoed", "live" ("" for a removed release)
+    state: str  # "draft", "embargoed", "live", "withdrawn" ("" for a removed release)
     utc: str
     local: str
 
@@ -37,6 +36,8 @@ class Row:
 def _state(release: Release, as_of: datetime) -> str:
     if release.draft:
         return "draft"
+    if release.is_withdrawn(as_of):
+        return "withdrawn"
     return "live" if release.is_public(as_of) else "embargoed"
 
 
@@ -71,20 +72,14 @@ def _fingerprint(release: Release) -> tuple[object, ...]:
         release.attachments,
         release.updates,
         release.draft,
+        release.withdrawal,
     )
 
 
-def changed_files(ref: str, repo: Path, content: Path) -> frozenset[str]:
-    """Files under ``content`` that differ from ``ref``: catches a replaced image or PDF."""
+def content_relative(names: frozenset[str], repo: Path, content: Path) -> frozenset[str]:
+    """Repository paths as paths inside ``content``: catches a replaced image or PDF."""
     relative = content.resolve().relative_to(repo.resolve()).as_posix()
-    result = subprocess.run(
-        ["git", "-C", str(repo), "diff", "--name-only", "--no-renames", ref, "--", relative],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
     prefix = f"{relative}/"
-    names = result.stdout.splitlines() if result.returncode == 0 else []
     return frozenset(n.removeprefix(prefix) if relative != "." else n for n in names)
 
 
@@ -133,7 +128,37 @@ def _cell(value: str) -> str:
     return html.escape(" ".join(value.split()), quote=False).replace("|", "\\|")
 
 
-def markdown(table: list[Row], after: Newsroom, ref: str, as_of: datetime) -> str:
+def _was_now(change: Change, name: str) -> str:
+    if name == "topic":
+        return f"topic: {change.old.topic.key} → {change.new.topic.key}"
+    return f"tags: {', '.join(change.old.tags) or '–'} → {', '.join(change.new.tags) or '–'}"
+
+
+def _metadata_and_data(found: list[Change]) -> list[str]:
+    """Navigation changes (no update needed) and data-file changes, for reviewers to weigh."""
+    lines: list[str] = []
+    meta = [c for c in found if c.metadata]
+    if meta:
+        lines += ["", "#### Metadata changes to published releases (no update needed)", ""]
+        lines += ["| Release | File | Change |", "| --- | --- | --- |"]
+        lines += [
+            f"| {_cell(c.new.title)} | `{_cell(c.new.source)}` | "
+            f"{_cell('; '.join(_was_now(c, name) for name in c.metadata))} |"
+            for c in meta
+        ]
+    for what, sources in sorted(data_affected(found).items()):
+        lines += [
+            "",
+            f"**The {what} shown on {len(sources)} published "
+            f"release{'s' * (len(sources) != 1)} changed** in the data files (declared in "
+            "changes.yml): " + ", ".join(f"`{_cell(s)}`" for s in sorted(sources)),
+        ]
+    return lines
+
+
+def markdown(
+    table: list[Row], after: Newsroom, ref: str, as_of: datetime, found: list[Change] | None = None
+) -> str:
     """The job summary: a table of the releases, and a pointer to any file with errors."""
     lines = [f"### Releases in this pull request (compared with `{_cell(ref)}`)", ""]
     if table:
@@ -149,6 +174,7 @@ def markdown(table: list[Row], after: Newsroom, ref: str, as_of: datetime) -> st
             )
     else:
         lines.append("No release is added, changed or removed.")
+    lines += _metadata_and_data(found or [])
     broken = sorted({p.path for p in after.errors})
     if broken:
         lines += [
@@ -165,10 +191,11 @@ def summarize(
     after: Newsroom, ref: str, repo: Path, content: Path, settings: NewsroomSettings
 ) -> str:
     """Compare the working tree with ``ref`` (raises HistoryError when git cannot read it)."""
-    before = load_at(ref, repo, content, settings)
-    files = changed_files(ref, repo, content)
-    table = rows(before, after, settings.as_of, files, content)
-    return markdown(table, after, ref, settings.as_of)
+    base = base_at(ref, repo, content, settings)
+    files = content_relative(base.edited, repo, content)
+    table = rows(base.newsroom, after, settings.as_of, files, content)
+    found = changes(base.newsroom, after, settings.as_of, base)
+    return markdown(table, after, ref, settings.as_of, found)
 
 
 def write(text: str, environ: dict[str, str] | None = None, out: TextIO | None = None) -> None:

@@ -7,11 +7,11 @@ import subprocess
 import sys
 from pathlib import Path
 
-from support import AS_OF, ROOT, add_kiel_lab, fixture_repo
+from support import AS_OF, ROOT, add_kiel_lab, published
 
 
 def test_an_author_opens_the_preview_from_disk(browser: object, tmp_path: Path) -> None:
-    add_kiel_lab(fixture_repo(tmp_path))
+    add_kiel_lab(published(tmp_path))
     out = tmp_path / "preview"
     subprocess.run(
         [

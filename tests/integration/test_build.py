@@ -199,6 +199,32 @@ def test_preview_shows_embargoed_and_drafts_marked_and_noindex(site: Site, tmp_p
     assert (out / "robots.txt").read_text() == "User-agent: *\nDisallow: /\n"
 
 
+def test_a_preview_keeps_what_is_not_public_out_of_the_public_outputs(
+    site: Site, tmp_path: Path
+) -> None:
+    """A preview shows embargoed releases and drafts on pages only: the build state keeps them
+    apart from the public list that the record, the API and the sitemaps are made from."""
+    site.write(
+        "releases/2026/unfinished.md",
+        "---\ntitle: Half-written draft\ndate: 2026-01-05 09:00 Europe/Berlin\n"
+        "category: products\nsummary: Not yet.\nstatus: draft\n---\nTBD\n",
+    )
+    out = tmp_path / "preview"
+    site.build(out, NEWSROOM_PREVIEW=True, SITEURL="https://news.example.com")
+    assert (out / "news/2026/unfinished/index.html").is_file()
+    public_outputs = {
+        name: text
+        for name, text in all_text(out).items()
+        if name.startswith(("api/", "disclosures", "sitemap")) or name == "build.json"
+    }
+    assert any(n.startswith("api/") for n in public_outputs)
+    assert "disclosures.json" in public_outputs
+    for name, text in public_outputs.items():
+        for hidden in ("embargoed-launch", "Secret embargoed widget", "unfinished", "Half-written"):
+            assert hidden not in text, (name, hidden)
+    assert "first-product" in public_outputs["disclosures.json"]
+
+
 def test_public_build_has_no_preview_marks(site: Site, tmp_path: Path) -> None:
     out = tmp_path / "out"
     site.build(out)

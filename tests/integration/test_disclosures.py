@@ -143,3 +143,37 @@ def test_a_preview_build_records_only_what_is_public(site: Site, tmp_path: Path)
     site.build(out, NEWSROOM_PREVIEW=True)
     assert [d["url"] for d in record(out)["disclosures"]][-1] == "/news/2026/with-files/"
     assert "embargoed-launch" not in page(out)
+
+
+def test_the_data_change_log_is_on_the_record_once_it_is_due(site: Site, tmp_path: Path) -> None:
+    site.write(
+        "data/changes.yml",
+        "changes:\n"
+        "  - date: 2026-11-20 10:00 Europe/Berlin\n"
+        "    note: The investor relations address is now **investors@example.com**.\n"
+        "  - date: 2026-11-24 10:00 Europe/Berlin\n"
+        "    note: Not yet.\n",
+    )
+    out = tmp_path / "out"
+    site.build(out)
+    assert record(out)["data_changes"] == [
+        {
+            "utc": "2026-11-20T09:00:00Z",
+            "local": "2026-11-20T10:00:00+01:00",
+            "zone": "Europe/Berlin",
+            "note": "The investor relations address is now investors@example.com.",
+        }
+    ]
+    html = page(out)
+    assert "Changes to text shown on published releases" in html
+    assert "The investor relations address is now investors@example.com." in html
+    assert "Not yet." not in html
+
+
+def test_without_a_data_change_log_the_record_says_nothing_of_it(
+    site: Site, tmp_path: Path
+) -> None:
+    out = tmp_path / "out"
+    site.build(out)
+    assert record(out)["data_changes"] == []
+    assert "Changes to text shown on published releases" not in page(out)

@@ -13,15 +13,13 @@ from newsroom.history import HistoryError
 from newsroom.newfile import create
 from newsroom.settings import from_pelican
 from newsroom.summary import summarize, write
-from support import ROOT, fixture_repo
-
-AS_OF = "2026-11-23T12:00:00Z"
+from support import AS_OF, ROOT, published
 
 
 @pytest.fixture
 def repo(tmp_path: Path) -> Path:
     """A git repository whose main branch holds the fixture site."""
-    return fixture_repo(tmp_path)
+    return published(tmp_path)
 
 
 def table(repo: Path, ref: str = "main") -> str:
@@ -101,3 +99,20 @@ def test_written_to_the_job_summary_or_stdout(tmp_path: Path, capsys) -> None:
     assert target.read_text() == "earlier step\ntable\n"
     write("table\n", {})
     assert capsys.readouterr().out == "table\n"
+
+
+def test_metadata_and_data_changes_are_listed(repo: Path) -> None:
+    edit(
+        repo, "releases/2026/first-product.md", "category: products", "category: financial-results"
+    )
+    edit(repo, "releases/2026/first-product.md", "tags: [launch, widgets]", "tags: [launch]")
+    edit(repo, "data/contacts.yml", "email: ir@example.com", "email: investors@example.com")
+    text = table(repo)
+    assert (
+        "#### Metadata changes to published releases (no update needed)\n\n"
+        "| Release | File | Change |\n| --- | --- | --- |\n"
+        "| Example launches its first product | `content/releases/2026/first-product.md` | "
+        "topic: products → financial-results; tags: launch, widgets → launch |\n\n"
+        "**The contacts shown on 1 published release changed** in the data files (declared in "
+        "changes.yml): `content/releases/2025/q4-results.md`\n"
+    ) in text

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from support import AS_OF, ROOT, add_kiel_lab, fixture_repo
+from support import AS_OF, ROOT, add_kiel_lab, published
 
 INVOKE = Path(sys.executable).with_name("invoke")
 
@@ -27,7 +27,7 @@ def invoke(*args: str) -> subprocess.CompletedProcess[str]:
 @pytest.fixture
 def repo(tmp_path: Path) -> Path:
     """main holds the fixture site; the working tree adds an embargoed release with a picture."""
-    add_kiel_lab(fixture_repo(tmp_path))
+    add_kiel_lab(published(tmp_path))
     return tmp_path
 
 

@@ -77,7 +77,7 @@ def test_select_options_are_the_sites_keys(config: dict[str, Any], site: Any) ->
     assert widgets["contacts"]["multiple"] is True
     assert values("boilerplate") == sorted(site.boilerplates)
     assert values("lang") == list(SETTINGS.languages)
-    assert values("status") == ["draft", "published"]
+    assert values("status") == ["draft", "published", "withdrawn"]
 
 
 def test_dates_are_written_with_their_offset(config: dict[str, Any]) -> None:

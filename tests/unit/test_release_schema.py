@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pytest
 
 P = "releases/2026/case.md"
@@ -51,7 +53,7 @@ CASES = [
             f"{P}:5: titel: this is not a field I know. Did you mean title? The fields you can use "
             "here are: title, subtitle, date, dateline, category, tags, summary, lang, "
             "translation_key, contacts, boilerplate, forward_looking, image, attachments, "
-            "updates, status.",
+            "updates, status, withdrawal.",
         ],
         id="unknown-field-typo",
     ),
@@ -166,7 +168,7 @@ CASES = [
     pytest.param(
         release(status="final"),
         [
-            f'{P}:6: status: "final" is not draft or published. Write status: draft to keep the '
+            f'{P}:6: status: "final" is not draft, published or withdrawn. Write status: draft to keep the '
             "release unpublished, or remove the line."
         ],
         id="unknown-status",
@@ -304,3 +306,39 @@ CASES = [
 @pytest.mark.parametrize(("text", "expected"), CASES)
 def test_release_problems(problems_for, text: str, expected: list[str]) -> None:
     assert problems_for(text) == expected
+
+
+WITHDRAWN_HEAD = (
+    "---\ntitle: T\ndate: 2026-01-05 09:00 Europe/Berlin\ncategory: products\nsummary: S.\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("fields", "expected"),
+    [
+        (
+            "status: withdrawn\n",
+            "releases/2026/case.md:6: withdrawal: a withdrawn release needs the date and the "
+            "reason of its withdrawal. Add them below status: withdrawn, like withdrawal: "
+            "{date: 2026-11-24 10:00 Europe/Berlin, reason: Withdrawn at the request of the "
+            "court.}.",
+        ),
+        (
+            "withdrawal:\n  date: 2026-02-01 09:00 Europe/Berlin\n  reason: Court order.\n",
+            "releases/2026/case.md:6: withdrawal: a withdrawal is given but the release is not "
+            "marked as withdrawn. Write status: withdrawn to take the release down, or remove "
+            "the withdrawal.",
+        ),
+        (
+            "status: withdrawn\nwithdrawal:\n  date: 2026-01-05 08:00 Europe/Berlin\n"
+            "  reason: Court order.\n",
+            "releases/2026/case.md:7: withdrawal.date: a release cannot be withdrawn before it "
+            "went live. Use a date after 2026-01-05 09:00 Europe/Berlin.",
+        ),
+    ],
+    ids=["no withdrawal", "no status", "before the release"],
+)
+def test_a_withdrawal_is_complete(
+    problems_for: Callable[[str], list[str]], fields: str, expected: str
+) -> None:
+    assert problems_for(f"{WITHDRAWN_HEAD}{fields}---\nText.\n") == [expected]

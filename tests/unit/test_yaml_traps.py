@@ -397,7 +397,7 @@ CAUSES = [
             f"{P}:4: topic: this is not a field I know. Did you mean category? That field is named "
             "category in this file. The fields you can use here are: title, subtitle, date, "
             "dateline, category, tags, summary, lang, translation_key, contacts, boilerplate, "
-            "forward_looking, image, attachments, updates, status."
+            "forward_looking, image, attachments, updates, status, withdrawal."
         ],
         id="topic-means-category",
     ),
