@@ -289,7 +289,7 @@ def body_characters(doc: Document, ctx: Context) -> None:
 _TOP_HEADING = re.compile(r"#[ \t]+(?P<text>.*?)[ \t#]*")
 
 
-def render_body(doc: Document, ctx: Context) -> str:
+def render_body(doc: Document, ctx: Context, lang: str | None = None) -> str:
     """The body as safe HTML; a warning for each kind of markup the sanitizer removed."""
     body_characters(doc, ctx)
     lines = characters.soft_breaks(doc.body).split("\n")
@@ -308,7 +308,7 @@ def render_body(doc: Document, ctx: Context) -> str:
             Severity.WARNING,
         )
         lines[first] = ""
-    body_html, removals = sanitize.render_checked("\n".join(lines), doc.body_line)
+    body_html, removals = sanitize.render_checked("\n".join(lines), doc.body_line, lang)
     for removal in removals:
         ctx.report(
             removal.line,
@@ -374,7 +374,8 @@ def load_release(
     if doc.meta is None:
         return None, ctx
     values = parse_mapping(doc.meta, release_schema(settings), ctx)
-    body_html = render_body(doc, ctx)
+    lang = values.get("lang") if values else None
+    body_html = render_body(doc, ctx, lang if isinstance(lang, str) else settings.lang)
     if not doc.body.strip():
         ctx.report(
             doc.body_line - 1,

@@ -17,6 +17,8 @@ import nh3
 from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
 
+from .typography import TypographyExtension
+
 HEADINGS = {"h2", "h3", "h4", "h5", "h6"}
 TAGS = HEADINGS | {
     "a", "abbr", "b", "blockquote", "br", "caption", "cite", "code", "dd", "del", "div",
@@ -67,9 +69,12 @@ def render(markdown_text: str) -> str:
     return clean(_markdown(markdown_text))
 
 
-def render_checked(markdown_text: str, first_line: int) -> tuple[str, list[Removal]]:
-    """Render and sanitize, and say what was removed (lines are file lines)."""
-    raw = _markdown(markdown_text)
+def render_checked(
+    markdown_text: str, first_line: int, lang: str | None = None
+) -> tuple[str, list[Removal]]:
+    """Render and sanitize, and say what was removed (lines are file lines). With ``lang``,
+    quotes, dashes and ellipses are set as a typographer would, in that language's marks."""
+    raw = _markdown(markdown_text, lang)
     removals = _find_removals(raw, markdown_text, first_line)
     return clean(raw), removals
 
@@ -122,14 +127,16 @@ def _converter() -> markdown.Markdown:
     # One converter, reset between documents: setting up the extensions for every release
     # costs more than converting a short one.
     return markdown.Markdown(
-        extensions=[*_MARKDOWN_EXTENSIONS, _UnstyledExtension()],
+        extensions=[*_MARKDOWN_EXTENSIONS, _UnstyledExtension(), TypographyExtension()],
         extension_configs=_MARKDOWN_CONFIG,
         output_format="html",
     )
 
 
-def _markdown(text: str) -> str:
-    return _converter().reset().convert(text)
+def _markdown(text: str, lang: str | None = None) -> str:
+    converter = _converter().reset()
+    converter.typography_lang = lang  # type: ignore[attr-defined]  (read by typography.py)
+    return converter.convert(text)
 
 
 class _Finder(HTMLParser):

@@ -108,8 +108,9 @@ class TypographyProcessor(Treeprocessor):
     """Runs after the inline patterns, so emphasis and links are elements by then."""
 
     def run(self, root: ET.Element) -> None:
-        lang = getattr(self.md, "typography_lang", "en")
-        _Smartener(marks(lang)).tree(root)
+        lang = getattr(self.md, "typography_lang", None)
+        if lang:  # without a language (update notes, data texts) the text stays as typed
+            _Smartener(marks(lang)).tree(root)
 
 
 class TypographyExtension(Extension):

@@ -280,3 +280,18 @@ def test_search_index_has_no_embargoed_words_before_the_instant(site: Site, tmp_
     for secret in ("Secret embargoed widget", "Embargoed body text", "embargoed-launch"):
         assert secret not in _pagefind_text(before)
         assert secret in _pagefind_text(at)
+
+
+def test_release_text_gets_the_typography_of_its_language(site: Site, tmp_path: Path) -> None:
+    head = "---\ntitle: {title}\ndate: 2026-03-05 09:00 Europe/Berlin\ncategory: products\n"
+    head += "summary: A release to set.\nlang: {lang}\ntranslation_key: set\n---\n"
+    body = 'Said "ready" -- it\'s 2025--2026... `"code" -- as typed`\n'
+    site.write("releases/2026/set.md", head.format(title="Set in English", lang="en") + body)
+    site.write("releases/2026/set-de.md", head.format(title="Gesetzt", lang="de") + body)
+    site.build(tmp_path / "out")
+    english = (tmp_path / "out/news/2026/set/index.html").read_text()
+    german = (tmp_path / "out/news/2026/set-de/index.html").read_text()
+    assert '<p>Said “ready” – it’s 2025–2026… <code>"code" -- as typed</code></p>' in english
+    assert "<p>Said „ready“ – it’s 2025–2026… " in german
+    # The summary and title are fields, not text: they stay exactly as written.
+    assert "A release to set." in english
