@@ -14,6 +14,7 @@ nothing, until then). The check and the build both run this (``content.load``).
 
 from __future__ import annotations
 
+import dataclasses
 import posixpath
 import re
 from collections.abc import Iterable, Iterator, Mapping
@@ -74,6 +75,8 @@ class Site:
     release_pattern: re.Pattern[str]
     #: Each topic's page exists from the instant its first release goes live.
     topics: Mapping[str, datetime]
+    #: Releases by the name in their address, which other addresses (the API's) reuse.
+    by_slug: Mapping[str, tuple[Release, ...]] = dataclasses.field(default_factory=dict)
 
     @classmethod
     def of(
@@ -100,6 +103,10 @@ class Site:
             frozenset(sections),
             re.compile(f"/{shape}"),
             topics,
+            {
+                slug: tuple(r for r in releases if r.slug == slug)
+                for slug in {r.slug for r in releases}
+            },
         )
 
 
@@ -169,7 +176,8 @@ def _problem(tag: str, value: str, source: Source, site: Site) -> tuple[str, str
         path = _normalize(parts.path)
         target = _release_at(path, site)
         if target is None:
-            return None
+            named = _release_named(path, site)
+            return None if named is None else _release_problem(shown, path, named, source)
         return _release_problem(shown, path, (target[0], ""), source)
     if not parts.path:
         return None  # "#footnote" or "?x": this same page
@@ -177,6 +185,9 @@ def _problem(tag: str, value: str, source: Source, site: Site) -> tuple[str, str
     target = _release_at(path, site)
     if target is not None:
         return _release_problem(shown, path, target, source)
+    named = _release_named(path, site)
+    if named is not None:  # its API record, share image, or any address built from its name
+        return _release_problem(shown, path, named, source)
     page = path.removesuffix("index.html")
     if page in site.pages or f"{page}/" in site.pages:
         return None
@@ -258,6 +269,19 @@ def _release_at(path: str, site: Site) -> tuple[Release, str] | None:
         if release is not None:
             return release, remainder
     return None
+
+
+def _release_named(path: str, site: Site) -> tuple[Release, str] | None:
+    """A release whose file name (slug) is a part of ``path``, like the API's
+    /api/releases/2026/<slug>.json: the address alone names the release, so it must not
+    appear before the release is live. With the year in the path too, only that year's."""
+    parts = [part.split(".", 1)[0] for part in path.strip("/").split("/")]
+    found = [r for part in parts for r in site.by_slug.get(part, ())]
+    dated = [r for r in found if str(r.date.year) in parts]
+    found = dated or found
+    if not found:
+        return None
+    return max(found, key=lambda r: (r.draft, r.date)), ""
 
 
 def _published_files(release: Release) -> set[str]:

@@ -88,6 +88,18 @@ UPLOAD = f"Upload the picture into {P[:-3]}/ and write just its file name."
             id="embargoed-page-protocol-relative",
         ),
         pytest.param(
+            "[data](/api/releases/2026/embargoed-launch.json)",
+            EMBARGOED.replace(
+                "/news/2026/embargoed-launch/,", "/api/releases/2026/embargoed-launch.json,"
+            ),
+            id="embargoed-api-record",
+        ),
+        pytest.param(
+            "[card](https://newsroom.example.com/feeds/embargoed-launch.atom.xml)",
+            EMBARGOED.replace("/news/2026/embargoed-launch/,", "/feeds/embargoed-launch.atom.xml,"),
+            id="embargoed-name-in-any-address",
+        ),
+        pytest.param(
             '<a href="&#47;news&#47;2026&#47;embargoed-launch&#47;">launch</a>',
             EMBARGOED,
             id="embargoed-page-entities",
