@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 import tempfile
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, TextIO
@@ -13,7 +14,7 @@ from .snapshots import Manifest, build_snapshots
 
 
 def deploy(
-    target: str,
+    target: str | Sequence[str],
     *,
     settings_file: str | Path = "publishconf.py",
     days: float = 7,
@@ -29,21 +30,25 @@ def deploy(
     dry_run: bool = False,
     out: TextIO = sys.stdout,
 ) -> Manifest:
-    """Build the snapshots for the next ``days``, ship them to ``target`` and switch.
+    """Build the snapshots for the next ``days``, ship them to every target and switch.
 
+    ``target`` is one host or several (all get the same snapshots, and switch together).
     ``extra`` overrides settings, as ``--settings`` files do. ``work`` keeps the local
-    builds for inspection; by default they go to a temporary folder that is removed
-    afterwards. ``dry_run`` builds and prints the plan only.
+    builds (for inspection, or for ``python3 -m deploy.ship`` later, as CI does); by default they go
+    to a temporary folder that is removed afterwards. ``dry_run`` builds and prints the
+    plan only; so does an empty ``target`` with a ``work`` folder (build only).
     """
-    connection = Connection.from_options(target, port, identity, known_hosts)
+    targets = [target] if isinstance(target, str) else list(target)
+    connections = [Connection.from_options(t, port, identity, known_hosts) for t in targets]
     extra = dict(extra or {})
     if root is not None:
         extra["NEWSROOM_ROOT"] = str(root)
     if site_url is not None:
         extra["SITEURL"] = site_url.rstrip("/")
-    if not dry_run:
-        connection.open()  # before building: a host that cannot be reached fails at once
     try:
+        if not dry_run:
+            for connection in connections:  # before building: an unreachable host fails now
+                connection.open()
         with tempfile.TemporaryDirectory(prefix="masthead-deploy-") as scratch:
             folder = work or Path(scratch)
             manifest = build_snapshots(
@@ -56,12 +61,13 @@ def deploy(
                 out=out,
             )
             print(describe(manifest), file=out)
-            if dry_run:
+            if dry_run or not connections:
                 return manifest
-            ship(manifest, folder, connection, out)
+            ship(folder, connections, out)
     finally:
-        connection.close()
-    print(f"Deployed to {connection.target}.", file=out)
+        for connection in connections:
+            connection.close()
+    print(f"Deployed to {', '.join(str(c.target) for c in connections)}.", file=out)
     return manifest
 
 
