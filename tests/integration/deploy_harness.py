@@ -87,15 +87,17 @@ class Sshd:
 
 
 @contextmanager
-def sshd(folder: Path) -> Iterator[Sshd]:
-    """sshd that lets this user in with a key made for the test, and nobody else."""
+def sshd(folder: Path, client_key: Path | None = None) -> Iterator[Sshd]:
+    """sshd that lets this user in with a key made for the test (or ``client_key``, to
+    reach several hosts with one deploy key), and nobody else."""
     folder.mkdir(parents=True)
-    for key in ("host_key", "client_key"):
+    for key in ("host_key", "client_key") if client_key is None else ("host_key",):
         subprocess.run(
             ["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "", "-f", str(folder / key)],
             check=True,
         )
-    shutil.copyfile(folder / "client_key.pub", folder / "authorized_keys")
+    client_key = client_key or folder / "client_key"
+    shutil.copyfile(f"{client_key}.pub", folder / "authorized_keys")
     port = free_port()
     host_key = (folder / "host_key.pub").read_text().split()
     (folder / "known_hosts").write_text(f"[127.0.0.1]:{port} {host_key[0]} {host_key[1]}\n")
@@ -125,7 +127,7 @@ def sshd(folder: Path) -> Iterator[Sshd]:
         )
     try:
         wait_for_port(port, process, log)
-        yield Sshd(port, getpass.getuser(), folder / "client_key", folder / "known_hosts")
+        yield Sshd(port, getpass.getuser(), client_key, folder / "known_hosts")
     finally:
         stop(process)
 

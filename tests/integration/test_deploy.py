@@ -380,7 +380,8 @@ def test_releases_go_live_at_their_second_and_readers_never_see_a_mix(
     newsroom = {**read_settings(str(ROOT / "publishconf.py"))["NEWSROOM"], "webhooks": [hook]}
     with sshd(tmp_path / "sshd") as ssh, nginx(tmp_path / "nginx", srv) as port:
         start = math.ceil(time.time())
-        first, second = start + 8, start + 11
+        # Time enough to build and upload three snapshots on a busy machine.
+        first, second = start + 25, start + 28
         path_a = write_release(site, "golive-first", first, f"Go-live first {start}")
         path_b = write_release(site, "golive-second", second, f"Go-live second {start}")
         options = {
