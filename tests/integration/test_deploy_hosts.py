@@ -24,56 +24,17 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 from deploy_harness import missing_programs, nginx, sshd, switcher, write_release
 from test_deploy import Seen, answers, from_a_due_snapshot
+from workflow_runner import stdlib_python, workflow_step
 
 from deploy.command import deploy
 from support import FIXTURES, ROOT
 
-WORKFLOW = ROOT / ".github" / "workflows" / "deploy-server.yml"
+WORKFLOW = "deploy-server.yml"
 pytestmark = pytest.mark.skipif(
     bool(missing_programs()), reason=f"needs {', '.join(missing_programs())}"
 )
-
-
-def step(job: str, name: str) -> dict[str, Any]:
-    """A step of the deploy workflow, found by the start of its name."""
-    steps = yaml.safe_load(WORKFLOW.read_text("utf-8"))["jobs"][job]["steps"]
-    found = [s for s in steps if s.get("name", "").startswith(name)]
-    assert len(found) == 1, f"{job}: no single step named {name!r}"
-    return found[0]
-
-
-def stdlib_python(folder: Path) -> Path:
-    """A ``python3`` on PATH that sees the standard library only (no site-packages)."""
-    folder.mkdir(parents=True, exist_ok=True)
-    wrapper = folder / "python3"
-    system = "/usr/bin/python3" if Path("/usr/bin/python3").exists() else shutil.which("python3")
-    wrapper.write_text(f'#!/bin/sh\nexec {system} -S "$@"\n')
-    wrapper.chmod(0o755)
-    return folder
-
-
-def run_step(
-    job: str, name: str, runner: Path, values: dict[str, str], bin_folder: Path
-) -> subprocess.CompletedProcess[str]:
-    """Run one workflow step's script as a GitHub runner does, with the step's own env."""
-    found = step(job, name)
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("MASTHEAD_", "VIRTUAL_ENV"))}
-    env["PATH"] = f"{bin_folder}:{env['PATH']}"
-    env["RUNNER_TEMP"] = str(runner)
-    for key in found.get("env", {}):
-        env[key] = values[key]  # a variable the test does not know fails here
-    return subprocess.run(
-        ["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", found["run"]],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=300,
-    )
 
 
 def read_alternating(
@@ -144,16 +105,16 @@ def test_two_hosts_get_every_snapshot_switch_together_and_refuse_half_a_deploy(
                 work=runner / "snapshots",
                 out=io.StringIO(),
             )
-            packed = run_step("build", "Pack the snapshots", runner, {}, python)
+            packed = workflow_step(WORKFLOW, "build", "Pack the snapshots", runner, {}, python)
             assert packed.returncode == 0, packed.stderr
             return manifest
 
         def ship_job(build_runner: Path, runner: Path) -> subprocess.CompletedProcess[str]:
             """The ship job, on another runner: the artifact, unpacked, shipped."""
             shutil.copytree(build_runner / "dist", runner / "dist")
-            unpacked = run_step("ship", "Unpack the snapshots", runner, {}, python)
+            unpacked = workflow_step(WORKFLOW, "ship", "Unpack the snapshots", runner, {}, python)
             assert unpacked.returncode == 0, unpacked.stderr
-            return run_step("ship", "Ship to every server", runner, secrets, python)
+            return workflow_step(WORKFLOW, "ship", "Ship to every server", runner, secrets, python)
 
         manifest = build_job(tmp_path / "runner-1")
         sbom = json.loads((tmp_path / "runner-1" / "dist" / "sbom.cdx.json").read_text())
