@@ -8,6 +8,7 @@ What a deploy leaves under the target folder on the host (nginx's root is ``curr
     schedule.json              which snapshot to show from which instant
     bin/masthead-switcher      switches current at each instant (deploy/switcher.py)
     bin/notify.py              announces each go-live (deploy/notify.py), when there is one
+    bin/masthead-cache.js      Cache-Control for a cache or CDN in front (deploy/cache.js)
 
 A snapshot is uploaded under a temporary name and renamed into place only once complete,
 so nothing can ever switch to half a copy; the switch itself is done by the switcher on the
@@ -44,6 +45,7 @@ ENV_IDENTITY = "MASTHEAD_DEPLOY_IDENTITY"
 ENV_KNOWN_HOSTS = "MASTHEAD_DEPLOY_KNOWN_HOSTS"
 SWITCHER = Path(__file__).resolve().with_name("switcher.py")
 NOTIFY = Path(__file__).resolve().with_name("notify.py")
+CACHE_JS = Path(__file__).resolve().with_name("cache.js")
 
 TARGET = re.compile(
     r"^(?:(?P<user>[A-Za-z0-9._-]+)@)?(?P<host>\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9._-]+):(?P<path>.*)$"
@@ -264,6 +266,9 @@ def stage_programs(work: Path) -> Path:
     if NOTIFY.is_file():
         shutil.copyfile(NOTIFY, folder / "notify.py")
         (folder / "notify.py").chmod(0o644)
+    # For nginx's JavaScript module, behind a cache or CDN (docs/self-hosting.md).
+    shutil.copyfile(CACHE_JS, folder / "masthead-cache.js")
+    (folder / "masthead-cache.js").chmod(0o644)
     return folder
 
 

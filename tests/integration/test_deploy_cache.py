@@ -1,0 +1,148 @@
+"""A real nginx cache (proxy_cache) in front of the switching origin, both configured as
+docs/self-hosting.md says: readers going through the cache get each release within a second
+of its instant, never before, and no answer may be kept past the next instant."""
+
+from __future__ import annotations
+
+import hashlib
+import http.client
+import io
+import math
+import re
+import shutil
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from deploy_harness import (
+    JS_MODULE,
+    ORIGIN_BEHIND_CACHE,
+    caching_proxy,
+    missing_programs,
+    nginx,
+    switcher,
+    write_release,
+)
+from test_deploy import Seen, answers, from_a_due_snapshot
+
+from deploy.command import deploy
+from support import FIXTURES, ROOT
+
+pytestmark = pytest.mark.skipif(
+    bool(missing_programs()) or not Path(JS_MODULE).exists(),
+    reason="needs nginx with its JavaScript module (apt-get install libnginx-mod-http-js)",
+)
+
+
+@dataclass(frozen=True)
+class Cached:
+    """One answer through the cache, with what the cache said about it."""
+
+    seen: Seen
+    status: str  # X-Cache-Status: HIT, MISS, EXPIRED …
+    shared_max_age: int | None  # s-maxage, when the origin allowed caching
+
+
+def read_through(port: int, paths: list[str], stop: threading.Event, table: dict) -> list[Cached]:
+    """Read the paths through the cache from two threads until ``stop`` (at most 6000)."""
+    got: list[Cached] = []
+
+    def reader(offset: int) -> None:
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+        count = offset
+        while not stop.is_set() and len(got) < 6000:
+            path = paths[count % len(paths)]
+            count += 1
+            sent = time.time()
+            connection.request("GET", path)
+            answer = connection.getresponse()
+            body = answer.read()
+            received = time.time()
+            digest = hashlib.sha256(body).hexdigest()
+            matches = frozenset(table.get((path, answer.status, digest), ()))
+            complete = body.rstrip().endswith(b"</html>") or path.endswith(".xml")
+            age = re.search(r"s-maxage=(\d+)", answer.getheader("Cache-Control", ""))
+            got.append(
+                Cached(
+                    Seen(path, sent, received, answer.status, complete, matches),
+                    answer.getheader("X-Cache-Status", ""),
+                    int(age[1]) if age else None,
+                )
+            )
+            time.sleep(0.01)
+        connection.close()
+
+    threads = [threading.Thread(target=reader, args=(n,)) for n in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return got
+
+
+def manifest_switched(srv: Path) -> float:
+    """When the deploy switched the web root (the symlink's own time)."""
+    return (srv / "current").lstat().st_mtime
+
+
+def test_through_a_cache_each_release_is_served_within_a_second_of_its_instant(
+    tmp_path: Path,
+) -> None:
+    site = tmp_path / "site"
+    shutil.copytree(FIXTURES / "basic", site)
+    srv = tmp_path / "srv"
+    start = math.ceil(time.time())
+    first, second = start + 20, start + 23
+    path_a = write_release(site, "cached-first", first, f"Cached first {start}")
+    path_b = write_release(site, "cached-second", second, f"Cached second {start}")
+    # The first deploy comes before nginx starts: the origin loads bin/masthead-cache.js.
+    manifest = deploy(
+        str(srv),
+        settings_file=ROOT / "publishconf.py",
+        days=0.01,
+        site_url="https://news.example.com",
+        content=site,
+        root=site,
+        work=tmp_path / "work",
+        out=io.StringIO(),
+    )
+    assert time.time() < first - 4, "the deploy took too long to test"
+    paths = ["/", "/news/", path_a, path_b]
+    table = answers(manifest.snapshots, paths)
+    with (
+        nginx(tmp_path / "origin", srv, ORIGIN_BEHIND_CACHE) as origin,
+        caching_proxy(tmp_path / "cache", origin) as port,
+        switcher(srv, tmp_path / "switcher.log"),
+    ):
+        time.sleep(max(0.0, 2.1 - (time.time() - manifest_switched(srv))))
+        stop = threading.Event()
+        threading.Timer(second + 3 - time.time(), stop.set).start()
+        got = read_through(port, paths, stop, table)
+
+    seen = [c.seen for c in got]
+    wrong = [s for s in seen if not from_a_due_snapshot(s, manifest)]
+    assert not wrong, [(s.path, s.status, s.sent, sorted(s.snapshots)) for s in wrong[:5]]
+    for path, instant in ((path_a, first), (path_b, second)):
+        early = [s for s in seen if s.path == path and s.received < instant]
+        assert early and all(s.status == 404 for s in early), path
+        live = min(s.sent for s in seen if s.path == path and s.status == 200)
+        assert instant <= live < instant + 1.0
+        assert all(s.status == 200 for s in seen if s.path == path and s.sent >= instant + 1.0)
+    # The cache did keep pages (or this test would prove nothing about caching) ...
+    assert sum(c.status == "HIT" for c in got) > len(got) / 2
+    # ... and was never allowed to keep one past the next instant of its snapshot.
+    ends = {
+        s.id: e
+        for s, e in zip(
+            manifest.snapshots, [*(x.instant for x in manifest.snapshots[1:]), None], strict=True
+        )
+    }
+    for cached in got:
+        if cached.status != "MISS" or cached.shared_max_age is None:
+            continue
+        (snapshot,) = cached.seen.snapshots & set(ends)
+        end = ends[snapshot]
+        if end is not None:
+            assert cached.seen.sent + cached.shared_max_age <= end.timestamp(), cached
