@@ -123,6 +123,13 @@ def main(argv: list[str] | None = None) -> int:
     late = commands.add_parser("latency", help="how late each release went live")
     late.add_argument("--since", required=True, help="the previous live build's instant")
     late.add_argument("--schedule", type=Path, required=True)
+    late.add_argument(
+        "--fail-after",
+        type=int,
+        default=0,
+        metavar="SECONDS",
+        help="fail (so GitHub notifies) when a release went live later than this",
+    )
     args = parser.parse_args(argv)
     now = datetime.now(UTC)
 
@@ -153,7 +160,20 @@ def main(argv: list[str] | None = None) -> int:
     if summary:
         with open(summary, "a", encoding="utf-8") as out:
             out.write(text + "\n")
-    return 0
+    missed = [
+        i
+        for i in schedule
+        if args.since
+        and parse_instant(args.since) < i <= now
+        and args.fail_after
+        and (now - i).total_seconds() > args.fail_after
+    ]
+    for instant in missed:
+        print(
+            f"::error::The release due at {instant:%Y-%m-%d %H:%M:%S} UTC went live "
+            f"{int((now - instant).total_seconds()) // 60} minutes late."
+        )
+    return 1 if missed else 0
 
 
 if __name__ == "__main__":

@@ -8,6 +8,7 @@ What a deploy leaves under the target folder on the host (nginx's root is ``curr
     schedule.json              which snapshot to show from which instant
     bin/masthead-switcher      switches current at each instant (deploy/switcher.py)
     bin/notify.py              announces each go-live (deploy/notify.py), when there is one
+    bin/purge.py               empties the CDNs' caches at each switch (deploy/purge.py)
     bin/masthead-cache.js      Cache-Control for a cache or CDN in front (deploy/cache.js)
 
 A snapshot is uploaded under a temporary name and renamed into place only once complete,
@@ -46,6 +47,7 @@ ENV_KNOWN_HOSTS = "MASTHEAD_DEPLOY_KNOWN_HOSTS"
 SWITCHER = Path(__file__).resolve().with_name("switcher.py")
 NOTIFY = Path(__file__).resolve().with_name("notify.py")
 CACHE_JS = Path(__file__).resolve().with_name("cache.js")
+PURGE = Path(__file__).resolve().with_name("purge.py")
 
 TARGET = re.compile(
     r"^(?:(?P<user>[A-Za-z0-9._-]+)@)?(?P<host>\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9._-]+):(?P<path>.*)$"
@@ -266,6 +268,8 @@ def stage_programs(work: Path) -> Path:
     if NOTIFY.is_file():
         shutil.copyfile(NOTIFY, folder / "notify.py")
         (folder / "notify.py").chmod(0o644)
+    shutil.copyfile(PURGE, folder / "purge.py")
+    (folder / "purge.py").chmod(0o644)
     # For nginx's JavaScript module, behind a cache or CDN (docs/self-hosting.md).
     shutil.copyfile(CACHE_JS, folder / "masthead-cache.js")
     (folder / "masthead-cache.js").chmod(0o644)
@@ -312,11 +316,12 @@ def prepare(
     """
     root = connection.target.path
     state = inspect(connection)
-    present = set(state.snapshots)
-    previous = state.current if state.current in present else None
+    # Where each snapshot is on the host: its own folder, or its upload folder for now.
+    where = {name: name for name in state.snapshots}
+    previous = state.current if state.current in where else None
     arriving = []
     for snapshot in built:
-        if snapshot.dir in present:
+        if snapshot.dir in where:
             out(f"Snapshot {snapshot.dir} is already there.")
             previous = snapshot.dir
             continue
@@ -324,7 +329,7 @@ def prepare(
         # The paths are absolute: rsync 3.2.7's security fix for CVE-2024-12087 broke a
         # relative --link-dest on the receiving side ("failed verification -- update
         # discarded", https://github.com/RsyncProject/rsync/issues/928).
-        bases = [d for d in dict.fromkeys((previous, state.current)) if d in present]
+        bases = [where[d] for d in dict.fromkeys((previous, state.current)) if d in where]
         connection.rsync(
             f"{snapshot.path}/",
             f"{root}/snapshots/.incoming-{snapshot.dir}/",
@@ -334,7 +339,7 @@ def prepare(
                 *(f"--link-dest={root}/snapshots/{base}" for base in bases),
             ],
         )
-        present.add(snapshot.dir)
+        where[snapshot.dir] = f".incoming-{snapshot.dir}"
         arriving.append(snapshot.dir)
         previous = snapshot.dir
         out(f"Uploaded snapshot {snapshot.dir}.")

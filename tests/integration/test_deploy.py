@@ -463,3 +463,24 @@ def test_releases_go_live_at_their_second_and_readers_never_see_a_mix(
         )
         + f"; redeploy {redeploy_seconds:.1f} s with {len(during)} requests during it"
     )
+
+
+def test_check_tells_a_monitor_when_a_due_snapshot_is_not_shown(tmp_path: Path) -> None:
+    root = tmp_path / "srv"
+    now = math.floor(time.time())
+    dirs = make_host(root, [now - 600, now - 120, now + 3600])
+
+    def check(grace: int) -> subprocess.CompletedProcess[str]:
+        command = [sys.executable, str(root / "bin" / "masthead-switcher"), "--check"]
+        return subprocess.run(
+            [*command, str(grace), str(root)], capture_output=True, text=True, check=False
+        )
+
+    assert check(60).returncode == 2  # nothing shown yet
+    os.symlink(f"snapshots/{dirs[0]}", root / "current")
+    late = check(60)
+    assert late.returncode == 2
+    assert late.stdout.startswith(f"LATE: snapshot {dirs[1]}, due at ")
+    assert check(300).returncode == 0  # within the grace, the older one may still show
+    once(root)
+    assert check(60).returncode == 0

@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import hashlib
 import http.client
+import http.server
 import io
+import json
 import math
 import re
 import shutil
@@ -25,6 +27,7 @@ from deploy_harness import (
     switcher,
     write_release,
 )
+from pelican.settings import read_settings
 from test_deploy import Seen, answers, from_a_due_snapshot
 
 from deploy.command import deploy
@@ -146,3 +149,95 @@ def test_through_a_cache_each_release_is_served_within_a_second_of_its_instant(
         end = ends[snapshot]
         if end is not None:
             assert cached.seen.sent + cached.shared_max_age <= end.timestamp(), cached
+
+
+class Receiver(http.server.BaseHTTPRequestHandler):
+    """Stands in for the CDNs' APIs on 127.0.0.1: records each request, answers 200."""
+
+    received: list[tuple[float, str, dict[str, str], bytes]] = []  # noqa: RUF012
+
+    def do_POST(self) -> None:
+        body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        self.received.append((time.time(), self.path, dict(self.headers), body))
+        self.send_response(200)
+        self.send_header("Content-Length", "2")
+        self.end_headers()
+        self.wfile.write(b"{}")
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+def test_the_switcher_purges_every_cdn_at_the_instant(tmp_path: Path) -> None:
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Receiver)
+    Receiver.received = []
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    endpoint = f"http://127.0.0.1:{server.server_address[1]}"
+    purges = [
+        {"provider": "cloudflare", "zone": "zone-1", "token_env": "CF_TOKEN", "endpoint": endpoint},
+        {
+            "provider": "fastly",
+            "service": "svc-1",
+            "token_env": "FASTLY_TOKEN",
+            "endpoint": endpoint,
+        },
+        {
+            "provider": "cloudfront",
+            "distribution": "E123",
+            "key_id_env": "AWS_KEY",
+            "secret_env": "AWS_SECRET",
+            "endpoint": endpoint,
+        },
+    ]
+    site = tmp_path / "site"
+    shutil.copytree(FIXTURES / "basic", site)
+    srv = tmp_path / "srv"
+    srv.mkdir()
+    (srv / "notify.env").write_text(
+        "CF_TOKEN=cf-secret\nFASTLY_TOKEN=fastly-secret\nAWS_KEY=AKIDEXAMPLE\nAWS_SECRET=s3cr3t\n"
+    )
+    newsroom = {**read_settings(str(ROOT / "publishconf.py"))["NEWSROOM"], "cache_purge": purges}
+    start = math.ceil(time.time())
+    instant = start + 15
+    write_release(site, "purged", instant, f"Purged {start}")
+    try:
+        deploy(
+            str(srv),
+            settings_file=ROOT / "publishconf.py",
+            days=0.01,
+            site_url="https://news.example.com",
+            content=site,
+            root=site,
+            extra={"NEWSROOM": newsroom},
+            out=io.StringIO(),
+        )
+        assert time.time() < instant - 1, "the deploy took too long to test"
+        with switcher(srv, tmp_path / "switcher.log") as log:
+            deadline = time.time() + 25
+            while time.time() < deadline and len(
+                [r for r in Receiver.received if r[0] >= instant]
+            ) < len(purges):
+                time.sleep(0.05)
+    finally:
+        server.shutdown()
+        server.server_close()
+
+    at_instant = [r for r in Receiver.received if r[0] >= instant]
+    assert {path for _, path, _, _ in at_instant} == {
+        "/client/v4/zones/zone-1/purge_cache",
+        "/service/svc-1/purge_all",
+        "/2020-05-31/distribution/E123/invalidation",
+    }, log.read_text()
+    assert all(when < instant + 1.0 for when, *_ in at_instant)
+    by_path = {path: (headers, body) for _, path, headers, body in at_instant}
+    headers, body = by_path["/client/v4/zones/zone-1/purge_cache"]
+    assert headers["Authorization"] == "Bearer cf-secret"
+    assert json.loads(body) == {"purge_everything": True}
+    assert by_path["/service/svc-1/purge_all"][0]["Fastly-Key"] == "fastly-secret"
+    headers, body = by_path["/2020-05-31/distribution/E123/invalidation"]
+    assert headers["Authorization"].startswith("AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/")
+    assert "/us-east-1/cloudfront/aws4_request" in headers["Authorization"]
+    assert b"<Path>/*</Path>" in body
+    # No secret is written into the schedule on the host.
+    schedule = (srv / "schedule.json").read_text()
+    assert not [v for v in ("cf-secret", "fastly-secret", "s3cr3t") if v in schedule]
