@@ -504,7 +504,7 @@ def main(argv: list[str] | None = None) -> int:
         switcher.step()
         if args.prune:
             switcher.prune()
-        purger.close()
+        purger.close(timeout=60)  # a CDN that does not answer must not hold a deploy for long
         notifier.close()
         return 0
 

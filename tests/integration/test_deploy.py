@@ -278,6 +278,11 @@ class Seen:
     status: int
     complete: bool  # ends with </html>
     snapshots: frozenset[str]
+    host: int = 0  # which server answered, when a reader asks several in turn
+    headers: tuple[tuple[str, str], ...] = ()
+
+    def header(self, name: str) -> str:
+        return next((v for k, v in self.headers if k.lower() == name.lower()), "")
 
 
 Answers = dict[tuple[str, int, str], set[str]]
@@ -294,33 +299,44 @@ def answers(snapshots: tuple[Snapshot, ...], paths: list[str]) -> Answers:
     return table
 
 
-def read_site(port: int, paths: list[str], stop: threading.Event, table: Answers) -> list[Seen]:
-    """Request the paths from four threads until ``stop`` is set (at most 8000 requests)."""
+def read_site(
+    port: int | list[int],
+    paths: list[str],
+    stop: threading.Event,
+    table: Answers,
+    threads: int = 4,
+) -> list[Seen]:
+    """Request the paths from ``threads`` threads until ``stop`` is set (at most 8000
+    requests); with several ports, each thread asks each server in turn."""
+    ports = [port] if isinstance(port, int) else port
     seen: list[Seen] = []
 
     def reader(offset: int) -> None:
-        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+        connections = [http.client.HTTPConnection("127.0.0.1", p, timeout=5) for p in ports]
         count = offset
         while not stop.is_set() and len(seen) < 8000:
-            path = paths[count % len(paths)]
+            host = count % len(ports)
+            path = paths[(count // len(ports)) % len(paths)]
             count += 1
             sent = time.time()
-            connection.request("GET", path)
-            answer = connection.getresponse()
+            connections[host].request("GET", path)
+            answer = connections[host].getresponse()
             body = answer.read()
             received = time.time()
             digest = hashlib.sha256(body).hexdigest()
             matches = frozenset(table.get((path, answer.status, digest), ()))
             complete = body.rstrip().endswith(b"</html>")
-            seen.append(Seen(path, sent, received, answer.status, complete, matches))
+            headers = tuple(answer.getheaders())
+            seen.append(Seen(path, sent, received, answer.status, complete, matches, host, headers))
             time.sleep(0.008)
-        connection.close()
+        for connection in connections:
+            connection.close()
 
-    threads = [threading.Thread(target=reader, args=(n,)) for n in range(4)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    workers = [threading.Thread(target=reader, args=(n,)) for n in range(threads)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
     return seen
 
 

@@ -4,7 +4,6 @@ of its instant, never before, and no answer may be kept past the next instant.""
 
 from __future__ import annotations
 
-import hashlib
 import http.client
 import http.server
 import io
@@ -14,7 +13,6 @@ import re
 import shutil
 import threading
 import time
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -28,9 +26,10 @@ from deploy_harness import (
     write_release,
 )
 from pelican.settings import read_settings
-from test_deploy import Seen, answers, from_a_due_snapshot
+from test_deploy import answers, from_a_due_snapshot, read_site
 
 from deploy.command import deploy
+from deploy.snapshots import Manifest
 from support import FIXTURES, ROOT
 
 pytestmark = pytest.mark.skipif(
@@ -39,50 +38,19 @@ pytestmark = pytest.mark.skipif(
 )
 
 
-@dataclass(frozen=True)
-class Cached:
-    """One answer through the cache, with what the cache said about it."""
-
-    seen: Seen
-    status: str  # X-Cache-Status: HIT, MISS, EXPIRED …
-    shared_max_age: int | None  # s-maxage, when the origin allowed caching
-
-
-def read_through(port: int, paths: list[str], stop: threading.Event, table: dict) -> list[Cached]:
-    """Read the paths through the cache from two threads until ``stop`` (at most 6000)."""
-    got: list[Cached] = []
-
-    def reader(offset: int) -> None:
-        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
-        count = offset
-        while not stop.is_set() and len(got) < 6000:
-            path = paths[count % len(paths)]
-            count += 1
-            sent = time.time()
-            connection.request("GET", path)
-            answer = connection.getresponse()
-            body = answer.read()
-            received = time.time()
-            digest = hashlib.sha256(body).hexdigest()
-            matches = frozenset(table.get((path, answer.status, digest), ()))
-            complete = body.rstrip().endswith(b"</html>") or path.endswith(".xml")
-            age = re.search(r"s-maxage=(\d+)", answer.getheader("Cache-Control", ""))
-            got.append(
-                Cached(
-                    Seen(path, sent, received, answer.status, complete, matches),
-                    answer.getheader("X-Cache-Status", ""),
-                    int(age[1]) if age else None,
-                )
-            )
-            time.sleep(0.01)
-        connection.close()
-
-    threads = [threading.Thread(target=reader, args=(n,)) for n in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return got
+def deploy_here(site: Path, srv: Path, work: Path, newsroom: dict | None = None) -> Manifest:
+    """invoke deploy to a folder on this machine, with the fixture site's releases ahead."""
+    return deploy(
+        str(srv),
+        settings_file=ROOT / "publishconf.py",
+        days=0.01,
+        site_url="https://news.example.com",
+        content=site,
+        root=site,
+        work=work,
+        extra={"NEWSROOM": newsroom} if newsroom else None,
+        out=io.StringIO(),
+    )
 
 
 def manifest_switched(srv: Path) -> float:
@@ -101,16 +69,7 @@ def test_through_a_cache_each_release_is_served_within_a_second_of_its_instant(
     path_a = write_release(site, "cached-first", first, f"Cached first {start}")
     path_b = write_release(site, "cached-second", second, f"Cached second {start}")
     # The first deploy comes before nginx starts: the origin loads bin/masthead-cache.js.
-    manifest = deploy(
-        str(srv),
-        settings_file=ROOT / "publishconf.py",
-        days=0.01,
-        site_url="https://news.example.com",
-        content=site,
-        root=site,
-        work=tmp_path / "work",
-        out=io.StringIO(),
-    )
+    manifest = deploy_here(site, srv, tmp_path / "work")
     assert time.time() < first - 4, "the deploy took too long to test"
     paths = ["/", "/news/", path_a, path_b]
     table = answers(manifest.snapshots, paths)
@@ -122,9 +81,8 @@ def test_through_a_cache_each_release_is_served_within_a_second_of_its_instant(
         time.sleep(max(0.0, 2.1 - (time.time() - manifest_switched(srv))))
         stop = threading.Event()
         threading.Timer(second + 3 - time.time(), stop.set).start()
-        got = read_through(port, paths, stop, table)
+        seen = read_site(port, paths, stop, table, threads=2)
 
-    seen = [c.seen for c in got]
     wrong = [s for s in seen if not from_a_due_snapshot(s, manifest)]
     assert not wrong, [(s.path, s.status, s.sent, sorted(s.snapshots)) for s in wrong[:5]]
     for path, instant in ((path_a, first), (path_b, second)):
@@ -134,7 +92,7 @@ def test_through_a_cache_each_release_is_served_within_a_second_of_its_instant(
         assert instant <= live < instant + 1.0
         assert all(s.status == 200 for s in seen if s.path == path and s.sent >= instant + 1.0)
     # The cache did keep pages (or this test would prove nothing about caching) ...
-    assert sum(c.status == "HIT" for c in got) > len(got) / 2
+    assert sum(s.header("X-Cache-Status") == "HIT" for s in seen) > len(seen) / 2
     # ... and was never allowed to keep one past the next instant of its snapshot.
     ends = {
         s.id: e
@@ -142,13 +100,13 @@ def test_through_a_cache_each_release_is_served_within_a_second_of_its_instant(
             manifest.snapshots, [*(x.instant for x in manifest.snapshots[1:]), None], strict=True
         )
     }
-    for cached in got:
-        if cached.status != "MISS" or cached.shared_max_age is None:
+    for answer in seen:
+        shared = re.search(r"s-maxage=(\d+)", answer.header("Cache-Control"))
+        if answer.header("X-Cache-Status") != "MISS" or shared is None:
             continue
-        (snapshot,) = cached.seen.snapshots & set(ends)
-        end = ends[snapshot]
-        if end is not None:
-            assert cached.seen.sent + cached.shared_max_age <= end.timestamp(), cached
+        (snapshot,) = answer.snapshots & set(ends)
+        if ends[snapshot] is not None:
+            assert answer.sent + int(shared[1]) <= ends[snapshot].timestamp(), answer
 
 
 class Receiver(http.server.BaseHTTPRequestHandler):
@@ -201,16 +159,7 @@ def test_the_switcher_purges_every_cdn_at_the_instant(tmp_path: Path) -> None:
     instant = start + 15
     write_release(site, "purged", instant, f"Purged {start}")
     try:
-        deploy(
-            str(srv),
-            settings_file=ROOT / "publishconf.py",
-            days=0.01,
-            site_url="https://news.example.com",
-            content=site,
-            root=site,
-            extra={"NEWSROOM": newsroom},
-            out=io.StringIO(),
-        )
+        deploy_here(site, srv, tmp_path / "work", newsroom)
         assert time.time() < instant - 1, "the deploy took too long to test"
         with switcher(srv, tmp_path / "switcher.log") as log:
             deadline = time.time() + 25

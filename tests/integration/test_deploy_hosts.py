@@ -9,8 +9,6 @@ holds the key has nothing but the standard library.
 
 from __future__ import annotations
 
-import hashlib
-import http.client
 import io
 import json
 import math
@@ -25,7 +23,7 @@ from typing import Any
 
 import pytest
 from deploy_harness import missing_programs, nginx, sshd, switcher, write_release
-from test_deploy import Seen, answers, from_a_due_snapshot
+from test_deploy import answers, from_a_due_snapshot, read_site
 from workflow_runner import stdlib_python, workflow_step
 
 from deploy.command import deploy
@@ -35,32 +33,6 @@ WORKFLOW = "deploy-server.yml"
 pytestmark = pytest.mark.skipif(
     bool(missing_programs()), reason=f"needs {', '.join(missing_programs())}"
 )
-
-
-def read_alternating(
-    ports: list[int], paths: list[str], stop: threading.Event, table: dict
-) -> list[tuple[int, Seen]]:
-    """One reader, each request to the next host in turn, until ``stop`` (at most 6000)."""
-    connections = [http.client.HTTPConnection("127.0.0.1", p, timeout=5) for p in ports]
-    seen: list[tuple[int, Seen]] = []
-    count = 0
-    while not stop.is_set() and count < 6000:
-        host = count % len(ports)
-        path = paths[(count // len(ports)) % len(paths)]
-        count += 1
-        sent = time.time()
-        connections[host].request("GET", path)
-        answer = connections[host].getresponse()
-        body = answer.read()
-        received = time.time()
-        digest = hashlib.sha256(body).hexdigest()
-        matches = frozenset(table.get((path, answer.status, digest), ()))
-        complete = body.rstrip().endswith(b"</html>")
-        seen.append((host, Seen(path, sent, received, answer.status, complete, matches)))
-        time.sleep(0.005)
-    for connection in connections:
-        connection.close()
-    return seen
 
 
 def test_two_hosts_get_every_snapshot_switch_together_and_refuse_half_a_deploy(
@@ -136,7 +108,7 @@ def test_two_hosts_get_every_snapshot_switch_together_and_refuse_half_a_deploy(
             servers.enter_context(switcher(host, log))
         stop = threading.Event()
         threading.Timer(second + 2 - time.time(), stop.set).start()
-        seen = read_alternating(ports, paths, stop, table)
+        seen = read_site(ports, paths, stop, table, threads=1)
 
         # A second deploy, with a release further ahead; host b refuses its snapshot midway.
         later = start + 3600
@@ -153,7 +125,7 @@ def test_two_hosts_get_every_snapshot_switch_together_and_refuse_half_a_deploy(
         retried = ship_job(tmp_path / "runner-3", tmp_path / "runner-5")
 
     for host_number in range(len(hosts)):
-        mine = [s for h, s in seen if h == host_number]
+        mine = [s for s in seen if s.host == host_number]
         wrong = [s for s in mine if not from_a_due_snapshot(s, manifest)]
         assert not wrong, [(s.path, s.status, s.sent) for s in wrong[:5]]
         for path, instant in ((path_a, first), (path_b, second)):
