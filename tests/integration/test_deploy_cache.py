@@ -65,7 +65,7 @@ def test_through_a_cache_each_release_is_served_within_a_second_of_its_instant(
     shutil.copytree(FIXTURES / "basic", site)
     srv = tmp_path / "srv"
     start = math.ceil(time.time())
-    first, second = start + 20, start + 23
+    first, second = start + 30, start + 33
     path_a = write_release(site, "cached-first", first, f"Cached first {start}")
     path_b = write_release(site, "cached-second", second, f"Cached second {start}")
     # The first deploy comes before nginx starts: the origin loads bin/masthead-cache.js.

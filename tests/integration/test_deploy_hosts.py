@@ -61,7 +61,7 @@ def test_two_hosts_get_every_snapshot_switch_together_and_refuse_half_a_deploy(
         }
         start = math.ceil(time.time())
         # Time enough to build three snapshots and ship them to both hosts on a busy machine.
-        first, second = start + 40, start + 43
+        first, second = start + 60, start + 63
         path_a = write_release(site, "hosts-first", first, f"Hosts first {start}")
         path_b = write_release(site, "hosts-second", second, f"Hosts second {start}")
 
