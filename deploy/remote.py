@@ -394,6 +394,10 @@ def ship(work: Path, connections: Sequence[Connection], out: TextIO = sys.stdout
     has a new schedule. Phase two puts the schedule in place on each host, a rename and a
     switch: a host that fails it is tried again, and named if it still fails.
     """
+    names = [str(c.target) for c in connections]
+    twice = sorted({n for n in names if names.count(n) > 1})
+    if twice:  # two uploads into one folder at once would trip over each other
+        raise DeployFailed(f"{', '.join(twice)} is named more than once.")
     built = read_build(work)
     lock = threading.Lock()
     several = len(connections) > 1

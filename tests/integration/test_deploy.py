@@ -31,7 +31,7 @@ from deploy_harness import missing_programs, nginx, sshd, switcher, switches, wr
 from pelican.settings import read_settings
 
 from deploy.command import deploy
-from deploy.remote import DeployFailed, Target
+from deploy.remote import Connection, DeployFailed, Target, ship
 from deploy.snapshots import Manifest, Snapshot, build_snapshots
 from newsroom.dates import parse_as_of
 from support import FIXTURES, ROOT
@@ -107,6 +107,15 @@ def test_targets_are_parsed_and_unsafe_folders_refused() -> None:
     for bad in ("web1:srv/newsroom", "web1:/", "web1:/srv/../etc", "/srv/news room", "web1:"):
         with pytest.raises(DeployFailed, match="absolute path"):
             Target.parse(bad)
+
+
+def test_a_host_named_twice_or_a_build_without_snapshots_is_refused(tmp_path: Path) -> None:
+    host = Connection.from_options(str(tmp_path / "srv"))
+    with pytest.raises(DeployFailed, match="named more than once"):
+        ship(tmp_path, [host, Connection.from_options(str(tmp_path / "srv") + "/")])
+    with pytest.raises(DeployFailed, match=r"schedule\.json cannot be read"):
+        ship(tmp_path, [host])
+    assert not (tmp_path / "srv").exists()
 
 
 # --- the switcher, on its own ---------------------------------------------------------------
