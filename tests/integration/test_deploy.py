@@ -435,6 +435,8 @@ def test_releases_go_live_at_their_second_and_readers_never_see_a_mix(
         table = answers(manifest.snapshots, paths)
         (srv / "notify.env").write_text("# webhook secrets\nTEST_HOOK_KEY=s3cret\n")
         with switcher(srv, tmp_path / "switcher.log") as log:
+            # Read from a few seconds before the first instant: the readers stop at 8000.
+            time.sleep(max(0.0, first - 4 - time.time()))
             stop = threading.Event()
             threading.Timer(second + 2 - time.time(), stop.set).start()
             seen = read_site(port, paths, stop, table)

@@ -106,6 +106,8 @@ def test_two_hosts_get_every_snapshot_switch_together_and_refuse_half_a_deploy(
         logs = [tmp_path / f"switcher-{n}.log" for n in "ab"]
         for host, log in zip(hosts, logs, strict=True):
             servers.enter_context(switcher(host, log))
+        # Read from a few seconds before the first instant: the reader stops at 8000.
+        time.sleep(max(0.0, first - 4 - time.time()))
         stop = threading.Event()
         threading.Timer(second + 2 - time.time(), stop.set).start()
         seen = read_site(ports, paths, stop, table, threads=1)
