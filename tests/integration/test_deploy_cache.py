@@ -90,11 +90,13 @@ def test_through_a_cache_each_release_is_served_within_a_second_of_its_instant(
     for path, instant in ((path_a, first), (path_b, second)):
         early = [s for s in seen if s.path == path and s.received < instant]
         assert early and all(s.status == 404 for s in early), path
-        live = min(s.sent for s in seen if s.path == path and s.status == 200)
-        assert instant <= live < instant + 1.0
+        # (A request sent a moment before the instant may be answered after it: a 200 then.)
+        live = min(s.sent for s in seen if s.path == path and s.status == 200 and s.sent >= instant)
+        assert live < instant + 1.0
         assert all(s.status == 200 for s in seen if s.path == path and s.sent >= instant + 1.0)
     # The cache did keep pages (or this test would prove nothing about caching) ...
-    assert sum(s.header("X-Cache-Status") == "HIT" for s in seen) > len(seen) / 2
+    hits = [s for s in seen if s.header("X-Cache-Status") == "HIT"]
+    assert len(hits) > len(seen) / 4 and {s.path for s in hits} == set(paths)
     # ... and was never allowed to keep one past the next instant of its snapshot.
     ends = {
         s.id: e
