@@ -5,7 +5,8 @@
  *
  * A page may be kept by a cache only until the next go-live instant of the snapshot it
  * came from: from then on another snapshot answers. So the answer is
- *   public, max-age=0, s-maxage=<seconds until the next instant>   (at most LONGEST):
+ *   public, max-age=0, s-maxage=<whole seconds until the next instant, less one>
+ * (at most LONGEST):
  * shared caches keep it until the instant; browsers ask again each time (a 304 from the
  * cache), because a proxy that sends no Age header would let a browser count the whole
  * max-age again from the moment it got a cached copy, past the instant.
@@ -48,7 +49,9 @@ function cacheControl(r) {
         if (end === null) {
             return 'no-cache';
         }
-        var age = Math.floor(Math.min(end - now, LONGEST));
+        // One second less than what is left: caches count in whole seconds, and nginx
+        // keeps an entry fresh through the whole second in which it expires.
+        var age = Math.floor(Math.min(end - now, LONGEST)) - 1;
         return age > 0 ? 'public, max-age=0, s-maxage=' + age : 'no-cache';
     } catch (e) {
         return 'no-cache';
