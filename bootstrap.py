@@ -9,8 +9,10 @@ on a fresh machine before anything is installed:
     python3 bootstrap.py --list         list the other tasks, e.g. python3 bootstrap.py build
 
 The project's Python packages go into .venv/ next to this file; nothing is installed
-into the system Python. The requirement files are hashed into a stamp file inside
-.venv, so later runs skip pip entirely until a requirement file changes.
+into the system Python. They come from the lock files (requirements.lock,
+requirements-dev.lock): every package pinned with its hashes, installed with pip's
+--require-hashes, so a package replaced on the registry is refused. The lock files are
+hashed into a stamp file inside .venv, so later runs skip pip entirely until one changes.
 """
 
 from __future__ import annotations
@@ -27,13 +29,14 @@ MIN_PYTHON = (3, 11)
 ROOT = Path(__file__).resolve().parent
 VENV = ROOT / ".venv"
 STAMP = VENV / "masthead-requirements.json"
-RUNTIME_REQUIREMENTS = ROOT / "requirements.txt"
-DEV_REQUIREMENTS = ROOT / "requirements-dev.txt"
+# What is installed: pip-compile --generate-hashes writes them from requirements*.txt.
+RUNTIME_REQUIREMENTS = ROOT / "requirements.lock"
+DEV_REQUIREMENTS = ROOT / "requirements-dev.lock"
 SYSTEM_PACKAGES_SCRIPT = ROOT / "tools" / "install-system-packages.sh"
 WINDOWS = os.name == "nt"
 #: The tasks that need the test, lint and benchmark packages; every other task (check,
-#: build, summary, serve…) needs only requirements.txt, so content checks install less.
-DEV_TASKS = frozenset({"test", "lint", "bench"})
+#: build, summary, serve…) needs only requirements.lock, so content checks install less.
+DEV_TASKS = frozenset({"test", "lint", "bench", "sbom"})
 
 
 class BootstrapError(Exception):
@@ -142,6 +145,8 @@ def ensure_requirements(requirements: Path) -> None:
     else:
         say(f"Installing the packages in {requirements.name}…")
     command = [str(venv_bin("python")), "-m", "pip", "install", "-q", "--disable-pip-version-check"]
+    # Every package, dependencies included, must match a hash in the lock file.
+    command += ["--require-hashes"]
     result = subprocess.run([*command, "-r", str(requirements)], cwd=ROOT, check=False)
     if result.returncode != 0:
         raise BootstrapError(

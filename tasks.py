@@ -224,11 +224,13 @@ def rehearse(
     help={
         "as_of": "List what goes live after this instant (default: now).",
         "days": "How far ahead to look, in days (default: no limit).",
+        "json": "Also write the instants alone to this file, for the scheduled Pages run "
+        "(deploy/pages.py); keep it private, never in output/.",
     }
 )
-def schedule(c: Context, as_of: str | None = None, days: int = 0) -> None:
+def schedule(c: Context, as_of: str | None = None, days: int = 0, json: str = "") -> None:
     """List the upcoming go-live instants: each release, in UTC and in its own zone."""
-    from datetime import timedelta
+    from datetime import UTC, datetime, timedelta
 
     from newsroom.schedule import describe, upcoming
     from newsroom.settings import from_pelican
@@ -238,6 +240,15 @@ def schedule(c: Context, as_of: str | None = None, days: int = 0) -> None:
     horizon = timedelta(days=days) if days else None
     instant = from_pelican(settings).as_of
     print(describe(upcoming(newsroom.releases, instant, horizon)))
+    if json:
+        import json as json_module
+
+        # Every instant, the past ones too: the Pages run reports how late each went live.
+        stamp = "%Y-%m-%dT%H:%M:%SZ"
+        every = upcoming(newsroom.releases, datetime(1970, 1, 1, tzinfo=UTC))
+        instants = [go.instant.astimezone(UTC).strftime(stamp) for go in every]
+        data = {"as_of": instant.astimezone(UTC).strftime(stamp), "instants": instants}
+        Path(json).write_text(json_module.dumps(data, indent=2) + "\n", encoding="utf-8")
 
 
 def _checked(settings: dict, why: str, code: int) -> Any:
@@ -443,47 +454,69 @@ def bench(
 
 
 @task(
+    iterable=["target"],
     help={
-        "target": "Where to deploy: USER@HOST:/FOLDER, or /FOLDER on this machine "
-        "(default: $MASTHEAD_DEPLOY_TARGET).",
+        "target": "Where to deploy: USER@HOST:/FOLDER, ssh://USER@HOST:PORT/FOLDER, or /FOLDER "
+        "on this machine; repeat for several servers (default: $MASTHEAD_DEPLOY_TARGET, "
+        "separated by spaces).",
         "ssh_port": "The server's ssh port (default: $MASTHEAD_DEPLOY_SSH_PORT, else 22).",
         "identity": "Private key file to log in with (default: $MASTHEAD_DEPLOY_IDENTITY).",
         "known_hosts": "File with the server's host key (default: $MASTHEAD_DEPLOY_KNOWN_HOSTS).",
         "days": "Build snapshots for the go-live instants this many days ahead (default 7).",
         "settings": "Settings file (default: publishconf.py, which reads NEWSROOM_SITEURL).",
         "dry_run": "Build the snapshots and print the plan, but upload nothing.",
-    }
+        "build_only": "Build the snapshots into this folder and stop (CI's build job).",
+        "from_folder": "Ship the snapshots built earlier into this folder; build nothing.",
+    },
 )
 def deploy(
     c: Context,
-    target: str = "",
+    target: list[str] | None = None,
     ssh_port: int = 0,
     identity: str = "",
     known_hosts: str = "",
     days: int = 7,
     settings: str = "publishconf.py",
     dry_run: bool = False,
+    build_only: str = "",
+    from_folder: str = "",
 ) -> None:
-    """Build now and each go-live ahead, ship them to a web server, switch at each instant."""
-    from deploy.command import deploy as run_deploy
+    """Build now and each go-live ahead, ship them to the web servers, switch at each instant."""
     from deploy.remote import DeployFailed
+    from deploy.ship import ship_built, targets_from
 
-    target = target or os.environ.get("MASTHEAD_DEPLOY_TARGET", "")
-    if not target:
-        raise Exit("Say where to deploy: --target USER@HOST:/FOLDER.", code=2)
+    targets = targets_from(target or [])
+    options = {"port": ssh_port or None, "identity": identity or None}
+    options["known_hosts"] = known_hosts or None
     try:
+        if from_folder:
+            ship_built(Path(from_folder).resolve(), targets, **options)
+            return
+        if not targets and not build_only:
+            raise Exit("Say where to deploy: --target USER@HOST:/FOLDER.", code=2)
+        from deploy.command import deploy as run_deploy
+
         run_deploy(
-            target,
+            [] if build_only else targets,
             settings_file=ROOT / settings,
             days=days,
-            port=ssh_port or None,
-            identity=identity or None,
-            known_hosts=known_hosts or None,
             root=ROOT,
+            work=Path(build_only).resolve() if build_only else None,
             dry_run=dry_run,
+            **options,
         )
     except (commands.BuildFailed, DeployFailed) as err:
         raise Exit(f"Deploy stopped. {err}", code=1) from None
+
+
+@task(help={"output": "Where to write the SBOM (CycloneDX JSON)."})
+def sbom(c: Context, output: str = "sbom.cdx.json") -> None:
+    """Write the software bill of materials of what builds the site (CycloneDX, from the lock)."""
+    command = [sys.executable, "-m", "cyclonedx_py", "requirements", "--output-reproducible"]
+    command += ["--pyproject", str(ROOT / "pyproject.toml"), "--of", "JSON", "-o", output]
+    command.append(str(ROOT / "requirements.lock"))
+    c.run(shlex.join(command))
+    print(f"Wrote {output}")
 
 
 @task

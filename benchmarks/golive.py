@@ -1,10 +1,13 @@
-"""Go-live latency on a self-hosted server: from a release's instant to nginx's first 200.
+"""Go-live latency on self-hosted servers: from a release's instant to the first 200, on
+each of two servers and through a caching proxy in front of them.
 
-A real nginx, configured with the server block from docs/self-hosting.md, serves a deploy
-folder on 127.0.0.1, and the deployed switcher runs as its systemd service would. Each round
-is one release going live at a known whole second; a poller asks nginx for the release's
-page every 5 ms from a quarter second before the instant until the first 200. The switcher's
-own log says how late each switch was; the difference is nginx and the poll interval.
+One deploy ships to two deploy folders (two servers, as ``invoke deploy --target a
+--target b`` does); each is served by a real nginx with the origin server block of
+docs/self-hosting.md ("behind a caching proxy or CDN") and switched by its own switcher, as
+its systemd service would. The documented nginx cache sits in front of the first server.
+Each round is one release going live at a known whole second; pollers ask each server and
+the cache for the release's page every 5 ms from a quarter second before the instant
+until the first 200. The switchers' logs say how late each switch was.
 
     python benchmarks/golive.py [--rounds 5]
 """
@@ -19,7 +22,9 @@ import shutil
 import statistics
 import sys
 import tempfile
+import threading
 import time
+from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
@@ -27,7 +32,16 @@ from typing import TextIO
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT / "plugins"), str(ROOT), str(ROOT / "tests" / "integration")]
 
-from deploy_harness import missing_programs, nginx, switcher, switches, write_release  # noqa: E402
+from deploy_harness import (  # noqa: E402
+    JS_MODULE,
+    ORIGIN_BEHIND_CACHE,
+    caching_proxy,
+    missing_programs,
+    nginx,
+    switcher,
+    switches,
+    write_release,
+)
 from pelican.log import console  # noqa: E402
 
 from deploy.command import deploy  # noqa: E402
@@ -83,65 +97,105 @@ def poll(port: int, path: str, instant: float) -> Round:
     raise BenchFailed(f"{path} was not live 3 s after its instant")
 
 
+WHERE = ("server 1", "server 2", "cache")
+
+
+def poll_all(ports: list[int], path: str, instant: float) -> list[Round]:
+    """Poll every port at once around one instant."""
+    results: list[Round | BaseException] = [BenchFailed("not polled")] * len(ports)
+
+    def one(index: int) -> None:
+        try:
+            results[index] = poll(ports[index], path, instant)
+        except BaseException as err:  # reported below, in the main thread
+            results[index] = err
+
+    threads = [threading.Thread(target=one, args=(n,)) for n in range(len(ports))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    for result in results:
+        if isinstance(result, BaseException):
+            raise result
+    return results  # type: ignore[return-value]
+
+
 def run(rounds: int, out: TextIO = sys.stdout) -> None:
     missing = [p for p in missing_programs() if p in ("nginx", "rsync")]
+    if not Path(JS_MODULE).exists():
+        missing.append("libnginx-mod-http-js")
     if missing:
         raise BenchFailed(f"the go-live benchmark needs {', '.join(missing)} (apt-get install)")
     folder = Path(tempfile.mkdtemp(prefix="masthead-golive-"))
     try:
         site = folder / "site"
         shutil.copytree(ROOT / "tests" / "fixtures" / "basic", site)
-        srv = folder / "srv"
-        with nginx(folder / "nginx", srv) as port:
-            start = math.ceil(time.time())
-            instants = [start + LEAD + n * GAP for n in range(rounds)]
-            paths = [
-                write_release(site, f"golive-{n}", instant, f"Go-live round {n}")
-                for n, instant in enumerate(instants)
+        hosts = [folder / "srv-1", folder / "srv-2"]
+        start = math.ceil(time.time())
+        lead = LEAD + 10  # two servers to ship to
+        instants = [start + lead + n * GAP for n in range(rounds)]
+        paths = [
+            write_release(site, f"golive-{n}", instant, f"Go-live round {n}")
+            for n, instant in enumerate(instants)
+        ]
+        # Deployed before nginx starts: the origins load bin/masthead-cache.js.
+        deploy(
+            [str(h) for h in hosts],
+            settings_file=ROOT / "publishconf.py",
+            days=(lead + rounds * GAP + 60) / 86400,
+            site_url="https://news.example.com",
+            content=site,
+            root=site,
+            out=io.StringIO(),
+        )
+        if time.time() > instants[0] - 0.5:
+            raise BenchFailed("the deploy took longer than the lead time; run it again")
+        with ExitStack() as servers:
+            origins = [
+                servers.enter_context(nginx(folder / f"nginx-{n}", host, ORIGIN_BEHIND_CACHE))
+                for n, host in enumerate(hosts)
             ]
-            log = io.StringIO()
-            deploy(
-                str(srv),
-                settings_file=ROOT / "publishconf.py",
-                days=(LEAD + rounds * GAP + 60) / 86400,
-                site_url=f"http://127.0.0.1:{port}",
-                content=site,
-                root=site,
-                out=log,
-            )
-            if time.time() > instants[0] - 0.5:
-                raise BenchFailed("the deploy took longer than the lead time; run it again")
-            with switcher(srv, folder / "switcher.log") as switch_log:
-                results = [poll(port, path, t) for path, t in zip(paths, instants, strict=True)]
-            late = {s["instant"]: float(s["late_ms"]) for s in switches(switch_log)}
+            cache = servers.enter_context(caching_proxy(folder / "cache", origins[0]))
+            logs = [
+                servers.enter_context(switcher(host, folder / f"switcher-{n}.log"))
+                for n, host in enumerate(hosts)
+            ]
+            results = [
+                poll_all([*origins, cache], path, t)
+                for path, t in zip(paths, instants, strict=True)
+            ]
+            late = [{s["instant"]: float(s["late_ms"]) for s in switches(log)} for log in logs]
     finally:
         shutil.rmtree(folder, ignore_errors=True)
+    report(results, late, out)
 
+
+def report(results: list[list[Round]], late: list[dict[str, float]], out: TextIO) -> None:
+    """One line per round, then min, median and max of each column."""
     print(
-        f"Go-live latency over {rounds} rounds, polling nginx every {POLL * 1000:.0f} ms", file=out
-    )
-    print(
-        f"{'round':>5}  {'instant (UTC)':<20}  {'last 404 ms':>11}  {'switch late ms':>14}  "
-        f"{'first 200 ms':>12}",
+        f"Go-live latency over {len(results)} rounds, two servers and a cache in front of "
+        f"server 1, polled every {POLL * 1000:.0f} ms (ms after the instant)",
         file=out,
     )
-    switch_ms = []
-    for number, result in enumerate(results, start=1):
-        instant = time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(result.instant))
-        ms = late.get(f"{instant}.000Z", math.nan)
-        switch_ms.append(ms)
+    heads = ["switch 1", "switch 2", *(f"200 {w}" for w in WHERE), "spread"]
+    print(f"{'round':>5}  {'instant (UTC)':<20}" + "".join(f"  {h:>14}" for h in heads), file=out)
+    columns: list[list[float]] = [[] for _ in heads]
+    for number, rounds in enumerate(results, start=1):
+        instant = time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(rounds[0].instant))
+        switched = [log.get(f"{instant}.000Z", math.nan) for log in late]
+        first = [r.latency_ms for r in rounds]
+        row = [*switched, *first, max(first[:2]) - min(first[:2])]
+        for column, value in zip(columns, row, strict=True):
+            column.append(value)
+        print(f"{number:>5}  {instant:<20}" + "".join(f"  {v:>14.1f}" for v in row), file=out)
+    for head, values in zip(heads, columns, strict=True):
         print(
-            f"{number:>5}  {instant:<20}  {(result.last_404 - result.instant) * 1000:>11.1f}  "
-            f"{ms:>14.1f}  {result.latency_ms:>12.1f}",
-            file=out,
-        )
-    latencies = [r.latency_ms for r in results]
-    for name, values in (("first 200", latencies), ("switch", switch_ms)):
-        print(
-            f"{name:>9}: min {min(values):.1f} ms, median {statistics.median(values):.1f} ms, "
+            f"{head:>14}: min {min(values):.1f} ms, median {statistics.median(values):.1f} ms, "
             f"max {max(values):.1f} ms",
             file=out,
         )
+    print("(spread: between the two servers' first 200s of the same release)", file=out)
 
 
 def main(rounds: int = 5) -> int:

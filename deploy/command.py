@@ -5,6 +5,7 @@ from __future__ import annotations
 import shlex
 import sys
 import tempfile
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, TextIO
@@ -15,7 +16,7 @@ from .switcher import GOLIVE_LOG
 
 
 def deploy(
-    target: str,
+    target: str | Sequence[str],
     *,
     settings_file: str | Path = "publishconf.py",
     days: float = 7,
@@ -31,25 +32,30 @@ def deploy(
     dry_run: bool = False,
     out: TextIO = sys.stdout,
 ) -> Manifest:
-    """Build the snapshots for the next ``days``, ship them to ``target`` and switch.
+    """Build the snapshots for the next ``days``, ship them to every target and switch.
 
+    ``target`` is one host or several (all get the same snapshots, and switch together).
     ``extra`` overrides settings, as ``--settings`` files do. ``work`` keeps the local
-    builds for inspection; by default they go to a temporary folder that is removed
-    afterwards. ``dry_run`` builds and prints the plan only.
+    builds (for inspection, or for ``python3 -m deploy.ship`` later, as CI does); by default they go
+    to a temporary folder that is removed afterwards. ``dry_run`` builds and prints the
+    plan only; so does an empty ``target`` with a ``work`` folder (build only).
     """
-    connection = Connection.from_options(target, port, identity, known_hosts)
+    targets = [target] if isinstance(target, str) else list(target)
+    connections = [Connection.from_options(t, port, identity, known_hosts) for t in targets]
     extra = dict(extra or {})
     if root is not None:
         extra["NEWSROOM_ROOT"] = str(root)
     if site_url is not None:
         extra["SITEURL"] = site_url.rstrip("/")
-    if not dry_run:
-        connection.open()  # before building: a host that cannot be reached fails at once
     try:
+        if not dry_run:
+            for connection in connections:  # before building: an unreachable host fails now
+                connection.open()
         with tempfile.TemporaryDirectory(prefix="masthead-deploy-") as scratch:
             folder = work or Path(scratch)
             if not dry_run:
-                extra["NEWSROOM_GOLIVE_LOG"] = str(fetch_golive_log(connection, Path(scratch)))
+                log = fetch_golive_logs(connections, Path(scratch))
+                extra["NEWSROOM_GOLIVE_LOG"] = str(log)
             manifest = build_snapshots(
                 folder,
                 settings_file,
@@ -60,21 +66,26 @@ def deploy(
                 out=out,
             )
             print(describe(manifest), file=out)
-            if dry_run:
+            if dry_run or not connections:
                 return manifest
-            ship(manifest, folder, connection, out)
+            ship(folder, connections, out)
     finally:
-        connection.close()
-    print(f"Deployed to {connection.target}.", file=out)
+        for connection in connections:
+            connection.close()
+    print(f"Deployed to {', '.join(str(c.target) for c in connections)}.", file=out)
     return manifest
 
 
-def fetch_golive_log(connection: Connection, folder: Path) -> Path:
-    """The host's go-live log (deploy/switcher.py): the record shows when each was served."""
-    log = shlex.quote(f"{connection.target.path}/{GOLIVE_LOG}")
-    text = connection.shell(f"cat {log} 2>/dev/null || true", "Reading the go-live log")
+def fetch_golive_logs(connections: list[Connection], folder: Path) -> Path:
+    """Every host's go-live log (deploy/switcher.py), one after the other: the record shows
+    when each release was first served, by whichever host served it first."""
+    texts = []
+    for connection in connections:
+        log = shlex.quote(f"{connection.target.path}/{GOLIVE_LOG}")
+        text = connection.shell(f"cat {log} 2>/dev/null || true", "Reading the go-live log")
+        texts.append(text if not text or text.endswith("\n") else text + "\n")
     path = folder / GOLIVE_LOG
-    path.write_text(text, encoding="utf-8")
+    path.write_text("".join(texts), encoding="utf-8")
     return path
 
 

@@ -8,10 +8,20 @@ What a deploy leaves under the target folder on the host (nginx's root is ``curr
     schedule.json              which snapshot to show from which instant
     bin/masthead-switcher      switches current at each instant (deploy/switcher.py)
     bin/notify.py              announces each go-live (deploy/notify.py), when there is one
+    bin/purge.py               empties the CDNs' caches at each switch (deploy/purge.py)
+    bin/masthead-cache.js      Cache-Control for a cache or CDN in front (deploy/cache.js)
 
 A snapshot is uploaded under a temporary name and renamed into place only once complete,
 so nothing can ever switch to half a copy; the switch itself is done by the switcher on the
 host, which picks the snapshot that is due by the host's own clock.
+
+Several hosts (behind a load balancer) get one deploy in two phases: first every host
+receives every snapshot and the new schedule under a temporary name; only when all of them
+have it does each host put the schedule in place. A host that cannot take the snapshots
+stops the deploy before any host switches to a schedule the others lack.
+
+This module uses the standard library only: the CI job that holds the deploy key runs it
+with the runner's own python3 and installs nothing (``python3 -m deploy.ship``).
 """
 
 from __future__ import annotations
@@ -23,21 +33,29 @@ import shutil
 import subprocess
 import sys
 import tempfile
-from collections.abc import Sequence
+import threading
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TextIO
 
-from .snapshots import MANIFEST, Manifest
-
+MANIFEST = "schedule.json"
+ENV_TARGET = "MASTHEAD_DEPLOY_TARGET"
 ENV_PORT = "MASTHEAD_DEPLOY_SSH_PORT"
 ENV_IDENTITY = "MASTHEAD_DEPLOY_IDENTITY"
 ENV_KNOWN_HOSTS = "MASTHEAD_DEPLOY_KNOWN_HOSTS"
 SWITCHER = Path(__file__).resolve().with_name("switcher.py")
 NOTIFY = Path(__file__).resolve().with_name("notify.py")
+CACHE_JS = Path(__file__).resolve().with_name("cache.js")
+PURGE = Path(__file__).resolve().with_name("purge.py")
 
 TARGET = re.compile(
     r"^(?:(?P<user>[A-Za-z0-9._-]+)@)?(?P<host>\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9._-]+):(?P<path>.*)$"
+)
+# ssh://user@host:port/folder, for a host with its own ssh port.
+URL = re.compile(
+    r"^ssh://(?:(?P<user>[A-Za-z0-9._-]+)@)?(?P<host>\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9._-]+)"
+    r"(?::(?P<port>[0-9]{1,5}))?(?P<path>/.*)$"
 )
 # Shell- and rsync-safe folder names only: the path is used in commands on the host.
 SAFE_PATH = re.compile(r"^/[A-Za-z0-9._/+@-]*$")
@@ -54,10 +72,21 @@ class Target:
     path: str
     host: str | None = None
     user: str | None = None
+    port: int | None = None
 
     @classmethod
     def parse(cls, text: str) -> Target:
-        match = TARGET.match(text)
+        port = None
+        if text.startswith("ssh://"):
+            match = URL.match(text)
+            if match is None:
+                raise DeployFailed(
+                    f"--target {text}: write ssh://USER@HOST:PORT/FOLDER, like "
+                    "ssh://deploy@web2.example.com:2222/srv/newsroom."
+                )
+            port = int(match["port"]) if match["port"] else None
+        else:
+            match = TARGET.match(text)
         host, user, path = (
             (match["host"], match["user"], match["path"]) if match else (None, None, text)
         )
@@ -67,7 +96,7 @@ class Target:
                 f"--target {text}: the folder must be an absolute path of letters, digits and "
                 "._+@- (for example deploy@web1.example.com:/srv/newsroom)."
             )
-        return cls(path, host, user)
+        return cls(path, host, user, port)
 
     @property
     def login(self) -> str:
@@ -82,6 +111,8 @@ class Target:
         return f"{self.user}@{self.host}:{path}" if self.user else f"{self.host}:{path}"
 
     def __str__(self) -> str:
+        if self.port is not None:
+            return f"ssh://{self.login}:{self.port}{self.path}"
         return self.rsync_path(self.path)
 
 
@@ -112,9 +143,10 @@ class Connection:
         for name, value in (("identity", identity), ("known hosts", known_hosts)):
             if value and not Path(value).is_file():
                 raise DeployFailed(f"The {name} file {value} does not exist.")
+        parsed = Target.parse(target)
         return cls(
-            Target.parse(target),
-            int(port_text) if port_text else None,
+            parsed,
+            parsed.port or (int(port_text) if port_text else None),
             Path(identity).resolve() if identity else None,
             Path(known_hosts).resolve() if known_hosts else None,
         )
@@ -236,62 +268,176 @@ def stage_programs(work: Path) -> Path:
     if NOTIFY.is_file():
         shutil.copyfile(NOTIFY, folder / "notify.py")
         (folder / "notify.py").chmod(0o644)
+    shutil.copyfile(PURGE, folder / "purge.py")
+    (folder / "purge.py").chmod(0o644)
+    # For nginx's JavaScript module, behind a cache or CDN (docs/self-hosting.md).
+    shutil.copyfile(CACHE_JS, folder / "masthead-cache.js")
+    (folder / "masthead-cache.js").chmod(0o644)
     return folder
 
 
-def ship(
-    manifest: Manifest, work: Path, connection: Connection, out: TextIO = sys.stdout
-) -> list[str]:
-    """Upload the snapshots, programs and manifest, then switch; return the switcher's log.
+@dataclass(frozen=True)
+class Built:
+    """One snapshot of a build folder, as schedule.json names it."""
 
-    Everything goes up under temporary names first; one last command on the host renames
-    it all into place and runs the switcher, so a deploy that stops halfway changes nothing
-    that is served or scheduled.
+    dir: str
+    path: Path
+
+
+def read_build(work: Path) -> list[Built]:
+    """The snapshots a build folder holds, in schedule order, checked before anything moves.
+
+    The folder is what ``invoke deploy --build-only`` wrote (in CI: the build job's artifact),
+    so its schedule.json is checked here as the switcher will check it on the host.
+    """
+    import json
+
+    try:
+        data = json.loads((work / MANIFEST).read_text(encoding="utf-8"))
+        built = [Built(str(s["dir"]), work / str(s["id"])) for s in data["snapshots"]]
+    except (OSError, ValueError, KeyError, TypeError) as err:
+        raise DeployFailed(f"{work / MANIFEST} cannot be read: {err}") from None
+    for snapshot in built:
+        name = re.fullmatch(r"(\d{8}T\d{6}Z)-[0-9a-f]{12}", snapshot.dir)
+        if not name or name[1] != snapshot.path.name or not snapshot.path.is_dir():
+            raise DeployFailed(f"{work}: no snapshot folder for {snapshot.dir!r}")
+    if not built:
+        raise DeployFailed(f"{work / MANIFEST} lists no snapshots")
+    return built
+
+
+def prepare(
+    built: list[Built], work: Path, connection: Connection, out: Callable[[str], None]
+) -> None:
+    """Phase one on one host: every snapshot in place and the schedule beside the live one.
+
+    Nothing served or scheduled changes: the snapshots get folders of their own that the
+    live schedule does not name, and the new schedule waits as ``.schedule.json.incoming``.
     """
     root = connection.target.path
     state = inspect(connection)
-    # Where each snapshot is on the host: its own folder, or the upload folder for now.
-    names = {name: name for name in state.snapshots}
-    previous = state.current if state.current in names else None
+    # Where each snapshot is on the host: its own folder, or its upload folder for now.
+    where = {name: name for name in state.snapshots}
+    previous = state.current if state.current in where else None
     arriving = []
-    for snapshot in manifest.snapshots:
-        if snapshot.dir in names:
-            print(f"Snapshot {snapshot.dir} is already on the host.", file=out)
+    for snapshot in built:
+        if snapshot.dir in where:
+            out(f"Snapshot {snapshot.dir} is already there.")
             previous = snapshot.dir
             continue
         # Unchanged files become hard links to the previous snapshot's (and the live one's).
         # The paths are absolute: rsync 3.2.7's security fix for CVE-2024-12087 broke a
         # relative --link-dest on the receiving side ("failed verification -- update
         # discarded", https://github.com/RsyncProject/rsync/issues/928).
-        bases = dict.fromkeys(names[d] for d in (previous, state.current) if d in names)
-        incoming = f".incoming-{snapshot.dir}"
+        bases = [where[d] for d in dict.fromkeys((previous, state.current)) if d in where]
         connection.rsync(
             f"{snapshot.path}/",
-            f"{root}/snapshots/{incoming}/",
+            f"{root}/snapshots/.incoming-{snapshot.dir}/",
             [
                 "--delete",
                 "--chmod=D755,F644",
                 *(f"--link-dest={root}/snapshots/{base}" for base in bases),
             ],
         )
-        names[snapshot.dir] = incoming
+        where[snapshot.dir] = f".incoming-{snapshot.dir}"
         arriving.append(snapshot.dir)
         previous = snapshot.dir
-        print(f"Uploaded snapshot {snapshot.dir}.", file=out)
+        out(f"Uploaded snapshot {snapshot.dir}.")
     # --checksum: unchanged programs are left alone, so the running switcher does not restart.
     connection.rsync(
         f"{stage_programs(work)}/", f"{root}/bin/", ["--delete", "--checksum", "--chmod=D755"]
     )
     connection.rsync(work / MANIFEST, f"{root}/.{MANIFEST}.incoming", ["--chmod=F644"])
-    # The snapshots before the manifest that names them, and both before the switch.
     quoted = shlex.quote(root)
     script = ["set -e", f"cd {quoted}/snapshots"]
     script += [f"mv -T .incoming-{name} {name}" for name in arriving]
-    script += [
+    connection.shell("\n".join(script), "Putting the snapshots in place")
+
+
+def commit(connection: Connection) -> list[str]:
+    """Phase two on one host: the new schedule in place, then switch to what is due."""
+    quoted = shlex.quote(connection.target.path)
+    script = [
+        "set -e",
+        f"test -f {quoted}/.{MANIFEST}.incoming",
         f"mv -f {quoted}/.{MANIFEST}.incoming {quoted}/{MANIFEST}",
         f"python3 {quoted}/bin/masthead-switcher --once --prune {quoted}",
     ]
-    log = connection.shell("\n".join(script), "Switching to the new snapshot").splitlines()
-    for line in log:
-        print(f"host: {line}", file=out)
-    return log
+    return connection.shell("\n".join(script), "Switching to the new schedule").splitlines()
+
+
+def on_every_host(
+    connections: Sequence[Connection], job: Callable[[Connection], object]
+) -> dict[str, Exception]:
+    """Run ``job`` on all hosts at once; return what failed where (empty: all went well)."""
+    failed: dict[str, Exception] = {}
+
+    def run(connection: Connection) -> None:
+        try:
+            job(connection)
+        except (DeployFailed, OSError) as err:
+            failed[str(connection.target)] = err
+
+    threads = [threading.Thread(target=run, args=(c,)) for c in connections]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return failed
+
+
+def ship(work: Path, connections: Sequence[Connection], out: TextIO = sys.stdout) -> list[str]:
+    """Upload the snapshots of ``work`` to every host, then switch them all; return the
+    hosts' switcher logs.
+
+    Phase one uploads everywhere; if any host fails, the deploy stops there and no host
+    has a new schedule. Phase two puts the schedule in place on each host, a rename and a
+    switch: a host that fails it is tried again, and named if it still fails.
+    """
+    names = [str(c.target) for c in connections]
+    twice = sorted({n for n in names if names.count(n) > 1})
+    if twice:  # two uploads into one folder at once would trip over each other
+        raise DeployFailed(f"{', '.join(twice)} is named more than once.")
+    built = read_build(work)
+    lock = threading.Lock()
+    several = len(connections) > 1
+
+    def say(connection: Connection, line: str) -> None:
+        with lock:
+            print(f"{connection.target}: {line}" if several else line, file=out, flush=True)
+
+    failed = on_every_host(
+        connections, lambda c: prepare(built, work, c, lambda line: say(c, line))
+    )
+    if failed:
+        raise DeployFailed(
+            "No host was switched, because "
+            + "; ".join(f"{host}: {err}" for host, err in failed.items())
+            + ". The hosts keep the schedule they had; deploy again."
+        )
+    logs: list[str] = []
+
+    def switch(connection: Connection) -> None:
+        for attempt in range(3):
+            try:
+                lines = commit(connection)
+                break
+            except DeployFailed:
+                if attempt == 2:
+                    raise
+        for line in lines:
+            say(connection, f"host: {line}")
+        with lock:
+            logs.extend(lines)
+
+    failed = on_every_host(connections, switch)
+    if failed:
+        done = [str(c.target) for c in connections if str(c.target) not in failed]
+        raise DeployFailed(
+            "The new schedule is in place on "
+            + (", ".join(done) or "no host")
+            + " but not on "
+            + "; ".join(f"{host} ({err})" for host, err in failed.items())
+            + ". Those hosts have every snapshot; deploy again to bring them in line."
+        )
+    return logs

@@ -61,6 +61,8 @@ class Manifest:
     generated_at: datetime
     snapshots: tuple[Snapshot, ...]
     notify: dict[str, Any]
+    #: The CDN purges the switcher sends at each switch (deploy/purge.py); no secrets.
+    purge: tuple[dict[str, str], ...] = ()
 
     def to_json(self) -> str:
         """Sorted keys and no clock reading: the same commit and instant give the same bytes."""
@@ -68,6 +70,7 @@ class Manifest:
             "generated_at": iso(self.generated_at),
             "snapshots": [s.record() for s in self.snapshots],
             "notify": self.notify,
+            "purge": list(self.purge),
         }
         return json.dumps(data, sort_keys=True, indent=2, ensure_ascii=False) + "\n"
 
@@ -166,7 +169,7 @@ def build_snapshots(
         )
         print(f"Built snapshot {snapshots[-1].dir} ({len(files)} files).", file=out)
     notify = notify_config(from_pelican(settings), site_url)
-    manifest = Manifest(now, tuple(snapshots), notify)
+    manifest = Manifest(now, tuple(snapshots), notify, from_pelican(settings).cache_purge)
     manifest.write(work)
     return manifest
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import calendar
 import contextlib
+import dataclasses
 import fcntl
 import importlib.util
 import json
@@ -86,6 +87,7 @@ class Schedule:
 
     entries: list[Entry]
     notify: dict[str, Any]
+    purge: list[dict[str, Any]] = dataclasses.field(default_factory=list)
 
 
 def load_manifest(path: Path) -> Schedule:
@@ -97,6 +99,7 @@ def load_manifest(path: Path) -> Schedule:
             for s in data["snapshots"]
         ]
         notify = data.get("notify") or {}
+        purge = list(data.get("purge") or [])
     except (OSError, ValueError, KeyError, TypeError, AttributeError) as err:
         raise ManifestError(f"{path} cannot be used: {err}") from None
     if not entries:
@@ -106,7 +109,7 @@ def load_manifest(path: Path) -> Schedule:
             raise ManifestError(f"{path}: {entry.dir!r} is not a snapshot folder name")
     if not isinstance(notify, dict):
         raise ManifestError(f"{path}: 'notify' is not an object")
-    return Schedule(sorted(entries, key=lambda e: e.instant), notify)
+    return Schedule(sorted(entries, key=lambda e: e.instant), notify, purge)
 
 
 def due(entries: list[Entry], now: float) -> Entry:
@@ -255,12 +258,16 @@ class Notifier:
 class Switcher:
     """Keeps ``<root>/current`` on the snapshot that is due, according to schedule.json."""
 
-    def __init__(self, root: Path, notifier: Notifier, log: Log) -> None:
+    def __init__(
+        self, root: Path, notifier: Notifier, log: Log, purger: Purger | None = None
+    ) -> None:
         self.root = root
         self.notifier = notifier
+        self.purger = purger
         self.log = log
         self.entries: list[Entry] = []
         self.notify: dict[str, Any] = {}
+        self.purge: list[dict[str, Any]] = []
         self.signature: tuple[int, int, int] | None = None
         self.applied: str | None = None
         self.missing: str | None = None
@@ -282,6 +289,7 @@ class Switcher:
         try:
             schedule = load_manifest(path)
             self.entries, self.notify = schedule.entries, schedule.notify
+            self.purge = schedule.purge
         except ManifestError as err:
             self.log(f"{err}; keeping the schedule already read")
             return
@@ -314,6 +322,8 @@ class Switcher:
                     f"switched_at={stamp(switched)} "
                     f"late_ms={(switched - target.instant) * 1000:.1f} dir={target.dir}"
                 )
+                if self.purger is not None:
+                    self.purger.submit(self.purge)
                 changes, config = self._changes(shown, target), self._config(shown, target)
                 record_golive(self.root, changes, switched)
                 if changes or config.get("feeds_before") != config.get("feeds_after"):
@@ -391,10 +401,57 @@ def read_json(path: Path) -> Any:
         return None
 
 
+class Purger:
+    """Empties the CDNs' caches after each switch (bin/purge.py), in a thread of its own, so
+    that neither a slow CDN nor a webhook delays the other or the next switch."""
+
+    def __init__(self, log: Log) -> None:
+        self.log = log
+        self.module = load_program("purge.py", "purge_all", log)
+        self.jobs: queue.Queue[list[dict[str, Any]] | None] = queue.Queue()
+        self.thread = threading.Thread(target=self._work, name="purge", daemon=True)
+        if self.module is not None:
+            self.thread.start()
+
+    def submit(self, config: list[dict[str, Any]]) -> None:
+        if self.module is not None and config:
+            self.jobs.put(config)
+
+    def close(self, timeout: float | None = None) -> None:
+        if self.module is not None:
+            self.jobs.put(None)
+            self.thread.join(timeout)
+
+    def _work(self) -> None:
+        assert self.module is not None
+        while (config := self.jobs.get()) is not None:
+            try:
+                self.module.purge_all(config, self.log)
+            except Exception as err:  # it promises not to raise; a switcher must outlive it
+                self.log(f"purge failed: {type(err).__name__}: {err}")
+
+
+def load_program(name: str, function: str, log: Log) -> ModuleType | None:
+    """A module from this file's folder (bin/), if it is there and defines ``function``."""
+    path = Path(__file__).resolve().with_name(name)
+    if not path.is_file():
+        return None
+    try:
+        spec = importlib.util.spec_from_file_location(f"masthead_{path.stem}", path)
+        assert spec is not None and spec.loader is not None
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        getattr(module, function)
+    except Exception as err:
+        log(f"cannot load {path}: {type(err).__name__}: {err}")
+        return None
+    return module
+
+
 def code_signature() -> list[tuple[int, int, int] | None]:
     """This file and notify.py as they are on disk: a deploy replaces them by renaming."""
     signature: list[tuple[int, int, int] | None] = []
-    for path in (Path(__file__), Path(__file__).with_name("notify.py")):
+    for path in (Path(__file__), *(Path(__file__).with_name(n) for n in ("notify.py", "purge.py"))):
         try:
             info = path.stat()
             signature.append((info.st_ino, info.st_mtime_ns, info.st_size))
@@ -432,19 +489,50 @@ def make_log(path: Path | None) -> Log:
     return log
 
 
+def check(root: Path, grace: float) -> int:
+    """For a monitor (cron with MAILTO, Nagios, a systemd OnFailure): is the web root
+    showing what was due ``grace`` seconds ago, or something newer? Exit 0 if so, else 2."""
+    try:
+        entries = load_manifest(root / MANIFEST).entries
+    except ManifestError as err:
+        print(f"LATE? {err}")
+        return 2
+    now = time.time()
+    wanted = due(entries, now - grace)
+    shown = snapshot_of(root / CURRENT)
+    instants = {e.dir: e.instant for e in entries}
+    if shown in instants and instants[shown] >= wanted.instant:
+        print(f"ok: showing {shown}")
+        return 0
+    print(
+        f"LATE: snapshot {wanted.dir}, due at {stamp(wanted.instant)}, is not shown "
+        f"{now - wanted.instant:.0f} s later (current: {shown or 'none'})"
+    )
+    return 2
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0] if __doc__ else "")
     parser.add_argument("root", type=Path, help="the deploy folder, e.g. /srv/newsroom")
     parser.add_argument("--once", action="store_true", help="apply what is due now and exit")
     parser.add_argument("--prune", action="store_true", help="with --once: delete old snapshots")
     parser.add_argument("--log", type=Path, help="also append the log to this file")
+    parser.add_argument(
+        "--check",
+        type=float,
+        metavar="SECONDS",
+        help="switch nothing; exit 2 if what was due SECONDS ago is not shown (monitoring)",
+    )
     argv = sys.argv[1:] if argv is None else argv
     args = parser.parse_args(argv)
     root = args.root.resolve()
+    if args.check is not None:
+        return check(root, args.check)
     log = make_log(args.log)
     load_env(root / NOTIFY_ENV, log)
     notifier = Notifier(load_notify(log), log)
-    switcher = Switcher(root, notifier, log)
+    purger = Purger(log)
+    switcher = Switcher(root, notifier, log, purger)
 
     if args.once:
         switcher.reload()
@@ -454,6 +542,7 @@ def main(argv: list[str] | None = None) -> int:
         switcher.step()
         if args.prune:
             switcher.prune()
+        purger.close(timeout=60)  # a CDN that does not answer must not hold a deploy for long
         notifier.close()
         return 0
 
@@ -462,6 +551,7 @@ def main(argv: list[str] | None = None) -> int:
         signal.signal(signum, lambda *_: stop.set())
     log(f"watching {root / MANIFEST}")
     restart = switcher.run(stop)
+    purger.close(timeout=30)
     notifier.close(timeout=30)
     if restart:
         os.execv(sys.executable, [sys.executable, str(Path(__file__).resolve()), *argv])

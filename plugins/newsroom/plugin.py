@@ -383,7 +383,8 @@ def copy_release_files(pelican: Pelican) -> None:
 
 
 def write_build_record(pelican: Pelican) -> None:
-    """``build.json``: the instant this site was built as of, for scheduled redeploys.
+    """``build.json``: the instant and the commit this site was built from, for scheduled
+    redeploys (deploy/pages.py redeploys when main has moved on or a release is due).
 
     It holds nothing about what is scheduled next: the timing of an embargoed release is
     itself sensitive, so the schedule stays in the repository.
@@ -391,5 +392,32 @@ def write_build_record(pelican: Pelican) -> None:
     state = state_of(pelican.settings)
     as_of = state.settings.as_of.astimezone(UTC)
     record = {"as_of": as_of.isoformat().replace("+00:00", "Z")}
+    commit = built_commit(state.root)
+    if commit:
+        record["commit"] = commit
     target = Path(pelican.settings["OUTPUT_PATH"]) / "build.json"
     target.write_text(json.dumps(record, sort_keys=True) + "\n", encoding="utf-8")
+
+
+def built_commit(root: Path) -> str | None:
+    """The commit being built: CI's GITHUB_SHA, else git's HEAD, else None (not a clone).
+
+    Like the instant, it is an input of the build, so the output stays a function of both.
+    """
+    import os
+    import subprocess
+
+    if os.environ.get("GITHUB_SHA"):
+        return os.environ["GITHUB_SHA"]
+    try:
+        done = subprocess.run(
+            ["git", "-C", str(root), "rev-parse", "--verify", "--quiet", "HEAD"],
+            capture_output=True,
+            text=True,
+            check=False,
+            timeout=10,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return None
+    head = done.stdout.strip()
+    return head if done.returncode == 0 and len(head) == 40 else None

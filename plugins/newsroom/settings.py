@@ -59,6 +59,8 @@ class NewsroomSettings:
     websub_hub: str = ""
     #: Endpoints sent a signed JSON message after each go-live (see deploy/notify.py).
     webhooks: tuple[Webhook, ...] = ()
+    #: CDN caches emptied at each switch of a self-hosted server (see deploy/purge.py).
+    cache_purge: tuple[dict[str, str], ...] = ()
     #: How many releases each page of the JSON API lists (api/releases.json).
     api_page_size: int = 50
     #: Where the site is published: "github-pages" or "self-hosted" (sets the size limit the
@@ -101,6 +103,8 @@ def from_pelican(settings: dict[str, Any]) -> NewsroomSettings:
                     f"NEWSROOM: 'output_limit_mb' must be a number of megabytes, like 500, "
                     f"not {value!r}."
                 )
+        elif key == "cache_purge":
+            value = _cache_purge(value)
         elif isinstance(expected, tuple):
             if not isinstance(value, list | tuple) or not all(isinstance(v, str) for v in value):
                 raise SettingsError(f"NEWSROOM: '{key}' must be a list of strings.")
@@ -216,3 +220,51 @@ def _check(s: NewsroomSettings) -> None:
             raise SettingsError(f"NEWSROOM: '{name}' must be greater than 0.")
     if not 1 <= s.api_page_size <= 1000:
         raise SettingsError("NEWSROOM: 'api_page_size' must be between 1 and 1000.")
+
+
+#: What each CDN's purge needs: its own keys, and the variables holding its credentials.
+_PURGE_KEYS = {
+    "cloudflare": ({"zone"}, {"token_env"}),
+    "fastly": ({"service"}, {"token_env"}),
+    "cloudfront": ({"distribution"}, {"key_id_env", "secret_env"}),
+}
+_PURGE = "{'provider': 'cloudflare', 'zone': 'ZONE_ID', 'token_env': 'CLOUDFLARE_PURGE_TOKEN'}"
+
+
+def _cache_purge(value: Any) -> tuple[dict[str, str], ...]:
+    """Each purge names its provider, what to purge and where its credentials are."""
+    if not isinstance(value, list | tuple):
+        raise SettingsError(f"NEWSROOM: 'cache_purge' must be a list, like [{_PURGE}].")
+    entries = []
+    for number, item in enumerate(value, start=1):
+        where = f"NEWSROOM: 'cache_purge', entry {number}:"
+        if not isinstance(item, dict) or item.get("provider") not in _PURGE_KEYS:
+            raise SettingsError(
+                f"{where} write it as a dict with 'provider' one of "
+                f"{', '.join(sorted(_PURGE_KEYS))}, like {_PURGE}."
+            )
+        ids, envs = _PURGE_KEYS[item["provider"]]
+        allowed = {"provider", "endpoint", *ids, *envs}
+        for key in item:
+            if key not in allowed:
+                raise SettingsError(
+                    f"{where} '{key}' is not a {item['provider']} setting; it has "
+                    f"{', '.join(sorted(allowed))}. Credentials go in environment variables, "
+                    "named here."
+                )
+        for key in sorted(ids | envs):
+            text = item.get(key)
+            if not isinstance(text, str) or not text:
+                raise SettingsError(f"{where} '{key}' is missing.")
+            if key in envs and not _ENV_NAME.fullmatch(text):
+                raise SettingsError(
+                    f"{where} '{key}' must name an environment variable (letters, digits "
+                    "and _), not hold the credential itself."
+                )
+        endpoint = item.get("endpoint")
+        if endpoint is not None and (
+            not isinstance(endpoint, str) or not _is_web_address(endpoint)
+        ):
+            raise SettingsError(f"{where} 'endpoint' must be an http:// or https:// address.")
+        entries.append({k: str(v) for k, v in item.items()})
+    return tuple(entries)

@@ -68,11 +68,18 @@ def stop(process: subprocess.Popen[bytes]) -> None:
             process.wait(5)
 
 
-def documented_server_block() -> str:
-    """The nginx server block from the self-hosting guide, exactly as published."""
-    match = re.search(r"```nginx\n(.*?)```", GUIDE.read_text("utf-8"), re.S)
-    assert match, f"{GUIDE} has no nginx block"
-    return match.group(1)
+ORIGIN_BEHIND_CACHE = "# The origin, behind a caching proxy or CDN"
+CACHING_PROXY = "# A caching proxy in front of the origin (nginx)"
+JS_MODULE = "/usr/lib/nginx/modules/ngx_http_js_module.so"
+
+
+def documented_server_block(heading: str = "") -> str:
+    """An nginx block from the self-hosting guide, exactly as published: the first one, or
+    the one that starts with the comment ``heading``."""
+    blocks = re.findall(r"```nginx\n(.*?)```", GUIDE.read_text("utf-8"), re.S)
+    found = [b for b in blocks if b.startswith(heading)] if heading else blocks[:1]
+    assert found, f"{GUIDE} has no nginx block {heading!r}"
+    return found[0]
 
 
 @dataclass(frozen=True)
@@ -87,15 +94,17 @@ class Sshd:
 
 
 @contextmanager
-def sshd(folder: Path) -> Iterator[Sshd]:
-    """sshd that lets this user in with a key made for the test, and nobody else."""
+def sshd(folder: Path, client_key: Path | None = None) -> Iterator[Sshd]:
+    """sshd that lets this user in with a key made for the test (or ``client_key``, to
+    reach several hosts with one deploy key), and nobody else."""
     folder.mkdir(parents=True)
-    for key in ("host_key", "client_key"):
+    for key in ("host_key", "client_key") if client_key is None else ("host_key",):
         subprocess.run(
             ["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "", "-f", str(folder / key)],
             check=True,
         )
-    shutil.copyfile(folder / "client_key.pub", folder / "authorized_keys")
+    client_key = client_key or folder / "client_key"
+    shutil.copyfile(f"{client_key}.pub", folder / "authorized_keys")
     port = free_port()
     host_key = (folder / "host_key.pub").read_text().split()
     (folder / "known_hosts").write_text(f"[127.0.0.1]:{port} {host_key[0]} {host_key[1]}\n")
@@ -125,17 +134,24 @@ def sshd(folder: Path) -> Iterator[Sshd]:
         )
     try:
         wait_for_port(port, process, log)
-        yield Sshd(port, getpass.getuser(), folder / "client_key", folder / "known_hosts")
+        yield Sshd(port, getpass.getuser(), client_key, folder / "known_hosts")
     finally:
         stop(process)
 
 
 @contextmanager
-def nginx(folder: Path, deploy_root: Path) -> Iterator[int]:
-    """nginx serving ``deploy_root/current`` with the documented server block; yields its port."""
+def nginx(
+    folder: Path, deploy_root: Path, heading: str = "", origin_port: int = 0
+) -> Iterator[int]:
+    """nginx serving ``deploy_root/current`` with a documented server block (the first, or
+    the one under ``heading``), or caching what ``origin_port`` serves; yields its port."""
     folder.mkdir(parents=True)
     port = free_port()
-    block = documented_server_block().replace(DOCUMENTED_ROOT, str(deploy_root))
+    block = documented_server_block(heading).replace(DOCUMENTED_ROOT, str(deploy_root))
+    block = block.replace("/var/cache/nginx/newsroom", str(folder / "cache"))
+    block = re.sub(
+        r"proxy_pass http://[^;]+;", f"proxy_pass http://127.0.0.1:{origin_port};", block
+    )
     # The security headers, written where the guide tells IT to put them (invoke headers).
     headers = folder / "headers"
     write_nginx(headers)
@@ -145,8 +161,10 @@ def nginx(folder: Path, deploy_root: Path) -> Iterator[int]:
     # A master running as root hands requests to workers running as nobody, who may not
     # enter pytest's private temporary folders; as any other user, the directive is moot.
     user = "user root;\n" if os.geteuid() == 0 else ""
+    # Debian loads its modules from /etc/nginx/modules-enabled, which this nginx.conf skips.
+    modules = f"load_module {JS_MODULE};\n" if "js_import" in block else ""
     (folder / "nginx.conf").write_text(
-        f"{user}worker_processes 2;\n"
+        f"{modules}{user}worker_processes 2;\n"
         f"pid {folder / 'nginx.pid'};\n"
         f"error_log {folder / 'error.log'} warn;\n"
         "events { worker_connections 256; }\n"
@@ -155,6 +173,7 @@ def nginx(folder: Path, deploy_root: Path) -> Iterator[int]:
         "    default_type application/octet-stream;\n"
         f"    access_log {folder / 'access.log'};\n"
         f"    client_body_temp_path {folder / 'tmp'};\n"
+        f"    proxy_temp_path {folder / 'proxy-tmp'};\n"
         f"{block}"
         "}\n"
     )
@@ -215,3 +234,10 @@ def switches(log: Path) -> list[dict[str, str]]:
         for line in log.read_text("utf-8").splitlines()
         if " switch " in line
     ]
+
+
+@contextmanager
+def caching_proxy(folder: Path, origin_port: int) -> Iterator[int]:
+    """The documented nginx cache in front of an origin on 127.0.0.1; yields its port."""
+    with nginx(folder, folder / "unused", CACHING_PROXY, origin_port) as port:
+        yield port

@@ -33,7 +33,7 @@ from deploy_harness import missing_programs, nginx, sshd, switcher, switches, wr
 from pelican.settings import read_settings
 
 from deploy.command import deploy
-from deploy.remote import DeployFailed, Target
+from deploy.remote import Connection, DeployFailed, Target, ship
 from deploy.snapshots import Manifest, Snapshot, build_snapshots
 from newsroom.dates import parse_as_of
 from support import FIXTURES, ROOT
@@ -109,6 +109,15 @@ def test_targets_are_parsed_and_unsafe_folders_refused() -> None:
     for bad in ("web1:srv/newsroom", "web1:/", "web1:/srv/../etc", "/srv/news room", "web1:"):
         with pytest.raises(DeployFailed, match="absolute path"):
             Target.parse(bad)
+
+
+def test_a_host_named_twice_or_a_build_without_snapshots_is_refused(tmp_path: Path) -> None:
+    host = Connection.from_options(str(tmp_path / "srv"))
+    with pytest.raises(DeployFailed, match="named more than once"):
+        ship(tmp_path, [host, Connection.from_options(str(tmp_path / "srv") + "/")])
+    with pytest.raises(DeployFailed, match=r"schedule\.json cannot be read"):
+        ship(tmp_path, [host])
+    assert not (tmp_path / "srv").exists()
 
 
 # --- the switcher, on its own ---------------------------------------------------------------
@@ -280,6 +289,11 @@ class Seen:
     status: int
     complete: bool  # ends with </html>
     snapshots: frozenset[str]
+    host: int = 0  # which server answered, when a reader asks several in turn
+    headers: tuple[tuple[str, str], ...] = ()
+
+    def header(self, name: str) -> str:
+        return next((v for k, v in self.headers if k.lower() == name.lower()), "")
 
 
 Answers = dict[tuple[str, int, str], set[str]]
@@ -296,33 +310,44 @@ def answers(snapshots: tuple[Snapshot, ...], paths: list[str]) -> Answers:
     return table
 
 
-def read_site(port: int, paths: list[str], stop: threading.Event, table: Answers) -> list[Seen]:
-    """Request the paths from four threads until ``stop`` is set (at most 8000 requests)."""
+def read_site(
+    port: int | list[int],
+    paths: list[str],
+    stop: threading.Event,
+    table: Answers,
+    threads: int = 4,
+) -> list[Seen]:
+    """Request the paths from ``threads`` threads until ``stop`` is set (at most 8000
+    requests); with several ports, each thread asks each server in turn."""
+    ports = [port] if isinstance(port, int) else port
     seen: list[Seen] = []
 
     def reader(offset: int) -> None:
-        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+        connections = [http.client.HTTPConnection("127.0.0.1", p, timeout=5) for p in ports]
         count = offset
         while not stop.is_set() and len(seen) < 8000:
-            path = paths[count % len(paths)]
+            host = count % len(ports)
+            path = paths[(count // len(ports)) % len(paths)]
             count += 1
             sent = time.time()
-            connection.request("GET", path)
-            answer = connection.getresponse()
+            connections[host].request("GET", path)
+            answer = connections[host].getresponse()
             body = answer.read()
             received = time.time()
             digest = hashlib.sha256(body).hexdigest()
             matches = frozenset(table.get((path, answer.status, digest), ()))
             complete = body.rstrip().endswith(b"</html>")
-            seen.append(Seen(path, sent, received, answer.status, complete, matches))
+            headers = tuple(answer.getheaders())
+            seen.append(Seen(path, sent, received, answer.status, complete, matches, host, headers))
             time.sleep(0.008)
-        connection.close()
+        for connection in connections:
+            connection.close()
 
-    threads = [threading.Thread(target=reader, args=(n,)) for n in range(4)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    workers = [threading.Thread(target=reader, args=(n,)) for n in range(threads)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
     return seen
 
 
@@ -406,7 +431,8 @@ def test_releases_go_live_at_their_second_and_readers_never_see_a_mix(
     }
     with sshd(tmp_path / "sshd") as ssh, nginx(tmp_path / "nginx", srv) as port:
         start = math.ceil(time.time())
-        first, second = start + 8, start + 11
+        # Time enough to build and upload three snapshots on a busy machine.
+        first, second = start + 25, start + 28
         path_a = write_release(site, "golive-first", first, f"Go-live first {start}")
         path_b = write_release(site, "golive-second", second, f"Go-live second {start}")
         options = {
@@ -435,6 +461,8 @@ def test_releases_go_live_at_their_second_and_readers_never_see_a_mix(
         table = answers(manifest.snapshots, paths)
         (srv / "notify.env").write_text("# webhook secrets\nTEST_HOOK_KEY=s3cret\n")
         with switcher(srv, tmp_path / "switcher.log") as log:
+            # Read from a few seconds before the first instant: the readers stop at 8000.
+            time.sleep(max(0.0, first - 4 - time.time()))
             stop = threading.Event()
             threading.Timer(second + 2 - time.time(), stop.set).start()
             seen = read_site(port, paths, stop, table)
@@ -504,3 +532,24 @@ def test_releases_go_live_at_their_second_and_readers_never_see_a_mix(
         )
         + f"; redeploy {redeploy_seconds:.1f} s with {len(during)} requests during it"
     )
+
+
+def test_check_tells_a_monitor_when_a_due_snapshot_is_not_shown(tmp_path: Path) -> None:
+    root = tmp_path / "srv"
+    now = math.floor(time.time())
+    dirs = make_host(root, [now - 600, now - 120, now + 3600])
+
+    def check(grace: int) -> subprocess.CompletedProcess[str]:
+        command = [sys.executable, str(root / "bin" / "masthead-switcher"), "--check"]
+        return subprocess.run(
+            [*command, str(grace), str(root)], capture_output=True, text=True, check=False
+        )
+
+    assert check(60).returncode == 2  # nothing shown yet
+    os.symlink(f"snapshots/{dirs[0]}", root / "current")
+    late = check(60)
+    assert late.returncode == 2
+    assert late.stdout.startswith(f"LATE: snapshot {dirs[1]}, due at ")
+    assert check(300).returncode == 0  # within the grace, the older one may still show
+    once(root)
+    assert check(60).returncode == 0
