@@ -214,7 +214,8 @@ def rehearse(
         leaks += len(found)
         print(
             f"As of {when}: built {count} files; "
-            f"{'LEAKS' if found else 'nothing'} of the {len(hidden)} releases not public then."
+            f"{'LEAKS' if found else 'nothing'} of the {len(hidden)} "
+            f"release{'s' * (len(hidden) != 1)} not public then."
         )
     if leaks:
         raise Exit(f"{leaks} file(s) show releases before their instant.", code=1)

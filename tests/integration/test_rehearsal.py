@@ -50,6 +50,22 @@ def test_rehearsal_builds_now_and_each_new_instant(repo: Path) -> None:
     assert lines[1].endswith("; nothing of the 0 releases not public then.")
 
 
+def test_one_release_not_public_is_said_in_the_singular(repo: Path) -> None:
+    # Only the new release is still ahead, a day after the fixture's own embargo passed.
+    result = invoke(
+        "rehearse",
+        "--against",
+        "main",
+        "--content",
+        str(repo / "content"),
+        "--as-of",
+        "2026-12-04T12:00:00Z",
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    first = next(line for line in result.stdout.splitlines() if line.startswith("As of "))
+    assert first.endswith("; nothing of the 1 release not public then.")
+
+
 def test_a_public_release_that_names_an_embargoed_one_fails_the_rehearsal(repo: Path) -> None:
     public = repo / "content" / "releases" / "2026" / "first-product.md"
     public.write_text(
