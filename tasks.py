@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 import os
 import shlex
 import subprocess
@@ -320,6 +321,8 @@ def due(
         "a file, an http(s) address or the JSON itself. Unknown or empty: every feed is new.",
         "current": "The feed index of the site just deployed, in the same forms "
         "(default: output/feeds/index.json).",
+        "plan": "Write what to announce to this file instead of sending it; "
+        "python3 -m deploy.notify FILE sends it (standard library only).",
     }
 )
 def announce(
@@ -330,6 +333,7 @@ def announce(
     settings: str = "publishconf.py",
     previous: str = "",
     current: str = "",
+    plan: str = "",
 ) -> None:
     """Ping WebSub for every feed that changed and call the webhooks for what went live."""
     from deploy.notify import after_go_live
@@ -340,11 +344,16 @@ def announce(
         since = commands.read_live_as_of(live)
     if since is None:
         raise Exit("Say since when: --since INSTANT or --live URL/build.json.", code=2)
-    pelican, newsroom_settings, plan = _went_live(settings, since, as_of)
-    changes = [change for go in plan for change in changes_at(go, pelican["SITEURL"])]
+    pelican, newsroom_settings, went_live = _went_live(settings, since, as_of)
+    changes = [change for go in went_live for change in changes_at(go, pelican["SITEURL"])]
     config = notify_config(newsroom_settings, pelican["SITEURL"])
     config["feeds_before"] = commands.read_json(previous) if previous else None
     config["feeds_after"] = commands.read_json(current or str(ROOT / "output" / INDEX))
+    if plan:
+        # Worked out where the content is; sent by a job that holds the secrets and no content.
+        Path(plan).write_text(json.dumps({"changes": changes, "config": config}), "utf-8")
+        print(f"Wrote {plan}: {len(changes)} change(s) to announce.")
+        return
     after_go_live(changes, config, print)
 
 

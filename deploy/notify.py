@@ -23,6 +23,7 @@ import http.client
 import json
 import os
 import re
+import sys
 import threading
 import time
 import urllib.error
@@ -31,6 +32,7 @@ import uuid
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode, urlsplit
 
@@ -411,3 +413,26 @@ def _safe(log: Log) -> Log:
             log(line)
 
     return say
+
+
+def main(argv: Sequence[str]) -> int:
+    """``python3 -m deploy.notify FILE``: send what ``invoke announce --plan FILE`` wrote.
+
+    The Pages workflow works out what to announce where the content is, and sends it from a
+    job that holds the webhook secrets but neither the content nor any installed package.
+    """
+    if len(argv) != 1:
+        print("usage: python3 -m deploy.notify ANNOUNCEMENT.json", file=sys.stderr)
+        return 2
+    try:
+        plan = json.loads(Path(argv[0]).read_text(encoding="utf-8"))
+        changes, config = plan["changes"], plan["config"]
+    except (OSError, ValueError, KeyError, TypeError) as err:
+        print(f"notify: cannot read {argv[0]}: {err}", file=sys.stderr)
+        return 1
+    after_go_live(changes, config, print)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

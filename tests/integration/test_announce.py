@@ -128,13 +128,12 @@ def built(repo: Path, tmp_path: Path) -> str:
 
 
 def run_announce(repo: Path, hub: Hub, previous: str, current: str) -> tuple[list[str], str]:
-    """The announce step's script, with what the plan and build jobs hand it."""
-    announce = step("announce", "announce")
+    """The two steps as the workflow runs them: the build job works out what to announce,
+    with what the plan job hands it; the announce job sends it, with no package installed."""
+    plan = step("build", "announcement")
     # The workflow's bootstrap.py sets up .venv, then runs invoke with the same arguments.
-    script = announce["run"].replace(
-        "python3 bootstrap.py", f"{shlex.quote(sys.executable)} -m invoke"
-    )
-    assert script != announce["run"]
+    script = plan["run"].replace("python3 bootstrap.py", f"{shlex.quote(sys.executable)} -m invoke")
+    assert script != plan["run"]
     env = {
         **os.environ,
         "NO_PROXY": "127.0.0.1",
@@ -144,7 +143,13 @@ def run_announce(repo: Path, hub: Hub, previous: str, current: str) -> tuple[lis
         "CURRENT_FEEDS": current,
         "NEWSROOM_SITEURL": SITE_URL,
     }
-    assert set(announce["env"]) <= set(env)
+    assert set(plan["env"]) <= set(env)
+    (repo / "announcement.json").unlink(missing_ok=True)
+    subprocess.run(["bash", "-e", "-c", script], cwd=repo, env=env, check=True)
+    send = step("announce", "announce")
+    # The runner's own python3, without site-packages: the standard library only.
+    script = send["run"].replace("python3", f"{shlex.quote(sys.executable)} -S", 1)
+    assert script != send["run"]
     hub.pings.clear()
     done = subprocess.run(
         ["bash", "-e", "-c", script], cwd=repo, env=env, capture_output=True, text=True, check=True

@@ -86,6 +86,21 @@ def test_the_rule_sees_a_build_step_beside_a_secret() -> None:
     assert not holds_secrets({"steps": [{"run": "python3 bootstrap.py build"}]})
 
 
+def test_the_announce_job_may_be_given_the_webhook_secrets() -> None:
+    """The docs tell IT to add each webhook secret to the announce step: with one added, the
+    job still runs no build and installs nothing, and has only deploy/ on disk."""
+    workflow = yaml.safe_load((ROOT / ".github/workflows/publish.yml").read_text())
+    job = workflow["jobs"]["announce"]
+    [send] = [s for s in job["steps"] if s.get("id") == "announce"]
+    send["env"] = {"NEWS_HOOK_SECRET": "${{ secrets.NEWS_HOOK_SECRET }}"}
+    assert holds_secrets(job)
+    steps = job["steps"]
+    assert not [s["run"] for s in steps if "run" in s and BUILDS.search(s["run"])]
+    assert not [s for s in steps if s.get("uses", "").startswith(INSTALLERS)]
+    checkouts = [s for s in steps if s.get("uses", "").startswith("actions/checkout@")]
+    assert [c["with"].get("sparse-checkout") for c in checkouts] == ["deploy"]
+
+
 def test_scheduled_runs_avoid_the_full_hour() -> None:
     """GitHub delays schedules most at minute 0, when everyone's cron fires."""
     for path in WORKFLOWS:
