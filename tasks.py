@@ -51,8 +51,8 @@ def check(
         if against:
             commands.check_against(newsroom, against, pelican_settings, ROOT)
         if not newsroom.errors:
-            # What passes must also build, at every later instant (commands.rehearse).
-            newsroom.problems.extend(commands.rehearse(pelican_settings, newsroom, ROOT))
+            # What passes must also build, at every later instant (commands.trial_build).
+            newsroom.problems.extend(commands.trial_build(pelican_settings, newsroom, ROOT))
             newsroom.problems.sort()
     except commands.BuildFailed as err:
         raise Exit(str(err), code=2) from None

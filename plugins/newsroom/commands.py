@@ -175,7 +175,7 @@ def _run_pelican(settings: dict[str, Any]) -> list[str]:
     return counter.messages
 
 
-def rehearse(settings: dict[str, Any], newsroom: Newsroom, root: Path) -> list[Problem]:
+def trial_build(settings: dict[str, Any], newsroom: Newsroom, root: Path) -> list[Problem]:
     """Build the checked content, as the site will be once everything is live, into a
     throwaway folder; a problem names each release that the build cannot publish.
 
@@ -191,10 +191,10 @@ def rehearse(settings: dict[str, Any], newsroom: Newsroom, root: Path) -> list[P
     as_of = max([newsroom_settings.as_of, *(r.modified for r in live)]).astimezone(UTC)
     options = {**settings.get("NEWSROOM", {})}
     options["feed_items"] = max(len(live), int(options.get("feed_items", 0)))
-    rehearsal = {**settings, "NEWSROOM": options, "NEWSROOM_AS_OF": as_of}
+    trial = {**settings, "NEWSROOM": options, "NEWSROOM_AS_OF": as_of}
 
     def fails(published: list[Release]) -> str | None:
-        return _rehearsal_failure(rehearsal, newsroom, published)
+        return _trial_failure(trial, newsroom, published)
 
     failure = fails(live)
     if failure is None:
@@ -228,7 +228,7 @@ def _first_failing(
     return releases[0], failure
 
 
-def _rehearsal_failure(
+def _trial_failure(
     settings: dict[str, Any], newsroom: Newsroom, published: list[Release]
 ) -> str | None:
     """Why the build of only ``published`` (the others held back as drafts) fails, or None."""
