@@ -216,43 +216,53 @@ def load_env(path: Path, log: Log) -> None:
         os.environ.setdefault(name, value)
 
 
-class Notifier:
-    """Announces go-lives in order, in a thread of its own: a slow webhook must never make
-    the next switch late."""
+class Worker:
+    """Runs one program's calls in order, in a thread of its own: a slow webhook or CDN must
+    never make the next switch late, nor hold up the other. ``call`` is None when the program
+    is not installed; then nothing is queued."""
 
-    def __init__(self, module: ModuleType | None, log: Log) -> None:
-        self.module = module
+    def __init__(self, call: Callable[..., None] | None, name: str, log: Log) -> None:
+        self.call = call
+        self.name = name
         self.log = log
-        self.jobs: queue.Queue[tuple[list[dict[str, Any]], dict[str, Any]] | None]
-        self.jobs = queue.Queue()
-        self.thread = threading.Thread(target=self._work, name="notify", daemon=True)
-        if module is not None:
+        self.jobs: queue.Queue[tuple[Any, ...] | None] = queue.Queue()
+        self.thread = threading.Thread(target=self._work, name=name, daemon=True)
+        if call is not None:
             self.thread.start()
 
-    def submit(self, changes: list[dict[str, Any]], config: dict[str, Any]) -> None:
-        if self.module is not None:
-            self.jobs.put((changes, config))
+    def put(self, *args: Any) -> None:
+        if self.call is not None:
+            self.jobs.put(args)
 
     def idle(self) -> bool:
-        """Nothing queued or being announced (``Queue.join`` would wait for it)."""
+        """Nothing queued or running (``Queue.join`` would wait for it)."""
         return self.jobs.unfinished_tasks == 0
 
     def close(self, timeout: float | None = None) -> None:
-        """Let queued announcements finish (``--once`` exits right after)."""
-        if self.module is not None:
+        """Let queued calls finish (``--once`` exits right after)."""
+        if self.call is not None:
             self.jobs.put(None)
             self.thread.join(timeout)
 
     def _work(self) -> None:
-        assert self.module is not None
+        assert self.call is not None
         while (job := self.jobs.get()) is not None:
-            changes, config = job
             try:
-                self.module.after_go_live(changes, config, self.log)
+                self.call(*job, self.log)
             except Exception as err:  # it promises not to raise; a switcher must outlive it
-                self.log(f"notify failed: {type(err).__name__}: {err}")
+                self.log(f"{self.name} failed: {type(err).__name__}: {err}")
             finally:
                 self.jobs.task_done()
+
+
+class Notifier(Worker):
+    """Announces go-lives (bin/notify.py's ``after_go_live``), in order."""
+
+    def __init__(self, module: ModuleType | None, log: Log) -> None:
+        super().__init__(module.after_go_live if module is not None else None, "notify", log)
+
+    def submit(self, changes: list[dict[str, Any]], config: dict[str, Any]) -> None:
+        self.put(changes, config)
 
 
 class Switcher:
@@ -401,34 +411,16 @@ def read_json(path: Path) -> Any:
         return None
 
 
-class Purger:
-    """Empties the CDNs' caches after each switch (bin/purge.py), in a thread of its own, so
-    that neither a slow CDN nor a webhook delays the other or the next switch."""
+class Purger(Worker):
+    """Empties the CDNs' caches after each switch (bin/purge.py's ``purge_all``)."""
 
     def __init__(self, log: Log) -> None:
-        self.log = log
-        self.module = load_program("purge.py", "purge_all", log)
-        self.jobs: queue.Queue[list[dict[str, Any]] | None] = queue.Queue()
-        self.thread = threading.Thread(target=self._work, name="purge", daemon=True)
-        if self.module is not None:
-            self.thread.start()
+        module = load_program("purge.py", "purge_all", log)
+        super().__init__(module.purge_all if module is not None else None, "purge", log)
 
     def submit(self, config: list[dict[str, Any]]) -> None:
-        if self.module is not None and config:
-            self.jobs.put(config)
-
-    def close(self, timeout: float | None = None) -> None:
-        if self.module is not None:
-            self.jobs.put(None)
-            self.thread.join(timeout)
-
-    def _work(self) -> None:
-        assert self.module is not None
-        while (config := self.jobs.get()) is not None:
-            try:
-                self.module.purge_all(config, self.log)
-            except Exception as err:  # it promises not to raise; a switcher must outlive it
-                self.log(f"purge failed: {type(err).__name__}: {err}")
+        if config:
+            self.put(config)
 
 
 def load_program(name: str, function: str, log: Log) -> ModuleType | None:
