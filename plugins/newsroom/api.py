@@ -23,8 +23,8 @@ from pelican.writers import Writer
 from . import share_images
 from .disclosures import absolute, content_hash, utc_iso
 from .models import Release
-from .plugin import state_of
 from .share_images import ShareImage
+from .state import state_of
 
 LIST_PATH = "api/releases.json"
 PAGE_PATH = "api/releases/page/{number}.json"

@@ -23,9 +23,9 @@ from .disclosures import GoLiveLogError
 from .files import UnsafeFile
 from .hosting import check_output
 from .models import Release
-from .plugin import CHECKED
 from .problems import ContentError, Problem, escape_data
 from .settings import SettingsError, from_pelican
+from .state import CHECKED
 
 
 class BuildFailed(Exception):

@@ -25,7 +25,7 @@ from pelican.generators import Generator
 from pelican.writers import Writer
 
 from .models import Release, Topic, Update
-from .plugin import state_of
+from .state import state_of
 
 PAGE_URL = "disclosures/"
 PAGE_SAVE_AS = "disclosures/index.html"

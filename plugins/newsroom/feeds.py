@@ -41,9 +41,9 @@ from pelican.writers import Writer
 from .disclosures import absolute, plain_text, utc_iso
 from .i18n import language_name
 from .models import Company, Release, SiteData
-from .plugin import state_of
 from .sanitize import clean
 from .settings import NewsroomSettings
+from .state import state_of
 from .translations import list_url, listed
 
 FOLLOW_URL = "follow/"

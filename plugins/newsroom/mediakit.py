@@ -382,7 +382,7 @@ class MediaKitGenerator(Generator):
     kit: MediaKit | None = None
 
     def generate_context(self) -> None:
-        from .plugin import state_of  # plugin imports content, which imports this module
+        from .state import state_of  # state imports content, which imports this module
 
         self.kit = state_of(self.settings).newsroom.media_kit
         self.context["media_kit_url"] = PAGE_URL if self.kit is not None else None

@@ -8,7 +8,7 @@ The state of one build lives on that build's settings dict, so two builds in one
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, ClassVar
@@ -21,48 +21,15 @@ from pelican.readers import BaseReader, Readers
 from pelican.urlwrappers import Category, Tag
 
 from . import files, mediakit, release_images, translations, withheld
-from .content import MEDIA, Newsroom, display_path, load
+from .content import MEDIA, display_path, load
 from .i18n import Catalogs
 from .models import Release
 from .problems import ContentError
-from .settings import NewsroomSettings, SettingsError, from_pelican
+from .settings import SettingsError, from_pelican
+from .state import CHECKED, STATE, BuildState, state_of
 
-STATE = "NEWSROOM_STATE"
-CHECKED = "NEWSROOM_CHECKED"
 #: Stands in for Pelican's INTRASITE_LINK_REGEX: a "what" group that can never match.
 NO_INTRASITE_LINKS = "(?P<what>(?!))"
-
-
-@dataclass
-class BuildState:
-    """What one build knows: its settings, the checked content, and what is public."""
-
-    settings: NewsroomSettings
-    newsroom: Newsroom
-    root: Path
-    catalogs: Catalogs
-    #: Every release readers can see at the build instant, in every language, newest first:
-    #: the one list the record, the API, sitemaps and a deployed site's feeds are made from.
-    public: list[Release] = field(default_factory=list)
-    #: Data entries and media that only releases not yet public use (withheld.py).
-    withheld: withheld.Withheld = field(default_factory=withheld.Withheld)
-    #: Only in a preview (invoke preview, never deployed): the embargoed releases and drafts
-    #: it also shows. Kept apart, so that no output can take one of them for a public release.
-    preview_only: list[Release] = field(default_factory=list)
-    #: Releases that went live and were withdrawn by the build instant, newest first: each
-    #: gets a notice page, a feed tombstone and its entry in the record, and nothing else.
-    withdrawn: list[Release] = field(default_factory=list)
-
-    @property
-    def shown(self) -> list[Release]:
-        """The releases this build writes pages for (public ones, and a preview's), newest first."""
-        return sorted(
-            [*self.public, *self.preview_only], key=lambda r: (r.date, r.source), reverse=True
-        )
-
-
-def state_of(settings: dict[str, Any]) -> BuildState:
-    return settings[STATE]
 
 
 def initialized(pelican: Pelican) -> None:

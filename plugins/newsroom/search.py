@@ -18,7 +18,7 @@ from pelican import Pelican
 from pelican.generators import Generator
 from pelican.writers import Writer
 
-from .plugin import state_of
+from .state import state_of
 
 PAGE_URL = "search/"
 PAGE_SAVE_AS = "search/index.html"

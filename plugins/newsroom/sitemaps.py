@@ -30,7 +30,7 @@ from pelican.writers import Writer
 from . import disclosures, feeds, translations
 from .disclosures import absolute, utc_iso
 from .models import Release
-from .plugin import state_of
+from .state import state_of
 
 SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
 XHTML_NS = "http://www.w3.org/1999/xhtml"

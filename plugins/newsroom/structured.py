@@ -17,8 +17,8 @@ from pelican.generators import ArticlesGenerator
 from . import share_images
 from .disclosures import absolute
 from .models import Company, Release
-from .plugin import state_of
 from .share_images import ShareImage
+from .state import state_of
 
 # Inside <script>, "</script>" or "<!--" in a headline must not end the element: JSON allows
 # \u escapes for every character, so these are written escaped and browsers never see markup.
