@@ -12,7 +12,7 @@ from . import (
     feeds,
     headers,
     languages,
-    mediakit,
+    mediakit_build,
     plugin,
     search,
     share_images,
@@ -61,8 +61,8 @@ def register() -> None:
     signals.finalized.connect(plugin.write_build_record)
     # The search page, and the security headers as a _headers file (see headers.py).
     signals.get_generators.connect(search.get_generators)
-    # The media kit page, its image versions and album zips (mediakit.py).
-    signals.get_generators.connect(mediakit.get_generators)
+    # The media kit page, its image versions and album zips (mediakit_build.py).
+    signals.get_generators.connect(mediakit_build.get_generators)
     signals.finalized.connect(headers.write_headers)
     # The search index last: Pagefind reads the release pages as written (see search.py).
     signals.finalized.connect(search.build_index)
