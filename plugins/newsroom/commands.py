@@ -5,10 +5,12 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import io
+import json
 import logging
 import os
 import sys
 import tempfile
+import urllib.request
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 from pathlib import Path
@@ -17,13 +19,14 @@ from typing import Any, TextIO
 from pelican import Pelican
 from pelican.settings import read_settings
 
-from .content import Newsroom, display_path, load
+from .content import Newsroom, load
 from .dates import parse_as_of
 from .disclosures import GoLiveLogError
 from .files import UnsafeFile
+from .history import HistoryError, base_at, compare
 from .hosting import check_output
 from .models import Release
-from .problems import ContentError, Problem, escape_data
+from .problems import ContentError, Problem, display_path, escape_data
 from .settings import SettingsError, from_pelican
 from .state import CHECKED
 
@@ -68,8 +71,6 @@ def check(settings: dict[str, Any], root: Path | None = None) -> Newsroom:
 
 def check_against(newsroom: Newsroom, ref: str, settings: dict[str, Any], root: Path) -> None:
     """Add the problems of silent edits since ``ref`` to ``newsroom.problems``."""
-    from .history import HistoryError, base_at, compare
-
     newsroom_settings = from_pelican(settings)
     try:
         base = base_at(ref, root, Path(settings["PATH"]), newsroom_settings)
@@ -88,9 +89,6 @@ def read_live_as_of(url: str) -> str | None:
 def read_json(source: str) -> Any:
     """JSON given as itself (starting with ``{``), as an http(s) address or as a file; None
     when it cannot be read, so that the caller decides what an unknown value means."""
-    import json
-    import urllib.request
-
     text = source.strip()
     try:
         if text.startswith("{"):

@@ -8,6 +8,8 @@ The state of one build lives on that build's settings dict, so two builds in one
 from __future__ import annotations
 
 import json
+import os
+import subprocess
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -21,10 +23,10 @@ from pelican.readers import BaseReader, Readers
 from pelican.urlwrappers import Category, Tag
 
 from . import files, mediakit, release_images, translations, withheld
-from .content import MEDIA, display_path, load
+from .content import MEDIA, load
 from .i18n import Catalogs
 from .models import Release
-from .problems import ContentError
+from .problems import ContentError, display_path
 from .settings import SettingsError, from_pelican
 from .state import CHECKED, STATE, BuildState, state_of
 
@@ -371,9 +373,6 @@ def built_commit(root: Path) -> str | None:
 
     Like the instant, it is an input of the build, so the output stays a function of both.
     """
-    import os
-    import subprocess
-
     if os.environ.get("GITHUB_SHA"):
         return os.environ["GITHUB_SHA"]
     try:
