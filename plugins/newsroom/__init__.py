@@ -7,6 +7,7 @@ from pelican import signals
 from . import (
     api,
     archives,
+    assets,
     cms,
     disclosures,
     feeds,
@@ -18,6 +19,7 @@ from . import (
     share_images,
     sitemaps,
     structured,
+    timegate,
     withdrawals,
 )
 
@@ -30,13 +32,13 @@ def register() -> None:
     # Company, topics and contacts for every template.
     signals.generator_init.connect(plugin.generator_init)
     # The time gate, before Pelican derives topics, tags, archives and pagination.
-    signals.article_generator_pretaxonomy.connect(plugin.apply_time_gate)
+    signals.article_generator_pretaxonomy.connect(timegate.apply_time_gate)
     # Tags that only a translation has get their pages too, once Pelican has built its own.
-    signals.article_generator_finalized.connect(plugin.tag_translations)
+    signals.article_generator_finalized.connect(timegate.tag_translations)
     # Pelican's own copy of media/ takes only files the check passed, never through a link.
-    signals.static_generator_finalized.connect(plugin.guard_static_files)
+    signals.static_generator_finalized.connect(assets.guard_static_files)
     # Release images and attachments, for public releases only, once all is written.
-    signals.finalized.connect(plugin.copy_release_files)
+    signals.finalized.connect(assets.copy_release_files)
     # Year archive pages, grouped by each release's own year (see archives.py).
     signals.get_generators.connect(archives.get_generators)
     # The disclosure record is a generator of its own: Pelican runs it after the articles

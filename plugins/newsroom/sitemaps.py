@@ -10,7 +10,7 @@ and ``robots.txt`` names the sitemaps.
 
 Sitemaps need absolute URLs, so they are written only when SITEURL is set (publishconf.py); a
 development build writes a robots.txt without them. A preview (invoke preview) writes none of
-this: its own robots.txt keeps crawlers out (plugin.copy_release_files).
+this: its own robots.txt keeps crawlers out (assets.copy_release_files).
 """
 
 from __future__ import annotations
