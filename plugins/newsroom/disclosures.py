@@ -5,18 +5,15 @@ keep it, in chronological order, for five years. The record is written from the 
 list (``state.public``), so an embargoed or draft release is never in it, and it is a pure
 function of the commit and the build instant like every other output.
 
-``canonical_content`` and ``content_hash`` define what "the published content" of a release
-is, so that other checks (no silent edits, go-live notifications) can compare the same bytes.
+Each entry carries the release's fingerprint (fingerprint.py).
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
@@ -24,88 +21,16 @@ from pelican import Pelican
 from pelican.generators import Generator
 from pelican.writers import Writer
 
+from .dates import utc_iso, zone_name
+from .fingerprint import HASH_OF, content_hash
 from .models import Release, Topic, Update
+from .sanitize import plain_text
 from .state import state_of
+from .urls import absolute
 
 PAGE_URL = "disclosures/"
 PAGE_SAVE_AS = "disclosures/index.html"
 JSON_URL = "disclosures.json"
-
-#: Written into the JSON record, so anyone can recompute a hash without reading this code.
-HASH_OF = (
-    "masthead-content-v1: the SHA-256 (hex) of the UTF-8 bytes of one JSON object in "
-    "canonical form (RFC 8785: keys sorted, no whitespace; for these strings, lists and "
-    "nulls that is Python's json.dumps(obj, sort_keys=True, separators=(',', ':'), "
-    "ensure_ascii=False)). Its keys: title, subtitle, dateline, summary and lang (text as "
-    "published, null when absent); date (the go-live instant in UTC, like "
-    "2026-12-03T06:00:00Z); body_html (the published HTML of the body); topic (the topic "
-    "key); tags (in the author's order); updates (those public at generated_for, oldest "
-    "first, each {date, note_html}); image (null, or {file, sha256, alt, caption, credit}); "
-    "attachments (each {file, sha256, title}). In image and attachments, sha256 is the "
-    "SHA-256 (hex) of the file's bytes."
-)
-
-
-def canonical_content(release: Release, as_of: datetime | None = None) -> bytes:
-    """The published fields of a release as canonical JSON bytes: what ``content_hash`` hashes.
-
-    Only what the release file and its own files say is included; shared data (boilerplate,
-    contacts, safe harbor) is left out, so editing the company's boilerplate changes no hash.
-    Updates count as given: pass ``as_of`` to keep only those public then (releases from
-    ``state.public`` are already cut to the build instant).
-    """
-    if as_of is not None:
-        release = release.at(as_of)
-    image = release.image
-    fields: dict[str, Any] = {
-        "title": release.title,
-        "subtitle": release.subtitle,
-        "date": utc_iso(release.date),
-        "dateline": release.dateline,
-        "summary": release.summary,
-        "body_html": release.body_html,
-        "topic": release.topic.key,
-        "tags": list(release.tags),
-        "lang": release.lang,
-        "updates": [
-            {"date": utc_iso(u.date), "note_html": u.note_html}
-            for u in sorted(release.updates, key=lambda u: u.date)
-        ],
-        "image": None
-        if image is None
-        else {
-            "file": image.file,
-            "sha256": _file_hash(release, image.file),
-            "alt": image.alt,
-            "caption": image.caption,
-            "credit": image.credit,
-        },
-        "attachments": [
-            {"file": a.file, "sha256": _file_hash(release, a.file), "title": a.title}
-            for a in release.attachments
-        ],
-    }
-    return json.dumps(fields, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
-
-
-def content_hash(release: Release, as_of: datetime | None = None) -> str:
-    """SHA-256 (hex) of ``canonical_content``: the fingerprint shown in the record."""
-    return hashlib.sha256(canonical_content(release, as_of)).hexdigest()
-
-
-def _file_hash(release: Release, name: str) -> str:
-    with release.file_path(name).open("rb") as file:
-        return hashlib.file_digest(file, "sha256").hexdigest()
-
-
-def utc_iso(value: datetime) -> str:
-    """``2026-12-03T06:00:00Z``: the form machines compare most easily."""
-    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def zone_name(value: datetime) -> str:
-    """The IANA name the author wrote (Europe/Berlin), or UTC+01:00 for a bare offset."""
-    return getattr(value.tzinfo, "key", None) or value.tzname() or value.strftime("UTC%z")
 
 
 @dataclass(frozen=True)
@@ -277,37 +202,6 @@ def read_golive_log(path: Path) -> dict[str, datetime]:
             raise GoLiveLogError(f"{path}:{number}: the served instant has no timezone")
         served[where] = min(when.astimezone(UTC), served.get(where, when.astimezone(UTC)))
     return served
-
-
-def absolute(site_url: str, path: str) -> str:
-    """With SITEURL: a full address; without (development): a root-relative one."""
-    return f"{site_url.rstrip('/')}/{path.lstrip('/')}"
-
-
-class _TextOnly(HTMLParser):
-    _BLOCKS = frozenset({"p", "br", "li", "div", "h1", "h2", "h3", "h4", "tr", "td", "th"})
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.parts: list[str] = []
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in self._BLOCKS:
-            self.parts.append(" ")
-
-    def handle_endtag(self, tag: str) -> None:
-        self.handle_starttag(tag, [])
-
-    def handle_data(self, data: str) -> None:
-        self.parts.append(data)
-
-
-def plain_text(html: str) -> str:
-    """An update note as one line of text, for the JSON record."""
-    parser = _TextOnly()
-    parser.feed(html)
-    parser.close()
-    return " ".join("".join(parser.parts).split())
 
 
 class DisclosureGenerator(Generator):

@@ -38,13 +38,14 @@ from pelican.generators import Generator
 from pelican.urlwrappers import Category
 from pelican.writers import Writer
 
-from .disclosures import absolute, plain_text, utc_iso
+from .dates import utc_iso
 from .i18n import language_name
 from .models import Company, Release, SiteData
-from .sanitize import clean
+from .sanitize import clean, plain_text
 from .settings import NewsroomSettings
 from .state import state_of
 from .translations import list_url, listed
+from .urls import absolute
 
 FOLLOW_URL = "follow/"
 FOLLOW_SAVE_AS = "follow/index.html"

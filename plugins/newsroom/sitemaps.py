@@ -28,9 +28,10 @@ from pelican.paginator import Paginator
 from pelican.writers import Writer
 
 from . import disclosures, feeds, translations
-from .disclosures import absolute, utc_iso
+from .dates import utc_iso
 from .models import Release
 from .state import state_of
+from .urls import absolute
 
 SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
 XHTML_NS = "http://www.w3.org/1999/xhtml"
