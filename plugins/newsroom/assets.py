@@ -42,7 +42,7 @@ def copy_release_files(pelican: Pelican) -> None:
     output = Path(pelican.settings["OUTPUT_PATH"])
     content = Path(pelican.settings["PATH"]).resolve()
     cache = content.parent / release_images.CACHE_FOLDER
-    if pelican.settings.get("NEWSROOM_PREVIEW"):
+    if state.settings.preview:
         # A preview asks search engines and crawlers to stay away, on top of noindex.
         (output / "robots.txt").write_text("User-agent: *\nDisallow: /\n", encoding="utf-8")
     for release in state.shown:

@@ -275,7 +275,7 @@ def write_admin_files(pelican: Any) -> None:
     # The configuration is public: a topic, contact or boilerplate that only releases under
     # embargo use is offered once the first of them is live (withheld.py).
     shown = state.withheld.site(site)
-    config = cms_config(state.settings, shown, folder, pelican.settings.get("NEWSROOM_CMS_BACKEND"))
+    config = cms_config(state.settings, shown, folder, state.settings.cms_backend)
     write_admin(
         Path(pelican.settings["OUTPUT_PATH"]),
         config,

@@ -65,7 +65,7 @@ def check(settings: dict[str, Any], root: Path | None = None) -> Newsroom:
         newsroom_settings = from_pelican(settings)
     except SettingsError as err:
         raise BuildFailed(str(err)) from None
-    root = root or Path(settings.get("NEWSROOM_ROOT") or Path.cwd())
+    root = root or newsroom_settings.root or Path.cwd()
     return load(Path(settings["PATH"]), newsroom_settings, root)
 
 

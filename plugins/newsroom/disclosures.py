@@ -222,7 +222,7 @@ class DisclosureGenerator(Generator):
             self.settings.get("SITEURL", ""),
             site.changes,
             state.withdrawn,
-            read_golive_log(Path(log)) if (log := self.settings.get("NEWSROOM_GOLIVE_LOG")) else {},
+            read_golive_log(log) if (log := state.settings.golive_log) else {},
         )
         self.context.update(disclosures_url=PAGE_URL, disclosures_json_url=JSON_URL)
 

@@ -500,7 +500,7 @@ class FeedsGenerator(Generator):
             self.settings["CATEGORIES_URL"],
             self.settings["TAGS_URL"],
         )
-        releases = state.shown if self.settings.get("NEWSROOM_PREVIEW") else state.public
+        releases = state.shown if state.settings.preview else state.public
         self.index = plan(
             releases, site, state.settings, self.publisher, self._topic_urls(site), state.withdrawn
         )

@@ -25,7 +25,7 @@ from .content import MEDIA, load
 from .i18n import Catalogs
 from .models import Release
 from .problems import ContentError, display_path
-from .settings import SettingsError, from_pelican
+from .settings import PELICAN_SETTINGS, SettingsError, from_pelican
 from .state import CHECKED, STATE, BuildState, state_of
 
 #: Stands in for Pelican's INTRASITE_LINK_REGEX: a "what" group that can never match.
@@ -35,7 +35,7 @@ NO_INTRASITE_LINKS = "(?P<what>(?!))"
 def initialized(pelican: Pelican) -> None:
     """Check all content before anything is read or written; refuse to build on any error."""
     settings = from_pelican(pelican.settings)
-    root = Path(pelican.settings.get("NEWSROOM_ROOT") or Path.cwd())
+    root = settings.root or Path.cwd()
     # invoke build has just checked the same folder; plain `pelican` runs the check here.
     newsroom = pelican.settings.pop(CHECKED, None) or load(
         Path(pelican.settings["PATH"]), settings, root
@@ -51,6 +51,12 @@ def initialized(pelican: Pelican) -> None:
     ):
         if pelican.settings.get(key) != [folder]:
             raise SettingsError(f"{key} must be [{folder!r}], the folder NEWSROOM names.")
+    for name in ("NEWSROOM_YEAR_SAVE_AS", "NEWSROOM_YEAR_URL"):
+        if getattr(settings, PELICAN_SETTINGS[name]) is None:
+            raise SettingsError(
+                f"{name} is missing: year archive pages need it, like "
+                f"{name} = 'news/{{date:%Y}}/{'index.html' if name.endswith('SAVE_AS') else ''}'."
+            )
     if pelican.settings.get("DEFAULT_LANG") != settings.lang:
         raise SettingsError(
             f"DEFAULT_LANG must be {settings.lang!r}, the first of NEWSROOM's 'languages'."
@@ -138,7 +144,7 @@ def generator_init(generator: Generator) -> None:
         media_contacts=site.contacts,
         as_of=state.settings.as_of,
         newsroom=state.settings,
-        preview=bool(generator.settings.get("NEWSROOM_PREVIEW")),
+        preview=state.settings.preview,
     )
 
 

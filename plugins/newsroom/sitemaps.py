@@ -268,9 +268,9 @@ class SitemapGenerator(Generator):
         # Plugin generators run after the articles and pages generators: the lists in the
         # context are the gated ones, and the taxonomies are built from them.
         self.files = []
-        if self.settings.get("NEWSROOM_PREVIEW"):
-            return
         state = state_of(self.settings)
+        if state.settings.preview:
+            return
         site_url = self.settings.get("SITEURL", "")
         entries = site_entries(self.context, self.settings, state.settings.lang)
         news = news_releases(state.public, state.settings.as_of)

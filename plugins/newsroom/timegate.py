@@ -28,7 +28,7 @@ def apply_time_gate(generator: ArticlesGenerator) -> None:
     state = state_of(generator.settings)
     as_of = state.settings.as_of
     site_url = generator.settings.get("SITEURL", "")
-    preview = bool(generator.settings.get("NEWSROOM_PREVIEW"))
+    preview = state.settings.preview
 
     def visible(article: Any) -> bool:
         # A withdrawn release leaves every list, in a preview too (withdrawals.py).
