@@ -27,7 +27,7 @@ from .history import HistoryError, base_at, compare
 from .hosting import check_output
 from .models import Release
 from .problems import ContentError, Problem, display_path, escape_data
-from .settings import SettingsError, from_pelican
+from .settings import SettingsError, from_pelican, with_instant
 from .state import CHECKED
 
 
@@ -56,7 +56,7 @@ def pelican_settings(
         override["PATH"] = str(Path(content).resolve())
     if not Path(settings_file).is_file():
         raise BuildFailed(f"Settings file {settings_file} not found.")
-    return read_settings(str(settings_file), override=override)
+    return with_instant(read_settings(str(settings_file), override=override))
 
 
 def check(settings: dict[str, Any], root: Path | None = None) -> Newsroom:
@@ -138,6 +138,7 @@ class _ErrorCounter(logging.Handler):
 def build(settings: dict[str, Any], out: TextIO | None = None) -> None:
     """Check everything, then run Pelican in-process; raise BuildFailed on any problem."""
     out = out or sys.stdout  # looked up now, so that a captured stdout is the one written to
+    settings = with_instant(settings)  # the check and Pelican gate at the same instant
     newsroom = check(settings)
     report(newsroom.problems, out)
     if newsroom.errors:

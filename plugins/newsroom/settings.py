@@ -258,9 +258,21 @@ def _year_pattern(key: str, value: Any) -> str:
     return value
 
 
+def with_instant(settings: dict[str, Any]) -> dict[str, Any]:
+    """Pelican's settings with the build instant fixed: the clock read now, if not given.
+
+    A build checks the content, then runs Pelican, which validates the settings again; each
+    reading the clock would gate at two instants, and a release due in between would be
+    checked as embargoed but built as public.
+    """
+    if settings.get("NEWSROOM_AS_OF") is not None:
+        return settings
+    return {**settings, "NEWSROOM_AS_OF": _as_of(settings)}
+
+
 def _as_of(settings: dict[str, Any]) -> datetime:
     # The build instant is an input (invoke build --as-of); the clock is read only when
-    # Pelican is run without one, and then exactly once, here.
+    # none is given, and then once per build (with_instant).
     value = settings.get("NEWSROOM_AS_OF")
     if value is None:
         return datetime.now(UTC).replace(microsecond=0)

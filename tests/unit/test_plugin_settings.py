@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import time
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
-from newsroom.settings import PELICAN_SETTINGS, SettingsError, from_pelican
+from newsroom import commands
+from newsroom.settings import PELICAN_SETTINGS, SettingsError, from_pelican, with_instant
 from support import ROOT
 
 KNOWN = (
@@ -116,3 +119,15 @@ def test_invoke_check_names_a_misspelt_setting(tmp_path: Path) -> None:
         f"NEWSROOM_PREVEIW is not a setting of the newsroom plugin. Did you mean "
         f"NEWSROOM_PREVIEW? {KNOWN}"
     )
+
+
+def test_one_build_reads_the_clock_once() -> None:
+    """The check and Pelican's own validation see the instant the settings were made with."""
+    settings = commands.pelican_settings(ROOT / "pelicanconf.py")
+    instant = settings["NEWSROOM_AS_OF"]
+    assert isinstance(instant, datetime) and instant.tzinfo is not None
+    time.sleep(1.1)  # the clock reads whole seconds: a second read would differ
+    assert from_pelican(settings).as_of == instant
+    assert from_pelican(with_instant(settings)).as_of == instant
+    given = commands.pelican_settings(ROOT / "pelicanconf.py", as_of="2026-12-03T06:00:00Z")
+    assert from_pelican(with_instant(given)).as_of == datetime(2026, 12, 3, 6, tzinfo=UTC)
