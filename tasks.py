@@ -436,6 +436,7 @@ def test(c: Context, k: str = "", browser: bool = True) -> None:
         args += ["-m", "not browser"]
     c.run(shlex.join([sys.executable, "-m", "ruff", "check", "."]))
     c.run(shlex.join([sys.executable, "-m", "ruff", "format", "--check", "."]))
+    c.run(shlex.join([sys.executable, "-m", "mypy"]))  # what it checks: pyproject.toml
     c.run(shlex.join(args))
 
 
@@ -531,9 +532,10 @@ def sbom(c: Context, output: str = "sbom.cdx.json") -> None:
 
 @task
 def lint(c: Context) -> None:
-    """Format and lint the Python code with ruff."""
+    """Format and lint the Python code with ruff, and type-check the plugin with mypy."""
     c.run(f"{sys.executable} -m ruff format .")
     c.run(f"{sys.executable} -m ruff check --fix .")
+    c.run(f"{sys.executable} -m mypy")
 
 
 @task(name="vendor-cms")

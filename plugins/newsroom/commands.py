@@ -201,7 +201,8 @@ def trial_build(settings: dict[str, Any], newsroom: Newsroom, root: Path) -> lis
     if fails([]) is not None:
         data = Path(settings["PATH"]) / newsroom_settings.data_path
         return [_unbuildable(display_path(data, root), "with the shared data", failure, as_of)]
-    problems, rest = [], live
+    problems: list[Problem] = []
+    rest = live
     while failure is not None and len(problems) < _MAX_UNBUILDABLE:
         culprit, failure = _first_failing(rest, failure, fails)
         problems.append(_unbuildable(culprit.source, "once this release is live", failure, as_of))

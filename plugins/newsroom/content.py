@@ -62,7 +62,8 @@ class Newsroom:
     def _sources(self) -> dict[str, Release | Page]:
         # Built once: Pelican asks for every file, and a scan per file is quadratic.
         if len(self._by_source) != len(self.releases) + len(self.pages):
-            self._by_source = {item.source: item for item in [*self.releases, *self.pages]}
+            items: list[Release | Page] = [*self.releases, *self.pages]
+            self._by_source = {item.source: item for item in items}
         return self._by_source
 
 
@@ -291,7 +292,8 @@ def _data_links(site: SiteData, data_dir: Path, shown: str, as_of: datetime) -> 
 def _duplicate_urls(newsroom: Newsroom) -> list[Problem]:
     """Two files that would publish at one address: neither may silently replace the other."""
     owners: dict[str, list[str]] = defaultdict(list)
-    for item in [*newsroom.releases, *newsroom.pages]:
+    items: list[Release | Page] = [*newsroom.releases, *newsroom.pages]
+    for item in items:
         owners[item.url.lower()].append(item.source)
     problems = []
     for url, sources in owners.items():

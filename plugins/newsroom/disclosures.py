@@ -165,12 +165,13 @@ def _disclosure(release: Release, site_url: str, served: datetime | None) -> Dis
         published=Instant.of(release.date),
         updates=_disclosed(release.updates),
         sha256=content_hash(release),
-        withdrawn=release.withdrawal
-        and DisclosedUpdate(
+        withdrawn=None
+        if release.withdrawal is None
+        else DisclosedUpdate(
             Instant.of(release.withdrawal.date), plain_text(release.withdrawal.note_html)
         ),
-        served=served and Instant.of(served.astimezone(release.date.tzinfo)),
-        delay_seconds=served and round((served - release.date).total_seconds(), 3),
+        served=None if served is None else Instant.of(served.astimezone(release.date.tzinfo)),
+        delay_seconds=None if served is None else round((served - release.date).total_seconds(), 3),
     )
 
 

@@ -135,7 +135,8 @@ def _converter() -> markdown.Markdown:
 
 def _markdown(text: str, lang: str | None = None) -> str:
     converter = _converter().reset()
-    converter.typography_lang = lang  # type: ignore[attr-defined]  (read by typography.py)
+    # Read by typography.py: Markdown has no place for per-document options.
+    converter.typography_lang = lang
     return converter.convert(text)
 
 
