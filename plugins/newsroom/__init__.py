@@ -2,29 +2,31 @@
 
 from __future__ import annotations
 
-from pelican import signals
-
-from . import (
-    api,
-    archives,
-    assets,
-    cms,
-    disclosures,
-    feeds,
-    headers,
-    languages,
-    mediakit_build,
-    plugin,
-    search,
-    share_images,
-    sitemaps,
-    structured,
-    timegate,
-    withdrawals,
-)
-
 
 def register() -> None:
+    # Imported when Pelican registers the plugin, not with the package: every command imports
+    # the package (invoke new, invoke check), and only a build needs Pelican and the outputs.
+    from pelican import signals
+
+    from . import (
+        api,
+        archives,
+        assets,
+        cms,
+        disclosures,
+        feeds,
+        headers,
+        languages,
+        mediakit_build,
+        plugin,
+        search,
+        share_images,
+        sitemaps,
+        structured,
+        timegate,
+        withdrawals,
+    )
+
     # Check every file first: a build with any content error must not start.
     signals.initialized.connect(plugin.initialized)
     # Serve the checked releases and pages to Pelican instead of re-parsing them.

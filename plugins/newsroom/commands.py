@@ -1,9 +1,15 @@
-"""What ``invoke check`` and ``invoke build`` do, kept out of tasks.py so tests can call it."""
+"""What ``invoke check`` and ``invoke build`` do, kept out of tasks.py so tests can call it.
+
+Pelican is imported only where a build needs it (``pelican_settings``, ``_run_pelican``): it
+loads its generators, readers, Markdown and Pillow, most of a second that ``invoke new`` and
+a check that stops at an error would wait for nothing.
+"""
 
 from __future__ import annotations
 
 import contextlib
 import dataclasses
+import importlib.util
 import io
 import json
 import logging
@@ -16,13 +22,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TextIO
 
-from pelican import Pelican
-from pelican.settings import read_settings
-
 from .content import Newsroom, load
 from .dates import parse_as_of
-from .disclosures import GoLiveLogError
 from .files import UnsafeFile
+from .golive import GoLiveLogError
 from .history import HistoryError, base_at, compare
 from .hosting import check_output
 from .models import Release
@@ -56,7 +59,45 @@ def pelican_settings(
         override["PATH"] = str(Path(content).resolve())
     if not Path(settings_file).is_file():
         raise BuildFailed(f"Settings file {settings_file} not found.")
+    from pelican.settings import read_settings  # only for a build (see the module's note)
+
     return with_instant(read_settings(str(settings_file), override=override))
+
+
+def file_settings(
+    settings_file: str | Path = "pelicanconf.py",
+    *,
+    as_of: str | datetime | None = None,
+    content: str | Path | None = None,
+) -> dict[str, Any]:
+    """The settings file's own names, read without Pelican: all a check or a new file needs.
+
+    ``PATH`` is made absolute as Pelican's read_settings makes it, from the settings file's
+    folder; ``pelican_settings`` gives the whole of Pelican's settings, for a build.
+    """
+    path = Path(settings_file)
+    if not path.is_file():
+        raise BuildFailed(f"Settings file {settings_file} not found.")
+    # Loaded as Pelican loads it (pelican.settings.load_source), so that publishconf.py's
+    # `from pelicanconf import *` finds the module already there.
+    spec = importlib.util.spec_from_file_location(path.stem, path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[path.stem] = module
+    spec.loader.exec_module(module)
+    settings = {k: v for k, v in vars(module).items() if k.isupper()}
+    if content is not None:
+        settings["PATH"] = str(Path(content).resolve())
+    elif "PATH" in settings:
+        settings["PATH"] = os.path.abspath(os.path.normpath(path.parent / settings["PATH"]))
+    else:  # Pelican's default: the working folder
+        settings["PATH"] = os.path.abspath(os.curdir)
+    if as_of is not None:
+        try:
+            settings["NEWSROOM_AS_OF"] = parse_as_of(as_of) if isinstance(as_of, str) else as_of
+        except ValueError as err:
+            raise BuildFailed(str(err)) from None
+    return with_instant(settings)
 
 
 def check(settings: dict[str, Any], root: Path | None = None) -> Newsroom:
@@ -167,6 +208,8 @@ def _run_pelican(settings: dict[str, Any]) -> list[str]:
     counter = _ErrorCounter()
     pelican_logger = logging.getLogger("pelican")
     pelican_logger.addHandler(counter)
+    from pelican import Pelican  # only for a build (see the module's note)
+
     try:
         Pelican(settings).run()
     finally:

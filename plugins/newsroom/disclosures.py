@@ -23,6 +23,7 @@ from pelican.writers import Writer
 
 from .dates import utc_iso, zone_name
 from .fingerprint import HASH_OF, content_hash
+from .golive import read_golive_log
 from .models import Release, Topic, Update
 from .sanitize import plain_text
 from .state import state_of
@@ -173,36 +174,6 @@ def _disclosure(release: Release, site_url: str, served: datetime | None) -> Dis
         served=None if served is None else Instant.of(served.astimezone(release.date.tzinfo)),
         delay_seconds=None if served is None else round((served - release.date).total_seconds(), 3),
     )
-
-
-class GoLiveLogError(ValueError):
-    """The go-live log cannot be read; the message names the line."""
-
-
-def read_golive_log(path: Path) -> dict[str, datetime]:
-    """The go-live log (JSON Lines ``{"path", "instant", "served"}``): first serve per path.
-
-    The switcher appends a line for each release at each switch (deploy/switcher.py); on
-    GitHub Pages the deploy job does, when the deployment is done (docs/operations.md).
-    """
-    served: dict[str, datetime] = {}
-    try:
-        text = path.read_text("utf-8")
-    except (OSError, UnicodeDecodeError) as err:
-        raise GoLiveLogError(f"{path}: {err}") from None
-    for number, line in enumerate(text.splitlines(), start=1):
-        if not line.strip():
-            continue
-        try:
-            entry = json.loads(line)
-            when = datetime.fromisoformat(str(entry["served"]).replace("Z", "+00:00"))
-            where = str(entry["path"])
-        except (ValueError, KeyError, TypeError) as err:
-            raise GoLiveLogError(f"{path}:{number}: not a go-live entry ({err})") from None
-        if when.tzinfo is None:
-            raise GoLiveLogError(f"{path}:{number}: the served instant has no timezone")
-        served[where] = min(when.astimezone(UTC), served.get(where, when.astimezone(UTC)))
-    return served
 
 
 class DisclosureGenerator(Generator):
