@@ -25,13 +25,13 @@ from typing import Any, TextIO
 from .content import Newsroom, load
 from .dates import parse_as_of
 from .files import UnsafeFile
-from .golive import GoLiveLogError
+from .golive import GoLiveLogError, read_golive_log
 from .history import HistoryError, base_at, compare
 from .hosting import check_output
 from .models import Release
 from .problems import ContentError, Problem, display_path, escape_data
 from .settings import SettingsError, from_pelican, with_instant
-from .state import CHECKED
+from .state import CHECKED, SERVED
 
 
 class BuildFailed(Exception):
@@ -185,7 +185,8 @@ def build(settings: dict[str, Any], out: TextIO | None = None) -> None:
     if newsroom.errors:
         raise BuildFailed(summary(newsroom))
     try:
-        logged = _run_pelican({**settings, CHECKED: newsroom})
+        served = _read_served(settings, out)
+        logged = _run_pelican({**settings, CHECKED: newsroom, SERVED: served})
     except ContentError as err:  # content changed between the check and the build
         raise BuildFailed(str(err)) from None
     except UnsafeFile as err:  # a file the check did not pass was about to be published
@@ -201,6 +202,23 @@ def build(settings: dict[str, Any], out: TextIO | None = None) -> None:
         print(f"Warning: {warning}", file=out)
         if os.environ.get("GITHUB_ACTIONS") == "true":  # shown on the workflow run's page
             print(f"::warning title=Site size::{escape_data(warning)}", file=out)
+
+
+def _read_served(settings: dict[str, Any], out: TextIO) -> dict[str, datetime]:
+    """The go-live log named by NEWSROOM_GOLIVE_LOG, each line it leaves out reported.
+
+    A damaged line costs its release the served instant on the record, never the build: a
+    log on a branch anyone with write access can push to must not hold back a disclosure.
+    """
+    path = from_pelican(settings).golive_log
+    if path is None:
+        return {}
+    log = read_golive_log(path)
+    for note in log.skipped:
+        print(f"Warning: {note}", file=out)
+        if os.environ.get("GITHUB_ACTIONS") == "true":
+            print(f"::warning title=Go-live log::{escape_data(note)}", file=out)
+    return log.served
 
 
 def _run_pelican(settings: dict[str, Any]) -> list[str]:

@@ -23,10 +23,9 @@ from pelican.writers import Writer
 
 from .dates import utc_iso, zone_name
 from .fingerprint import HASH_OF, content_hash
-from .golive import read_golive_log
 from .models import Release, Topic, Update
 from .sanitize import plain_text
-from .state import state_of
+from .state import SERVED, state_of
 from .urls import absolute
 
 PAGE_URL = "disclosures/"
@@ -137,7 +136,10 @@ def build_record(
     ``public`` is the build's public list, which never holds a preview's embargoed releases or
     drafts (``BuildState.preview_only``), so the record lists only what was in fact disclosed.
     A ``withdrawn`` release keeps its entry, its fingerprint and the withdrawal. ``served``
-    (from ``read_golive_log``) gives, by path, when each release was first served.
+    (from ``read_golive_log``) gives, by path, when each release was first served; an
+    instant after ``as_of`` is not shown yet, and one before the release's own instant is
+    never shown: neither the switcher nor the Pages job logs a release before its instant,
+    so such a line is not evidence of anything.
     """
     ordered = sorted([*public, *withdrawn], key=lambda r: (r.date_utc, r.url))
     served = {path: when for path, when in (served or {}).items() if when <= as_of}
@@ -145,10 +147,14 @@ def build_record(
         generated_for=Instant.of(as_of.astimezone(UTC)),
         publisher=publisher,
         disclosures=tuple(
-            _disclosure(r.at(as_of), site_url, served.get(f"/{r.url}")) for r in ordered
+            _disclosure(r.at(as_of), site_url, _served(served.get(f"/{r.url}"), r)) for r in ordered
         ),
         data_changes=_disclosed(c for c in data_changes if c.date <= as_of),
     )
+
+
+def _served(when: datetime | None, release: Release) -> datetime | None:
+    return when if when is not None and when >= release.date else None
 
 
 def _disclosed(updates: Iterable[Update]) -> tuple[DisclosedUpdate, ...]:
@@ -194,7 +200,8 @@ class DisclosureGenerator(Generator):
             self.settings.get("SITEURL", ""),
             site.changes,
             state.withdrawn,
-            read_golive_log(log) if (log := state.settings.golive_log) else {},
+            # Read, and its skipped lines reported, once per build by commands.build.
+            self.settings.get(SERVED) or {},
         )
         self.context.update(disclosures_url=PAGE_URL, disclosures_json_url=JSON_URL)
 

@@ -107,9 +107,11 @@ PELICAN_SETTINGS = {
     for f in dataclasses.fields(NewsroomSettings)
     if "setting" in f.metadata
 }
-#: Set by the plugin itself while it builds (state.STATE, state.CHECKED and
+#: Set by the plugin itself while it builds (state.STATE, state.CHECKED, state.SERVED and
 #: share_images._STATE), never in a settings file.
-INTERNAL = frozenset({"NEWSROOM_STATE", "NEWSROOM_CHECKED", "NEWSROOM_SHARE_IMAGES"})
+INTERNAL = frozenset(
+    {"NEWSROOM_STATE", "NEWSROOM_CHECKED", "NEWSROOM_SERVED", "NEWSROOM_SHARE_IMAGES"}
+)
 _SHARE = {"linkedin", "x", "facebook", "email"}
 
 

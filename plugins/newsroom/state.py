@@ -19,6 +19,8 @@ from .settings import NewsroomSettings
 
 STATE = "NEWSROOM_STATE"
 CHECKED = "NEWSROOM_CHECKED"
+#: When each release was first served, by path: the go-live log as commands.build read it.
+SERVED = "NEWSROOM_SERVED"
 
 
 @dataclass
