@@ -132,13 +132,19 @@ def read_record(source: str) -> dict[str, Any] | None:
     return data
 
 
-def _entries(record: dict[str, Any]) -> dict[str, dict[str, Any]]:
-    """The record's entries by path (``/news/2026/x/``)."""
-    return {
-        urlsplit(str(entry.get("url", ""))).path: entry
-        for entry in record["disclosures"]
-        if isinstance(entry, dict)
-    }
+def _entries(record: dict[str, Any], site: str = "") -> dict[str, dict[str, Any]]:
+    """The record's entries by their path on the site (``/news/2026/x/``), also when the
+    site lives under a path of its own (``https://example.github.io/newsroom``)."""
+    prefix = urlsplit(site).path.rstrip("/")
+    found = {}
+    for entry in record["disclosures"]:
+        if not isinstance(entry, dict):
+            continue
+        path = urlsplit(str(entry.get("url", ""))).path
+        if prefix and path.startswith(f"{prefix}/"):
+            path = path[len(prefix) :]
+        found[path] = entry
+    return found
 
 
 def went_live(
@@ -146,6 +152,7 @@ def went_live(
     previous: dict[str, Any] | None,
     since: datetime | None,
     output: Path,
+    site: str = "",
 ) -> list[Release]:
     """The releases the new record lists, public, that the live one did not.
 
@@ -153,9 +160,9 @@ def went_live(
     after the live build's; without that either, none: a release already served before
     this deploy must not be logged as first served now.
     """
-    before = _entries(previous) if previous is not None else None
+    before = _entries(previous, site) if previous is not None else None
     found = []
-    for path, entry in sorted(_entries(current).items()):
+    for path, entry in sorted(_entries(current, site).items()):
         if entry.get("withdrawn") or entry.get("served") or not _PATH.fullmatch(path):
             continue
         instant = parse_instant(str(entry["published"]["utc"]))
@@ -229,7 +236,7 @@ def _fingerprints(site: str) -> dict[str, str]:
         record = None
     if not isinstance(record, dict) or not isinstance(record.get("disclosures"), list):
         return {}
-    return {path: str(entry.get("sha256")) for path, entry in _entries(record).items()}
+    return {path: str(entry.get("sha256")) for path, entry in _entries(record, site).items()}
 
 
 def confirm(
@@ -413,6 +420,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0] if __doc__ else "")
     commands = parser.add_subparsers(dest="command", required=True)
     plan = commands.add_parser("went-live", help="which releases this deploy makes public")
+    plan.add_argument("--site", default="", help="the site's address")
     plan.add_argument("--previous", required=True, help="the live disclosures.json, before")
     plan.add_argument("--since", default="", help="the live build's instant (when unreadable)")
     plan.add_argument("--output", type=Path, default=Path("output"), help="the built site")
@@ -435,7 +443,7 @@ def main(argv: list[str] | None = None) -> int:
         if previous is None:
             print(f"The live record {args.previous} cannot be read: going by instants alone.")
         since = parse_instant(args.since) if args.since else None
-        releases = went_live(current, previous, since, args.output)
+        releases = went_live(current, previous, since, args.output, args.site)
         data = {"releases": [r.as_json() for r in releases]}
         args.plan.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
         print(f"Wrote {args.plan}: {len(releases)} release(s) go live with this deploy.")

@@ -7,6 +7,7 @@ a python3 that has no site-packages, as on a fresh runner."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import shutil
@@ -314,3 +315,23 @@ def test_deploys_appending_at_once_each_add_their_line_and_none_is_lost(tmp_path
     assert sorted(text.splitlines()) == sorted(lines.values())
     history = git("--git-dir", str(remote), "log", "--format=%s", BRANCH).splitlines()
     assert len(history) == len(paths)  # each append one commit on the last, none replaced
+
+
+def test_a_site_under_a_path_of_its_own_lists_its_releases_by_their_path_on_the_site(
+    site: tuple[Site, datetime], tmp_path: Path
+) -> None:
+    """A project site (https://example.github.io/newsroom): addresses carry /newsroom, the
+    built pages and the log do not."""
+    newsroom, instant = site
+    address = "https://example.github.io/newsroom"
+    out, plan = tmp_path / "out", tmp_path / "served.json"
+    build(newsroom, out, datetime.now(UTC), address)
+    since = (instant - timedelta(seconds=1)).strftime(STAMP)
+    done = served_module(
+        "went-live", "--site", address, "--previous", str(tmp_path / "none.json"),
+        "--since", since, "--output", str(out), "--plan", str(plan),
+    )  # fmt: skip
+    assert done.returncode == 0, done.stdout + done.stderr
+    [listed] = json.loads(plan.read_text())["releases"]
+    page = (out / LAUNCH.strip("/") / "index.html").read_bytes()
+    assert (listed["path"], listed["page_sha256"]) == (LAUNCH, hashlib.sha256(page).hexdigest())
