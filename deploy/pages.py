@@ -75,8 +75,10 @@ def read_schedule(path: Path | None) -> list[datetime] | None:
 
 def read_served(path: Path | None) -> list[datetime]:
     """The served instants in the go-live log (none when there is no log yet)."""
+    if path is None or path.is_symlink():  # the branch is not trusted: read no other file
+        return []
     try:
-        return [served for _, served in logged(path.read_text("utf-8", "replace"))] if path else []
+        return [served for _, served in logged(path.read_text("utf-8", "replace"))]
     except OSError:
         return []
 

@@ -146,7 +146,8 @@ def test_only_the_confirm_job_may_push_and_it_runs_nothing_but_deploy_served() -
             if s.get("with", {}).get("ref") == "golive-log"
         ]
         assert log["with"]["persist-credentials"] is False
-        assert log["with"]["sparse-checkout"] == "golive.jsonl"
+        assert log["with"]["sparse-checkout"] == "/golive.jsonl"
+        assert log["with"]["sparse-checkout-cone-mode"] is False
         assert "permissions" not in workflow["jobs"][name]
     build = next(
         s
