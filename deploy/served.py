@@ -153,6 +153,7 @@ def went_live(
     since: datetime | None,
     output: Path,
     site: str = "",
+    log: Log = print,
 ) -> list[Release]:
     """The releases the new record lists, public, that the live one did not.
 
@@ -165,18 +166,24 @@ def went_live(
     for path, entry in sorted(_entries(current, site).items()):
         if entry.get("withdrawn") or entry.get("served") or not _PATH.fullmatch(path):
             continue
-        instant = parse_instant(str(entry["published"]["utc"]))
         if before is not None and path in before:
             continue
-        if before is None and (since is None or instant <= since):
+        try:
+            instant = parse_instant(str(entry["published"]["utc"]))
+            if before is None and (since is None or instant <= since):
+                continue
+            page = (output / path.strip("/") / "index.html").read_bytes()
+            sha256 = str(entry["sha256"])
+        except (OSError, ValueError, KeyError, TypeError) as err:
+            # The deploy never waits on the record's bookkeeping: this one is not confirmed.
+            log(f"::warning::{path}: not confirmed after the deploy ({err}).")
             continue
-        page = output / path.strip("/") / "index.html"
         found.append(
             Release(
                 path=path,
                 instant=instant.strftime("%Y-%m-%dT%H:%M:%SZ"),
-                sha256=str(entry["sha256"]),
-                page_sha256=hashlib.sha256(page.read_bytes()).hexdigest(),
+                sha256=sha256,
+                page_sha256=hashlib.sha256(page).hexdigest(),
             )
         )
     return found

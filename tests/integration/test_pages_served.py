@@ -335,3 +335,14 @@ def test_a_site_under_a_path_of_its_own_lists_its_releases_by_their_path_on_the_
     [listed] = json.loads(plan.read_text())["releases"]
     page = (out / LAUNCH.strip("/") / "index.html").read_bytes()
     assert (listed["path"], listed["page_sha256"]) == (LAUNCH, hashlib.sha256(page).hexdigest())
+
+    # A page the list cannot fingerprint is left to the confirm job's failure, never the
+    # deploy's: the step warns and goes on.
+    (out / LAUNCH.strip("/") / "index.html").unlink()
+    done = served_module(
+        "went-live", "--site", address, "--previous", str(tmp_path / "none.json"),
+        "--since", since, "--output", str(out), "--plan", str(plan),
+    )  # fmt: skip
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert f"::warning::{LAUNCH}: not confirmed after the deploy (" in done.stdout
+    assert json.loads(plan.read_text()) == {"releases": []}
