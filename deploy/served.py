@@ -339,7 +339,8 @@ def append(
         _git(folder, "init", "-q", "--bare", env=env)
         for _ in range(attempts):
             listed = _git(folder, "ls-remote", remote, f"refs/heads/{branch}", env=env)
-            parent, text, entries = None, b"", []
+            parent: str | None = None
+            text, entries = b"", list[bytes]()
             if listed.strip():
                 ref = f"refs/heads/{branch}"
                 _git(folder, "fetch", "-q", "--depth", "1", "--no-tags", remote, ref, env=env)
