@@ -54,8 +54,10 @@ DRAFT_PAGE_SAVE_AS = ""
 ARTICLE_LANG_SAVE_AS = ""
 PAGE_LANG_SAVE_AS = ""
 DIRECT_TEMPLATES = ["index", "archives", "categories", "tags", "404"]
-DEFAULT_PAGINATION = 20
-PAGINATED_TEMPLATES = {"tag": None, "category": None, "archives": 50, "language": 50}
+# 50 releases a list page, like the JSON API: each page repeats the header and footer, so
+# fewer, longer pages are fewer bytes for a long history (and fewer clicks).
+DEFAULT_PAGINATION = 50
+PAGINATED_TEMPLATES = {"tag": None, "category": None, "archives": None, "language": None}
 PAGINATION_PATTERNS = [
     (1, "{url}", "{save_as}"),
     (2, "{base_name}/page/{number}/", "{base_name}/page/{number}/index.html"),

@@ -50,6 +50,13 @@ def check_against(repo: Path, ref: str = "main") -> Newsroom:
     return newsroom
 
 
+def settings_file_newsroom() -> dict[str, object]:
+    """The NEWSROOM dict of pelicanconf.py, which a test extends with its own keys."""
+    namespace: dict[str, object] = {}
+    exec((ROOT / "pelicanconf.py").read_text("utf-8"), namespace)
+    return dict(namespace["NEWSROOM"])  # type: ignore[arg-type]
+
+
 class Site:
     """A copy of a fixture site in a temporary folder that a test may change freely."""
 

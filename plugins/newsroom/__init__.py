@@ -17,6 +17,7 @@ def register() -> None:
         feeds,
         headers,
         languages,
+        markup,
         mediakit_build,
         plugin,
         search,
@@ -33,6 +34,8 @@ def register() -> None:
     signals.readers_init.connect(plugin.readers_init)
     # Company, topics and contacts for every template.
     signals.generator_init.connect(plugin.generator_init)
+    # The theme's indentation is for people: pages are written without it.
+    signals.generator_init.connect(markup.unindent_templates)
     # The time gate, before Pelican derives topics, tags, archives and pagination.
     signals.article_generator_pretaxonomy.connect(timegate.apply_time_gate)
     # Tags that only a translation has get their pages too, once Pelican has built its own.

@@ -64,8 +64,9 @@ def page_path(number: int) -> str:
 
 
 def to_json(data: Any) -> str:
-    """Sorted keys and a trailing newline: two builds diff line by line."""
-    return json.dumps(data, sort_keys=True, indent=2, ensure_ascii=False) + "\n"
+    """Sorted keys, no spaces and a trailing newline: the same data always gives the same
+    bytes. Without indentation: it was a fifth of a list page, and programs read these."""
+    return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False) + "\n"
 
 
 def summary_record(release: Release, image: ShareImage, site_url: str) -> dict[str, Any]:

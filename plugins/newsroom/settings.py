@@ -61,6 +61,9 @@ class NewsroomSettings:
     #: Longest title and summary accepted, in characters.
     title_max: int = 200
     summary_max: int = 400
+    #: How many of the newest releases without a lead image get a link-preview card of their
+    #: own, with their headline; older ones share their topic's card (share_images.py).
+    share_cards: int = 200
     #: Share links shown under each release.
     share_networks: tuple[str, ...] = ("linkedin", "x", "facebook", "email")
     #: WebSub hub pinged with the feed addresses after each go-live ("" for none).
@@ -330,6 +333,8 @@ def _check(s: NewsroomSettings) -> None:
     for name in ("home_count", "feed_items", "max_file_bytes", "title_max", "summary_max"):
         if getattr(s, name) <= 0:
             raise SettingsError(f"NEWSROOM: '{name}' must be greater than 0.")
+    if s.share_cards < 0:
+        raise SettingsError("NEWSROOM: 'share_cards' must be 0 or more.")
     if not 1 <= s.api_page_size <= 1000:
         raise SettingsError("NEWSROOM: 'api_page_size' must be between 1 and 1000.")
 

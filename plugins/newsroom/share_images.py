@@ -1,12 +1,19 @@
 """Share images: the 1200×630 picture link previews show for a release without a lead image.
 
-A release with an image is shared with that image. For the others, a card is drawn with Pillow
-from the headline, the date, the topic and the company's wordmark (or PNG logo), in the
-theme's colours. Drawing is the slow part of a build, so each card is kept in a cache outside
-the output (``.cache/share-images/`` beside the content folder, so in the repository's root),
-named after a hash of everything that is drawn, and drawn again only when one of those inputs
-changes. Deleting the cache is always safe. The cache is only ever read from and
-written to for the releases the time gate made public.
+A release with an image is shared with that image. The newest releases without one (NEWSROOM
+``share_cards``, 200 by default) get a card drawn with Pillow from the headline, the date, the
+topic and the company's wordmark (or PNG logo), in the theme's colours. Older ones share their
+topic's card, drawn the same way with the topic's name as the headline, in the topic's folder.
+Link previews print the title and summary beside the picture anyway, releases are shared
+mostly in their first weeks, and a card for every release of a long history would be most of
+the site's bytes: 16 KB each, 160 MB at 10,000 releases, against 40 KB for five topics.
+
+Drawing is the slow part of a build, so each card is kept in a cache outside the output
+(``.cache/share-images/`` beside the content folder, so in the repository's root), named
+after a hash of everything that is drawn, and drawn again only when one of those inputs
+changes. Deleting the cache is always safe. The cache is only ever read from and written to
+for the releases the time gate made public, and a topic's card is written only while a public
+release shows it.
 
 A card is flat colour and text, so it is saved as a palette PNG of a few dozen colours: 15 to
 20 KB instead of 55 to 70 KB for the full-colour PNG, with the theme's colours exact. JPEG (68 KB at
@@ -18,13 +25,14 @@ from __future__ import annotations
 
 import hashlib
 import io
+import itertools
 import json
 import logging
 import mimetypes
 import multiprocessing as mp
 import os
 import shutil
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -153,22 +161,45 @@ def card_for(release: Release, company: Company, logo: bytes | None, fonts: Font
     return Card(release.title, release.day_text, release.topic.name, company.name, logo, fonts)
 
 
-def image_path(release: Release, card: Card) -> str:
-    """Next to the release's page; the hash in the name makes link previews fetch it anew
-    when the card changes (networks cache images by address)."""
-    return f"{release.url}share-{card.key()[:16]}.png"
+def topic_card_for(release: Release, company: Company, logo: bytes | None, fonts: Fonts) -> Card:
+    """The card a topic's older releases share: the topic's name (in the release's language)
+    where a headline would be, the company's legal name in the footer."""
+    return Card(release.topic_name, company.legal_name, "", company.name, logo, fonts)
+
+
+def image_path(folder: str, card: Card) -> str:
+    """In ``folder`` (the release's page, or its topic's); the hash in the name makes link
+    previews fetch it anew when the card changes (networks cache images by address)."""
+    return f"{folder}share-{card.key()[:16]}.png"
 
 
 class ShareImages:
-    """One build's share images: which picture each release shows, and the cache of cards."""
+    """One build's share images: which picture each release shows, and the cache of cards.
 
-    def __init__(self, company: Company, content: Path, cache: Path, fonts: Fonts) -> None:
+    ``shown`` gives the build's releases newest first (called once, on the first question,
+    when the time gate has made the list final); ``topic_url`` gives a topic's folder.
+    """
+
+    def __init__(
+        self,
+        company: Company,
+        content: Path,
+        cache: Path,
+        fonts: Fonts,
+        shown: Callable[[], Sequence[Release]],
+        topic_url: Callable[[str], str],
+        own_cards: int,
+    ) -> None:
         self.company = company
         self.cache = cache
         self.fonts = fonts
         self.logo = _logo_bytes(company, content)
         self.drawn = 0
         self.reused = 0
+        self._shown = shown
+        self._topic_url = topic_url
+        self._own_cards = own_cards
+        self._newest: frozenset[str] | None = None
         # The pages, the API and the writer all ask: each release is worked out once.
         self._known: dict[Release, ShareImage] = {}
 
@@ -177,32 +208,44 @@ class ShareImages:
             self._known[release] = self._image(release)
         return self._known[release]
 
+    def has_own_card(self, release: Release) -> bool:
+        """Whether the release is among the newest ``share_cards`` without a lead image."""
+        if self._newest is None:
+            pictureless = (r.source for r in self._shown() if r.image is None)
+            self._newest = frozenset(itertools.islice(pictureless, self._own_cards))
+        return release.source in self._newest
+
     def _image(self, release: Release) -> ShareImage:
         if release.image is not None:
             lead = release.image  # its size was read when the release was checked
             return ShareImage(lead.url, lead.width, lead.height, lead.alt)
-        card = card_for(release, self.company, self.logo, self.fonts)
-        alt = f"{self.company.name} Newsroom: {release.title}"
-        return ShareImage(image_path(release, card), WIDTH, HEIGHT, alt, card)
+        if self.has_own_card(release):
+            card = card_for(release, self.company, self.logo, self.fonts)
+            alt = f"{self.company.name} Newsroom: {release.title}"
+            return ShareImage(image_path(release.url, card), WIDTH, HEIGHT, alt, card)
+        card = topic_card_for(release, self.company, self.logo, self.fonts)
+        alt = f"{self.company.name} Newsroom: {release.topic_name}"
+        folder = self._topic_url(release.topic.key)
+        return ShareImage(image_path(folder, card), WIDTH, HEIGHT, alt, card)
 
     def write(self, releases: Sequence[Release], output: Path) -> None:
-        """Copy each drawn card into the output, drawing only those not in the cache."""
-        cards = [c for c in (self.for_release(r).card for r in releases) if c is not None]
-        missing = {c.key(): c for c in cards if not (self.cache / f"{c.key()}.png").is_file()}
+        """Copy each card these releases show into the output, drawing only those not in the
+        cache. A topic's card is written once, and only when a release shown shares it."""
+        images = {i.url: i for i in map(self.for_release, releases) if i.card is not None}
+        cards = {i.card.key(): i.card for i in images.values() if i.card is not None}
+        missing = [c for k, c in cards.items() if not (self.cache / f"{k}.png").is_file()]
         if missing:
             self.cache.mkdir(parents=True, exist_ok=True)
-        for key, data in _render_all(list(missing.values())):
+        for key, data in _render_all(missing):
             cached = self.cache / f"{key}.png"
             partial = cached.with_suffix(f".{os.getpid()}.tmp")
             partial.write_bytes(data)
             os.replace(partial, cached)  # never a half-written file under the final name
         self.drawn += len(missing)
         self.reused += len(cards) - len(missing)
-        for release in releases:
-            image = self.for_release(release)
-            if image.card is None:
-                continue
-            target = output / image.url
+        for url, image in images.items():
+            assert image.card is not None
+            target = output / url
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(self.cache / f"{image.card.key()}.png", target)
         logger.info("Share images: %d drawn, %d from the cache.", self.drawn, self.reused)
@@ -253,7 +296,14 @@ def of_build(settings: dict[str, Any]) -> ShareImages:
         assert state.newsroom.site is not None
         content = Path(settings["PATH"]).resolve()
         images = ShareImages(
-            state.newsroom.site.company, content, content.parent / CACHE_FOLDER, Fonts.load()
+            state.newsroom.site.company,
+            content,
+            content.parent / CACHE_FOLDER,
+            Fonts.load(),
+            lambda: state.shown,
+            # The topic page's folder, as Pelican names it (the reader sets slug = key).
+            lambda key: str(settings["CATEGORY_URL"]).format(slug=key),
+            state.settings.share_cards,
         )
         made = settings[_STATE] = (state, images)
     return made[1]
@@ -318,9 +368,12 @@ def render(card: Card) -> bytes:
     top = HEIGHT - FOOTER
     draw.rectangle((0, top, WIDTH, HEIGHT), fill=DEEP)
     middle = top + FOOTER // 2
-    draw.text((MARGIN, middle), card.date_text, font=regular.at(30), fill=PALE, anchor="lm")
     topic = _fit(card.topic.upper(), bold.at(24), WIDTH - 2 * MARGIN - 420)
     draw.text((WIDTH - MARGIN, middle), topic, font=bold.at(24), fill=WHITE, anchor="rm")
+    # A topic's card has a long company name here and no topic beside it.
+    beside = round(bold.at(24).getlength(topic)) + 40 if topic else 0
+    left = _fit(card.date_text, regular.at(30), WIDTH - 2 * MARGIN - beside)
+    draw.text((MARGIN, middle), left, font=regular.at(30), fill=PALE, anchor="lm")
 
     # Max-coverage keeps large flat areas at their exact colour (fast octree shifts white to
     # 254); no dithering, which would add noise to flat areas and bytes to the file.

@@ -7,16 +7,9 @@ from pathlib import Path
 import pytest
 
 from newsroom import hosting
-from support import ROOT, Site
+from support import Site, settings_file_newsroom
 
 MB = 1000 * 1000
-
-
-def settings_file_newsroom() -> dict[str, object]:
-    """The NEWSROOM dict of pelicanconf.py, which a test extends with its own keys."""
-    namespace: dict[str, object] = {}
-    exec((ROOT / "pelicanconf.py").read_text("utf-8"), namespace)
-    return dict(namespace["NEWSROOM"])  # type: ignore[arg-type]
 
 
 def build(site: Site, out: Path, capsys: pytest.CaptureFixture[str], **newsroom: object) -> str:

@@ -11,7 +11,7 @@ from bs4 import BeautifulSoup
 from PIL import Image
 
 from newsroom import share_images
-from support import Site
+from support import Site, settings_file_newsroom
 
 CACHE = Path(".cache/share-images")
 DRAWN = ("news/2025/q4-results", "news/2026/first-product")
@@ -139,3 +139,72 @@ def test_a_png_logo_is_drawn_instead_of_the_wordmark(site: Site, tmp_path: Path)
     site.build(out)
     with Image.open(card_of(out, "news/2026/first-product")) as image:
         assert image.convert("RGB").getpixel((80, 56)) == (200, 0, 0)
+
+
+def cards(count: int) -> dict[str, object]:
+    """The settings file's NEWSROOM, with ``count`` releases keeping a card of their own."""
+    return {**settings_file_newsroom(), "share_cards": count}
+
+
+def topic_cards(out: Path) -> dict[str, list[str]]:
+    """The cards in each topic's folder."""
+    return {
+        folder.name: sorted(p.name for p in folder.glob("share-*.png"))
+        for folder in sorted((out / "topics").iterdir())
+        if list(folder.glob("share-*.png"))
+    }
+
+
+def test_older_releases_share_their_topics_card(
+    site: Site, tmp_path: Path, renders: list[str]
+) -> None:
+    out = tmp_path / "out"
+    site.build(out, NEWSROOM=cards(1))
+    # The newest release without a picture keeps a card of its own.
+    own = card_of(out, "news/2026/first-product")
+    assert og(out, "news/2026/first-product", "og:image") == f"/{own.relative_to(out)}"
+    # The older one is shared with its topic's card, in its topic's folder, drawn once.
+    assert not list((out / "news/2025/q4-results").glob("share-*.png"))
+    assert topic_cards(out).keys() == {"financial-results"}
+    (shared,) = (out / "topics/financial-results").glob("share-*.png")
+    assert og(out, "news/2025/q4-results", "og:image") == f"/{shared.relative_to(out)}"
+    assert og(out, "news/2025/q4-results", "og:image:alt") == "Example Newsroom: Financial results"
+    with Image.open(shared) as image:
+        assert (image.format, image.mode, image.size) == ("PNG", "P", (1200, 630))
+    assert sorted(renders) == ["Example launches its first product", "Financial results"]
+    # Lists show the same picture as the link preview.
+    archive = BeautifulSoup((out / "news/index.html").read_text("utf-8"), "html.parser")
+    pictures = {img["src"] for img in archive.select("img.card-image")}
+    assert f"/{shared.relative_to(out)}" in pictures
+    assert f"/{own.relative_to(out)}" in pictures
+
+
+def test_a_topics_card_exists_only_while_a_public_release_shares_it(
+    site: Site, tmp_path: Path, renders: list[str]
+) -> None:
+    out = tmp_path / "out"
+    # Before the embargo the newest product release has its own card: no products card.
+    site.build(out, as_of="2026-12-03T05:59:59Z", NEWSROOM=cards(1))
+    assert topic_cards(out).keys() == {"financial-results"}
+    assert "Products" not in renders
+    # At the instant the embargoed release is the newest: the one before it moves to the
+    # products card, which now exists.
+    site.build(out, as_of="2026-12-03T06:00:00Z", NEWSROOM=cards(1))
+    assert topic_cards(out).keys() == {"financial-results", "products"}
+    assert card_of(out, "news/2026/embargoed-launch")
+    assert not list((out / "news/2026/first-product").glob("share-*.png"))
+    (products,) = (out / "topics/products").glob("share-*.png")
+    assert og(out, "news/2026/first-product", "og:image") == f"/{products.relative_to(out)}"
+
+
+def test_with_no_cards_of_their_own_a_topics_releases_share_one_file(
+    site: Site, tmp_path: Path
+) -> None:
+    out = tmp_path / "out"
+    site.build(out, as_of="2026-12-03T06:00:00Z", NEWSROOM=cards(0))
+    assert not list((out / "news").rglob("share-*.png"))
+    (products,) = (out / "topics/products").glob("share-*.png")
+    for folder in ("news/2026/first-product", "news/2026/embargoed-launch"):
+        assert og(out, folder, "og:image") == f"/{products.relative_to(out)}"
+    # A lead image is still the release's own.
+    assert og(out, "news/2026/with-files", "og:image") == "/news/2026/with-files/plant.png"

@@ -84,7 +84,10 @@ def test_records_are_sorted_json_with_a_trailing_newline(site: Site) -> None:
     releases = public(site)
     for file in build_api(releases, images(releases), "", 2):
         data = json.loads(file.text)
-        assert file.text == json.dumps(data, sort_keys=True, indent=2, ensure_ascii=False) + "\n"
+        assert (
+            file.text
+            == json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False) + "\n"
+        )
 
 
 def test_without_a_site_url_addresses_are_root_relative(site: Site) -> None:

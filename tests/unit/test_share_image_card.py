@@ -8,6 +8,7 @@ from dataclasses import replace
 import pytest
 from PIL import Image, ImageFont
 
+from newsroom.settings import SettingsError, from_pelican
 from newsroom.share_images import FONT_DIR, HEIGHT, WIDTH, Card, Fonts, render, wrap
 
 FONTS = Fonts.load()
@@ -148,3 +149,27 @@ def test_many_cards_are_drawn_on_every_core_with_the_same_bytes(monkeypatch) -> 
     drawn = dict(share_images._render_all(cards))
     assert drawn == {card.key(): render(card) for card in cards}
     assert share_images._PENDING == []
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        (-1, "NEWSROOM: 'share_cards' must be 0 or more."),
+        ("200", "NEWSROOM: 'share_cards' must be a whole number, not '200'."),
+    ],
+)
+def test_share_cards_is_checked(value: object, message: str) -> None:
+    with pytest.raises(SettingsError) as err:
+        from_pelican({"NEWSROOM": {"share_cards": value}})
+    assert str(err.value) == message
+
+
+def test_the_newest_200_releases_keep_a_card_of_their_own_by_default() -> None:
+    assert from_pelican({}).share_cards == 200
+    assert from_pelican({"NEWSROOM": {"share_cards": 0}}).share_cards == 0
+
+
+def test_a_topics_card_fits_a_long_company_name_in_its_footer() -> None:
+    card = replace(CARD, title="Products", date_text="Example " * 30, topic="")
+    strip = drawn(card).crop((WIDTH - 60, HEIGHT - 96, WIDTH, HEIGHT))
+    assert strip.getcolors() == [(60 * 96, (0x06, 0x40, 0x3E))]

@@ -1,0 +1,50 @@
+"""Templates without their indentation: the theme is indented for people, the pages need not be.
+
+Every page repeats the theme's markup (head, header, footer, release cards), and the spaces
+that indent it in the template files were about 5% of a published page. The theme's loader is
+wrapped so that each template's source loses the spaces and tabs at the start of its lines
+and its blank lines before Jinja compiles it. Only the theme's own text changes: what
+templates print (release bodies, with their ``<pre>`` blocks) is untouched, and a line break
+stays where one was, so HTML renders exactly as before (outside ``<pre>`` and ``<textarea>``,
+which no template writes literally, a run of whitespace is one space). The loader returns the
+changed source, so Jinja's bytecode cache is keyed by it and never serves an indented copy.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from jinja2 import BaseLoader, Environment
+from pelican.generators import Generator
+
+#: A line break with the blank lines and the indentation after it.
+INDENT = re.compile(r"\n[ \t\r\n]*")
+
+
+def unindent(source: str) -> str:
+    """``source`` without the spaces and tabs that start its lines, and without blank lines."""
+    return INDENT.sub("\n", source)
+
+
+class Unindented(BaseLoader):
+    """Any loader's templates, unindented."""
+
+    def __init__(self, inner: BaseLoader) -> None:
+        self.inner = inner
+
+    def get_source(
+        self, environment: Environment, template: str
+    ) -> tuple[str, str | None, Callable[[], bool] | None]:
+        source, filename, uptodate = self.inner.get_source(environment, template)
+        return unindent(source), filename, uptodate
+
+    def list_templates(self) -> list[str]:
+        return self.inner.list_templates()
+
+
+def unindent_templates(generator: Generator) -> None:
+    """Pelican ``generator_init``: each generator has its own environment and loader."""
+    loader = generator.env.loader
+    if loader is not None and not isinstance(loader, Unindented):
+        generator.env.loader = Unindented(loader)

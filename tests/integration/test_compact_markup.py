@@ -1,0 +1,43 @@
+"""Pages are written without the theme's indentation, and render exactly as before."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from bs4 import BeautifulSoup
+
+from support import Site
+
+CODE = "def hello():\n    return 'indented by four'\n\n        and by eight\n"
+RELEASE = f"""---
+title: Example publishes its grid data format
+date: 2026-03-05 09:00 Europe/Berlin
+dateline: HAMBURG
+category: products
+summary: The format, with an example.
+---
+The format in one example:
+
+    {CODE.replace(chr(10), chr(10) + "    ").rstrip()}
+
+More in the *specification*.
+"""
+
+
+def test_pages_lose_the_theme_indentation_but_not_the_authors(site: Site, tmp_path: Path) -> None:
+    site.write("releases/2026/data-format.md", RELEASE)
+    out = tmp_path / "out"
+    site.build(out)
+    page = (out / "news/2026/data-format/index.html").read_text("utf-8")
+    soup = BeautifulSoup(page, "html.parser")
+    # The author's code block keeps every space and blank line.
+    assert soup.select_one(".release-body pre code").get_text() == CODE
+    # Outside it, no line of any page starts with a space or tab.
+    for html in out.rglob("*.html"):
+        text = re.sub(r"<pre>.*?</pre>", "", html.read_text("utf-8"), flags=re.DOTALL)
+        assert not re.search(r"^[ \t]", text, re.MULTILINE), html
+    # Spaces the theme puts between inline elements are kept.
+    meta = soup.select_one(".release-meta")
+    assert " ".join(meta.get_text().split()) == "HAMBURG — March 5, 2026, 09:00 CET"
+    assert '<span class="dateline">HAMBURG</span> &mdash; <time' in page
