@@ -66,6 +66,8 @@ class Site:
         return target
 
     def load(self, **settings: object) -> Newsroom:
+        # In English and German, like the sample newsroom (pelicanconf.py), unless told.
+        settings.setdefault("languages", ("en", "de"))
         return load(self.path, NewsroomSettings(**settings), root=self.path)  # type: ignore[arg-type]
 
     def build(self, output: Path, as_of: str = AS_OF, **extra: object) -> None:

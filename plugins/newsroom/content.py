@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from . import files, links, mediakit
+from . import files, links, mediakit, pagelangs
 from .frontmatter import Document, mapping_items, read_bytes
 from .i18n import format_instant, language_name
 from .models import Page, Release, SiteData
@@ -94,6 +94,7 @@ def load(content: Path, settings: NewsroomSettings, root: Path | None = None) ->
         settings.max_file_bytes,
         content,
         display_path(content, root),
+        settings.languages,
     )
     newsroom = Newsroom(site, problems=[*file_problems, *problems])
 
@@ -166,6 +167,7 @@ def load(content: Path, settings: NewsroomSettings, root: Path | None = None) ->
             file,
             # Each language has a list page at /<language>/ (languages.py).
             RESERVED | {code.lower() for code in settings.languages},
+            pagelangs.language_of(file, content / settings.pages_path, settings.languages),
         )
         newsroom.problems.extend(page_problems)
         if page is not None:
@@ -178,6 +180,11 @@ def load(content: Path, settings: NewsroomSettings, root: Path | None = None) ->
                 )
             )  # fmt: skip
 
+    newsroom.problems.extend(
+        pagelangs.missing_versions(
+            newsroom.pages, settings.languages, display_path(content / settings.pages_path, root)
+        )
+    )
     newsroom.problems.extend(_duplicate_urls(newsroom))
     targets = links.Site.of(
         newsroom.releases,
@@ -195,6 +202,7 @@ def load(content: Path, settings: NewsroomSettings, root: Path | None = None) ->
         display_path(content / mediakit.KIT_FOLDER, root),
         settings.max_file_bytes,
         site.company,
+        settings.languages,
     )
     newsroom.problems.extend(kit_problems)
     newsroom.problems.sort()
@@ -383,9 +391,22 @@ PAGE: dict[str, Field] = {
 }
 
 
-def _load_page(doc: Document, file: Path, reserved: set[str]) -> tuple[Page | None, list[Problem]]:
+def _load_page(
+    doc: Document, file: Path, reserved: set[str], where: tuple[str, str] | None
+) -> tuple[Page | None, list[Problem]]:
+    """One page; ``where`` is its language and address prefix, None in a folder that is not
+    a language's."""
     ctx = Context(doc.path)
     ctx.problems.extend(doc.problems)
+    if where is None:
+        ctx.report(
+            0,
+            "",
+            f'the folder "{file.parent.name}" is not one of the site\'s languages',
+            "Put a page in the pages folder itself, or its translation in a folder named "
+            "after one of the site's other languages, like pages/de/about.md",
+            "file-location",
+        )
     if not SLUG.fullmatch(file.stem):
         ctx.report(
             0,
@@ -408,13 +429,16 @@ def _load_page(doc: Document, file: Path, reserved: set[str]) -> tuple[Page | No
     body_html = render_body(doc, ctx)
     if values is None or any(p.is_error for p in ctx.problems):
         return None, ctx.problems
+    assert where is not None  # reported above
+    lang, prefix = where
     page = Page(
         doc.path,
         file.stem,
-        f"{file.stem}/",
+        f"{prefix}{file.stem}/",
         values["title"],
         values["summary"],
         values["template"],
         body_html,
+        lang,
     )
     return page, ctx.problems

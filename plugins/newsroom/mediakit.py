@@ -26,18 +26,19 @@ from pelican import Pelican
 from pelican.generators import Generator
 from pelican.writers import Writer
 from PIL import Image
-from yaml.nodes import Node
+from yaml.nodes import MappingNode, Node
 
-from . import factsheet, files, imaging
+from . import datalangs, factsheet, files, imaging
 from .factsheet import FactSheet
 from .frontmatter import line_of, mapping_items, read_data
-from .models import Company, format_size
+from .models import Company, Texts, format_size, texts_of
 from .problems import Problem
 from .schema import (
     Context,
     Field,
     Invalid,
     _AlreadyReported,
+    by_language,
     entries,
     group,
     parse_mapping,
@@ -51,10 +52,14 @@ PAGE_URL = "media-kit/"
 PAGE_SAVE_AS = "media-kit/index.html"
 CACHE_FOLDER = Path(".cache") / "media-kit"
 ALBUMS = ("logos", "executives", "products")
-WEB_MAX = 1600
+#: The album of portraits: each names the person (title) and their role.
+PORTRAITS = "executives"
+#: The web version's longest side: enough for a full-width picture in an online article.
+#: The print version is the original, as uploaded; a picture no larger has one version only.
+WEB_MAX = 1200
 THUMB_MAX = 400
 #: Part of every cache key: change it whenever the resizing below changes.
-VERSION = "masthead-media-kit-2"
+VERSION = "masthead-media-kit-3"
 RASTER = {".jpg": "JPEG", ".jpeg": "JPEG", ".png": "PNG"}
 FORMATS = {**RASTER, ".svg": "SVG"}
 #: Zip entries carry this time, not the build's: two builds give the same bytes.
@@ -72,6 +77,10 @@ class Item:
     png: str | None = None
     #: The background a logo is made for: "light" or "dark" (None for photos).
     background: str | None = None
+    #: What the person in a portrait does (executives: the title is their name).
+    role: str | None = None
+    #: The words in the site's other languages (models.text_in).
+    texts: Texts = ()
 
 
 @dataclass(frozen=True)
@@ -79,6 +88,7 @@ class Album:
     key: str
     title: str
     items: tuple[Item, ...]
+    texts: Texts = ()
 
 
 @dataclass(frozen=True)
@@ -123,6 +133,11 @@ ITEM: dict[str, Field] = {
         "logo.png",
         "PNG copy of an SVG logo",
     ),
+    "role": Field(
+        text(120, "Chief Executive Officer"),
+        "Chief Executive Officer",
+        "What the person does (portraits)",
+    ),
     "background": Field(
         pattern(
             r"light|dark",
@@ -137,14 +152,53 @@ ITEM: dict[str, Field] = {
 }
 
 
-def _item(kit_dir: Path, kit_display: str) -> Any:
+ITEM["translations"] = Field(
+    by_language(
+        {k: ITEM[k] for k in datalangs.ITEM_TEXT if k != "title"}
+        | {"title": Field(text(120, "…"), "…", "")},
+        "{de: {title: …, alt: …, usage: …}}",
+    ),
+    "{de: {title: …, alt: …, usage: …}}",
+    "The words in other languages",
+)
+
+
+def _item(kit_dir: Path, kit_display: str, portraits: bool) -> Any:
     def parse(node: Node, ctx: Context, name: str) -> Item:
         values = parse_mapping(node, ITEM, ctx, prefix=f"{name}.", start_line=line_of(node))
         if values is None or not _files_usable(values, node, f"{name}.", ctx, kit_dir, kit_display):
             raise _AlreadyReported()
-        return Item(**values)
+        if portraits and not _portrait_named(values, node, name, ctx):
+            raise _AlreadyReported()
+        texts = texts_of(values.pop("translations"))
+        return Item(**values, texts=texts)
 
     return parse
+
+
+def _portrait_named(values: dict[str, Any], node: Node, name: str, ctx: Context) -> bool:
+    """A portrait says who it shows: the person's name as its title, a role, and the name in
+    its description, which is all a screen reader or a picture desk gets."""
+    lines = {key: line for key, line, _ in mapping_items(node)}
+    if not values["role"]:
+        ctx.report(
+            line_of(node),
+            f"{name}.role",
+            "a portrait needs the role of the person it shows",
+            "Add a line like role: Chief Executive Officer, and give the person's name as title",
+            "field-missing",
+        )
+        return False
+    if values["title"].casefold() not in values["alt"].casefold():
+        ctx.report(
+            lines["alt"],
+            f"{name}.alt",
+            f"the description does not name {values['title']}",
+            f"Write the name in it, like alt: Portrait of {values['title']}",
+            "field-format",
+        )
+        return False
+    return True
 
 
 def _files_usable(
@@ -194,20 +248,27 @@ def _picture_readable(path: Path, name: str, line: int, label: str, ctx: Context
 def _schema(
     kit_dir: Path, kit_display: str, company: Company, company_display: str
 ) -> dict[str, Field]:
-    album: dict[str, Field] = {
-        "title": Field(text(80, "Logos"), "Logos", "Album title", True),
-        "items": Field(
-            entries(
-                _item(kit_dir, kit_display),
-                "Start each item on its own line with a dash: - file: logo.svg",
+    def album(key: str) -> dict[str, Field]:
+        return {
+            "title": Field(text(80, "Logos"), "Logos", "Album title", True),
+            "translations": Field(
+                by_language({"title": Field(text(80, "Logos"), "Logos", "", True)}, "{de: …}"),
+                "{de: {title: Logos}}",
+                "The title in other languages",
             ),
-            "- file: logo.svg",
-            "The files",
-            True,
-        ),
-    }
+            "items": Field(
+                entries(
+                    _item(kit_dir, kit_display, key == PORTRAITS),
+                    "Start each item on its own line with a dash: - file: logo.svg",
+                ),
+                "- file: logo.svg",
+                "The files",
+                True,
+            ),
+        }
+
     facts = factsheet.schema(company, company_display)
-    fields = {key: Field(group(album, dict), "title: …", f"The {key} album") for key in ALBUMS}
+    fields = {key: Field(group(album(key), dict), "title: …", f"The {key} album") for key in ALBUMS}
     fields["facts"] = Field(
         group(facts, lambda **values: factsheet.build(values, company)),
         "as_of: 2026-09-30",
@@ -223,6 +284,7 @@ def load(
     root_display: str,
     max_bytes: int,
     company: Company,
+    languages: tuple[str, ...] = (),
 ) -> tuple[MediaKit | None, list[Problem]]:
     """The media kit, or None when there is no media-kit.yml or it has problems."""
     path = data_dir / FILE_NAME
@@ -237,14 +299,38 @@ def load(
     schema = _schema(content / KIT_FOLDER, root_display, company, f"{display_dir}/company.yml")
     values = parse_mapping(doc.meta, schema, ctx)
     problems = ctx.problems
+    if values is not None and not any(p.is_error for p in problems):
+        problems.extend(_missing_translations(display, doc.meta, languages[1:]))
     if values is None or any(p.is_error for p in problems):
         return None, problems
     albums = tuple(
-        Album(key, values[key]["title"], values[key]["items"])
+        Album(
+            key,
+            values[key]["title"],
+            values[key]["items"],
+            texts_of(values[key]["translations"]),
+        )
         for key in ALBUMS
         if values[key] is not None
     )
     return MediaKit(albums, values["facts"]), problems
+
+
+def _missing_translations(path: str, meta: Node, languages: tuple[str, ...]) -> list[Problem]:
+    """Every text of the kit that readers see, in each of the site's other languages."""
+    sections = {key: node for key, _, node in mapping_items(meta)}  # type: ignore[arg-type]
+    problems = []
+    for key, node in sections.items():
+        text_fields = datalangs.FACTS_TEXT if key == "facts" else datalangs.ALBUM_TEXT
+        item_fields = datalangs.FACT_TEXT if key == "facts" else datalangs.ITEM_TEXT
+        problems.extend(datalangs.missing(path, node, key, text_fields, languages))
+        items = (
+            dict((k, v) for k, _, v in mapping_items(node)) if isinstance(node, MappingNode) else {}
+        )
+        problems.extend(
+            datalangs.in_list(path, items.get("items"), f"{key}.items", item_fields, languages)
+        )
+    return problems
 
 
 # --- building ------------------------------------------------------------------------------
@@ -280,6 +366,7 @@ class BuiltAlbum:
     title: str
     assets: tuple[Asset, ...]
     zip: Version
+    texts: Texts = ()
 
 
 def _svg_size(data: bytes) -> tuple[int, int]:
@@ -336,16 +423,20 @@ def build_album(album: Album, kit_dir: Path, cache: Path, output: Path) -> Built
         folder = _cached_versions(data, suffix, cache)
         # The cache sits outside content/: read it without following links either.
         meta = json.loads(files.read(folder / "meta.json", cache))
+        original = Version(print_url, meta["width"], meta["height"], len(data))
         made: dict[str, Version] = {}
         for name in ("web", "thumb"):
+            if meta[name] == [original.width, original.height]:
+                made[name] = original  # no smaller copy to offer: one file, not two the same
+                continue
             url = f"{base}{stem}-{name}{suffix}"
             size = _write(output / url, files.read(folder / f"{name}{suffix}", cache))
             made[name] = Version(url, meta[name][0], meta[name][1], size)
-        original = Version(print_url, meta["width"], meta["height"], len(data))
         assets.append(Asset(item, RASTER[suffix], original, made["web"], made["thumb"]))
     zip_url = f"{PAGE_URL}{album.key}.zip"
     size = _write(output / zip_url, album_zip(originals))
-    return BuiltAlbum(album.key, album.title, tuple(assets), Version(zip_url, 0, 0, size))
+    zipped = Version(zip_url, 0, 0, size)
+    return BuiltAlbum(album.key, album.title, tuple(assets), zipped, album.texts)
 
 
 def _png_copy(
@@ -388,6 +479,9 @@ class MediaKitGenerator(Generator):
         self.context["media_kit_url"] = PAGE_URL if self.kit is not None else None
 
     def generate_output(self, writer: Writer) -> None:
+        from .localized import write_each_language
+        from .plugin import state_of
+
         if self.kit is None:
             return
         content = Path(self.settings["PATH"]).resolve()
@@ -396,14 +490,10 @@ class MediaKitGenerator(Generator):
         albums = [
             build_album(album, content / KIT_FOLDER, cache, output) for album in self.kit.albums
         ]
-        writer.write_file(
-            PAGE_SAVE_AS,
-            self.get_template("media-kit"),
-            self.context,
-            relative_urls=self.settings["RELATIVE_URLS"],
-            override_output=True,
-            albums=albums,
-            facts=self.kit.facts,
+        # One page a language, with the same files.
+        languages = state_of(self.settings).settings.languages
+        write_each_language(
+            self, writer, PAGE_SAVE_AS, "media-kit", languages, albums=albums, facts=self.kit.facts
         )
 
 
