@@ -61,8 +61,8 @@ def missing(
                     items[TRANSLATIONS][0] if TRANSLATIONS in items else line_of(entry),
                     f"{prefix}{TRANSLATIONS}",
                     f"there is no {name} version of {_listed(wanted)}",
-                    f"Add it under the entry, like translations: {{{lang}: {{{example}}}}}; "
-                    f"{name} pages would show English otherwise",
+                    f"Add it under the entry, like translations: {{{lang}: {{{example}}}}}, "
+                    f"so that {name} pages show it in {name}",
                     RULE,
                 )
             )
@@ -81,7 +81,7 @@ def missing(
                         line,
                         f"{prefix}{TRANSLATIONS}.{lang}",
                         f"{field} has no {name} version",
-                        f"Add {field}: with the {name} text, as the entry has a {field}",
+                        f"Add {field}: with the {name} text under {lang}:",
                         RULE,
                     )
                 )

@@ -44,11 +44,15 @@ def install(
     def own_pages(context: Context) -> set[str]:
         return {str(context[key]) for key in OWN_PAGES if context.get(key)}
 
+    def lists(context: Context) -> set[str]:
+        """The languages with a list page: none while fewer than two have releases."""
+        return {link.lang for link in context.get("language_lists", ())}
+
     def url_in(url: str, lang: str, context: Context) -> str:
         if lang == first:
             return url
         if url in ("", archives_url):
-            return list_url(lang)
+            return list_url(lang) if lang in lists(context) else url
         if url in own_pages(context):
             return localized(url, lang, languages)
         return url  # topics, tags and years list every language's releases in one place
@@ -86,6 +90,8 @@ def install(
             base = base.removeprefix(f"{lang}/")
         if base in own_pages(context):
             versions = {code: url_in(base, code, context) for code in languages}
+        if any(output == f"{list_url(code)}index.html" for code in lists(context)):
+            versions = {code: list_url(code) for code in lists(context)}  # list to list
         return [
             LanguageLink(code, language_name(code), versions.get(code) or url_in("", code, context))
             for code in languages
