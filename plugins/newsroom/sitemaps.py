@@ -30,6 +30,7 @@ from pelican.writers import Writer
 from . import disclosures, feeds, translations
 from .disclosures import absolute, utc_iso
 from .models import Release
+from .pagelangs import localized
 from .plugin import state_of
 
 SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
@@ -112,10 +113,13 @@ def site_entries(context: dict[str, Any], settings: dict[str, Any], lang: str) -
             for name in paginated(wrapper.save_as, wrapper.url, items, template, settings):
                 add(name, lastmod)
     for page in context.get("pages", []):
-        add(page.save_as, None)
-    # The pages other generators of this plugin write: the record changes with every release.
-    add(disclosures.PAGE_SAVE_AS, everything)
-    add(feeds.FOLLOW_SAVE_AS, None)
+        add(page.save_as, None, page.lang)
+    # The pages other generators of this plugin write, in each language (localized.py): the
+    # record changes with every release.
+    languages = state_of(settings).settings.languages
+    for code in languages:
+        add(localized(disclosures.PAGE_SAVE_AS, code, languages), everything, code)
+        add(localized(feeds.FOLLOW_SAVE_AS, code, languages), None, code)
     for lang, items in context.get("language_articles", []):
         url = translations.list_url(lang)
         save_as = translations.LIST_SAVE_AS.format(lang=lang)

@@ -173,3 +173,23 @@ def test_an_english_page_fails_the_same_comparison(
     found = foreign_words(page, german)
     assert "Media contacts" in found and "Head of Media Relations" in found
     assert "Hamburg, Germany" in found
+
+
+def test_each_page_links_to_pages_in_its_own_language(sample: tuple[Any, Path]) -> None:
+    """Only a language switcher (hreflang) leads from a page into another language's pages."""
+    _, out = sample
+    wrong = []
+    for path in sorted(out.rglob("*.html")):
+        page = BeautifulSoup(path.read_text("utf-8"), "html.parser")
+        german = page.html is not None and str(page.html.get("lang", "")).startswith("de")
+        for link in page.select("a[href]"):
+            href = str(link["href"])
+            if link.get("hreflang") or not href.startswith("/") or href.startswith("/de/search/?"):
+                continue
+            own = ("/about/", "/media-contacts/", "/media-kit/", "/disclosures/", "/follow/")
+            leads_to_german = href.startswith("/de/")
+            if german and href.endswith(own) and not leads_to_german:
+                wrong.append(f"{path.relative_to(out)}: {href}")
+            if not german and leads_to_german:
+                wrong.append(f"{path.relative_to(out)}: {href}")
+    assert wrong == []
