@@ -299,10 +299,10 @@ def load(
     schema = _schema(content / KIT_FOLDER, root_display, company, f"{display_dir}/company.yml")
     values = parse_mapping(doc.meta, schema, ctx)
     problems = ctx.problems
-    if values is not None and not any(p.is_error for p in problems):
-        problems.extend(_missing_translations(display, doc.meta, languages[1:]))
     if values is None or any(p.is_error for p in problems):
         return None, problems
+    # Fails the build, but the kit is whole (see sitedata.load).
+    problems.extend(_missing_translations(display, doc.meta, languages[1:]))
     albums = tuple(
         Album(
             key,

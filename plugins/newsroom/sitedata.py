@@ -335,6 +335,10 @@ def load(
                 "data-empty",
             )
         )
+    if any(p.is_error for p in problems):
+        return None, problems
+    # A text without its version in a language fails the build, but the data is still whole:
+    # releases, pages and the media kit are checked against it, so all problems show at once.
     others = languages[1:]
     problems.extend(
         datalangs.missing(company_path, nodes["company.yml"], "", datalangs.COMPANY_TEXT, others)
@@ -342,8 +346,6 @@ def load(
     for name, fields in (("topics", datalangs.TOPIC_TEXT), ("contacts", datalangs.CONTACT_TEXT)):
         path = f"{display_dir}/{name}.yml"
         problems.extend(datalangs.in_table(path, nodes[f"{name}.yml"], fields, others))
-    if any(p.is_error for p in problems):
-        return None, problems
     safe_harbor = sanitize.render(company_values.pop("safe_harbor"))
     company_translations = company_values.pop("translations") or {}
     translated = tuple(

@@ -28,6 +28,10 @@ def test_a_contact_without_a_german_role(site: Site) -> None:
         "region. Add it under the entry, like translations: {de: {role: …, region: …}}, so that "
         "German pages show it in German."
     ]
+    # The data is still whole: releases and pages are checked too, so all problems show at once.
+    newsroom = site.load()
+    assert newsroom.site is not None and newsroom.releases
+    assert 'contacts[1]: "ir" is not one of the media contacts' in "\n".join(problems(site))
 
 
 def test_a_german_version_without_every_field(site: Site) -> None:
