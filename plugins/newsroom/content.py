@@ -297,6 +297,11 @@ def _data_links(site: SiteData, data_dir: Path, shown: str, as_of: datetime) -> 
     company = site.company
     return [
         *(source("boilerplates.yml", f"{b.key}.text", b.html) for b in site.boilerplates.values()),
+        *(
+            source("boilerplates.yml", f"{b.key}.translations.{lang}.text", dict(words)["html"])
+            for b in site.boilerplates.values()
+            for lang, words in b.texts
+        ),
         source("company.yml", "safe_harbor", company.safe_harbor_html),
         *(
             source("company.yml", f"translations.{lang}.safe_harbor", html)

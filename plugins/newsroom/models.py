@@ -10,6 +10,7 @@ import dataclasses
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TypeVar
 
 from .i18n import SOURCE_LANG, format_day, format_instant
 
@@ -60,6 +61,16 @@ def text_in(item: object, field: str, lang: str) -> object:
     return getattr(item, field)
 
 
+T = TypeVar("T")
+
+
+def in_language(item: T, lang: str, fields: tuple[str, ...]) -> T:
+    """A copy of a data entry with ``fields`` in ``lang``: what one release shows, so that
+    adding a language's version changes only that language's releases (history.py)."""
+    words = {f: text_in(item, f, lang) for f in fields}
+    return dataclasses.replace(item, **words, texts=())  # type: ignore[type-var]
+
+
 @dataclass(frozen=True)
 class Contact:
     key: str
@@ -71,12 +82,20 @@ class Contact:
     #: The role and region in the site's other languages.
     texts: Texts = ()
 
+    def in_language(self, lang: str) -> Contact:
+        return in_language(self, lang, ("role", "region"))
+
 
 @dataclass(frozen=True)
 class Boilerplate:
     key: str
     title: str
     html: str
+    #: The title and text (as HTML) in the site's other languages.
+    texts: Texts = ()
+
+    def in_language(self, lang: str) -> Boilerplate:
+        return in_language(self, lang, ("title", "html"))
 
 
 @dataclass(frozen=True)

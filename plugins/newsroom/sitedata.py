@@ -14,7 +14,7 @@ from yaml.nodes import MappingNode, Node
 
 from . import datalangs, imaging, sanitize
 from .frontmatter import line_of, mapping_items, read_data
-from .models import Boilerplate, Company, Contact, SiteData, Topic, Update, texts_of
+from .models import Boilerplate, Company, Contact, SiteData, Texts, Topic, Update, texts_of
 from .problems import Problem
 from .releases import UPDATE, dated_note
 from .schema import (
@@ -218,6 +218,11 @@ BOILERPLATE: dict[str, Field] = {
         True,
     ),
 }
+BOILERPLATE["translations"] = Field(
+    by_language(dict(BOILERPLATE), "{de: {title: Über Example, text: …}}"),
+    "{de: {title: Über Example, text: …}}",
+    "The title and text in other languages",
+)
 
 FILES = ("company.yml", "topics.yml", "contacts.yml", "boilerplates.yml")
 #: Optional: the dated notes that declare a data edit which changed what published releases show.
@@ -296,7 +301,9 @@ def load(
     )
     boilerplates = _table(
         nodes["boilerplates.yml"], BOILERPLATE, f"{display_dir}/boilerplates.yml", problems,
-        lambda k, v: Boilerplate(k, v["title"], sanitize.render(v["text"])),
+        lambda k, v: Boilerplate(
+            k, v["title"], sanitize.render(v["text"]), _rendered(v["translations"])
+        ),
     )  # fmt: skip
     problems.extend(company_ctx.problems)
     if company_values is None or None in (topics, contacts, boilerplates):
@@ -364,6 +371,14 @@ def load(
     if changes is None:
         return None, problems
     return SiteData(company, topics, contacts, boilerplates, changes), problems
+
+
+def _rendered(translations: dict[str, dict[str, str]] | None) -> Texts:
+    """A boilerplate's versions, their text as HTML like the original's."""
+    return tuple(
+        (lang, (("title", t["title"]), ("html", sanitize.render(t["text"]))))
+        for lang, t in (translations or {}).items()
+    )
 
 
 def _change_log(

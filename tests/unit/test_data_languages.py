@@ -187,3 +187,40 @@ def test_every_caption_of_the_kit_needs_its_german_version(kit_site: Site) -> No
         f"{KIT}:14: products.items[1].translations.de: bio has no German version. Add bio: "
         "with the German text under de:.",
     ]
+
+
+# --- what a release shows --------------------------------------------------------------------
+
+GERMAN_RELEASE = """---
+title: Ein Produkt
+date: 2026-03-02 09:00 Europe/Berlin
+category: products
+lang: de
+summary: Ein neues Produkt.
+contacts: [press]
+---
+Der Text.
+"""
+
+
+def test_a_release_shows_shared_texts_in_its_own_language(site: Site) -> None:
+    boilerplates = site.path / "data/boilerplates.yml"
+    boilerplates.write_text(
+        boilerplates.read_text("utf-8")
+        + "  translations:\n    de:\n      title: Über Example\n      text: Example macht **Beispiele**.\n",
+        encoding="utf-8",
+    )
+    site.write("releases/2026/ein-produkt.md", GERMAN_RELEASE)
+    newsroom = site.load()
+    assert [p.text() for p in newsroom.problems] == []
+    german = next(r for r in newsroom.releases if r.lang == "de")
+    assert (german.boilerplate.title, german.boilerplate.html) == (
+        "Über Example",
+        "<p>Example macht <strong>Beispiele</strong>.</p>",
+    )
+    assert [(c.name, c.role) for c in german.contacts] == [("Pat Press", "Leitung Medienarbeit")]
+    # An English release shows the English texts, as before the German versions were added.
+    english = next(r for r in newsroom.releases if r.slug == "first-product")
+    assert english.boilerplate.title == "About Example"
+    assert [c.role for c in english.contacts] == ["Head of Media Relations"]
+    assert english.contacts[0].texts == english.boilerplate.texts == ()
