@@ -84,7 +84,8 @@ def test_german_search_has_its_own_index_and_word_rules(secure_page, public) -> 
     assert german.title in titles
     assert set(titles) <= {r.title for r in public if r.lang == "de"}
     status = secure_page.locator(".search-status").inner_text()
-    assert status == f"{len(titles)} Meldungen gefunden." if len(titles) > 1 else status
+    count = len(titles)
+    assert status == ("1 Meldung gefunden." if count == 1 else f"{count} Meldungen gefunden.")
     # The English search page searches the English releases only.
     secure_page.goto(secure_page.base + "/search/?q=Prognose")
     secure_page.locator(".search-status:not(:empty)").wait_for()
