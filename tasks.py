@@ -28,6 +28,14 @@ def _settings(settings: str, **kwargs: object) -> dict:
         raise Exit(str(err), code=2) from None
 
 
+def _file_settings(settings: str, **kwargs: object) -> dict:
+    """The settings file read without Pelican, for tasks that build nothing."""
+    try:
+        return commands.file_settings(ROOT / settings, **kwargs)  # type: ignore[arg-type]
+    except commands.BuildFailed as err:
+        raise Exit(str(err), code=2) from None
+
+
 @task(
     help={
         "github": "Also print GitHub annotations (automatic when GITHUB_ACTIONS=true).",
@@ -46,12 +54,15 @@ def check(
     """Check every release, page and data file, and list all problems at once."""
     github = github or os.environ.get("GITHUB_ACTIONS") == "true"
     try:
-        pelican_settings = _settings(settings, content=content)
-        newsroom = commands.check(pelican_settings, ROOT)
+        # Pelican is loaded only if the check passes and its trial build runs.
+        checked = _file_settings(settings, content=content)
+        newsroom = commands.check(checked, ROOT)
         if against:
-            commands.check_against(newsroom, against, pelican_settings, ROOT)
+            commands.check_against(newsroom, against, checked, ROOT)
         if not newsroom.errors:
             # What passes must also build, at every later instant (commands.trial_build).
+            at = checked["NEWSROOM_AS_OF"]  # the instant the check used
+            pelican_settings = _settings(settings, content=content, as_of=at)
             newsroom.problems.extend(commands.trial_build(pelican_settings, newsroom, ROOT))
             newsroom.problems.sort()
     except commands.BuildFailed as err:
@@ -436,6 +447,7 @@ def test(c: Context, k: str = "", browser: bool = True) -> None:
         args += ["-m", "not browser"]
     c.run(shlex.join([sys.executable, "-m", "ruff", "check", "."]))
     c.run(shlex.join([sys.executable, "-m", "ruff", "format", "--check", "."]))
+    c.run(shlex.join([sys.executable, "-m", "mypy"]))  # what it checks: pyproject.toml
     c.run(shlex.join(args))
 
 
@@ -531,9 +543,10 @@ def sbom(c: Context, output: str = "sbom.cdx.json") -> None:
 
 @task
 def lint(c: Context) -> None:
-    """Format and lint the Python code with ruff."""
+    """Format and lint the Python code with ruff, and type-check the plugin with mypy."""
     c.run(f"{sys.executable} -m ruff format .")
     c.run(f"{sys.executable} -m ruff check --fix .")
+    c.run(f"{sys.executable} -m mypy")
 
 
 @task(name="vendor-cms")
@@ -560,7 +573,7 @@ def new(c: Context, headline: str, date: str | None = None, topic: str | None = 
     from newsroom.newfile import NewFileError, create, now_in, parse_date
     from newsroom.settings import from_pelican
 
-    settings = _settings("pelicanconf.py")
+    settings = _file_settings("pelicanconf.py")
     newsroom_settings = from_pelican(settings)
     zone = newsroom_settings.timezone
     content = Path(settings["PATH"])
@@ -586,7 +599,7 @@ def translate(c: Context, release: str, lang: str) -> None:
     from newsroom.newfile import translate as start_translation
     from newsroom.settings import from_pelican
 
-    languages = from_pelican(_settings("pelicanconf.py")).languages
+    languages = from_pelican(_file_settings("pelicanconf.py")).languages
     try:
         path = start_translation(Path(release).resolve(), lang, languages)
     except NewFileError as err:

@@ -9,12 +9,14 @@ month, so this module needs nothing but python3 and reads only two small files:
   it was built, kept between runs in the Actions cache (never published: the timing of an
   embargoed release is itself sensitive).
 
-    python3 -m deploy.pages plan --live URL/build.json --commit SHA --schedule FILE
+    python3 -m deploy.pages plan --live URL/build.json --commit SHA --schedule FILE \
+        [--golive-log golive.jsonl]
     python3 -m deploy.pages latency --since INSTANT --schedule FILE
 
 A deploy is due when the live site is another commit than main (a merged correction is
-never left waiting), when a release went live since the live build, or when either cannot
-be known: deploying once too often is cheap, missing a go-live is not.
+never left waiting), when a release went live since the live build, when the go-live log
+(deploy/served.py) holds a served instant the live record cannot show yet, or when any of
+these cannot be known: deploying once too often is cheap, missing a go-live is not.
 """
 
 from __future__ import annotations
@@ -24,10 +26,13 @@ import json
 import os
 import sys
 import urllib.request
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+
+from .served import logged
 
 
 @dataclass(frozen=True)
@@ -68,11 +73,22 @@ def read_schedule(path: Path | None) -> list[datetime] | None:
         return None
 
 
+def read_served(path: Path | None) -> list[datetime]:
+    """The served instants in the go-live log (none when there is no log yet)."""
+    if path is None or path.is_symlink():  # the branch is not trusted: read no other file
+        return []
+    try:
+        return [served for _, served in logged(path.read_text("utf-8", "replace"))]
+    except OSError:
+        return []
+
+
 def plan(
     live: dict[str, Any] | None,
     commit: str,
     schedule: list[datetime] | None,
     now: datetime,
+    served: Sequence[datetime] = (),
 ) -> Plan:
     """Decide whether the scheduled run deploys; every reason is printed in the job log."""
     if live is None:
@@ -90,7 +106,15 @@ def plan(
         return Plan(True, [f"no schedule is cached for commit {commit[:12]}"], since_text)
     passed = [i for i in schedule if since < i <= now]
     reasons = [f"a release went live at {i:%Y-%m-%d %H:%M:%S} UTC" for i in passed]
-    return Plan(bool(passed), reasons, since_text)
+    # The confirm job logs a release once the deploy is done, after the live build's
+    # instant: one more build puts that served instant on the live record.
+    confirmed = sorted(i for i in served if since < i <= now)
+    reasons += [
+        f"the go-live log has a release served at {i:%Y-%m-%d %H:%M:%S} UTC, after the live "
+        "build: the record shows it from the next build"
+        for i in confirmed[-1:]
+    ]
+    return Plan(bool(passed or confirmed), reasons, since_text)
 
 
 def latency(schedule: list[datetime], since: datetime, now: datetime) -> list[str]:
@@ -120,6 +144,7 @@ def main(argv: list[str] | None = None) -> int:
     planning.add_argument("--live", required=True, help="the live site's build.json address")
     planning.add_argument("--commit", required=True, help="the commit main is at")
     planning.add_argument("--schedule", type=Path, help="that commit's go-live instants")
+    planning.add_argument("--golive-log", type=Path, help="the go-live log (deploy/served.py)")
     late = commands.add_parser("latency", help="how late each release went live")
     late.add_argument("--since", required=True, help="the previous live build's instant")
     late.add_argument("--schedule", type=Path, required=True)
@@ -134,7 +159,8 @@ def main(argv: list[str] | None = None) -> int:
     now = datetime.now(UTC)
 
     if args.command == "plan":
-        result = plan(read_live(args.live), args.commit, read_schedule(args.schedule), now)
+        served = read_served(args.golive_log)
+        result = plan(read_live(args.live), args.commit, read_schedule(args.schedule), now, served)
         for reason in result.reasons:
             print(f"Deploy: {reason}.")
         if not result.due:

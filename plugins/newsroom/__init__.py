@@ -2,27 +2,31 @@
 
 from __future__ import annotations
 
-from pelican import signals
-
-from . import (
-    api,
-    archives,
-    cms,
-    disclosures,
-    feeds,
-    headers,
-    languages,
-    mediakit,
-    plugin,
-    search,
-    share_images,
-    sitemaps,
-    structured,
-    withdrawals,
-)
-
 
 def register() -> None:
+    # Imported when Pelican registers the plugin, not with the package: every command imports
+    # the package (invoke new, invoke check), and only a build needs Pelican and the outputs.
+    from pelican import signals
+
+    from . import (
+        api,
+        archives,
+        assets,
+        cms,
+        disclosures,
+        feeds,
+        headers,
+        languages,
+        mediakit_build,
+        plugin,
+        search,
+        share_images,
+        sitemaps,
+        structured,
+        timegate,
+        withdrawals,
+    )
+
     # Check every file first: a build with any content error must not start.
     signals.initialized.connect(plugin.initialized)
     # Serve the checked releases and pages to Pelican instead of re-parsing them.
@@ -30,13 +34,13 @@ def register() -> None:
     # Company, topics and contacts for every template.
     signals.generator_init.connect(plugin.generator_init)
     # The time gate, before Pelican derives topics, tags, archives and pagination.
-    signals.article_generator_pretaxonomy.connect(plugin.apply_time_gate)
+    signals.article_generator_pretaxonomy.connect(timegate.apply_time_gate)
     # Tags that only a translation has get their pages too, once Pelican has built its own.
-    signals.article_generator_finalized.connect(plugin.tag_translations)
+    signals.article_generator_finalized.connect(timegate.tag_translations)
     # Pelican's own copy of media/ takes only files the check passed, never through a link.
-    signals.static_generator_finalized.connect(plugin.guard_static_files)
+    signals.static_generator_finalized.connect(assets.guard_static_files)
     # Release images and attachments, for public releases only, once all is written.
-    signals.finalized.connect(plugin.copy_release_files)
+    signals.finalized.connect(assets.copy_release_files)
     # Year archive pages, grouped by each release's own year (see archives.py).
     signals.get_generators.connect(archives.get_generators)
     # The disclosure record is a generator of its own: Pelican runs it after the articles
@@ -61,8 +65,8 @@ def register() -> None:
     signals.finalized.connect(plugin.write_build_record)
     # The search page, and the security headers as a _headers file (see headers.py).
     signals.get_generators.connect(search.get_generators)
-    # The media kit page, its image versions and album zips (mediakit.py).
-    signals.get_generators.connect(mediakit.get_generators)
+    # The media kit page, its image versions and album zips (mediakit_build.py).
+    signals.get_generators.connect(mediakit_build.get_generators)
     signals.finalized.connect(headers.write_headers)
     # The search index last: Pagefind reads the release pages as written (see search.py).
     signals.finalized.connect(search.build_index)

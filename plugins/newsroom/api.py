@@ -21,10 +21,12 @@ from pelican.generators import Generator
 from pelican.writers import Writer
 
 from . import share_images
-from .disclosures import absolute, content_hash, utc_iso
+from .dates import utc_iso
+from .fingerprint import content_hash
 from .models import Release
-from .plugin import state_of
 from .share_images import ShareImage
+from .state import state_of
+from .urls import absolute
 
 LIST_PATH = "api/releases.json"
 PAGE_PATH = "api/releases/page/{number}.json"

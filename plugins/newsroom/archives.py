@@ -14,7 +14,7 @@ from pelican import Pelican
 from pelican.generators import Generator
 from pelican.writers import Writer
 
-from .plugin import state_of
+from .state import state_of
 
 
 class YearArchivesGenerator(Generator):
@@ -28,9 +28,9 @@ class YearArchivesGenerator(Generator):
         grouped: dict[int, list[Any]] = {}
         for article in articles:  # newest first, and stays so within each year
             grouped.setdefault(article.release.year, []).append(article)
-        state_of(self.settings)  # only in a newsroom build
-        save_as = self.settings["NEWSROOM_YEAR_SAVE_AS"]
-        url = self.settings["NEWSROOM_YEAR_URL"]
+        options = state_of(self.settings).settings  # only in a newsroom build
+        save_as, url = options.year_save_as, options.year_url
+        assert save_as is not None and url is not None  # plugin.initialized checks them
         self.years = [
             {
                 "period": (year,),

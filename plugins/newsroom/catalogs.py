@@ -103,7 +103,11 @@ def untranslated(theme: Path) -> dict[str, int]:
 
 
 def _strings(message: Message) -> tuple[str, ...]:
-    return message.string if isinstance(message.string, tuple) else (message.string,)
+    """A message's translations: one string, or one per plural form ("" when missing)."""
+    string = message.string
+    if isinstance(string, tuple):
+        return tuple(s or "" for s in string)
+    return (string,) if isinstance(string, str) else ("",)
 
 
 def _catalog(lang: str | None) -> Catalog:

@@ -21,6 +21,7 @@ from .models import SiteData
 from .releases import ATTACHMENT, IMAGE, UPDATE, WITHDRAWAL, release_schema
 from .schema import Field
 from .settings import NewsroomSettings
+from .state import state_of
 
 #: The browser bundle, vendored by ``invoke vendor-cms`` into theme/static/admin/.
 BUNDLE = "sveltia-cms.js"
@@ -263,8 +264,6 @@ def write_admin_files(pelican: Any) -> None:
     ``NEWSROOM_CMS_BACKEND`` (a Pelican setting) names the editor's backend; the tests set
     ``{"name": "test-repo"}``, an in-browser repository that saves nothing.
     """
-    from .plugin import state_of
-
     state = state_of(pelican.settings)
     site = state.newsroom.site
     assert site is not None
@@ -276,7 +275,7 @@ def write_admin_files(pelican: Any) -> None:
     # The configuration is public: a topic, contact or boilerplate that only releases under
     # embargo use is offered once the first of them is live (withheld.py).
     shown = state.withheld.site(site)
-    config = cms_config(state.settings, shown, folder, pelican.settings.get("NEWSROOM_CMS_BACKEND"))
+    config = cms_config(state.settings, shown, folder, state.settings.cms_backend)
     write_admin(
         Path(pelican.settings["OUTPUT_PATH"]),
         config,

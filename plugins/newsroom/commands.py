@@ -1,31 +1,37 @@
-"""What ``invoke check`` and ``invoke build`` do, kept out of tasks.py so tests can call it."""
+"""What ``invoke check`` and ``invoke build`` do, kept out of tasks.py so tests can call it.
+
+Pelican is imported only where a build needs it (``pelican_settings``, ``_run_pelican``): it
+loads its generators, readers, Markdown and Pillow, most of a second that ``invoke new`` and
+a check that stops at an error would wait for nothing.
+"""
 
 from __future__ import annotations
 
 import contextlib
 import dataclasses
+import importlib.util
 import io
+import json
 import logging
 import os
 import sys
 import tempfile
+import urllib.request
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TextIO
 
-from pelican import Pelican
-from pelican.settings import read_settings
-
-from .content import Newsroom, display_path, load
+from .content import Newsroom, load
 from .dates import parse_as_of
-from .disclosures import GoLiveLogError
 from .files import UnsafeFile
+from .golive import GoLiveLogError, read_golive_log
+from .history import HistoryError, base_at, compare
 from .hosting import check_output
 from .models import Release
-from .plugin import CHECKED
-from .problems import ContentError, Problem, escape_data
-from .settings import SettingsError, from_pelican
+from .problems import ContentError, Problem, display_path, escape_data
+from .settings import SettingsError, from_pelican, with_instant
+from .state import CHECKED, SERVED
 
 
 class BuildFailed(Exception):
@@ -53,7 +59,45 @@ def pelican_settings(
         override["PATH"] = str(Path(content).resolve())
     if not Path(settings_file).is_file():
         raise BuildFailed(f"Settings file {settings_file} not found.")
-    return read_settings(str(settings_file), override=override)
+    from pelican.settings import read_settings  # only for a build (see the module's note)
+
+    return with_instant(read_settings(str(settings_file), override=override))
+
+
+def file_settings(
+    settings_file: str | Path = "pelicanconf.py",
+    *,
+    as_of: str | datetime | None = None,
+    content: str | Path | None = None,
+) -> dict[str, Any]:
+    """The settings file's own names, read without Pelican: all a check or a new file needs.
+
+    ``PATH`` is made absolute as Pelican's read_settings makes it, from the settings file's
+    folder; ``pelican_settings`` gives the whole of Pelican's settings, for a build.
+    """
+    path = Path(settings_file)
+    if not path.is_file():
+        raise BuildFailed(f"Settings file {settings_file} not found.")
+    # Loaded as Pelican loads it (pelican.settings.load_source), so that publishconf.py's
+    # `from pelicanconf import *` finds the module already there.
+    spec = importlib.util.spec_from_file_location(path.stem, path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[path.stem] = module
+    spec.loader.exec_module(module)
+    settings = {k: v for k, v in vars(module).items() if k.isupper()}
+    if content is not None:
+        settings["PATH"] = str(Path(content).resolve())
+    elif "PATH" in settings:
+        settings["PATH"] = os.path.abspath(os.path.normpath(path.parent / settings["PATH"]))
+    else:  # Pelican's default: the working folder
+        settings["PATH"] = os.path.abspath(os.curdir)
+    if as_of is not None:
+        try:
+            settings["NEWSROOM_AS_OF"] = parse_as_of(as_of) if isinstance(as_of, str) else as_of
+        except ValueError as err:
+            raise BuildFailed(str(err)) from None
+    return with_instant(settings)
 
 
 def check(settings: dict[str, Any], root: Path | None = None) -> Newsroom:
@@ -62,14 +106,12 @@ def check(settings: dict[str, Any], root: Path | None = None) -> Newsroom:
         newsroom_settings = from_pelican(settings)
     except SettingsError as err:
         raise BuildFailed(str(err)) from None
-    root = root or Path(settings.get("NEWSROOM_ROOT") or Path.cwd())
+    root = root or newsroom_settings.root or Path.cwd()
     return load(Path(settings["PATH"]), newsroom_settings, root)
 
 
 def check_against(newsroom: Newsroom, ref: str, settings: dict[str, Any], root: Path) -> None:
     """Add the problems of silent edits since ``ref`` to ``newsroom.problems``."""
-    from .history import HistoryError, base_at, compare
-
     newsroom_settings = from_pelican(settings)
     try:
         base = base_at(ref, root, Path(settings["PATH"]), newsroom_settings)
@@ -88,9 +130,6 @@ def read_live_as_of(url: str) -> str | None:
 def read_json(source: str) -> Any:
     """JSON given as itself (starting with ``{``), as an http(s) address or as a file; None
     when it cannot be read, so that the caller decides what an unknown value means."""
-    import json
-    import urllib.request
-
     text = source.strip()
     try:
         if text.startswith("{"):
@@ -140,12 +179,14 @@ class _ErrorCounter(logging.Handler):
 def build(settings: dict[str, Any], out: TextIO | None = None) -> None:
     """Check everything, then run Pelican in-process; raise BuildFailed on any problem."""
     out = out or sys.stdout  # looked up now, so that a captured stdout is the one written to
+    settings = with_instant(settings)  # the check and Pelican gate at the same instant
     newsroom = check(settings)
     report(newsroom.problems, out)
     if newsroom.errors:
         raise BuildFailed(summary(newsroom))
     try:
-        logged = _run_pelican({**settings, CHECKED: newsroom})
+        served = _read_served(settings, out)
+        logged = _run_pelican({**settings, CHECKED: newsroom, SERVED: served})
     except ContentError as err:  # content changed between the check and the build
         raise BuildFailed(str(err)) from None
     except UnsafeFile as err:  # a file the check did not pass was about to be published
@@ -163,11 +204,30 @@ def build(settings: dict[str, Any], out: TextIO | None = None) -> None:
             print(f"::warning title=Site size::{escape_data(warning)}", file=out)
 
 
+def _read_served(settings: dict[str, Any], out: TextIO) -> dict[str, datetime]:
+    """The go-live log named by NEWSROOM_GOLIVE_LOG, each line it leaves out reported.
+
+    A damaged line costs its release the served instant on the record, never the build: a
+    log on a branch anyone with write access can push to must not hold back a disclosure.
+    """
+    path = from_pelican(settings).golive_log
+    if path is None:
+        return {}
+    log = read_golive_log(path)
+    for note in log.skipped:
+        print(f"Warning: {note}", file=out)
+        if os.environ.get("GITHUB_ACTIONS") == "true":
+            print(f"::warning title=Go-live log::{escape_data(note)}", file=out)
+    return log.served
+
+
 def _run_pelican(settings: dict[str, Any]) -> list[str]:
     """Run one Pelican build; the errors it logged (Pelican logs some and carries on)."""
     counter = _ErrorCounter()
     pelican_logger = logging.getLogger("pelican")
     pelican_logger.addHandler(counter)
+    from pelican import Pelican  # only for a build (see the module's note)
+
     try:
         Pelican(settings).run()
     finally:
@@ -202,7 +262,8 @@ def trial_build(settings: dict[str, Any], newsroom: Newsroom, root: Path) -> lis
     if fails([]) is not None:
         data = Path(settings["PATH"]) / newsroom_settings.data_path
         return [_unbuildable(display_path(data, root), "with the shared data", failure, as_of)]
-    problems, rest = [], live
+    problems: list[Problem] = []
+    rest = live
     while failure is not None and len(problems) < _MAX_UNBUILDABLE:
         culprit, failure = _first_failing(rest, failure, fails)
         problems.append(_unbuildable(culprit.source, "once this release is live", failure, as_of))

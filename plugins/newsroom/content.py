@@ -6,7 +6,6 @@ and a check can never disagree about what is valid.
 
 from __future__ import annotations
 
-import os
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -17,7 +16,7 @@ from . import files, links, mediakit, pagelangs
 from .frontmatter import Document, mapping_items, read_bytes
 from .i18n import format_instant, language_name
 from .models import Page, Release, SiteData
-from .problems import Problem, Severity
+from .problems import Problem, Severity, display_path
 from .releases import SLUG, field_line, load_release, render_body
 from .schema import Context, Field, one_of, parse_mapping, text
 from .settings import NewsroomSettings
@@ -63,16 +62,9 @@ class Newsroom:
     def _sources(self) -> dict[str, Release | Page]:
         # Built once: Pelican asks for every file, and a scan per file is quadratic.
         if len(self._by_source) != len(self.releases) + len(self.pages):
-            self._by_source = {item.source: item for item in [*self.releases, *self.pages]}
+            items: list[Release | Page] = [*self.releases, *self.pages]
+            self._by_source = {item.source: item for item in items}
         return self._by_source
-
-
-def display_path(path: Path, root: Path) -> str:
-    """Paths in messages are relative to the repository, as GitHub shows them."""
-    try:
-        return Path(os.path.relpath(path, root)).as_posix()
-    except ValueError:
-        return path.as_posix()
 
 
 def load(content: Path, settings: NewsroomSettings, root: Path | None = None) -> Newsroom:
@@ -313,7 +305,8 @@ def _data_links(site: SiteData, data_dir: Path, shown: str, as_of: datetime) -> 
 def _duplicate_urls(newsroom: Newsroom) -> list[Problem]:
     """Two files that would publish at one address: neither may silently replace the other."""
     owners: dict[str, list[str]] = defaultdict(list)
-    for item in [*newsroom.releases, *newsroom.pages]:
+    items: list[Release | Page] = [*newsroom.releases, *newsroom.pages]
+    for item in items:
         owners[item.url.lower()].append(item.source)
     problems = []
     for url, sources in owners.items():

@@ -236,3 +236,13 @@ def parse_as_of(text: str) -> datetime:
         return parse_instant(text, example_zone="UTC").astimezone(UTC)
     except DateProblem as err:
         raise ValueError(f"--as-of: {err.message}. {err.fix}.") from None
+
+
+def utc_iso(value: datetime) -> str:
+    """``2026-12-03T06:00:00Z``: the form machines compare most easily."""
+    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def zone_name(value: datetime) -> str:
+    """The IANA name the author wrote (Europe/Berlin), or UTC+01:00 for a bare offset."""
+    return getattr(value.tzinfo, "key", None) or value.tzname() or value.strftime("UTC%z")

@@ -5,18 +5,15 @@ keep it, in chronological order, for five years. The record is written from the 
 list (``state.public``), so an embargoed or draft release is never in it, and it is a pure
 function of the commit and the build instant like every other output.
 
-``canonical_content`` and ``content_hash`` define what "the published content" of a release
-is, so that other checks (no silent edits, go-live notifications) can compare the same bytes.
+Each entry carries the release's fingerprint (fingerprint.py).
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
@@ -24,89 +21,17 @@ from pelican import Pelican
 from pelican.generators import Generator
 from pelican.writers import Writer
 
+from .dates import utc_iso, zone_name
+from .fingerprint import HASH_OF, content_hash
 from .localized import write_each_language
 from .models import Release, Topic, Update
-from .plugin import state_of
+from .sanitize import plain_text
+from .state import SERVED, state_of
+from .urls import absolute
 
 PAGE_URL = "disclosures/"
 PAGE_SAVE_AS = "disclosures/index.html"
 JSON_URL = "disclosures.json"
-
-#: Written into the JSON record, so anyone can recompute a hash without reading this code.
-HASH_OF = (
-    "masthead-content-v1: the SHA-256 (hex) of the UTF-8 bytes of one JSON object in "
-    "canonical form (RFC 8785: keys sorted, no whitespace; for these strings, lists and "
-    "nulls that is Python's json.dumps(obj, sort_keys=True, separators=(',', ':'), "
-    "ensure_ascii=False)). Its keys: title, subtitle, dateline, summary and lang (text as "
-    "published, null when absent); date (the go-live instant in UTC, like "
-    "2026-12-03T06:00:00Z); body_html (the published HTML of the body); topic (the topic "
-    "key); tags (in the author's order); updates (those public at generated_for, oldest "
-    "first, each {date, note_html}); image (null, or {file, sha256, alt, caption, credit}); "
-    "attachments (each {file, sha256, title}). In image and attachments, sha256 is the "
-    "SHA-256 (hex) of the file's bytes."
-)
-
-
-def canonical_content(release: Release, as_of: datetime | None = None) -> bytes:
-    """The published fields of a release as canonical JSON bytes: what ``content_hash`` hashes.
-
-    Only what the release file and its own files say is included; shared data (boilerplate,
-    contacts, safe harbor) is left out, so editing the company's boilerplate changes no hash.
-    Updates count as given: pass ``as_of`` to keep only those public then (releases from
-    ``state.public`` are already cut to the build instant).
-    """
-    if as_of is not None:
-        release = release.at(as_of)
-    image = release.image
-    fields: dict[str, Any] = {
-        "title": release.title,
-        "subtitle": release.subtitle,
-        "date": utc_iso(release.date),
-        "dateline": release.dateline,
-        "summary": release.summary,
-        "body_html": release.body_html,
-        "topic": release.topic.key,
-        "tags": list(release.tags),
-        "lang": release.lang,
-        "updates": [
-            {"date": utc_iso(u.date), "note_html": u.note_html}
-            for u in sorted(release.updates, key=lambda u: u.date)
-        ],
-        "image": None
-        if image is None
-        else {
-            "file": image.file,
-            "sha256": _file_hash(release, image.file),
-            "alt": image.alt,
-            "caption": image.caption,
-            "credit": image.credit,
-        },
-        "attachments": [
-            {"file": a.file, "sha256": _file_hash(release, a.file), "title": a.title}
-            for a in release.attachments
-        ],
-    }
-    return json.dumps(fields, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
-
-
-def content_hash(release: Release, as_of: datetime | None = None) -> str:
-    """SHA-256 (hex) of ``canonical_content``: the fingerprint shown in the record."""
-    return hashlib.sha256(canonical_content(release, as_of)).hexdigest()
-
-
-def _file_hash(release: Release, name: str) -> str:
-    with release.file_path(name).open("rb") as file:
-        return hashlib.file_digest(file, "sha256").hexdigest()
-
-
-def utc_iso(value: datetime) -> str:
-    """``2026-12-03T06:00:00Z``: the form machines compare most easily."""
-    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def zone_name(value: datetime) -> str:
-    """The IANA name the author wrote (Europe/Berlin), or UTC+01:00 for a bare offset."""
-    return getattr(value.tzinfo, "key", None) or value.tzname() or value.strftime("UTC%z")
 
 
 @dataclass(frozen=True)
@@ -214,7 +139,10 @@ def build_record(
     ``public`` is the build's public list, which never holds a preview's embargoed releases or
     drafts (``BuildState.preview_only``), so the record lists only what was in fact disclosed.
     A ``withdrawn`` release keeps its entry, its fingerprint and the withdrawal. ``served``
-    (from ``read_golive_log``) gives, by path, when each release was first served.
+    (from ``read_golive_log``) gives, by path, when each release was first served; an
+    instant after ``as_of`` is not shown yet, and one before the release's own instant is
+    never shown: neither the switcher nor the Pages job logs a release before its instant,
+    so such a line is not evidence of anything.
     """
     ordered = sorted([*public, *withdrawn], key=lambda r: (r.date_utc, r.url))
     served = {path: when for path, when in (served or {}).items() if when <= as_of}
@@ -222,10 +150,14 @@ def build_record(
         generated_for=Instant.of(as_of.astimezone(UTC)),
         publisher=publisher,
         disclosures=tuple(
-            _disclosure(r.at(as_of), site_url, served.get(f"/{r.url}")) for r in ordered
+            _disclosure(r.at(as_of), site_url, _served(served.get(f"/{r.url}"), r)) for r in ordered
         ),
         data_changes=_disclosed(c for c in data_changes if c.date <= as_of),
     )
+
+
+def _served(when: datetime | None, release: Release) -> datetime | None:
+    return when if when is not None and when >= release.date else None
 
 
 def _disclosed(updates: Iterable[Update]) -> tuple[DisclosedUpdate, ...]:
@@ -244,74 +176,14 @@ def _disclosure(release: Release, site_url: str, served: datetime | None) -> Dis
         published=Instant.of(release.date),
         updates=_disclosed(release.updates),
         sha256=content_hash(release),
-        withdrawn=release.withdrawal
-        and DisclosedUpdate(
+        withdrawn=None
+        if release.withdrawal is None
+        else DisclosedUpdate(
             Instant.of(release.withdrawal.date), plain_text(release.withdrawal.note_html)
         ),
-        served=served and Instant.of(served.astimezone(release.date.tzinfo)),
-        delay_seconds=served and round((served - release.date).total_seconds(), 3),
+        served=None if served is None else Instant.of(served.astimezone(release.date.tzinfo)),
+        delay_seconds=None if served is None else round((served - release.date).total_seconds(), 3),
     )
-
-
-class GoLiveLogError(ValueError):
-    """The go-live log cannot be read; the message names the line."""
-
-
-def read_golive_log(path: Path) -> dict[str, datetime]:
-    """The go-live log (JSON Lines ``{"path", "instant", "served"}``): first serve per path.
-
-    The switcher appends a line for each release at each switch (deploy/switcher.py); on
-    GitHub Pages the deploy job does, when the deployment is done (docs/operations.md).
-    """
-    served: dict[str, datetime] = {}
-    try:
-        text = path.read_text("utf-8")
-    except (OSError, UnicodeDecodeError) as err:
-        raise GoLiveLogError(f"{path}: {err}") from None
-    for number, line in enumerate(text.splitlines(), start=1):
-        if not line.strip():
-            continue
-        try:
-            entry = json.loads(line)
-            when = datetime.fromisoformat(str(entry["served"]).replace("Z", "+00:00"))
-            where = str(entry["path"])
-        except (ValueError, KeyError, TypeError) as err:
-            raise GoLiveLogError(f"{path}:{number}: not a go-live entry ({err})") from None
-        if when.tzinfo is None:
-            raise GoLiveLogError(f"{path}:{number}: the served instant has no timezone")
-        served[where] = min(when.astimezone(UTC), served.get(where, when.astimezone(UTC)))
-    return served
-
-
-def absolute(site_url: str, path: str) -> str:
-    """With SITEURL: a full address; without (development): a root-relative one."""
-    return f"{site_url.rstrip('/')}/{path.lstrip('/')}"
-
-
-class _TextOnly(HTMLParser):
-    _BLOCKS = frozenset({"p", "br", "li", "div", "h1", "h2", "h3", "h4", "tr", "td", "th"})
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.parts: list[str] = []
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in self._BLOCKS:
-            self.parts.append(" ")
-
-    def handle_endtag(self, tag: str) -> None:
-        self.handle_starttag(tag, [])
-
-    def handle_data(self, data: str) -> None:
-        self.parts.append(data)
-
-
-def plain_text(html: str) -> str:
-    """An update note as one line of text, for the JSON record."""
-    parser = _TextOnly()
-    parser.feed(html)
-    parser.close()
-    return " ".join("".join(parser.parts).split())
 
 
 class DisclosureGenerator(Generator):
@@ -332,7 +204,8 @@ class DisclosureGenerator(Generator):
             self.settings.get("SITEURL", ""),
             site.changes,
             state.withdrawn,
-            read_golive_log(Path(log)) if (log := self.settings.get("NEWSROOM_GOLIVE_LOG")) else {},
+            # Read, and its skipped lines reported, once per build by commands.build.
+            self.settings.get(SERVED) or {},
         )
         self.context.update(disclosures_url=PAGE_URL, disclosures_json_url=JSON_URL)
 

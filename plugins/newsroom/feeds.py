@@ -38,14 +38,15 @@ from pelican.generators import Generator
 from pelican.urlwrappers import Category
 from pelican.writers import Writer
 
-from .disclosures import absolute, plain_text, utc_iso
+from .dates import utc_iso
 from .i18n import language_name
 from .localized import write_each_language
 from .models import Company, Release, SiteData
-from .plugin import state_of
-from .sanitize import clean
+from .sanitize import clean, plain_text
 from .settings import NewsroomSettings
+from .state import state_of
 from .translations import list_url, listed
+from .urls import absolute
 
 FOLLOW_URL = "follow/"
 FOLLOW_SAVE_AS = "follow/index.html"
@@ -500,7 +501,7 @@ class FeedsGenerator(Generator):
             self.settings["CATEGORIES_URL"],
             self.settings["TAGS_URL"],
         )
-        releases = state.shown if self.settings.get("NEWSROOM_PREVIEW") else state.public
+        releases = state.shown if state.settings.preview else state.public
         self.index = plan(
             releases, site, state.settings, self.publisher, self._topic_urls(site), state.withdrawn
         )

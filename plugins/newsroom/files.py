@@ -25,7 +25,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from xml.etree import ElementTree
 
-from .problems import Problem
+from .problems import Problem, display_path
 
 #: What each published ending must hold (a kind from ``kind_of``).
 TYPES: dict[str, str] = {
@@ -96,8 +96,6 @@ def problems(content: Path, root: Path, published: Callable[[Path], bool]) -> li
     """Every link in ``content``, and every file that can reach the site (``published``
     says which: media, release folders) of a type that is not served.
     """
-    from .content import display_path  # content imports this module
-
     found: list[Problem] = []
     for path in _walk(content):
         shown = display_path(path, root)

@@ -22,9 +22,9 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from .content import Newsroom, display_path, load
+from .content import Newsroom, load
 from .models import Release, Update
-from .problems import Problem
+from .problems import Problem, display_path
 from .settings import NewsroomSettings
 from .sitedata import CHANGE_LOG
 

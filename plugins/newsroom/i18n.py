@@ -9,7 +9,7 @@ read as text at build time, so no compiled file is ever committed or goes stale.
 from __future__ import annotations
 
 import gettext as gettext_module
-from datetime import datetime
+from datetime import date, datetime
 from io import BytesIO
 from pathlib import Path
 
@@ -51,7 +51,7 @@ def language_name(code: str, in_language: str | None = None) -> str:
     return name[:1].upper() + name[1:]
 
 
-def format_day(value: datetime, lang: str = SOURCE_LANG) -> str:
+def format_day(value: date, lang: str = SOURCE_LANG) -> str:
     """``November 23, 2026`` in English, ``23. November 2026`` in German."""
     return format_date(value, "long", locale=locale(lang) or SOURCE_LANG)
 

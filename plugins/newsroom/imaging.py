@@ -16,11 +16,14 @@ import shutil
 import warnings
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
-
-from PIL import Image, ImageOps
+from typing import TYPE_CHECKING, Any
 
 from .schema import Invalid
+
+if TYPE_CHECKING:
+    # Pillow itself is imported where a picture is worked on: the check of content without
+    # pictures (and invoke new) never loads it.
+    from PIL import Image
 
 #: Pillow's format name for each file ending the newsroom resizes.
 FORMATS = {".jpg": "JPEG", ".jpeg": "JPEG", ".png": "PNG", ".webp": "WEBP"}
@@ -41,6 +44,8 @@ def decoded(data: bytes) -> Image.Image:
     fails now, not halfway through a build. Phones store photos sideways with an EXIF
     orientation that browsers apply, so the sizes here are the ones readers see.
     """
+    from PIL import Image, ImageOps
+
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
@@ -83,6 +88,8 @@ def encode(image: Image.Image, fmt: str) -> bytes:
 
 def fit_within(source: Image.Image, limit: int, fmt: str) -> bytes:
     """The picture shrunk to fit a ``limit``-pixel square (never enlarged)."""
+    from PIL import Image
+
     image = _resizable(source)
     image.thumbnail((limit, limit), Image.Resampling.LANCZOS)
     return encode(image, fmt)
@@ -90,6 +97,8 @@ def fit_within(source: Image.Image, limit: int, fmt: str) -> bytes:
 
 def to_width(source: Image.Image, width: int, fmt: str) -> bytes:
     """The picture ``width`` pixels wide, its height in proportion (for srcset)."""
+    from PIL import Image
+
     height = max(1, round(source.height * width / source.width))
     image = _resizable(source).resize((width, height), Image.Resampling.LANCZOS)
     return encode(image, fmt)

@@ -13,7 +13,7 @@ from pelican.generators import Generator
 from pelican.writers import Writer
 
 from .i18n import language_name
-from .plugin import state_of
+from .state import state_of
 from .translations import LIST_SAVE_AS, LIST_TEMPLATE, LanguageLink, list_url
 
 

@@ -71,7 +71,7 @@ def install(
 
     @pass_context
     def day_text(context: Context, value: date) -> str:
-        return format_day(value, lang_of(context))  # type: ignore[arg-type]
+        return format_day(value, lang_of(context))
 
     @pass_context
     def switch_links(context: Context) -> list[LanguageLink]:

@@ -18,7 +18,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from urllib.parse import urlsplit
 
-from .disclosures import JSON_URL, content_hash
+from .disclosures import JSON_URL
+from .fingerprint import content_hash
 from .models import Release
 
 TIMEOUT = 20

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import Enum
+from pathlib import Path
 
 from .characters import encodable, visible
 
@@ -110,3 +112,11 @@ def escape_data(text: str) -> str:
 
 def _escape_property(text: str) -> str:
     return escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def display_path(path: Path, root: Path) -> str:
+    """Paths in messages are relative to the repository, as GitHub shows them."""
+    try:
+        return Path(os.path.relpath(path, root)).as_posix()
+    except ValueError:
+        return path.as_posix()

@@ -135,7 +135,8 @@ def _converter() -> markdown.Markdown:
 
 def _markdown(text: str, lang: str | None = None) -> str:
     converter = _converter().reset()
-    converter.typography_lang = lang  # type: ignore[attr-defined]  (read by typography.py)
+    # Read by typography.py: Markdown has no place for per-document options.
+    converter.typography_lang = lang
     return converter.convert(text)
 
 
@@ -206,3 +207,29 @@ def _find_removals(html: str, source: str, first_line: int) -> list[Removal]:
             continue
         removals[what] = Removal(what, first_line + (index or 0), needle in _STYLING)
     return list(removals.values())
+
+
+class _TextOnly(HTMLParser):
+    _BLOCKS = frozenset({"p", "br", "li", "div", "h1", "h2", "h3", "h4", "tr", "td", "th"})
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in self._BLOCKS:
+            self.parts.append(" ")
+
+    def handle_endtag(self, tag: str) -> None:
+        self.handle_starttag(tag, [])
+
+    def handle_data(self, data: str) -> None:
+        self.parts.append(data)
+
+
+def plain_text(html: str) -> str:
+    """An update note as one line of text, for the JSON record."""
+    parser = _TextOnly()
+    parser.feed(html)
+    parser.close()
+    return " ".join("".join(parser.parts).split())

@@ -21,7 +21,7 @@ from pelican.generators import Generator
 from pelican.writers import Writer
 
 from .localized import write_each_language
-from .plugin import state_of
+from .state import state_of
 
 PAGE_URL = "search/"
 PAGE_SAVE_AS = "search/index.html"

@@ -1,4 +1,11 @@
-"""The ``NEWSROOM`` settings dict, validated once: an unknown key is an error, not a default."""
+"""The newsroom's settings, validated once: an unknown key is an error, not a default.
+
+Most options sit in the ``NEWSROOM`` dict. A few are Pelican settings of their own, because
+a command sets them for one run (``NEWSROOM_AS_OF``, ``NEWSROOM_PREVIEW``) or a fork sets
+them beside Pelican's (``NEWSROOM_CMS_BACKEND``): each is a field below whose metadata names
+it, and any other ``NEWSROOM_*`` setting is an error, since a misspelt one would otherwise
+be ignored in silence.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +14,7 @@ import difflib
 import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -68,15 +76,42 @@ class NewsroomSettings:
     host: str = "github-pages"
     #: The published site's size limit in MB, if not the host's own (0: the host's).
     output_limit_mb: float = 0
-    #: The build instant (not a NEWSROOM key: set NEWSROOM_AS_OF, or invoke build --as-of).
-    as_of: datetime = field(default_factory=lambda: datetime.now(UTC))
+    # Pelican settings of their own, not NEWSROOM keys (the metadata names each one).
+    #: The build instant (invoke build --as-of): read from the clock once when not given.
+    as_of: datetime = field(
+        default_factory=lambda: datetime.now(UTC), metadata={"setting": "NEWSROOM_AS_OF"}
+    )
+    #: The repository folder: paths in messages are relative to it (default: the working one).
+    root: Path | None = field(default=None, metadata={"setting": "NEWSROOM_ROOT"})
+    #: An embargo-safe preview (invoke preview, never deployed): it also shows what is hidden.
+    preview: bool = field(default=False, metadata={"setting": "NEWSROOM_PREVIEW"})
+    #: The editor's backend at /admin/ (cms.py), like {"name": "github", "repo": ...}.
+    cms_backend: dict[str, Any] | None = field(
+        default=None, metadata={"setting": "NEWSROOM_CMS_BACKEND"}
+    )
+    #: Where each year's archive page is written and linked ({date:%Y} is its year).
+    year_save_as: str | None = field(default=None, metadata={"setting": "NEWSROOM_YEAR_SAVE_AS"})
+    year_url: str | None = field(default=None, metadata={"setting": "NEWSROOM_YEAR_URL"})
+    #: The go-live log the disclosure record reads (invoke build --golive-log).
+    golive_log: Path | None = field(default=None, metadata={"setting": "NEWSROOM_GOLIVE_LOG"})
 
     @property
     def lang(self) -> str:
         return self.languages[0]
 
 
-_NAMES = [f.name for f in dataclasses.fields(NewsroomSettings) if f.name != "as_of"]
+_NAMES = [f.name for f in dataclasses.fields(NewsroomSettings) if "setting" not in f.metadata]
+#: Each Pelican setting the plugin reads besides NEWSROOM, and the field that holds it.
+PELICAN_SETTINGS = {
+    f.metadata["setting"]: f.name
+    for f in dataclasses.fields(NewsroomSettings)
+    if "setting" in f.metadata
+}
+#: Set by the plugin itself while it builds (state.STATE, state.CHECKED, state.SERVED and
+#: share_images._STATE), never in a settings file.
+INTERNAL = frozenset(
+    {"NEWSROOM_STATE", "NEWSROOM_CHECKED", "NEWSROOM_SERVED", "NEWSROOM_SHARE_IMAGES"}
+)
 _SHARE = {"linkedin", "x", "facebook", "email"}
 
 
@@ -87,14 +122,15 @@ def from_pelican(settings: dict[str, Any]) -> NewsroomSettings:
         raise SettingsError(
             "NEWSROOM must be a dict, like NEWSROOM = {'timezone': 'Europe/Berlin'}"
         )
+    _known_settings(settings)
     values: dict[str, Any] = {}
-    defaults = NewsroomSettings()
+    defaults = {f.name: f.default for f in dataclasses.fields(NewsroomSettings)}
     for key, value in raw.items():
         if key not in _NAMES:
             close = difflib.get_close_matches(str(key), _NAMES, n=1)
             hint = f" Did you mean '{close[0]}'?" if close else ""
             raise SettingsError(f"NEWSROOM: '{key}' is not a setting of the newsroom plugin.{hint}")
-        expected = getattr(defaults, key)
+        expected = defaults[key]
         if key == "webhooks":
             value = _webhooks(value)
         elif key == "output_limit_mb":
@@ -113,7 +149,7 @@ def from_pelican(settings: dict[str, Any]) -> NewsroomSettings:
             kind = {int: "a whole number", str: "a string"}[type(expected)]
             raise SettingsError(f"NEWSROOM: '{key}' must be {kind}, not {value!r}.")
         values[key] = value
-    result = NewsroomSettings(**values, as_of=_as_of(settings))
+    result = NewsroomSettings(**values, **_pelican_values(settings))
     _check(result)
     return result
 
@@ -160,9 +196,85 @@ def _is_web_address(url: str) -> bool:
     return parts.scheme in ("http", "https") and bool(parts.hostname)
 
 
+def _known_settings(settings: dict[str, Any]) -> None:
+    """Every NEWSROOM_* setting is one the plugin reads: a misspelt one is not ignored."""
+    known = sorted(["NEWSROOM", *PELICAN_SETTINGS])
+    for key in sorted(k for k in settings if isinstance(k, str) and k.startswith("NEWSROOM")):
+        if key not in known and key not in INTERNAL:
+            # Compared without the prefix every one shares, which would make all look alike.
+            tails = {name.removeprefix("NEWSROOM_"): name for name in known}
+            close = difflib.get_close_matches(key.removeprefix("NEWSROOM_"), tails, n=1)
+            hint = f" Did you mean {tails[close[0]]}?" if close else ""
+            raise SettingsError(
+                f"{key} is not a setting of the newsroom plugin.{hint} "
+                f"Its settings are {', '.join(known)}."
+            )
+
+
+def _pelican_values(settings: dict[str, Any]) -> dict[str, Any]:
+    """The newsroom's own Pelican settings, each checked, as NewsroomSettings fields."""
+    values: dict[str, Any] = {"as_of": _as_of(settings)}
+    root = settings.get("NEWSROOM_ROOT")
+    if root is not None:
+        values["root"] = _folder("NEWSROOM_ROOT", root, "/srv/newsroom")
+    preview = settings.get("NEWSROOM_PREVIEW")
+    if preview is not None:
+        if not isinstance(preview, bool):
+            raise SettingsError(f"NEWSROOM_PREVIEW must be True or False, not {preview!r}.")
+        values["preview"] = preview
+    backend = settings.get("NEWSROOM_CMS_BACKEND")
+    if backend is not None:
+        if not isinstance(backend, dict) or not isinstance(backend.get("name"), str):
+            raise SettingsError(
+                "NEWSROOM_CMS_BACKEND must be a dict naming the editor's backend, like "
+                "{'name': 'github', 'repo': 'your-org/your-newsroom', 'branch': 'main'}."
+            )
+        values["cms_backend"] = backend
+    for key in ("NEWSROOM_YEAR_SAVE_AS", "NEWSROOM_YEAR_URL"):
+        pattern = settings.get(key)
+        if pattern is not None:
+            values[PELICAN_SETTINGS[key]] = _year_pattern(key, pattern)
+    log = settings.get("NEWSROOM_GOLIVE_LOG")
+    if log is not None:
+        values["golive_log"] = _folder("NEWSROOM_GOLIVE_LOG", log, "/srv/newsroom/golive.log")
+    return values
+
+
+def _folder(key: str, value: Any, example: str) -> Path:
+    if not isinstance(value, str | Path) or not str(value):
+        raise SettingsError(f"{key} must be a path, like {example!r}, not {value!r}.")
+    return Path(value)
+
+
+def _year_pattern(key: str, value: Any) -> str:
+    """An address with the year in it, like news/{date:%Y}/: checked with a real date."""
+    try:
+        if not isinstance(value, str):
+            raise TypeError
+        value.format(date=datetime(2026, 1, 1, tzinfo=UTC))
+    except (TypeError, KeyError, IndexError, ValueError):
+        raise SettingsError(
+            f"{key} must be an address with the year as {{date:%Y}}, like "
+            f"'news/{{date:%Y}}/', not {value!r}."
+        ) from None
+    return value
+
+
+def with_instant(settings: dict[str, Any]) -> dict[str, Any]:
+    """Pelican's settings with the build instant fixed: the clock read now, if not given.
+
+    A build checks the content, then runs Pelican, which validates the settings again; each
+    reading the clock would gate at two instants, and a release due in between would be
+    checked as embargoed but built as public.
+    """
+    if settings.get("NEWSROOM_AS_OF") is not None:
+        return settings
+    return {**settings, "NEWSROOM_AS_OF": _as_of(settings)}
+
+
 def _as_of(settings: dict[str, Any]) -> datetime:
     # The build instant is an input (invoke build --as-of); the clock is read only when
-    # Pelican is run without one, and then exactly once, here.
+    # none is given, and then once per build (with_instant).
     value = settings.get("NEWSROOM_AS_OF")
     if value is None:
         return datetime.now(UTC).replace(microsecond=0)

@@ -35,7 +35,7 @@ from pelican import Pelican
 from PIL import Image, ImageDraw, ImageFont
 
 from .models import Company, Release
-from .plugin import state_of
+from .state import state_of
 
 logger = logging.getLogger(__name__)
 

@@ -10,7 +10,7 @@ and ``robots.txt`` names the sitemaps.
 
 Sitemaps need absolute URLs, so they are written only when SITEURL is set (publishconf.py); a
 development build writes a robots.txt without them. A preview (invoke preview) writes none of
-this: its own robots.txt keeps crawlers out (plugin.copy_release_files).
+this: its own robots.txt keeps crawlers out (assets.copy_release_files).
 """
 
 from __future__ import annotations
@@ -28,10 +28,11 @@ from pelican.paginator import Paginator
 from pelican.writers import Writer
 
 from . import disclosures, feeds, translations
-from .disclosures import absolute, utc_iso
+from .dates import utc_iso
 from .models import Release
 from .pagelangs import localized
-from .plugin import state_of
+from .state import state_of
+from .urls import absolute
 
 SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
 XHTML_NS = "http://www.w3.org/1999/xhtml"
@@ -282,9 +283,9 @@ class SitemapGenerator(Generator):
         # Plugin generators run after the articles and pages generators: the lists in the
         # context are the gated ones, and the taxonomies are built from them.
         self.files = []
-        if self.settings.get("NEWSROOM_PREVIEW"):
-            return
         state = state_of(self.settings)
+        if state.settings.preview:
+            return
         site_url = self.settings.get("SITEURL", "")
         entries = site_entries(self.context, self.settings, state.settings.lang)
         news = news_releases(state.public, state.settings.as_of)

@@ -15,10 +15,10 @@ from markupsafe import Markup
 from pelican.generators import ArticlesGenerator
 
 from . import share_images
-from .disclosures import absolute
 from .models import Company, Release
-from .plugin import state_of
 from .share_images import ShareImage
+from .state import state_of
+from .urls import absolute
 
 # Inside <script>, "</script>" or "<!--" in a headline must not end the element: JSON allows
 # \u escapes for every character, so these are written escaped and browsers never see markup.

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TextIO
 
 from .content import Newsroom
-from .disclosures import zone_name
+from .dates import zone_name
 from .history import Change, base_at, changes, data_affected
 from .models import Release
 from .settings import NewsroomSettings

@@ -13,7 +13,7 @@ from pelican import Pelican
 from pelican.generators import Generator
 from pelican.writers import Writer
 
-from .plugin import state_of
+from .state import state_of
 
 
 class WithdrawalGenerator(Generator):

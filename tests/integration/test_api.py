@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from newsroom.dates import parse_as_of
-from newsroom.disclosures import content_hash
+from newsroom.fingerprint import content_hash
 from support import AS_OF, Site
 
 SITE = "https://news.example.com"

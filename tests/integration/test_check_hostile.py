@@ -16,7 +16,7 @@ from invoke import Context, Exit
 from PIL import Image
 
 import tasks
-from newsroom.content import display_path
+from newsroom.problems import display_path
 from support import ROOT, Site
 
 HEAD = "---\ntitle: T\ndate: {date}\ncategory: products\nsummary: S.\n{extra}---\n{body}\n"

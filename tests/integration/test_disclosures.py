@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from newsroom.dates import parse_as_of
-from newsroom.disclosures import HASH_OF, content_hash
+from newsroom.fingerprint import HASH_OF, content_hash
 from support import AS_OF, Site
 
 EMBARGOED = ("Secret embargoed widget", "embargoed-launch")

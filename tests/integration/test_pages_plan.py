@@ -156,3 +156,34 @@ def test_a_release_that_went_live_since_the_live_build_is_due_and_its_delay_repo
     ) == late
     rows = [line for line in summary.read_text().splitlines() if line.startswith("| 20")]
     assert [row.split(" | ")[0] for row in rows] == [f"| {instant:%Y-%m-%d %H:%M:%S} UTC"]
+
+
+def test_a_serve_logged_after_the_live_build_is_due_once_so_the_record_shows_it(
+    tmp_path: Path, live: tuple[Path, str], schedule: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The confirm job logs a release after its deploy's build: one more build shows it."""
+    folder, url = live
+    built = datetime.now(UTC).replace(microsecond=0) - timedelta(minutes=2)
+    build_live(folder, tmp_path, built, COMMIT, monkeypatch)
+    plan_step(tmp_path, url, schedule, COMMIT)  # makes the checkout folder
+    log = tmp_path / "checkout" / ".golive-log" / "golive.jsonl"
+    log.parent.mkdir()
+    served = built + timedelta(seconds=75)
+    line = {
+        "path": "/news/2026/first-product/",
+        "instant": "",
+        "served": f"{served:%Y-%m-%dT%H:%M:%S}.125Z",
+    }
+    log.write_text("not an entry\n" + json.dumps(line) + "\n")
+
+    due = plan_step(tmp_path, url, schedule, COMMIT)
+    assert due["due"] == "true"
+    assert (
+        f"the go-live log has a release served at {served:%Y-%m-%d %H:%M:%S} UTC, after the "
+        "live build: the record shows it from the next build" in due["log"]
+    )
+
+    # That build's as_of is after the serve: the live record shows it, nothing is due.
+    build_live(folder, tmp_path, served + timedelta(seconds=30), COMMIT, monkeypatch)
+    quiet = plan_step(tmp_path, url, schedule, COMMIT)
+    assert quiet["due"] == "false", quiet["log"]

@@ -11,7 +11,7 @@ from lxml import etree
 from test_build import _pagefind_text
 from test_feeds import SITE_URL, atom, files, jing, json_feed
 
-from newsroom.disclosures import content_hash
+from newsroom.fingerprint import content_hash
 from support import Site
 
 AT = "{http://purl.org/atompub/tombstones/1.0}"

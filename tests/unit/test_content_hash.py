@@ -11,8 +11,10 @@ from datetime import UTC, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 from newsroom.dates import parse_as_of
-from newsroom.disclosures import Instant, canonical_content, content_hash, plain_text
+from newsroom.disclosures import Instant
+from newsroom.fingerprint import canonical_content, content_hash
 from newsroom.models import Release
+from newsroom.sanitize import plain_text
 from support import ROOT, Site
 
 
@@ -80,7 +82,7 @@ def test_the_hash_is_the_same_in_another_process(site: Site) -> None:
     source = "releases/2025/q4-results.md"
     code = (
         "import sys; from pathlib import Path; from support import Site; "
-        "from newsroom.disclosures import content_hash; "
+        "from newsroom.fingerprint import content_hash; "
         f"r = [r for r in Site(Path({str(site.path)!r})).load().releases "
         f"if r.source == {source!r}][0]; print(content_hash(r))"
     )

@@ -17,8 +17,13 @@ WORKFLOWS = sorted((ROOT / ".github" / "workflows").glob("*.yml"))
 # What runs the pull requests' content, or installs packages from a registry.
 BUILDS = re.compile(r"\b(bootstrap\.py|invoke|pelican|pip3?|npm|npx|uv)\b")
 INSTALLERS = ("actions/setup-python@", "actions/setup-node@", "actions/cache")
-# Jobs that may write: the Pages deployment, and the attestations of what was built.
-WRITERS = {"deploy": {"pages", "id-token"}, "attest": {"id-token", "attestations"}}
+# Jobs that may write: the Pages deployment, the attestations of what was built, and the
+# go-live log's own branch.
+WRITERS = {
+    "deploy": {"pages", "id-token"},
+    "attest": {"id-token", "attestations"},
+    "served": {"contents"},
+}
 
 
 def jobs() -> list[tuple[str, str, dict[str, Any]]]:
@@ -107,3 +112,46 @@ def test_scheduled_runs_avoid_the_full_hour() -> None:
         for trigger in yaml.safe_load(path.read_text())[True].get("schedule") or []:
             minute = trigger["cron"].split()[0]
             assert not re.fullmatch(r"0|\*|\*/\d+|0,.*", minute), (path.name, trigger["cron"])
+
+
+def test_only_the_confirm_job_may_push_and_it_runs_nothing_but_deploy_served() -> None:
+    """The job that appends to the go-live log holds a token that can push: it comes after the
+    deploy, has only deploy/ on disk, installs nothing and runs one standard-library program.
+    Every other job reads the log's branch with a checkout that keeps no credentials."""
+    workflow = yaml.safe_load((ROOT / ".github/workflows/publish.yml").read_text())
+    job = workflow["jobs"]["served"]
+    assert job["permissions"] == {"contents": "write"}
+    assert {"build", "deploy"} <= set(job["needs"])
+    assert holds_secrets(job)
+    checkouts = [s for s in job["steps"] if s.get("uses", "").startswith("actions/checkout@")]
+    assert [c["with"].get("sparse-checkout") for c in checkouts] == ["deploy"]
+    runs = [s for s in job["steps"] if "run" in s]
+    assert [s["run"].split()[:4] for s in runs] == [["python3", "-m", "deploy.served", "confirm"]]
+    [confirm] = runs
+    assert confirm["env"]["GITHUB_TOKEN"] == "${{ secrets.GITHUB_TOKEN }}"
+    assert "--branch golive-log" in confirm["run"]
+    downloads = [
+        s["with"]["name"] for s in job["steps"] if "download-artifact" in s.get("uses", "")
+    ]
+    uploads = [
+        s["with"]["name"]
+        for s in workflow["jobs"]["build"]["steps"]
+        if "upload-artifact@" in s.get("uses", "")
+    ]
+    assert downloads == ["served"] and "served" in uploads
+    for name in ("plan", "build"):
+        [log] = [
+            s
+            for s in workflow["jobs"][name]["steps"]
+            if s.get("with", {}).get("ref") == "golive-log"
+        ]
+        assert log["with"]["persist-credentials"] is False
+        assert log["with"]["sparse-checkout"] == "/golive.jsonl"
+        assert log["with"]["sparse-checkout-cone-mode"] is False
+        assert "permissions" not in workflow["jobs"][name]
+    build = next(
+        s
+        for s in workflow["jobs"]["build"]["steps"]
+        if s.get("name", "").startswith("Build as of now")
+    )
+    assert "--golive-log .golive-log/golive.jsonl" in build["run"]

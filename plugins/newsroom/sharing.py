@@ -1,0 +1,34 @@
+"""Share links of a release: plain addresses of each network's share page, resolved before
+any template runs."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from urllib.parse import quote
+
+from .models import Release
+
+
+@dataclass(frozen=True)
+class ShareLink:
+    network: str
+    label: str
+    href: str
+
+
+_SHARE_URLS = {
+    "linkedin": ("LinkedIn", "https://www.linkedin.com/sharing/share-offsite/?url={url}"),
+    "x": ("X", "https://x.com/intent/post?url={url}&text={title}"),
+    "facebook": ("Facebook", "https://www.facebook.com/sharer/sharer.php?u={url}"),
+    "email": ("Email", "mailto:?subject={title}&body={url}"),
+}
+
+
+def share_links(release: Release, site_url: str, networks: tuple[str, ...]) -> list[ShareLink]:
+    """Plain links (no third-party scripts): they work without JavaScript and leak nothing."""
+    url = quote(f"{site_url}/{release.url}", safe="")
+    title = quote(release.title, safe="")
+    return [
+        ShareLink(n, _SHARE_URLS[n][0], _SHARE_URLS[n][1].format(url=url, title=title))
+        for n in networks
+    ]

@@ -1,0 +1,56 @@
+"""The state of one build: its settings, the checked content and what is public.
+
+Every output module reads it through ``state_of``; it lives on that build's Pelican settings
+dict, so two builds in one process (as in the tests) never share anything. It imports no
+output and no Pelican glue, so any output may import it without reaching up.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from . import withheld
+from .content import Newsroom
+from .i18n import Catalogs
+from .models import Release
+from .settings import NewsroomSettings
+
+STATE = "NEWSROOM_STATE"
+CHECKED = "NEWSROOM_CHECKED"
+#: When each release was first served, by path: the go-live log as commands.build read it.
+SERVED = "NEWSROOM_SERVED"
+
+
+@dataclass
+class BuildState:
+    """What one build knows: its settings, the checked content, and what is public."""
+
+    settings: NewsroomSettings
+    newsroom: Newsroom
+    root: Path
+    catalogs: Catalogs
+    #: Every release readers can see at the build instant, in every language, newest first:
+    #: the one list the record, the API, sitemaps and a deployed site's feeds are made from.
+    public: list[Release] = field(default_factory=list)
+    #: Data entries and media that only releases not yet public use (withheld.py).
+    withheld: withheld.Withheld = field(default_factory=withheld.Withheld)
+    #: Only in a preview (invoke preview, never deployed): the embargoed releases and drafts
+    #: it also shows. Kept apart, so that no output can take one of them for a public release.
+    preview_only: list[Release] = field(default_factory=list)
+    #: Releases that went live and were withdrawn by the build instant, newest first: each
+    #: gets a notice page, a feed tombstone and its entry in the record, and nothing else.
+    withdrawn: list[Release] = field(default_factory=list)
+
+    @property
+    def shown(self) -> list[Release]:
+        """The releases this build writes pages for (public ones, and a preview's), newest first."""
+        return sorted(
+            [*self.public, *self.preview_only], key=lambda r: (r.date, r.source), reverse=True
+        )
+
+
+def state_of(settings: dict[str, Any]) -> BuildState:
+    """The state of the build these Pelican settings belong to (set by ``plugin.initialized``)."""
+    return settings[STATE]
