@@ -290,9 +290,11 @@ def load(
     return MediaKit(albums, values["facts"]), problems
 
 
-def _missing_translations(path: str, meta: Node, languages: tuple[str, ...]) -> list[Problem]:
+def _missing_translations(
+    path: str, meta: MappingNode, languages: tuple[str, ...]
+) -> list[Problem]:
     """Every text of the kit that readers see, in each of the site's other languages."""
-    sections = {key: node for key, _, node in mapping_items(meta)}  # type: ignore[arg-type]
+    sections = {key: node for key, _, node in mapping_items(meta)}
     problems = []
     for key, node in sections.items():
         text_fields = datalangs.FACTS_TEXT if key == "facts" else datalangs.ALBUM_TEXT

@@ -351,8 +351,8 @@ def load(
         datalangs.missing(company_path, nodes["company.yml"], "", datalangs.COMPANY_TEXT, others)
     )
     for name, fields in (("topics", datalangs.TOPIC_TEXT), ("contacts", datalangs.CONTACT_TEXT)):
-        path = f"{display_dir}/{name}.yml"
-        problems.extend(datalangs.in_table(path, nodes[f"{name}.yml"], fields, others))
+        shown = f"{display_dir}/{name}.yml"
+        problems.extend(datalangs.in_table(shown, nodes[f"{name}.yml"], fields, others))
     safe_harbor = sanitize.render(company_values.pop("safe_harbor"))
     company_translations = company_values.pop("translations") or {}
     translated = tuple(
