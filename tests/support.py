@@ -73,9 +73,14 @@ class Site:
         return target
 
     def load(self, **settings: object) -> Newsroom:
+        # In English and German, like the sample newsroom (pelicanconf.py), unless told.
+        settings.setdefault("languages", ("en", "de"))
         return load(self.path, NewsroomSettings(**settings), root=self.path)  # type: ignore[arg-type]
 
     def build(self, output: Path, as_of: str = AS_OF, **extra: object) -> None:
+        if isinstance(extra.get("NEWSROOM"), dict):
+            # In English and German, like the sample newsroom (pelicanconf.py), unless told.
+            extra["NEWSROOM"] = {"languages": ["en", "de"], **extra["NEWSROOM"]}  # type: ignore[dict-item]
         settings = commands.pelican_settings(
             ROOT / "pelicanconf.py",
             as_of=as_of,

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from . import files, links, mediakit
+from . import files, links, mediakit, pagelangs
 from .frontmatter import Document, mapping_items, read_bytes
 from .i18n import format_instant, language_name
 from .models import Page, Release, SiteData
@@ -86,6 +86,7 @@ def load(content: Path, settings: NewsroomSettings, root: Path | None = None) ->
         settings.max_file_bytes,
         content,
         display_path(content, root),
+        settings.languages,
     )
     newsroom = Newsroom(site, problems=[*file_problems, *problems])
 
@@ -158,6 +159,7 @@ def load(content: Path, settings: NewsroomSettings, root: Path | None = None) ->
             file,
             # Each language has a list page at /<language>/ (languages.py).
             RESERVED | {code.lower() for code in settings.languages},
+            pagelangs.language_of(file, content / settings.pages_path, settings.languages),
         )
         newsroom.problems.extend(page_problems)
         if page is not None:
@@ -170,6 +172,11 @@ def load(content: Path, settings: NewsroomSettings, root: Path | None = None) ->
                 )
             )  # fmt: skip
 
+    newsroom.problems.extend(
+        pagelangs.missing_versions(
+            newsroom.pages, settings.languages, display_path(content / settings.pages_path, root)
+        )
+    )
     newsroom.problems.extend(_duplicate_urls(newsroom))
     targets = links.Site.of(
         newsroom.releases,
@@ -187,6 +194,7 @@ def load(content: Path, settings: NewsroomSettings, root: Path | None = None) ->
         display_path(content / mediakit.KIT_FOLDER, root),
         settings.max_file_bytes,
         site.company,
+        settings.languages,
     )
     newsroom.problems.extend(kit_problems)
     newsroom.problems.sort()
@@ -281,6 +289,11 @@ def _data_links(site: SiteData, data_dir: Path, shown: str, as_of: datetime) -> 
     company = site.company
     return [
         *(source("boilerplates.yml", f"{b.key}.text", b.html) for b in site.boilerplates.values()),
+        *(
+            source("boilerplates.yml", f"{b.key}.translations.{lang}.text", dict(words)["html"])
+            for b in site.boilerplates.values()
+            for lang, words in b.texts
+        ),
         source("company.yml", "safe_harbor", company.safe_harbor_html),
         *(
             source("company.yml", f"translations.{lang}.safe_harbor", html)
@@ -376,9 +389,22 @@ PAGE: dict[str, Field] = {
 }
 
 
-def _load_page(doc: Document, file: Path, reserved: set[str]) -> tuple[Page | None, list[Problem]]:
+def _load_page(
+    doc: Document, file: Path, reserved: set[str], where: tuple[str, str] | None
+) -> tuple[Page | None, list[Problem]]:
+    """One page; ``where`` is its language and address prefix, None in a folder that is not
+    a language's."""
     ctx = Context(doc.path)
     ctx.problems.extend(doc.problems)
+    if where is None:
+        ctx.report(
+            0,
+            "",
+            f'the folder "{file.parent.name}" is not one of the site\'s languages',
+            "Put a page in the pages folder itself, or its translation in a folder named "
+            "after one of the site's other languages, like pages/de/about.md",
+            "file-location",
+        )
     if not SLUG.fullmatch(file.stem):
         ctx.report(
             0,
@@ -401,13 +427,16 @@ def _load_page(doc: Document, file: Path, reserved: set[str]) -> tuple[Page | No
     body_html = render_body(doc, ctx)
     if values is None or any(p.is_error for p in ctx.problems):
         return None, ctx.problems
+    assert where is not None  # reported above
+    lang, prefix = where
     page = Page(
         doc.path,
         file.stem,
-        f"{file.stem}/",
+        f"{prefix}{file.stem}/",
         values["title"],
         values["summary"],
         values["template"],
         body_html,
+        lang,
     )
     return page, ctx.problems

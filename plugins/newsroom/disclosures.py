@@ -23,6 +23,7 @@ from pelican.writers import Writer
 
 from .dates import utc_iso, zone_name
 from .fingerprint import HASH_OF, content_hash
+from .localized import write_each_language
 from .models import Release, Topic, Update
 from .sanitize import plain_text
 from .state import SERVED, state_of
@@ -81,6 +82,8 @@ class Disclosure:
     #: When readers could first fetch it (the go-live log), and how long after ``published``.
     served: Instant | None = None
     delay_seconds: float | None = None
+    #: The release's language: its title is marked with it on every language's record page.
+    lang: str = "en"
 
     def as_json(self) -> dict[str, Any]:
         withdrawn = self.withdrawn
@@ -169,6 +172,7 @@ def _disclosure(release: Release, site_url: str, served: datetime | None) -> Dis
         title=release.title,
         url=absolute(site_url, release.url),
         topic=release.topic,
+        lang=release.lang,
         published=Instant.of(release.date),
         updates=_disclosed(release.updates),
         sha256=content_hash(release),
@@ -206,15 +210,10 @@ class DisclosureGenerator(Generator):
         self.context.update(disclosures_url=PAGE_URL, disclosures_json_url=JSON_URL)
 
     def generate_output(self, writer: Writer) -> None:
-        writer.write_file(
-            PAGE_SAVE_AS,
-            self.get_template("disclosures"),
-            self.context,
-            relative_urls=self.settings["RELATIVE_URLS"],
-            # Pages write with override_output, which would make Pelican skip this file in
-            # silence if a page took the address; claiming it too turns that into an error.
-            override_output=True,
-            record=self.record,
+        # One page a language, from the one record.
+        languages = state_of(self.settings).settings.languages
+        write_each_language(
+            self, writer, PAGE_SAVE_AS, "disclosures", languages, record=self.record
         )
         target = Path(self.output_path) / JSON_URL
         target.write_bytes(self.record.to_json().encode())

@@ -14,9 +14,17 @@ from typing import Any
 from yaml.nodes import Node
 
 from .frontmatter import line_of
-from .i18n import format_day
-from .models import Company
-from .schema import Context, Field, _AlreadyReported, day, entries, parse_mapping, text
+from .models import Company, Texts, texts_of
+from .schema import (
+    Context,
+    Field,
+    _AlreadyReported,
+    by_language,
+    day,
+    entries,
+    parse_mapping,
+    text,
+)
 
 #: The company.yml fields a fact sheet shows, with their labels, in this order.
 COMPANY_FACTS = (
@@ -38,16 +46,10 @@ class Fact:
     as_of: date | None = None
     #: Set when the value is an address readers can follow (the website).
     url: str | None = None
-
-    @property
-    def details(self) -> tuple[str, ...]:
-        """The note, date and source of a figure, in the order a reader checks them."""
-        parts = [self.note] if self.note else []
-        if self.as_of:
-            parts.append(f"As of {format_day(self.as_of)}")
-        if self.source:
-            parts.append(f"Source: {self.source}")
-        return tuple(parts)
+    #: The company.yml field it comes from (its label is the theme's, in every language).
+    field: str | None = None
+    #: The words in the site's other languages (models.text_in).
+    texts: Texts = ()
 
 
 @dataclass(frozen=True)
@@ -55,10 +57,7 @@ class FactSheet:
     title: str
     as_of: date
     facts: tuple[Fact, ...]
-
-    @property
-    def as_of_text(self) -> str:
-        return format_day(self.as_of)
+    texts: Texts = ()
 
 
 FACT: dict[str, Field] = {
@@ -70,6 +69,14 @@ FACT: dict[str, Field] = {
     ),
     "as_of": Field(day, "2026-09-30", "The date the figure is true on, if not the sheet's"),
 }
+FACT["translations"] = Field(
+    by_language(
+        {k: FACT[k] for k in ("label", "value", "note", "source")},
+        "{de: {label: Mitarbeitende, value: 2.400}}",
+    ),
+    "{de: {label: Mitarbeitende, value: 2.400}}",
+    "The words in other languages",
+)
 
 
 def company_facts(company: Company) -> tuple[Fact, ...]:
@@ -78,8 +85,19 @@ def company_facts(company: Company) -> tuple[Fact, ...]:
     for name, label in COMPANY_FACTS:
         value = getattr(company, name)
         if value:
-            facts.append(Fact(label, value, url=value if name == "website" else None))
+            texts = tuple(
+                (lang, tuple((k, v) for k, v in fields if k == name))
+                for lang, fields in company.texts
+                if any(k == name for k, _ in fields)
+            )
+            url = value if name == "website" else None
+            facts.append(Fact(label, value, url=url, field=name, texts=_as_value(texts)))
     return tuple(facts)
+
+
+def _as_value(texts: Texts) -> Texts:
+    """A company field's translations, as the translations of a fact's value."""
+    return tuple((lang, tuple(("value", v) for _, v in fields)) for lang, fields in texts)
 
 
 def schema(company: Company, company_display: str) -> dict[str, Field]:
@@ -87,6 +105,11 @@ def schema(company: Company, company_display: str) -> dict[str, Field]:
     return {
         "title": Field(text(80, "Fact sheet"), "Fact sheet", "Section title", default="Fact sheet"),
         "as_of": Field(day, "2026-09-30", "The date the figures are true on", True),
+        "translations": Field(
+            by_language({"title": Field(text(80, "…"), "…", "", True)}, "{de: {title: …}}"),
+            "{de: {title: Daten und Fakten}}",
+            "The title in other languages",
+        ),
         "items": Field(
             entries(
                 _fact(company, company_display),
@@ -130,11 +153,13 @@ def _fact(company: Company, company_display: str) -> Any:
             )
             raise _AlreadyReported()
         seen[key] = name
-        return Fact(**values)
+        texts = texts_of(values.pop("translations"))
+        return Fact(**values, texts=texts)
 
     return parse
 
 
 def build(values: dict[str, Any], company: Company) -> FactSheet:
     """The sheet as readers see it: the company's basics first, then the author's facts."""
-    return FactSheet(values["title"], values["as_of"], (*company_facts(company), *values["items"]))
+    facts = (*company_facts(company), *values["items"])
+    return FactSheet(values["title"], values["as_of"], facts, texts_of(values["translations"]))

@@ -40,6 +40,7 @@ from pelican.writers import Writer
 
 from .dates import utc_iso
 from .i18n import language_name
+from .localized import write_each_language
 from .models import Company, Release, SiteData
 from .sanitize import clean, plain_text
 from .settings import NewsroomSettings
@@ -527,15 +528,8 @@ class FeedsGenerator(Generator):
                 target.write_bytes(data)
                 digests[file.url] = hashlib.sha256(data).hexdigest()
         (output / INDEX).write_bytes(index_json(digests))
-        writer.write_file(
-            FOLLOW_SAVE_AS,
-            self.get_template("follow"),
-            self.context,
-            relative_urls=self.settings["RELATIVE_URLS"],
-            # As for the disclosure record: a page taking this address is an error, not a
-            # silent skip.
-            override_output=True,
-        )
+        languages = state_of(self.settings).settings.languages
+        write_each_language(self, writer, FOLLOW_SAVE_AS, "follow", languages)
 
 
 def get_generators(pelican: Pelican) -> type[Generator]:

@@ -177,10 +177,13 @@ def diff(old: Release, new: Release, base: Base) -> Change:
     own_keys = [k for k in keys_old if edited and keys_old[k] != keys_new[k]]
     declared += own_keys
     shown_old, shown_new = _shown(old), _shown(new)
+    # Shared texts are shown in the release's language: with another language they differ
+    # because of the release's own change (reported on its own, as published-lang-changed).
     shared = [
         k
         for k in shown_old
         if k not in own_keys
+        and old.lang == new.lang
         and shown_old[k] != shown_new[k]
         and None not in (shown_old[k], shown_new[k])
     ]

@@ -90,22 +90,24 @@ class Catalogs:
     def table(self, lang: str) -> gettext_module.NullTranslations:
         return self._tables.get(lang) or gettext_module.NullTranslations()
 
-    def install(self, env: Environment) -> None:
-        """``_()`` and ``ngettext()`` in every template, in the language of the page.
+    def page_lang(self, context: Context) -> str:
+        """A page's language: ``page_lang`` where a generator sets it, else that of the
+        release or the content page it shows, else the site's."""
+        lang = context.get("page_lang")
+        if lang:
+            return str(lang)
+        article = context.get("article")
+        release = getattr(article, "release", None)
+        if release is not None:
+            return str(release.lang)
+        page = getattr(context.get("page"), "newsroom_page", None)
+        return page.lang if page is not None else self.default
 
-        A page's language is ``page_lang`` where a template or generator sets it, else
-        that of the release the page shows, else the site's.
-        """
+    def install(self, env: Environment) -> None:
+        """``_()`` and ``ngettext()`` in every template, in the language of the page."""
         if "jinja2.ext.InternationalizationExtension" not in env.extensions:
             env.add_extension("jinja2.ext.i18n")
-
-        def page_lang(context: Context) -> str:
-            lang = context.get("page_lang")
-            if lang:
-                return str(lang)
-            article = context.get("article")
-            release = getattr(article, "release", None)
-            return release.lang if release is not None else self.default
+        page_lang = self.page_lang
 
         @pass_context
         def gettext(context: Context, message: str) -> str:

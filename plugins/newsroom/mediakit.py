@@ -13,18 +13,19 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from yaml.nodes import Node
+from yaml.nodes import MappingNode, Node
 
-from . import factsheet, imaging
+from . import datalangs, factsheet, imaging
 from .factsheet import FactSheet
 from .frontmatter import line_of, mapping_items, read_data
-from .models import Company
+from .models import Company, Texts, texts_of
 from .problems import Problem
 from .schema import (
     Context,
     Field,
     Invalid,
     _AlreadyReported,
+    by_language,
     entries,
     group,
     parse_mapping,
@@ -35,6 +36,8 @@ from .schema import (
 FILE_NAME = "media-kit.yml"
 KIT_FOLDER = Path("media") / "kit"
 ALBUMS = ("logos", "executives", "products")
+#: The album of portraits: each names the person (title) and their role.
+PORTRAITS = "executives"
 RASTER = {".jpg": "JPEG", ".jpeg": "JPEG", ".png": "PNG"}
 FORMATS = {**RASTER, ".svg": "SVG"}
 
@@ -50,6 +53,10 @@ class Item:
     png: str | None = None
     #: The background a logo is made for: "light" or "dark" (None for photos).
     background: str | None = None
+    #: What the person in a portrait does (executives: the title is their name).
+    role: str | None = None
+    #: The words in the site's other languages (models.text_in).
+    texts: Texts = ()
 
 
 @dataclass(frozen=True)
@@ -57,6 +64,7 @@ class Album:
     key: str
     title: str
     items: tuple[Item, ...]
+    texts: Texts = ()
 
 
 @dataclass(frozen=True)
@@ -99,6 +107,11 @@ ITEM: dict[str, Field] = {
         "logo.png",
         "PNG copy of an SVG logo",
     ),
+    "role": Field(
+        text(120, "Chief Executive Officer"),
+        "Chief Executive Officer",
+        "What the person does (portraits)",
+    ),
     "background": Field(
         pattern(
             r"light|dark",
@@ -113,14 +126,53 @@ ITEM: dict[str, Field] = {
 }
 
 
-def _item(kit_dir: Path, kit_display: str) -> Any:
+ITEM["translations"] = Field(
+    by_language(
+        {k: ITEM[k] for k in datalangs.ITEM_TEXT if k != "title"}
+        | {"title": Field(text(120, "…"), "…", "")},
+        "{de: {title: …, alt: …, usage: …}}",
+    ),
+    "{de: {title: …, alt: …, usage: …}}",
+    "The words in other languages",
+)
+
+
+def _item(kit_dir: Path, kit_display: str, portraits: bool) -> Any:
     def parse(node: Node, ctx: Context, name: str) -> Item:
         values = parse_mapping(node, ITEM, ctx, prefix=f"{name}.", start_line=line_of(node))
         if values is None or not _files_usable(values, node, f"{name}.", ctx, kit_dir, kit_display):
             raise _AlreadyReported()
-        return Item(**values)
+        if portraits and not _portrait_named(values, node, name, ctx):
+            raise _AlreadyReported()
+        texts = texts_of(values.pop("translations"))
+        return Item(**values, texts=texts)
 
     return parse
+
+
+def _portrait_named(values: dict[str, Any], node: Node, name: str, ctx: Context) -> bool:
+    """A portrait says who it shows: the person's name as its title, a role, and the name in
+    its description, which is all a screen reader or a picture desk gets."""
+    lines = {key: line for key, line, _ in mapping_items(node)}
+    if not values["role"]:
+        ctx.report(
+            line_of(node),
+            f"{name}.role",
+            "a portrait needs the role of the person it shows",
+            "Add a line like role: Chief Executive Officer, and give the person's name as title",
+            "field-missing",
+        )
+        return False
+    if values["title"].casefold() not in values["alt"].casefold():
+        ctx.report(
+            lines["alt"],
+            f"{name}.alt",
+            f"the description does not name {values['title']}",
+            f"Write the name in it, like alt: Portrait of {values['title']}",
+            "field-format",
+        )
+        return False
+    return True
 
 
 def _files_usable(
@@ -170,20 +222,27 @@ def _picture_readable(path: Path, name: str, line: int, label: str, ctx: Context
 def _schema(
     kit_dir: Path, kit_display: str, company: Company, company_display: str
 ) -> dict[str, Field]:
-    album: dict[str, Field] = {
-        "title": Field(text(80, "Logos"), "Logos", "Album title", True),
-        "items": Field(
-            entries(
-                _item(kit_dir, kit_display),
-                "Start each item on its own line with a dash: - file: logo.svg",
+    def album(key: str) -> dict[str, Field]:
+        return {
+            "title": Field(text(80, "Logos"), "Logos", "Album title", True),
+            "translations": Field(
+                by_language({"title": Field(text(80, "Logos"), "Logos", "", True)}, "{de: …}"),
+                "{de: {title: Logos}}",
+                "The title in other languages",
             ),
-            "- file: logo.svg",
-            "The files",
-            True,
-        ),
-    }
+            "items": Field(
+                entries(
+                    _item(kit_dir, kit_display, key == PORTRAITS),
+                    "Start each item on its own line with a dash: - file: logo.svg",
+                ),
+                "- file: logo.svg",
+                "The files",
+                True,
+            ),
+        }
+
     facts = factsheet.schema(company, company_display)
-    fields = {key: Field(group(album, dict), "title: …", f"The {key} album") for key in ALBUMS}
+    fields = {key: Field(group(album(key), dict), "title: …", f"The {key} album") for key in ALBUMS}
     fields["facts"] = Field(
         group(facts, lambda **values: factsheet.build(values, company)),
         "as_of: 2026-09-30",
@@ -199,6 +258,7 @@ def load(
     root_display: str,
     max_bytes: int,
     company: Company,
+    languages: tuple[str, ...] = (),
 ) -> tuple[MediaKit | None, list[Problem]]:
     """The media kit, or None when there is no media-kit.yml or it has problems."""
     path = data_dir / FILE_NAME
@@ -215,9 +275,35 @@ def load(
     problems = ctx.problems
     if values is None or any(p.is_error for p in problems):
         return None, problems
+    # Fails the build, but the kit is whole (see sitedata.load).
+    problems.extend(_missing_translations(display, doc.meta, languages[1:]))
     albums = tuple(
-        Album(key, values[key]["title"], values[key]["items"])
+        Album(
+            key,
+            values[key]["title"],
+            values[key]["items"],
+            texts_of(values[key]["translations"]),
+        )
         for key in ALBUMS
         if values[key] is not None
     )
     return MediaKit(albums, values["facts"]), problems
+
+
+def _missing_translations(
+    path: str, meta: MappingNode, languages: tuple[str, ...]
+) -> list[Problem]:
+    """Every text of the kit that readers see, in each of the site's other languages."""
+    sections = {key: node for key, _, node in mapping_items(meta)}
+    problems = []
+    for key, node in sections.items():
+        text_fields = datalangs.FACTS_TEXT if key == "facts" else datalangs.ALBUM_TEXT
+        item_fields = datalangs.FACT_TEXT if key == "facts" else datalangs.ITEM_TEXT
+        problems.extend(datalangs.missing(path, node, key, text_fields, languages))
+        items = (
+            dict((k, v) for k, _, v in mapping_items(node)) if isinstance(node, MappingNode) else {}
+        )
+        problems.extend(
+            datalangs.in_list(path, items.get("items"), f"{key}.items", item_fields, languages)
+        )
+    return problems

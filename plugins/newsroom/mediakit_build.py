@@ -25,17 +25,20 @@ from pelican.writers import Writer
 from PIL import Image
 
 from . import files, imaging
+from .localized import write_each_language
 from .mediakit import KIT_FOLDER, RASTER, Album, Item, MediaKit
-from .models import format_size
+from .models import Texts, format_size
 from .state import state_of
 
 PAGE_URL = "media-kit/"
 PAGE_SAVE_AS = "media-kit/index.html"
 CACHE_FOLDER = Path(".cache") / "media-kit"
-WEB_MAX = 1600
+#: The web version's longest side: enough for a full-width picture in an online article.
+#: The print version is the original, as uploaded; a picture no larger has one version only.
+WEB_MAX = 1200
 THUMB_MAX = 400
 #: Part of every cache key: change it whenever the resizing below changes.
-VERSION = "masthead-media-kit-2"
+VERSION = "masthead-media-kit-3"
 #: Zip entries carry this time, not the build's: two builds give the same bytes.
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 
@@ -70,6 +73,7 @@ class BuiltAlbum:
     title: str
     assets: tuple[Asset, ...]
     zip: Version
+    texts: Texts = ()
 
 
 def _svg_size(data: bytes) -> tuple[int, int]:
@@ -126,16 +130,20 @@ def build_album(album: Album, kit_dir: Path, cache: Path, output: Path) -> Built
         folder = _cached_versions(data, suffix, cache)
         # The cache sits outside content/: read it without following links either.
         meta = json.loads(files.read(folder / "meta.json", cache))
+        original = Version(print_url, meta["width"], meta["height"], len(data))
         made: dict[str, Version] = {}
         for name in ("web", "thumb"):
+            if meta[name] == [original.width, original.height]:
+                made[name] = original  # no smaller copy to offer: one file, not two the same
+                continue
             url = f"{base}{stem}-{name}{suffix}"
             size = _write(output / url, files.read(folder / f"{name}{suffix}", cache))
             made[name] = Version(url, meta[name][0], meta[name][1], size)
-        original = Version(print_url, meta["width"], meta["height"], len(data))
         assets.append(Asset(item, RASTER[suffix], original, made["web"], made["thumb"]))
     zip_url = f"{PAGE_URL}{album.key}.zip"
     size = _write(output / zip_url, album_zip(originals))
-    return BuiltAlbum(album.key, album.title, tuple(assets), Version(zip_url, 0, 0, size))
+    zipped = Version(zip_url, 0, 0, size)
+    return BuiltAlbum(album.key, album.title, tuple(assets), zipped, album.texts)
 
 
 def _png_copy(
@@ -184,14 +192,10 @@ class MediaKitGenerator(Generator):
         albums = [
             build_album(album, content / KIT_FOLDER, cache, output) for album in self.kit.albums
         ]
-        writer.write_file(
-            PAGE_SAVE_AS,
-            self.get_template("media-kit"),
-            self.context,
-            relative_urls=self.settings["RELATIVE_URLS"],
-            override_output=True,
-            albums=albums,
-            facts=self.kit.facts,
+        # One page a language, with the same files.
+        languages = state_of(self.settings).settings.languages
+        write_each_language(
+            self, writer, PAGE_SAVE_AS, "media-kit", languages, albums=albums, facts=self.kit.facts
         )
 
 

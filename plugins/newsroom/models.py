@@ -10,6 +10,7 @@ import dataclasses
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TypeVar
 
 from .i18n import SOURCE_LANG, format_day, format_instant
 
@@ -25,6 +26,50 @@ class Topic:
     def name_in(self, lang: str) -> str:
         return _in_language(self.translations, lang, (self.name, self.description))[0]
 
+    @property
+    def texts(self) -> Texts:
+        """The translations in the shape every data entry has (see text_in)."""
+        return tuple(
+            (lang, (("name", name), ("description", description)))
+            for lang, name, description in self.translations
+        )
+
+
+#: A data entry's words in the site's other languages: (language, ((field, text), ...)), ...
+Texts = tuple[tuple[str, tuple[tuple[str, str], ...]], ...]
+
+
+def texts_of(translations: dict[str, dict[str, object]] | None) -> Texts:
+    """The ``translations:`` an author wrote, as an immutable table (empty fields left out)."""
+    return tuple(
+        (lang, tuple((k, v) for k, v in fields.items() if isinstance(v, str)))
+        for lang, fields in (translations or {}).items()
+    )
+
+
+def text_in(item: object, field: str, lang: str) -> object:
+    """``item.field`` in ``lang`` (or its base language: de for de-CH), else as written.
+
+    The check requires a version in every site language (datalangs.py), so the fallback is
+    only reached on a site's first language.
+    """
+    texts = dict(getattr(item, "texts", ()))
+    for code in (lang, lang.partition("-")[0]):
+        found = dict(texts.get(code, ()))
+        if found.get(field):
+            return found[field]
+    return getattr(item, field)
+
+
+T = TypeVar("T")
+
+
+def in_language(item: T, lang: str, fields: tuple[str, ...]) -> T:
+    """A copy of a data entry with ``fields`` in ``lang``: what one release shows, so that
+    adding a language's version changes only that language's releases (history.py)."""
+    words = {f: text_in(item, f, lang) for f in fields}
+    return dataclasses.replace(item, **words, texts=())  # type: ignore[type-var]
+
 
 @dataclass(frozen=True)
 class Contact:
@@ -34,6 +79,11 @@ class Contact:
     email: str
     phone: str | None = None
     region: str | None = None
+    #: The role and region in the site's other languages.
+    texts: Texts = ()
+
+    def in_language(self, lang: str) -> Contact:
+        return in_language(self, lang, ("role", "region"))
 
 
 @dataclass(frozen=True)
@@ -41,6 +91,11 @@ class Boilerplate:
     key: str
     title: str
     html: str
+    #: The title and text (as HTML) in the site's other languages.
+    texts: Texts = ()
+
+    def in_language(self, lang: str) -> Boilerplate:
+        return in_language(self, lang, ("title", "html"))
 
 
 @dataclass(frozen=True)
@@ -59,6 +114,8 @@ class Company:
     logo: str | None = None
     #: The safe-harbor statement in other languages, as (language, HTML).
     safe_harbor_translations: tuple[tuple[str, str], ...] = ()
+    #: The description, headquarters and exchange in the site's other languages.
+    texts: Texts = ()
 
     def safe_harbor_for(self, lang: str) -> str:
         return _in_language(self.safe_harbor_translations, lang, (self.safe_harbor_html,))[0]
@@ -95,6 +152,8 @@ class Page:
     summary: str | None
     template: str
     body_html: str
+    #: The language it is written in: the site's first, or the folder's (pages/de/about.md).
+    lang: str = SOURCE_LANG
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,7 @@ from pelican.generators import Generator
 from pelican.readers import BaseReader, Readers
 from pelican.urlwrappers import Category, Tag
 
-from . import translations
+from . import localized, translations
 from .content import MEDIA, load
 from .i18n import Catalogs
 from .models import Release
@@ -101,6 +101,7 @@ class NewsroomReader(BaseReader):
                 "template": page.template,
                 "summary": escape(page.summary or ""),
                 "newsroom_page": page,
+                "lang": page.lang,
             }
         # Unreachable while Pelican reads only the checked folders (see initialized).
         raise RuntimeError(f"{shown} was not checked before the build")
@@ -137,7 +138,12 @@ def generator_init(generator: Generator) -> None:
     state = state_of(generator.settings)
     site = state.newsroom.site
     assert site is not None
-    state.catalogs.install(generator.env)
+    localized.install(
+        generator.env,
+        state.catalogs,
+        state.settings.languages,
+        generator.settings["ARCHIVES_URL"],
+    )
     generator.context.update(
         company=site.company,
         topics=site.topics,

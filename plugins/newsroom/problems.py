@@ -26,7 +26,7 @@ RULES = frozenset(
     body-heading
     link-form link-missing link-embargoed image-external
     file-name file-location file-type file-encoding file-too-large url-duplicate
-    translation-language translation-date
+    translation-language translation-date translation-missing
     data-missing data-key data-empty data-errors fact-duplicate
     published-url-changed published-edit-without-update build-failed
     file-symlink file-active name-reserved tag-address

@@ -442,8 +442,11 @@ def load_release(
         tags=values["tags"] or (),
         lang=values["lang"],
         body_html=body_html,
-        boilerplate=site.boilerplates[values["boilerplate"] or site.company.boilerplate],
-        contacts=tuple(site.contacts[k] for k in contact_keys),
+        # Shared texts in the release's language (the check requires every version).
+        boilerplate=site.boilerplates[
+            values["boilerplate"] or site.company.boilerplate
+        ].in_language(values["lang"]),
+        contacts=tuple(site.contacts[k].in_language(values["lang"]) for k in contact_keys),
         safe_harbor_html=(
             site.company.safe_harbor_for(values["lang"]) if values["forward_looking"] else None
         ),

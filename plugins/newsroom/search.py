@@ -4,8 +4,10 @@ Pagefind reads the finished HTML in the output folder, so it indexes exactly wha
 gate let through: an embargoed release is in a public build's index only from its instant
 on (a preview, never deployed, indexes what it shows). Only elements marked
 ``data-pagefind-body`` are indexed, and only release pages carry that mark (article.html).
-Every release is in one index (``--force-language``), so the language is a filter like the
-topic and the year.
+Pagefind writes one index per language, from the ``lang`` of each page's ``<html>``, and
+stems each with its own language's rules (Prognosen finds Prognose on German pages). Each
+language has its own search page (``/de/search/``); Pagefind's script loads the index of
+the page's language, so a German reader searches the German releases.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from pelican import Pelican
 from pelican.generators import Generator
 from pelican.writers import Writer
 
+from .localized import write_each_language
 from .state import state_of
 
 PAGE_URL = "search/"
@@ -37,14 +40,9 @@ class SearchPageGenerator(Generator):
         self.context.update(search_url=PAGE_URL)
 
     def generate_output(self, writer: Writer) -> None:
-        writer.write_file(
-            PAGE_SAVE_AS,
-            self.get_template("search"),
-            self.context,
-            relative_urls=self.settings["RELATIVE_URLS"],
-            # Claim the address, so that a page taking it is an error (see disclosures.py).
-            override_output=True,
-        )
+        # One page a language, each searching its own index.
+        languages = state_of(self.settings).settings.languages
+        write_each_language(self, writer, PAGE_SAVE_AS, "search", languages)
 
 
 def get_generators(pelican: Pelican) -> type[Generator]:
@@ -53,7 +51,7 @@ def get_generators(pelican: Pelican) -> type[Generator]:
 
 def build_index(pelican: Pelican) -> None:
     """Pelican ``finalized``: index the written release pages into ``output/pagefind/``."""
-    state = state_of(pelican.settings)
+    state_of(pelican.settings)  # only in a newsroom build
     output = Path(pelican.settings["OUTPUT_PATH"])
     command = [
         sys.executable,
@@ -63,8 +61,6 @@ def build_index(pelican: Pelican) -> None:
         str(output),
         "--output-subdir",
         INDEX_FOLDER,
-        "--force-language",
-        state.settings.lang,
         "--silent",
     ]
     done = subprocess.run(command, capture_output=True, text=True, check=False)

@@ -158,7 +158,7 @@ def _sha256(data: bytes) -> str:
 
 
 def card_for(release: Release, company: Company, logo: bytes | None, fonts: Fonts) -> Card:
-    return Card(release.title, release.day_text, release.topic.name, company.name, logo, fonts)
+    return Card(release.title, release.day_text, release.topic_name, company.name, logo, fonts)
 
 
 def topic_card_for(release: Release, company: Company, logo: bytes | None, fonts: Fonts) -> Card:

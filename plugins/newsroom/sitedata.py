@@ -12,9 +12,9 @@ from typing import Any
 
 from yaml.nodes import MappingNode, Node
 
-from . import imaging, sanitize
+from . import datalangs, imaging, sanitize
 from .frontmatter import line_of, mapping_items, read_data
-from .models import Boilerplate, Company, Contact, SiteData, Topic, Update
+from .models import Boilerplate, Company, Contact, SiteData, Texts, Topic, Update, texts_of
 from .problems import Problem
 from .releases import UPDATE, dated_note
 from .schema import (
@@ -132,11 +132,16 @@ COMPANY: dict[str, Field] = {
     ),
     "translations": Field(
         by_language(
-            {"safe_harbor": Field(_SAFE_HARBOR, "…", "The statement in this language", True)},
-            "{de: {safe_harbor: …}}",
+            {
+                "safe_harbor": Field(_SAFE_HARBOR, "…", "The statement in this language", True),
+                "description": Field(text(300, "…"), "…", "The description in this language"),
+                "headquarters": Field(text(100, "Hamburg"), "Hamburg", ""),
+                "exchange": Field(text(100, "Frankfurter Wertpapierbörse"), "…", ""),
+            },
+            "{de: {safe_harbor: …, headquarters: Hamburg, Deutschland}}",
         ),
-        "{de: {safe_harbor: …}}",
-        "The safe-harbor statement in other languages",
+        "{de: {safe_harbor: …, headquarters: Hamburg, Deutschland}}",
+        "The safe-harbor statement, description, headquarters and exchange in other languages",
     ),
     "ticker": Field(text(12, "ALDR"), "ALDR", "Stock ticker"),
     "exchange": Field(text(100, "Frankfurt Stock Exchange"), "Frankfurt Stock Exchange", ""),
@@ -195,6 +200,14 @@ CONTACT: dict[str, Field] = {
     ),
     "region": Field(text(100, "Europe"), "Europe", ""),
 }
+CONTACT["translations"] = Field(
+    by_language(
+        {k: CONTACT[k] for k in datalangs.CONTACT_TEXT},
+        "{de: {role: Leiterin Medienarbeit, region: Europa}}",
+    ),
+    "{de: {role: Leiterin Medienarbeit, region: Europa}}",
+    "The role and region in other languages",
+)
 
 BOILERPLATE: dict[str, Field] = {
     "title": Field(text(100, "About Example"), "About Example", "", True),
@@ -205,6 +218,11 @@ BOILERPLATE: dict[str, Field] = {
         True,
     ),
 }
+BOILERPLATE["translations"] = Field(
+    by_language(dict(BOILERPLATE), "{de: {title: Über Example, text: …}}"),
+    "{de: {title: Über Example, text: …}}",
+    "The title and text in other languages",
+)
 
 FILES = ("company.yml", "topics.yml", "contacts.yml", "boilerplates.yml")
 #: Optional: the dated notes that declare a data edit which changed what published releases show.
@@ -225,11 +243,17 @@ CHANGES: dict[str, Field] = {
 
 
 def load(
-    data_dir: Path, display_dir: str, max_bytes: int, content: Path, content_display: str
+    data_dir: Path,
+    display_dir: str,
+    max_bytes: int,
+    content: Path,
+    content_display: str,
+    languages: tuple[str, ...] = (),
 ) -> tuple[SiteData | None, list[Problem]]:
     """Read and check the four data files; the data is None when any of them has an error.
 
-    ``content`` is the content folder, where the files the data names (the logo) are.
+    ``content`` is the content folder, where the files the data names (the logo) are;
+    ``languages`` the site's, each of which what readers see needs a version in.
     """
     problems: list[Problem] = []
     nodes: dict[str, MappingNode] = {}
@@ -273,11 +297,13 @@ def load(
         CONTACT,
         f"{display_dir}/contacts.yml",
         problems,
-        lambda k, v: Contact(k, **v),
+        lambda k, v: Contact(k, texts=texts_of(v.pop("translations")), **v),
     )
     boilerplates = _table(
         nodes["boilerplates.yml"], BOILERPLATE, f"{display_dir}/boilerplates.yml", problems,
-        lambda k, v: Boilerplate(k, v["title"], sanitize.render(v["text"])),
+        lambda k, v: Boilerplate(
+            k, v["title"], sanitize.render(v["text"]), _rendered(v["translations"])
+        ),
     )  # fmt: skip
     problems.extend(company_ctx.problems)
     if company_values is None or None in (topics, contacts, boilerplates):
@@ -318,18 +344,41 @@ def load(
         )
     if any(p.is_error for p in problems):
         return None, problems
+    # A text without its version in a language fails the build, but the data is still whole:
+    # releases, pages and the media kit are checked against it, so all problems show at once.
+    others = languages[1:]
+    problems.extend(
+        datalangs.missing(company_path, nodes["company.yml"], "", datalangs.COMPANY_TEXT, others)
+    )
+    for name, fields in (("topics", datalangs.TOPIC_TEXT), ("contacts", datalangs.CONTACT_TEXT)):
+        shown = f"{display_dir}/{name}.yml"
+        problems.extend(datalangs.in_table(shown, nodes[f"{name}.yml"], fields, others))
     safe_harbor = sanitize.render(company_values.pop("safe_harbor"))
+    company_translations = company_values.pop("translations") or {}
     translated = tuple(
-        (lang, sanitize.render(t["safe_harbor"]))
-        for lang, t in (company_values.pop("translations") or {}).items()
+        (lang, sanitize.render(t["safe_harbor"])) for lang, t in company_translations.items()
     )
     company = Company(
-        **company_values, safe_harbor_html=safe_harbor, safe_harbor_translations=translated
-    )
+        **company_values,
+        safe_harbor_html=safe_harbor,
+        safe_harbor_translations=translated,
+        texts=texts_of(
+            {lang: {k: v for k, v in t.items() if k != "safe_harbor"}
+             for lang, t in company_translations.items()}
+        ),
+    )  # fmt: skip
     changes = _change_log(data_dir, display_dir, max_bytes, problems)
     if changes is None:
         return None, problems
     return SiteData(company, topics, contacts, boilerplates, changes), problems
+
+
+def _rendered(translations: dict[str, dict[str, str]] | None) -> Texts:
+    """A boilerplate's versions, their text as HTML like the original's."""
+    return tuple(
+        (lang, (("title", t["title"]), ("html", sanitize.render(t["text"]))))
+        for lang, t in (translations or {}).items()
+    )
 
 
 def _change_log(

@@ -30,6 +30,7 @@ from pelican.writers import Writer
 from . import disclosures, feeds, translations
 from .dates import utc_iso
 from .models import Release
+from .pagelangs import localized
 from .state import state_of
 from .urls import absolute
 
@@ -95,6 +96,14 @@ def site_entries(context: dict[str, Any], settings: dict[str, Any], lang: str) -
     def add(save_as: str, lastmod: datetime | None, page_lang: str = lang) -> None:
         entries.append(Entry(page_path(save_as), page_lang, lastmod))
 
+    def add_versions(versions: dict[str, str], lastmod: datetime | None) -> None:
+        """A page in each language, each linked to the others; the first language's is the
+        default."""
+        others = tuple((code, page_path(path)) for code, path in versions.items())
+        first = page_path(next(iter(versions.values())))
+        for code, save_as in versions.items():
+            entries.append(Entry(page_path(save_as), code, lastmod, others, first))
+
     for template in settings["DIRECT_TEMPLATES"]:
         save_as = settings.get(f"{template.upper()}_SAVE_AS", f"{template}.html")
         if not save_as or template == "404":
@@ -112,11 +121,17 @@ def site_entries(context: dict[str, Any], settings: dict[str, Any], lang: str) -
             lastmod = newest(a.release for a in items)
             for name in paginated(wrapper.save_as, wrapper.url, items, template, settings):
                 add(name, lastmod)
-    for page in context.get("pages", []):
-        add(page.save_as, None)
-    # The pages other generators of this plugin write: the record changes with every release.
-    add(disclosures.PAGE_SAVE_AS, everything)
-    add(feeds.FOLLOW_SAVE_AS, None)
+    languages = state_of(settings).settings.languages
+    order = {code: i for i, code in enumerate(languages)}
+    by_slug: dict[str, dict[str, str]] = {}
+    for page in sorted(context.get("pages", []), key=lambda p: order.get(p.lang, len(order))):
+        by_slug.setdefault(page.slug, {})[page.lang] = page.save_as
+    for versions in by_slug.values():
+        add_versions(versions, None)
+    # The pages other generators of this plugin write, in each language (localized.py): the
+    # record changes with every release.
+    for save_as, lastmod in ((disclosures.PAGE_SAVE_AS, everything), (feeds.FOLLOW_SAVE_AS, None)):
+        add_versions({code: localized(save_as, code, languages) for code in languages}, lastmod)
     for lang, items in context.get("language_articles", []):
         url = translations.list_url(lang)
         save_as = translations.LIST_SAVE_AS.format(lang=lang)

@@ -64,6 +64,17 @@ def pages(built_site: Path) -> dict[str, str]:
         "release in another language": _release(built_site, '<html lang="de"'),
         "language list": "/de/",
         "404": "/404.html",
+        **{
+            f"{name} in German": f"/de/{path}/"
+            for name, path in (
+                ("about", "about"),
+                ("media contacts", "media-contacts"),
+                ("media kit", "media-kit"),
+                ("disclosures", "disclosures"),
+                ("follow", "follow"),
+                ("search", "search"),
+            )
+        },
     }
 
 
@@ -99,7 +110,7 @@ def test_axe_finds_no_violations(browser, base_url, pages, axe, width, scheme) -
     finally:
         context.close()
     assert not failures, "\n".join(f"{page}:\n{text}" for page, text in failures.items())
-    assert len(pages) == 17
+    assert len(pages) == 23
 
 
 @pytest.fixture

@@ -108,6 +108,9 @@ hostile:
   name: "{SCRIPT_TEXT}"
   role: "<img src=x onerror=alert('XSS-role')>"
   email: press@example.com
+  translations:
+    de:
+      role: "<img src=x onerror=alert('XSS-role-de')>"
 """
 BOILERPLATE = """
 hostile:
@@ -132,6 +135,7 @@ def hostile_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     site.write("releases/2026/hostile/payload.txt", "alert('XSS-payload'); console.log('XSS')\n")
     site.write("media/R&D.png", _png())
     site.write("pages/hostile.md", PAGE)
+    site.write("pages/de/hostile.md", PAGE)
     contacts = site.path / "data/contacts.yml"
     contacts.write_text(contacts.read_text("utf-8") + CONTACT, encoding="utf-8")
     boilerplates = site.path / "data/boilerplates.yml"

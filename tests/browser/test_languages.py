@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from support import ROOT
+
 pytestmark = pytest.mark.browser
 
 
@@ -36,3 +38,74 @@ def test_each_language_has_its_own_list(page, public) -> None:
     titles = page.locator("main .card-title").all_inner_texts()
     assert titles == [r.title for r in public if r.lang == "de"]
     assert page.locator(".language-nav a[aria-current=page]").text_content() == "Deutsch"
+
+
+#: The newsroom's own pages: each is written in every site language.
+OWN_PAGES = ["about", "media-contacts", "media-kit", "disclosures", "follow", "search"]
+#: Where the browser tests leave their screenshots, to be looked at (not committed).
+SCREENSHOTS = ROOT / ".cache" / "screenshots"
+
+
+@pytest.mark.parametrize("path", OWN_PAGES)
+def test_every_page_switches_to_its_counterpart(page, path) -> None:
+    page.goto(f"{page.base}/{path}/")
+    assert page.locator("html").get_attribute("lang") == "en"
+    english_title = page.locator("h1").inner_text()
+    page.locator(".language-nav").get_by_role("link", name="Deutsch").click()
+    page.wait_for_url(f"**/de/{path}/")
+    assert page.locator("html").get_attribute("lang") == "de"
+    assert page.locator("h1").inner_text() != english_title
+    current = page.locator(".language-nav a[aria-current=page]")
+    assert current.text_content() == "Deutsch"  # shown in capitals by the stylesheet
+    # The menu leads to the German pages, and back again to the English one.
+    nav = page.locator(".masthead-links .site-nav")
+    assert (
+        nav.get_by_role("link", name="Pressematerial")
+        .get_attribute("href")
+        .endswith("/de/media-kit/")
+    )
+    assert (
+        nav.get_by_role("link", name="Über Aldercrest").get_attribute("href").endswith("/de/about/")
+    )
+    page.locator(".language-nav").get_by_role("link", name="English").click()
+    page.wait_for_url(f"**/{path}/")
+    assert page.locator("h1").inner_text() == english_title
+
+
+def test_german_search_has_its_own_index_and_word_rules(secure_page, public) -> None:
+    german = next(r for r in public if r.lang == "de" and "Prognose" in r.title)
+    secure_page.goto(secure_page.base + "/de/search/")
+    secure_page.locator(".search-filters:not([hidden])").wait_for()
+    # "Prognosen" is not in the release, "Prognose" is: German stemming finds one by the other.
+    secure_page.fill("#search-q", "Prognosen")
+    secure_page.press("#search-q", "Enter")
+    secure_page.locator(".search-status:not(:empty)").wait_for()
+    titles = secure_page.locator(".search-results h2 a").all_inner_texts()
+    assert german.title in titles
+    assert set(titles) <= {r.title for r in public if r.lang == "de"}
+    status = secure_page.locator(".search-status").inner_text()
+    count = len(titles)
+    assert status == ("1 Meldung gefunden." if count == 1 else f"{count} Meldungen gefunden.")
+    # The English search page searches the English releases only.
+    secure_page.goto(secure_page.base + "/search/?q=Prognose")
+    secure_page.locator(".search-status:not(:empty)").wait_for()
+    assert secure_page.locator(".search-status").inner_text() == "No releases found."
+    assert secure_page.evaluate("window.__csp") == []
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+def test_screenshots_of_the_german_pages(browser, base_url, public, width) -> None:
+    german = next(r for r in public if r.lang == "de")
+    context = browser.new_context(viewport={"width": width, "height": 900})
+    page = context.new_page()
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    for name, path in (
+        ("german-release", german.url),
+        ("german-list", "de/"),
+        ("german-media-kit", "de/media-kit/"),
+    ):
+        response = page.goto(f"{base_url}/{path}")
+        assert response is not None and response.status == 200
+        assert page.locator("html").get_attribute("lang") == "de"
+        page.screenshot(path=str(SCREENSHOTS / f"{name}-{width}.png"), full_page=True)
+    context.close()

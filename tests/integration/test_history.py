@@ -454,7 +454,8 @@ def test_a_data_change_that_alters_published_releases_is_declared(
 def test_a_data_change_no_published_release_shows_needs_nothing(repo: Path) -> None:
     contacts = repo / "content/data/contacts.yml"
     contacts.write_text(
-        contacts.read_text() + "new:\n  name: N\n  role: R\n  email: n@example.com\n"
+        contacts.read_text()
+        + "new:\n  name: N\n  role: R\n  email: n@example.com\n  translations: {de: {role: R}}\n"
     )
     edit(repo, "content/data/contacts.yml", "phone: +49 40 5550 1000", "phone: +49 40 5550 2000")
     assert problems(repo) == [

@@ -36,7 +36,12 @@ def pages_written(out: Path) -> set[str]:
         name = path.relative_to(out).as_posix()
         # The search page is an interface, not content: it is left out of the sitemap.
         # So is the editor for PR staff (admin/, cms.py).
-        if name not in ("404.html", "search/index.html", "admin/index.html"):
+        if name not in (
+            "404.html",
+            "search/index.html",
+            "de/search/index.html",
+            "admin/index.html",
+        ):
             found.add(f"{SITE}/{name.removesuffix('index.html')}")
     return found
 
@@ -50,11 +55,22 @@ def test_the_sitemap_lists_exactly_the_pages_written(site: Site, tmp_path: Path)
     assert f"{SITE}/topics/products/page/2/" in listed
     assert f"{SITE}/news/page/2/" in listed
     assert set(listed) == pages_written(out)
+    # Each page in both languages names both versions; the English one is the default.
+    german = {f"{SITE}/de/{path}/" for path in ("about", "disclosures", "follow")}
+    assert german <= set(listed)
     for loc, url in listed.items():
         links = [
             (x.get("rel"), x.get("hreflang"), x.get("href")) for x in url.findall("xhtml:link", NS)
         ]
-        assert links == [("alternate", "en", loc), ("alternate", "x-default", loc)]
+        english = loc.replace(f"{SITE}/de/", f"{SITE}/")
+        if loc in german or english in {g.replace("/de/", "/") for g in german}:
+            assert links == [
+                ("alternate", "de", english.replace(f"{SITE}/", f"{SITE}/de/")),
+                ("alternate", "en", english),
+                ("alternate", "x-default", english),
+            ]
+        else:
+            assert links == [("alternate", "en", loc), ("alternate", "x-default", loc)]
 
 
 def test_lastmod_is_the_newest_change_of_what_a_page_shows(site: Site, tmp_path: Path) -> None:
@@ -64,6 +80,9 @@ def test_lastmod_is_the_newest_change_of_what_a_page_shows(site: Site, tmp_path:
     assert listed == {
         "/": "2026-06-01T14:00:00Z",
         "/about/": None,
+        "/de/about/": None,
+        "/de/disclosures/": "2026-06-01T14:00:00Z",
+        "/de/follow/": None,
         "/disclosures/": "2026-06-01T14:00:00Z",
         "/follow/": None,
         "/news/": "2026-06-01T14:00:00Z",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import xml.etree.ElementTree as ET
 from pathlib import Path
@@ -57,17 +58,16 @@ def translated_site(root: Path) -> Site:
     site = Site(root)
     add_key(site, "releases/2026/first-product.md", "first-product")
     add_key(site, "releases/2026/embargoed-launch.md", "embargoed-launch")
-    topics = (root / "data/topics.yml").read_text("utf-8")
+    # The fixture has the German topic names and safe-harbor statement already.
+    company = (root / "data/company.yml").read_text("utf-8")
     site.write(
-        "data/topics.yml",
-        topics.replace(
-            "  description: New products and services.\n",
-            "  description: New products and services.\n  translations:\n"
-            "    de: {name: Produkte, description: Neue Produkte.}\n",
+        "data/company.yml",
+        company.replace(
+            "Diese Mitteilung enthält zukunftsgerichtete Aussagen. Tatsächliche Ergebnisse "
+            "können abweichen.",
+            "Vorbehalt.",
         ),
     )
-    company = (root / "data/company.yml").read_text("utf-8")
-    site.write("data/company.yml", company + "translations:\n  de:\n    safe_harbor: Vorbehalt.\n")
     site.write("releases/2026/first-product-de.md", FIRST_DE)
     site.write("releases/2026/embargoed-launch-de.md", SECRET_GERMAN)
     return site
@@ -220,9 +220,21 @@ def test_a_translation_public_before_its_original_is_listed_alone(
     assert "news/2026/embargoed-launch/" not in (out / SECRET_DE / "index.html").read_text()
 
 
+def speaking(site: Site, lang: str) -> Site:
+    """The fixture with its German texts and pages given as ``lang``'s: the words stay
+    German, but the check finds a version in each language the settings name."""
+    for name in ("company.yml", "topics.yml", "contacts.yml"):
+        file = site.path / "data" / name
+        text = re.sub(r"(?m)^( +)de:$", rf"\g<1>{lang}:", file.read_text("utf-8"))
+        file.write_text(text, "utf-8")
+    (site.path / "pages" / "de").rename(site.path / "pages" / lang)
+    return site
+
+
 def test_a_language_without_translated_labels_stops_the_build(site: Site, tmp_path: Path) -> None:
     from newsroom.settings import SettingsError
 
+    speaking(site, "fr")
     with pytest.raises(SettingsError) as err:
         site.build(tmp_path / "out", NEWSROOM={"languages": ["en", "fr"]})
     assert str(err.value).startswith(
@@ -236,6 +248,7 @@ def test_a_language_without_translated_labels_stops_the_build(site: Site, tmp_pa
 def test_the_site_language_must_match_pelicans(site: Site, tmp_path: Path) -> None:
     from newsroom.settings import SettingsError
 
+    speaking(site, "en")
     with pytest.raises(SettingsError) as err:
         site.build(tmp_path / "out", NEWSROOM={"languages": ["de", "en"]})
     assert str(err.value) == "DEFAULT_LANG must be 'de', the first of NEWSROOM's 'languages'."

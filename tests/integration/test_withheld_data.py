@@ -25,6 +25,10 @@ def prepare(site: Site) -> None:
                 "quokkaqz-acquisitions": {
                     "name": "Quokkaqztopic",
                     "description": "Quokkaqzdescription",
+                    # Their German versions are withheld with them.
+                    "translations": {
+                        "de": {"name": "Quokkaqzthema", "description": "Quokkaqzbeschreibung"}
+                    },
                 }
             },
         ),
@@ -35,11 +39,13 @@ def prepare(site: Site) -> None:
                     "name": "Quokkaqzcontact",
                     "role": "Deal desk",
                     "email": "deal@example.com",
+                    "translations": {"de": {"role": "Quokkaqzrolle"}},
                 },
                 "quokkaqz-draft": {
                     "name": "Quokkaqzdraftcontact",
                     "role": "Draft",
                     "email": "d@example.com",
+                    "translations": {"de": {"role": "Quokkaqzentwurf"}},
                 },
             },
         ),
@@ -53,6 +59,9 @@ def prepare(site: Site) -> None:
     site.write("media/quokkaqz-target-logo.png", LOGO)
     site.write("media/shared-chart.png", PNG)
     site.write("pages/media-contacts.md", "---\ntitle: Media contacts\ntemplate: contacts\n---\n")
+    site.write(
+        "pages/de/media-contacts.md", "---\ntitle: Medienkontakte\ntemplate: contacts\n---\n"
+    )
     release = site.path / "releases/2026/embargoed-launch.md"
     release.write_text(
         release.read_text()

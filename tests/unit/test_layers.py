@@ -24,14 +24,14 @@ LAYERS: dict[str, int] = {
     **dict.fromkeys(["yaml_traps", "yamlguard", "urls", "hosting"], 0),
     # 1. Settings and models, and what works on models alone.
     **dict.fromkeys(["settings", "models", "translations", "withheld", "schedule"], 1),
-    **dict.fromkeys(["fingerprint", "sharing", "catalogs", "golive"], 1),
+    **dict.fromkeys(["fingerprint", "sharing", "catalogs", "golive", "pagelangs"], 1),
     # 2. The reader and the schema: one file in, values or problems out.
     **dict.fromkeys(["frontmatter", "schema", "files", "imaging", "release_images"], 2),
-    **dict.fromkeys(["releases", "factsheet", "sitedata", "links", "newfile"], 2),
+    **dict.fromkeys(["releases", "factsheet", "sitedata", "links", "newfile", "datalangs"], 2),
     # 3. The check: all content at once (content.load), the data files, git history.
     **dict.fromkeys(["content", "mediakit", "history", "summary", "rehearsal"], 3),
-    # 4. The build state, read by every output.
-    "state": 4,
+    # 4. The build state, and the page-language helpers of templates, read by every output.
+    **dict.fromkeys(["state", "localized"], 4),
     # 5. The time gate.
     "timegate": 5,
     # 6. The outputs.

@@ -312,7 +312,8 @@ def test_a_topic_page_exists_from_its_first_release(
 ) -> None:
     topics = site.path / "data/topics.yml"
     topics.write_text(
-        topics.read_text("utf-8") + "deals:\n  name: Deals\n  description: Mergers.\n",
+        topics.read_text("utf-8") + "deals:\n  name: Deals\n  description: Mergers.\n"
+        "  translations: {de: {name: Übernahmen, description: Fusionen.}}\n",
         encoding="utf-8",
     )
     embargoed = site.path / "releases/2026/embargoed-launch.md"

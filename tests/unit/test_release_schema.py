@@ -175,7 +175,7 @@ CASES = [
     ),
     pytest.param(
         release(lang="fr"),
-        [f'{P}:6: lang: "fr" is not one of the site\'s languages. Use one of: en.'],
+        [f'{P}:6: lang: "fr" is not one of the site\'s languages. Use one of: de, en.'],
         id="unknown-language",
     ),
     pytest.param(

@@ -6,10 +6,6 @@ const filtersBox = form.querySelector(".search-filters");
 const selects = [...form.querySelectorAll("select[data-filter]")];
 const status = document.querySelector(".search-status");
 const list = document.querySelector(".search-results");
-const languageNames = new Intl.DisplayNames([document.documentElement.lang || "en"], {
-  type: "language",
-});
-
 let pagefind;
 let latest = 0;
 
@@ -20,15 +16,6 @@ function element(tag, text, attributes = {}) {
   return node;
 }
 
-function label(filter, value) {
-  if (filter !== "language") return value;
-  try {
-    return languageNames.of(value) || value;
-  } catch {
-    return value;
-  }
-}
-
 async function fillFilters() {
   const available = await pagefind.filters();
   for (const select of selects) {
@@ -36,7 +23,7 @@ async function fillFilters() {
     const values = Object.keys(available[name] || {}).sort();
     if (name === "year") values.reverse();
     for (const value of values) {
-      select.append(element("option", label(name, value), { value }));
+      select.append(element("option", value, { value }));
     }
   }
   filtersBox.hidden = false;
@@ -80,8 +67,9 @@ async function run() {
   if (ticket !== latest) return;
   list.replaceChildren(...found.map(showResult));
   const count = search.results.length;
+  const words = form.dataset;
   status.textContent =
-    count === 0 ? "No releases found." : `${count} release${count === 1 ? "" : "s"} found.`;
+    count === 0 ? words.none : count === 1 ? words.one : words.many.replace("{num}", count);
 }
 
 async function start() {
@@ -105,5 +93,5 @@ async function start() {
 }
 
 start().catch(() => {
-  status.textContent = "Search is not available right now. Browse the news archive instead.";
+  status.textContent = form.dataset.failed;
 });

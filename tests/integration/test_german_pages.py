@@ -1,0 +1,195 @@
+"""Every German page of the sample newsroom says everything in German.
+
+Each word a reader of a German page sees (text, the page title, alt texts, labels for
+screen readers, feed titles, the description search engines show) must come from
+somewhere German: the German label catalogue, the German versions in the data files, the
+German pages and releases, or the names that stay as they are (people, the company, the
+feed formats). English text that a page marks as such (``lang="en"``, like the English
+release titles in the disclosure record) is left alone: it is what it says it is.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from babel import Locale
+from bs4 import BeautifulSoup, Tag
+from bs4.element import NavigableString
+
+from newsroom.i18n import CATALOG, read_catalog
+from support import ROOT
+
+#: Names that are the same in every language: the formats of a feed, the networks to share on.
+NAMES = "Atom RSS JSON Feed LinkedIn Facebook"
+#: Fields of each data file that are names, addresses or codes, never translated (a
+#: contact's name is a name; a topic's is not).
+PROPER = {
+    "company.yml": {"name", "legal_name", "ticker", "isin", "website"},
+    "contacts.yml": {"name", "email", "phone"},
+    "media-kit.yml": {"file", "png"},
+}
+ATTRIBUTES = ("alt", "aria-label", "title", "placeholder")
+WORD = re.compile(r"[^\W\d_][\w'’-]*")
+
+
+def _words(text: str) -> set[str]:
+    return {w.casefold().strip("'’-") for w in WORD.findall(text)}
+
+
+def _strings(node: Any, proper: set[str], keep: bool = False) -> Iterator[str]:
+    """The German versions and the names of a YAML document (with keep, every text)."""
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key == "translations" and isinstance(value, dict):
+                yield from _strings(value.get("de"), proper, True)
+            elif key in proper and isinstance(value, str):
+                yield value
+            else:
+                yield from _strings(value, proper, keep)
+    elif isinstance(node, list):
+        for item in node:
+            yield from _strings(item, proper, keep)
+    elif isinstance(node, str) and keep:
+        yield node
+
+
+@pytest.fixture(scope="module")
+def german(sample: tuple[Any, Path]) -> set[str]:
+    """Every word a German page may show, from the sources the build itself reads."""
+    newsroom, _ = sample
+    words: set[str] = set()
+    catalog = read_catalog(ROOT / "theme" / CATALOG.format(lang="de"), "de")
+    for message in catalog:
+        for text in message.string if isinstance(message.string, tuple) else (message.string,):
+            words |= _words(re.sub(r"<[^>]+>|%\(\w+\)s", " ", text or ""))
+    for file in sorted((ROOT / "content/data").glob("*.yml")):
+        data = yaml.safe_load(file.read_text("utf-8"))
+        for text in _strings(data, PROPER.get(file.name, set())):
+            words |= _words(text)
+    for page in newsroom.pages:
+        if page.lang == "de":
+            words |= _words(f"{page.title} {page.summary} {_text(page.body_html)}")
+    for release in newsroom.releases:
+        if release.lang == "de":
+            shown = [release.title, release.summary, release.subtitle or "", release.dateline or ""]
+            shown += [*release.tags, *(a.title for a in release.attachments)]
+            shown += [_text(u.note_html) for u in release.updates]
+            if release.image is not None:
+                shown += [
+                    release.image.alt,
+                    release.image.caption or "",
+                    release.image.credit or "",
+                ]
+            shown += [_text(release.body_html), _text(release.boilerplate.html)]
+            words |= _words(" ".join(shown))
+    words |= _words(_text(newsroom.site.company.safe_harbor_for("de")))
+    locale = Locale.parse("de")
+    for names in (locale.months["format"]["wide"], locale.days["format"]["wide"]):
+        words |= _words(" ".join(names.values()))
+    words |= _words(f"{NAMES} {newsroom.site.company.name} Newsroom")
+    return words
+
+
+def _text(html: str) -> str:
+    return BeautifulSoup(html, "html.parser").get_text(" ")
+
+
+def foreign_words(page: BeautifulSoup, known: set[str]) -> list[str]:
+    """The texts of a page with a word that is not in ``known``, each once, in page order."""
+    texts: list[str] = []
+    for node in page.find_all(string=True):
+        parent = node.parent
+        if not isinstance(node, NavigableString) or parent is None:
+            continue
+        if parent.name in ("script", "style") or type(node).__name__ in ("Comment", "Doctype"):
+            continue
+        if any(_hidden_or_foreign(tag) for tag in [parent, *parent.parents]):
+            continue
+        texts.append(str(node))
+    for tag in page.find_all(True):
+        if _hidden_or_foreign(tag) or any(_hidden_or_foreign(t) for t in tag.parents):
+            continue
+        texts += [str(tag[name]) for name in ATTRIBUTES if tag.get(name)]
+    description = page.find("meta", attrs={"name": "description"})
+    if description is not None:
+        texts.append(str(description["content"]))
+    unknown = []
+    for text in texts:
+        # Addresses, file names and domains (anything with /, @ or a dot inside) are not words.
+        plain = " ".join(c for c in text.split() if not re.search(r"[/@]|\w\.\w", c))
+        if any(_foreign(word, known) for word in WORD.findall(plain)):
+            unknown.append(" ".join(text.split()))
+    return list(dict.fromkeys(unknown))
+
+
+def _foreign(word: str, known: set[str]) -> bool:
+    """Not a known word, nor a code (CET, SHA-256, a fingerprint, px)."""
+    code = word.isupper() or any(c.isdigit() for c in word) or word == "px"
+    return not code and word.casefold().strip("'’-") not in known
+
+
+def _hidden_or_foreign(tag: Tag) -> bool:
+    lang = tag.get("lang")
+    foreign = tag.name != "html" and isinstance(lang, str) and not lang.startswith("de")
+    return tag.has_attr("hidden") or foreign
+
+
+def german_pages(out: Path) -> list[Path]:
+    return [
+        path
+        for path in sorted(out.rglob("*.html"))
+        if re.search(r'<html lang="de', path.read_text("utf-8")[:200])
+    ]
+
+
+def test_every_german_page_is_in_german(sample: tuple[Any, Path], german: set[str]) -> None:
+    _, out = sample
+    pages = german_pages(out)
+    shown = {p.relative_to(out).as_posix() for p in pages}
+    # The newsroom's own pages and the two content pages exist in German, with the releases.
+    for url in ("de/", "about", "media-contacts", "media-kit", "disclosures", "follow", "search"):
+        assert (f"de/{url}/index.html" if url != "de/" else "de/index.html") in shown, url
+    assert "news/2026/aldercrest-raises-2026-guidance-de/index.html" in shown
+    found = {
+        path.relative_to(out).as_posix(): foreign_words(
+            BeautifulSoup(path.read_text("utf-8"), "html.parser"), german
+        )
+        for path in pages
+    }
+    assert {page: texts for page, texts in found.items() if texts} == {}
+
+
+def test_an_english_page_fails_the_same_comparison(
+    sample: tuple[Any, Path], german: set[str]
+) -> None:
+    """The comparison finds English: the English contacts page, read as if it were German."""
+    _, out = sample
+    page = BeautifulSoup((out / "media-contacts/index.html").read_text("utf-8"), "html.parser")
+    found = foreign_words(page, german)
+    assert "Media contacts" in found and "Head of Media Relations" in found
+    assert "Hamburg, Germany" in found
+
+
+def test_each_page_links_to_pages_in_its_own_language(sample: tuple[Any, Path]) -> None:
+    """Only a language switcher (hreflang) leads from a page into another language's pages."""
+    _, out = sample
+    wrong = []
+    for path in sorted(out.rglob("*.html")):
+        page = BeautifulSoup(path.read_text("utf-8"), "html.parser")
+        german = page.html is not None and str(page.html.get("lang", "")).startswith("de")
+        for link in page.select("a[href]"):
+            href = str(link["href"])
+            if link.get("hreflang") or not href.startswith("/") or href.startswith("/de/search/?"):
+                continue
+            own = ("/about/", "/media-contacts/", "/media-kit/", "/disclosures/", "/follow/")
+            leads_to_german = href.startswith("/de/")
+            if german and href.endswith(own) and not leads_to_german:
+                wrong.append(f"{path.relative_to(out)}: {href}")
+            if not german and leads_to_german:
+                wrong.append(f"{path.relative_to(out)}: {href}")
+    assert wrong == []
