@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import http.client
+import http.server
 import os
 import shutil
 import signal
@@ -452,3 +453,81 @@ def test_invoke_serve_sends_the_headers_and_refuses_other_hosts(tmp_path: Path) 
     finally:
         os.killpg(server.pid, signal.SIGINT)  # Ctrl+C: the task stops its build worker too
         server.wait(timeout=30)
+
+
+class _Backend(http.server.BaseHTTPRequestHandler):
+    """A stand-in editor backend on 127.0.0.1: answers each JSON action with what it got."""
+
+    def do_POST(self) -> None:
+        body = self.rfile.read(int(self.headers["Content-Length"]))
+        status = 404 if b'"missing"' in body else 200
+        answer = b'{"received": ' + body + b"}"
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json; charset=utf-8")
+        self.send_header("Content-Length", str(len(answer)))
+        self.end_headers()
+        self.wfile.write(answer)
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+@pytest.fixture
+def with_editor(tmp_path: Path) -> Iterator[devserver.DevServer]:
+    backend = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Backend)
+    threading.Thread(target=backend.serve_forever, daemon=True).start()
+    api = f"http://127.0.0.1:{backend.server_address[1]}/api/v1"
+    (tmp_path / "index.html").write_bytes(PAGE)
+    server = devserver.DevServer(tmp_path, [], lambda: (True, ""), port=0, editor_api=api)
+    server.start()
+    yield server
+    server.stop()
+    backend.shutdown()
+    backend.server_close()
+
+
+def _post(
+    server: devserver.DevServer, body: bytes, headers: dict[str, str], path: str = "/api/v1"
+) -> tuple[int, bytes]:
+    port = server.httpd.server_address[1]
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    connection.request("POST", path, body, headers)
+    response = connection.getresponse()
+    return response.status, response.read()
+
+
+def test_the_editor_api_reaches_the_local_backend(with_editor: devserver.DevServer) -> None:
+    json = {"Content-Type": "application/json"}
+    own = {**json, "Origin": with_editor.url}
+    assert _post(with_editor, b'{"action":"info"}', own) == (
+        200,
+        b'{"received": {"action":"info"}}',
+    )
+    # The backend's own answers, errors included, reach the editor unchanged.
+    assert _post(with_editor, b'{"action":"missing"}', json)[0] == 404
+
+
+@pytest.mark.parametrize(
+    ("headers", "path", "status"),
+    [
+        # A form or text/plain post needs no CORS preflight: another site could send one.
+        ({"Content-Type": "text/plain"}, "/api/v1", 403),
+        ({"Content-Type": "application/json", "Origin": "https://evil.example"}, "/api/v1", 403),
+        ({"Content-Type": "application/json"}, "/api/v2", 404),
+    ],
+)
+def test_the_editor_api_refuses_other_senders(
+    with_editor: devserver.DevServer, headers: dict[str, str], path: str, status: int
+) -> None:
+    assert _post(with_editor, b'{"action":"info"}', headers, path)[0] == status
+
+
+def test_without_an_editor_backend_there_is_no_api(tmp_path: Path) -> None:
+    (tmp_path / "index.html").write_bytes(PAGE)
+    server = devserver.DevServer(tmp_path, [], lambda: (True, ""), port=0)
+    server.start()
+    try:
+        status, _ = _post(server, b"{}", {"Content-Type": "application/json"})
+        assert status == 404
+    finally:
+        server.stop()
