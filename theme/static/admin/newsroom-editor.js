@@ -227,6 +227,8 @@
     render() {
       const { forID, classNameWrapper, setActiveStyle, setInactiveStyle, field } = this.props;
       const zones = field.get("zones").toJS();
+      // A zone the list lacks (written by hand, like Etc/UTC) stays selectable as it is.
+      if (this.state.zone && !zones.includes(this.state.zone)) zones.unshift(this.state.zone);
       const common = { onFocus: setActiveStyle, onBlur: setInactiveStyle };
       return h(
         "div",
