@@ -404,7 +404,7 @@ class _Handler(SimpleHTTPRequestHandler):
         kind = self.headers.get("Content-Type", "").split(";", 1)[0].strip().lower()
         if path != "/api/v1" or self.dev.editor_api is None:
             self.send_error(HTTPStatus.NOT_FOUND, "No editor backend here (invoke serve --editor)")
-        elif kind != "application/json" or (origin is not None and origin != self.dev.url):
+        elif kind != "application/json" or origin not in (None, f"http://{self.headers['Host']}"):
             self.send_error(HTTPStatus.FORBIDDEN, "Only the editor on this server may save")
         else:
             length = int(self.headers.get("Content-Length") or 0)

@@ -503,6 +503,10 @@ def test_the_editor_api_reaches_the_local_backend(with_editor: devserver.DevServ
         200,
         b'{"received": {"action":"info"}}',
     )
+    # The same server under its other name (Host was checked): the same origin.
+    port = with_editor.httpd.server_address[1]
+    local = {**json, "Host": f"localhost:{port}", "Origin": f"http://localhost:{port}"}
+    assert _post(with_editor, b'{"action":"info"}', local)[0] == 200
     # The backend's own answers, errors included, reach the editor unchanged.
     assert _post(with_editor, b'{"action":"missing"}', json)[0] == 404
 
