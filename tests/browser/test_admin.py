@@ -346,20 +346,35 @@ def test_a_correction_changes_only_the_lines_it_adds(admin: object, editor: Edit
     assert done.returncode == 0, done.stdout + done.stderr
 
 
+def _with_summary(text: str, summary: str) -> str:
+    """The file with its summary field (and any continuation lines) rewritten."""
+    return re.sub(
+        r"^summary:.*\n(?:[ \t]+.*\n)*", f"summary: {summary}\n", text, count=1, flags=re.M
+    )
+
+
 def test_every_sample_release_reads_and_writes_back_byte_for_byte(admin: object) -> None:
-    """The editor's file format, as Decap calls it: read each sample, write it back."""
+    """The editor's file format, as Decap calls it, on every sample release: read and
+    written back unchanged it is the same file; with one field changed, only that field's
+    lines differ (flow lists, quotes and long lines of the others stay as written)."""
     samples = sorted((ROOT / "content" / "releases").glob("*/*.md"))
     texts = {p.relative_to(ROOT).as_posix(): p.read_text(encoding="utf-8") for p in samples}
-    changed = admin.evaluate(  # type: ignore[attr-defined]
-        """(texts) => {
+    summary = "A corrected summary."
+    written = admin.evaluate(  # type: ignore[attr-defined]
+        """([texts, summary]) => {
             const { fromFile, toFile } = CMS.getCustomFormats()["newsroom-frontmatter"].formatter;
-            return Object.entries(texts)
-                .filter(([, text]) => toFile(fromFile(text)) !== text)
-                .map(([path]) => path);
+            return Object.fromEntries(Object.entries(texts).map(([path, text]) => [
+                path,
+                [toFile(fromFile(text)), toFile({ ...fromFile(text), summary })],
+            ]));
         }""",
-        texts,
+        [texts, summary],
     )
-    assert len(texts) >= 20 and changed == []
+    assert len(texts) >= 20
+    for path, text in texts.items():
+        same, edited = written[path]
+        assert same == text, path
+        assert edited == _with_summary(text, summary), path
 
 
 def test_the_list_is_newest_first_with_each_release_state(admin: object) -> None:
@@ -377,3 +392,17 @@ def test_the_list_is_newest_first_with_each_release_state(admin: object) -> None
     dates = [re.search(r"(\d{4}-\d\d-\d\d)", t) for t in texts]
     days = [d.group(1) for d in dates if d]
     assert days == sorted(days, reverse=True)
+
+
+def test_a_date_written_with_an_offset_opens_as_it_is(admin: object, editor: Editor) -> None:
+    """A release dated 2025-05-14T07:30:00+02:00 shows that date and time, and stays so."""
+    url = f"{editor.url}/admin/#/collections/releases/entries/2025/cx800-substation-controller"
+    admin.goto(url)  # type: ignore[attr-defined]
+    date = field(admin, "date")
+    date.wait_for(timeout=30_000)  # type: ignore[attr-defined]
+    assert date.input_value() == "2025-05-14"  # type: ignore[attr-defined]
+    box = date.locator("xpath=..")  # type: ignore[attr-defined]
+    assert box.get_by_label("Time", exact=True).input_value() == "07:30"
+    assert admin.get_by_role("button", name="Save", exact=True).is_disabled()  # type: ignore[attr-defined]
+    preview = admin.frame_locator("iframe").first  # type: ignore[attr-defined]
+    assert preview.locator("time").inner_text() == "2025-05-14T07:30:00+02:00"

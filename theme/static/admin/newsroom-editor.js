@@ -139,16 +139,17 @@
     return `${indent}${key}: ${scalar(value)}\n`;
   }
 
-  // The front matter's top-level fields as written: name -> its lines, comments included.
+  // The front matter's top-level fields as written: name -> its lines, comments included;
+  // "" holds any lines before the first field, kept at the top.
   function blocksOf(frontMatter) {
-    const blocks = new Map();
-    let current = null;
+    const blocks = new Map([["", ""]]);
+    let current = "";
     for (const line of frontMatter.match(/[^\n]*\n/g) || []) {
       const key = /^([A-Za-z_][\w-]*)[ \t]*:/.exec(line);
       if (key) {
         current = key[1];
         blocks.set(current, line);
-      } else if (current !== null) {
+      } else {
         blocks.set(current, blocks.get(current) + line);
       }
     }
@@ -180,7 +181,7 @@
     for (const key of [...fieldsOrder, ...Object.keys(values)]) {
       if (!order.includes(key)) order.push(key);
     }
-    let front = "";
+    let front = source ? source.blocks.get("") : "";
     for (const key of order) {
       if (!(key in values)) continue;
       // A switch left off in a new field is the default: not written, like a blank field.
