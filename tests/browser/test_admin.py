@@ -371,6 +371,20 @@ def test_every_sample_release_reads_and_writes_back_byte_for_byte(admin: object)
         [texts, summary],
     )
     assert len(texts) >= 20
+    # A file that nests YAML aliases (a few lines standing for billions of values) is
+    # refused at once instead of hanging the page.
+    nested = "a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(
+        f"{b}: &{b} [*{a}, *{a}, *{a}, *{a}, *{a}, *{a}, *{a}, *{a}, *{a}]\n"
+        for a, b in zip("abcdefgh", "bcdefghi", strict=True)
+    )
+    refused = admin.evaluate(  # type: ignore[attr-defined]
+        """(text) => {
+            const { fromFile } = CMS.getCustomFormats()["newsroom-frontmatter"].formatter;
+            try { fromFile(text); return null; } catch (error) { return error.message; }
+        }""",
+        f"---\ntitle: T\n{nested}---\nBody.\n",
+    )
+    assert refused == "This file repeats a group with a YAML alias (*): open it in GitHub's editor."
     for path, text in texts.items():
         same, edited = written[path]
         assert same == text, path

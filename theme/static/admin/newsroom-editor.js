@@ -162,9 +162,21 @@
     return { frontMatter: m[1] || "", body: text.slice(m[0].length) };
   }
 
+  // YAML aliases (*name) repeat a group: nested, a few lines can stand for millions of
+  // values and hang the page. Releases never need them; such a file is opened elsewhere.
+  function refuseRepeats(value, seen = new WeakSet()) {
+    if (!value || typeof value !== "object") return;
+    if (seen.has(value)) {
+      throw new Error("This file repeats a group with a YAML alias (*): open it in GitHub's editor.");
+    }
+    seen.add(value);
+    for (const item of Object.values(value)) refuseRepeats(item, seen);
+  }
+
   function fromFile(text) {
     const { frontMatter, body } = split(text);
     const parsed = jsyaml.load(frontMatter, { schema: jsyaml.CORE_SCHEMA }) || {};
+    refuseRepeats(parsed);
     const values = clean(parsed);
     sources.push({ text, frontMatter, body, values, blocks: blocksOf(frontMatter) });
     return { ...parsed, body, [SOURCE]: String(sources.length - 1) };
