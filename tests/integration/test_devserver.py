@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import http.client
 import http.server
+import json
 import os
 import shutil
 import signal
@@ -22,7 +23,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "tools"))
 import devserver
 
 from newsroom.headers import ADMIN_HEADERS, DOWNLOAD_HEADERS, HEADERS
-from support import repository
+from support import ROOT, git, repository
 
 PAGE = b"<!doctype html>\n<html><head><title>News</title></head>\n<body><h1>News</h1></body>\n</html>\n"
 NOT_FOUND = b"<!doctype html>\n<html><body><p>No such page.</p></body></html>\n"
@@ -497,18 +498,18 @@ def _post(
 
 
 def test_the_editor_api_reaches_the_local_backend(with_editor: devserver.DevServer) -> None:
-    json = {"Content-Type": "application/json"}
-    own = {**json, "Origin": with_editor.url}
+    as_json = {"Content-Type": "application/json"}
+    own = {**as_json, "Origin": with_editor.url}
     assert _post(with_editor, b'{"action":"info"}', own) == (
         200,
         b'{"received": {"action":"info"}}',
     )
     # The same server under its other name (Host was checked): the same origin.
     port = with_editor.httpd.server_address[1]
-    local = {**json, "Host": f"localhost:{port}", "Origin": f"http://localhost:{port}"}
+    local = {**as_json, "Host": f"localhost:{port}", "Origin": f"http://localhost:{port}"}
     assert _post(with_editor, b'{"action":"info"}', local)[0] == 200
     # The backend's own answers, errors included, reach the editor unchanged.
-    assert _post(with_editor, b'{"action":"missing"}', json)[0] == 404
+    assert _post(with_editor, b'{"action":"missing"}', as_json)[0] == 404
 
 
 @pytest.mark.parametrize(
@@ -535,3 +536,48 @@ def test_without_an_editor_backend_there_is_no_api(tmp_path: Path) -> None:
         assert status == 404
     finally:
         server.stop()
+
+
+def test_invoke_serve_editor_saves_through_decap_server(tmp_path: Path) -> None:
+    """The real `invoke serve --editor`: decap-server on loopback, behind /api/v1."""
+    repo = repository(tmp_path / "repo")
+    shutil.copyfile(ROOT / "tools" / "editor_backend.py", repo / "tools" / "editor_backend.py")
+    (repo / "tools" / "editor").symlink_to(ROOT / "tools" / "editor")  # its installed server
+    git(repo, "init", "-q", "-b", "main")
+    git(repo, "add", "content")
+    git(repo, "commit", "-qm", "Content")
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = subprocess.Popen(
+        [sys.executable, "-m", "invoke", "serve", "--editor", "--port", str(port)],
+        cwd=repo,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+    )
+    try:
+        assert server.stdout is not None
+        lines: list[str] = []
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            line = server.stdout.readline()
+            lines.append(line)
+            if line.startswith("The editor saves to this checkout") or not line:
+                break
+        assert (
+            lines[-1] == f"The editor saves to this checkout: http://127.0.0.1:{port}/admin/\n"
+        ), lines
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+        body = b'{"action":"entriesByFolder","params":{"branch":"main","folder":"content/releases","extension":"md","depth":2}}'
+        connection.request("POST", "/api/v1", body, {"Content-Type": "application/json"})
+        response = connection.getresponse()
+        entries = json.loads(response.read())
+        assert response.status == 200
+        assert sorted(e["file"]["path"] for e in entries) == sorted(
+            p.relative_to(repo).as_posix() for p in (repo / "content" / "releases").glob("*/*.md")
+        )
+    finally:
+        os.killpg(server.pid, signal.SIGINT)
+        server.wait(timeout=30)
