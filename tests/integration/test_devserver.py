@@ -410,29 +410,41 @@ def test_allowed_hosts_follow_the_address_it_listens_on() -> None:
     assert not devserver.host_allowed("192.168.1.20:8001", hosts, every)
 
 
-def test_invoke_serve_sends_the_headers_and_refuses_other_hosts(tmp_path: Path) -> None:
-    """The real `invoke serve`, building a small newsroom, as a developer starts it."""
-    repo = repository(tmp_path / "repo")
+def _invoke_serve(repo: Path, *options: str) -> tuple[subprocess.Popen[str], int]:
+    """The real `invoke serve` on a free loopback port, in its own process group."""
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     server = subprocess.Popen(
-        [sys.executable, "-m", "invoke", "serve", "--port", str(port)],
+        [sys.executable, "-m", "invoke", "serve", *options, "--port", str(port)],
         cwd=repo,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
         start_new_session=True,
     )
+    return server, port
+
+
+def _line_starting(server: subprocess.Popen[str], prefix: str) -> list[str]:
+    """The task's output up to the first line starting with ``prefix`` (or its end)."""
+    assert server.stdout is not None
+    lines: list[str] = []
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        line = server.stdout.readline()
+        lines.append(line)
+        if line.startswith(prefix) or not line:
+            break
+    return lines
+
+
+def test_invoke_serve_sends_the_headers_and_refuses_other_hosts(tmp_path: Path) -> None:
+    """The real `invoke serve`, building a small newsroom, as a developer starts it."""
+    repo = repository(tmp_path / "repo")
+    server, port = _invoke_serve(repo)
     try:
-        assert server.stdout is not None
-        lines = []
-        deadline = time.monotonic() + 120
-        while time.monotonic() < deadline:
-            line = server.stdout.readline()
-            lines.append(line)
-            if line.startswith("Serving the newsroom at") or not line:
-                break
+        lines = _line_starting(server, "Serving the newsroom at")
         assert lines[-1] == f"Serving the newsroom at http://127.0.0.1:{port} (Ctrl+C to stop)\n", (
             lines
         )
@@ -546,26 +558,9 @@ def test_invoke_serve_editor_saves_through_decap_server(tmp_path: Path) -> None:
     git(repo, "init", "-q", "-b", "main")
     git(repo, "add", "content")
     git(repo, "commit", "-qm", "Content")
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    server = subprocess.Popen(
-        [sys.executable, "-m", "invoke", "serve", "--editor", "--port", str(port)],
-        cwd=repo,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        start_new_session=True,
-    )
+    server, port = _invoke_serve(repo, "--editor")
     try:
-        assert server.stdout is not None
-        lines: list[str] = []
-        deadline = time.monotonic() + 120
-        while time.monotonic() < deadline:
-            line = server.stdout.readline()
-            lines.append(line)
-            if line.startswith("The editor saves to this checkout") or not line:
-                break
+        lines = _line_starting(server, "The editor saves to this checkout")
         assert (
             lines[-1] == f"The editor saves to this checkout: http://127.0.0.1:{port}/admin/\n"
         ), lines
