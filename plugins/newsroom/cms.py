@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import html
 import re
-import zoneinfo
 from collections.abc import Callable, Mapping
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -110,8 +110,13 @@ class Options:
 
 
 def zones(site_zone: str) -> list[str]:
-    """Every place's IANA zone this machine knows, sorted, with UTC and the site's zone."""
-    names = {z for z in zoneinfo.available_timezones() if z.split("/", 1)[0] in ZONE_AREAS}
+    """Every place's IANA zone, sorted, with UTC and the site's zone.
+
+    From the pinned tzdata package's list, not this machine's: config.yml is part of the
+    build's output, which must not depend on the machine that builds it.
+    """
+    listed = resources.files("tzdata").joinpath("zones").read_text(encoding="utf-8").split()
+    names = {z for z in listed if z.split("/", 1)[0] in ZONE_AREAS}
     return sorted(names | {"UTC", site_zone})
 
 
