@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import io
 import json
 import os
@@ -398,8 +399,14 @@ def verify_live(
     print(f"All releases due are live at {site}, on time and as recorded.")
 
 
-@task(help={"port": "Port to serve on (default 8000).", "host": "Address (default 127.0.0.1)."})
-def serve(c: Context, port: int = 8000, host: str = "127.0.0.1") -> None:
+@task(
+    help={
+        "port": "Port to serve on (default 8000).",
+        "host": "Address (default 127.0.0.1).",
+        "editor": "Let the editor at /admin/ save to this checkout (needs Node.js).",
+    }
+)
+def serve(c: Context, port: int = 8000, host: str = "127.0.0.1", editor: bool = False) -> None:
     """Build the newsroom, serve it with live reload, and rebuild on every saved change."""
     from tools import devserver
 
@@ -432,7 +439,16 @@ def serve(c: Context, port: int = 8000, host: str = "127.0.0.1") -> None:
     watch = [ROOT / "content", ROOT / "theme", ROOT / "plugins"]
     watch += [ROOT / "pelicanconf.py", ROOT / "publishconf.py"]
     try:
-        devserver.serve(output, watch, rebuild, host=host, port=port)
+        with contextlib.ExitStack() as stack:
+            api = None
+            if editor:
+                from tools import editor_backend
+
+                try:
+                    api = stack.enter_context(editor_backend.running(ROOT))
+                except editor_backend.EditorBackendError as err:
+                    raise Exit(str(err), code=1) from None
+            devserver.serve(output, watch, rebuild, host=host, port=port, editor_api=api)
     finally:
         worker[0].kill()
 
@@ -449,6 +465,14 @@ def test(c: Context, k: str = "", browser: bool = True) -> None:
     c.run(shlex.join([sys.executable, "-m", "ruff", "format", "--check", "."]))
     c.run(shlex.join([sys.executable, "-m", "mypy"]))  # what it checks: pyproject.toml
     c.run(shlex.join(args))
+
+
+@task
+def screenshots(c: Context) -> None:
+    """Retake the author guide's screenshots of the editor (docs/images/) with the browser tests."""
+    env = {**os.environ, "MASTHEAD_SCREENSHOTS": str(ROOT / "docs" / "images")}
+    command = [sys.executable, "-m", "pytest", "-q", "tests/browser/test_admin.py"]
+    c.run(shlex.join(command), env=env)
 
 
 @task(
@@ -551,7 +575,7 @@ def lint(c: Context) -> None:
 
 @task(name="vendor-cms")
 def vendor_cms(c: Context) -> None:
-    """Fetch the pinned editor bundle with npm, check its SHA-256, write theme/static/admin/."""
+    """Fetch the pinned editor packages with npm, check them, write theme/static/admin/vendor/."""
     from tools import vendor_cms as vendor
 
     try:

@@ -14,6 +14,7 @@ the host and port it listens on: a web page elsewhere could otherwise point its 
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import functools
 import ipaddress
@@ -25,6 +26,8 @@ import secrets
 import threading
 import time
 import traceback
+import urllib.error
+import urllib.request
 from collections.abc import Callable
 from http import HTTPStatus
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
@@ -42,6 +45,7 @@ PREFIX = "/__masthead__/"
 SCRIPT_TAG = b'<script src="/__masthead__/livereload.js" defer></script>'
 DEBOUNCE = 0.15  # editors write a file in several steps; wait for them to settle
 MAX_DELAY = 1.0  # ...but never postpone a rebuild longer than this
+MAX_EDITOR_REQUEST = 50 * 1024 * 1024  # decap-server's own limit for a save with uploads
 KEEPALIVE = 15.0  # seconds between SSE comments, so dead connections get noticed
 CHANGES = {"created", "modified", "deleted", "moved", "attrib"}  # not opened/closed: builds read
 IGNORED_DIRS = {".git", "__pycache__"}
@@ -204,8 +208,11 @@ class DevServer:
         rebuild: Rebuild,
         host: str = "127.0.0.1",
         port: int = 8000,
+        editor_api: str | None = None,
     ) -> None:
         self.output = output.resolve()
+        #: The editor's local backend (tools/editor_backend.py), reached through /api/v1.
+        self.editor_api = editor_api
         self.rebuild = rebuild
         watched = [p.resolve() for p in watch]
         self.dirs = [p for p in watched if p.is_dir()]
@@ -385,6 +392,48 @@ class _Handler(SimpleHTTPRequestHandler):
         except (BrokenPipeError, ConnectionResetError):
             pass  # the browser went away (page reloaded, tab closed)
 
+    def do_POST(self) -> None:
+        """The editor's /api/v1, passed to its local backend when one was started.
+
+        Only JSON from this server's own pages: a JSON body cannot be sent from another
+        site without a CORS preflight, which this server never grants, and the Host check
+        above already refused other names for 127.0.0.1.
+        """
+        path = self.path.split("?", 1)[0]
+        origin = self.headers.get("Origin")
+        kind = self.headers.get("Content-Type", "").split(";", 1)[0].strip().lower()
+        if path != "/api/v1" or self.dev.editor_api is None:
+            self.send_error(HTTPStatus.NOT_FOUND, "No editor backend here (invoke serve --editor)")
+        elif kind != "application/json" or origin not in (None, f"http://{self.headers['Host']}"):
+            self.send_error(HTTPStatus.FORBIDDEN, "Only the editor on this server may save")
+        else:
+            length = int(self.headers.get("Content-Length") or 0)
+            if length > MAX_EDITOR_REQUEST:
+                self.send_error(HTTPStatus.REQUEST_ENTITY_TOO_LARGE)
+                return
+            # The browser may go away meanwhile (page reloaded, tab closed).
+            with contextlib.suppress(BrokenPipeError, ConnectionResetError):
+                self.forward(self.rfile.read(length))
+
+    def forward(self, body: bytes) -> None:
+        assert self.dev.editor_api is not None
+        request = urllib.request.Request(
+            self.dev.editor_api, body, {"Content-Type": "application/json"}, method="POST"
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=120) as response:
+                status, answer = response.status, response.read()
+                kind = response.headers.get("Content-Type", "application/json")
+        except urllib.error.HTTPError as error:
+            status, answer = error.code, error.read()
+            kind = error.headers.get("Content-Type", "application/json")
+        self.send_response(status)
+        self.send_header("Content-Type", kind)
+        self.send_header("Content-Length", str(len(answer)))
+        self.send_header("Cache-Control", "no-store")
+        self.end_headers()
+        self.wfile.write(answer)
+
     def serve_file(self, file: Path, path: str, head: bool) -> None:
         if file.is_dir():
             if not path.endswith("/"):  # relative links need the trailing slash
@@ -447,10 +496,11 @@ def serve(
     rebuild: Rebuild,
     host: str = "127.0.0.1",
     port: int = 8000,
+    editor_api: str | None = None,
 ) -> None:
     """Run the development server until Ctrl+C."""
     try:
-        dev = DevServer(output, watch, rebuild, host, port)
+        dev = DevServer(output, watch, rebuild, host, port, editor_api)
     except OSError as error:
         if error.errno == errno.EADDRINUSE:
             raise SystemExit(
@@ -461,6 +511,8 @@ def serve(
     try:
         dev.start()
         print(f"Serving the newsroom at {dev.url} (Ctrl+C to stop)", flush=True)
+        if editor_api:
+            print(f"The editor saves to this checkout: {dev.url}/admin/", flush=True)
         while True:
             time.sleep(0.5)
     except KeyboardInterrupt:

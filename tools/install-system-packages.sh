@@ -6,11 +6,18 @@ set -euo pipefail
 list="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/system-packages.txt"
 
 # Package names, without comments and blank lines (a while loop: mapfile needs bash 4).
+# "package:command" skips the package when the command is already on PATH, so a Node.js
+# installed another way (a CI runner's, NodeSource's) is used rather than replaced.
 packages=()
 while IFS= read -r line || [[ -n "$line" ]]; do
     line="${line%%#*}"
     line="${line//[[:space:]]/}"
-    [[ -n "$line" ]] && packages+=("$line")
+    [[ -z "$line" ]] && continue
+    if [[ "$line" == *:* ]]; then
+        command -v "${line#*:}" >/dev/null 2>&1 && continue
+        line="${line%%:*}"
+    fi
+    packages+=("$line")
 done <"$list"
 
 is_installed() {

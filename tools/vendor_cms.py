@@ -1,8 +1,11 @@
-"""Vendor the editor's browser bundle into theme/static/admin/ (run by ``invoke vendor-cms``).
+"""Vendor the editor's browser files into theme/static/admin/vendor/ (``invoke vendor-cms``).
 
-The bundle is fetched once, with npm, by whoever updates it; it is committed, so building the
-site needs Python only and the editor is served from the site itself, never from a CDN.
-The bundle's SHA-256 is pinned here: a different file stops the update.
+The packages are fetched once, with npm, by whoever updates them; the files are committed, so
+building the site needs Python only and the editor is served from the site itself, never from
+a CDN. Each package's tarball SHA-256 is pinned here: a different file stops the update.
+
+Decap CMS is split into chunks that its main script loads on demand from its own folder, so
+every chunk is copied next to it (source maps are left out).
 """
 
 from __future__ import annotations
@@ -13,67 +16,113 @@ import subprocess
 import sys
 import tarfile
 import tempfile
+from dataclasses import dataclass
+from fnmatch import fnmatch
 from pathlib import Path
 
-PACKAGE = "@sveltia/cms"
-VERSION = "0.221.1"
-#: The one file the admin page loads with a plain <script src>.
-BUNDLE = "package/dist/sveltia-cms.js"
-SHA256 = "2fc783907e1a4a70783f155cc28435c70b8f79792f2aab75e787984e84aa413a"
-LICENSE = "package/LICENSE.txt"
-
 ROOT = Path(__file__).resolve().parent.parent
-TARGET = ROOT / "theme" / "static" / "admin"
+TARGET = ROOT / "theme" / "static" / "admin" / "vendor"
+
+
+@dataclass(frozen=True)
+class Package:
+    """One npm package: the pinned tarball and the files taken from it."""
+
+    name: str
+    version: str
+    sha256: str
+    #: Glob patterns of tarball members that are copied, flat, into the vendor folder.
+    files: tuple[str, ...]
+    license: str
+
+
+PACKAGES = (
+    # The editor: main script, its chunks and WebAssembly, and the licenses it bundles.
+    Package(
+        "decap-cms",
+        "3.16.3",
+        "f1c0055411ebdbd5b7c77a835a68b92b5467622585838f8496223b27eee116d1",
+        (
+            "package/dist/decap-cms.js",
+            "package/dist/*.decap-cms.js",
+            "package/dist/*.wasm",
+            "package/dist/decap-cms.js.LICENSE.txt",
+        ),
+        "MIT",
+    ),
+    # YAML reading for newsroom-editor.js (Decap does not expose its own parser).
+    Package(
+        "js-yaml",
+        "4.1.0",
+        "0dae332559cf22b21c26ea70e732afd8303ff99412f9c3d9d209faa8882cf2ca",
+        ("package/dist/js-yaml.min.js", "package/LICENSE"),
+        "MIT",
+    ),
+)
 
 
 class VendorError(Exception):
-    """The bundle could not be fetched, or it is not the pinned file."""
+    """A package could not be fetched, or it is not the pinned file."""
 
 
 def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+def fetch(package: Package, folder: Path, npm: str) -> dict[str, bytes]:
+    """The selected files of the pinned tarball, by the name they get in the vendor folder."""
+    spec = f"{package.name}@{package.version}"
+    result = subprocess.run(
+        [npm, "pack", spec, "--silent", "--pack-destination", str(folder)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    tarballs = list(folder.glob(f"{package.name}-{package.version}.tgz"))
+    if result.returncode != 0 or len(tarballs) != 1:
+        raise VendorError(f"npm pack {spec} failed: {result.stderr.strip()}")
+    digest = sha256(tarballs[0].read_bytes())
+    if digest != package.sha256:
+        raise VendorError(f"{spec} has SHA-256 {digest}, not the pinned {package.sha256}")
+    files: dict[str, bytes] = {}
+    with tarfile.open(tarballs[0]) as archive:
+        for member in archive.getmembers():
+            if member.isfile() and any(fnmatch(member.name, p) for p in package.files):
+                name = Path(member.name).name
+                if name == "LICENSE":
+                    name = f"{package.name}.LICENSE.txt"
+                extracted = archive.extractfile(member)
+                assert extracted is not None
+                files[name] = extracted.read()
+    for pattern in package.files:
+        if "*" not in pattern and Path(pattern).name not in files and "LICENSE" not in pattern:
+            raise VendorError(f"{pattern} is missing from {spec}")
+    return files
+
+
 def vendor(target: Path = TARGET, npm: str = "npm") -> Path:
-    """Fetch the pinned package, check the bundle and write it (with its license) to target."""
+    """Fetch every pinned package and replace the vendor folder with the files taken."""
     if shutil.which(npm) is None:
         raise VendorError("npm was not found: install Node.js to update the vendored editor")
+    taken: dict[str, bytes] = {}
+    lines = []
     with tempfile.TemporaryDirectory() as tmp:
-        result = subprocess.run(
-            [npm, "pack", f"{PACKAGE}@{VERSION}", "--silent", "--pack-destination", tmp],
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-        tarballs = list(Path(tmp).glob("*.tgz"))
-        if result.returncode != 0 or len(tarballs) != 1:
-            raise VendorError(f"npm pack {PACKAGE}@{VERSION} failed: {result.stderr.strip()}")
-        with tarfile.open(tarballs[0]) as archive:
-            bundle = _read(archive, BUNDLE)
-            license_text = _read(archive, LICENSE)
-    digest = sha256(bundle)
-    if digest != SHA256:
-        raise VendorError(
-            f"{BUNDLE} of {PACKAGE}@{VERSION} has SHA-256 {digest}, not the pinned {SHA256}"
-        )
-    target.mkdir(parents=True, exist_ok=True)
-    out = target / Path(BUNDLE).name
-    out.write_bytes(bundle)
-    (target / "LICENSE.txt").write_bytes(license_text)
-    (target / "VENDORED.txt").write_text(
-        f"{out.name}: {PACKAGE}@{VERSION} ({BUNDLE}), {len(bundle)} bytes,\n"
-        f"SHA-256 {digest}, MIT license (LICENSE.txt).\n"
-        "Written by `invoke vendor-cms` (tools/vendor_cms.py); do not edit by hand.\n",
-        encoding="utf-8",
-    )
-    return out
-
-
-def _read(archive: tarfile.TarFile, name: str) -> bytes:
-    member = archive.extractfile(name)
-    if member is None:
-        raise VendorError(f"{name} is missing from the package")
-    return member.read()
+        for package in PACKAGES:
+            files = fetch(package, Path(tmp), npm)
+            taken.update(files)
+            lines.append(
+                f"{package.name}@{package.version} ({package.license} license), "
+                f"tarball SHA-256 {package.sha256}:"
+            )
+            lines += [f"  {name} {sha256(data)}" for name, data in sorted(files.items())]
+    if target.exists():
+        shutil.rmtree(target)
+    target.mkdir(parents=True)
+    for name, data in taken.items():
+        (target / name).write_bytes(data)
+    lines.append("Written by `invoke vendor-cms` (tools/vendor_cms.py); do not edit by hand.")
+    (target / "VENDORED.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return target
 
 
 if __name__ == "__main__":

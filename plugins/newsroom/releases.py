@@ -22,6 +22,7 @@ from .schema import (
     Context,
     Field,
     Invalid,
+    Limits,
     _scalar,
     boolean,
     group,
@@ -73,6 +74,7 @@ def asset(types: tuple[str, ...], example: str) -> Any:
             )
         return value
 
+    parse.limits = Limits(types=types)  # type: ignore[attr-defined]
     return parse
 
 
@@ -95,6 +97,9 @@ def picture(node: Node, ctx: Context, name: str) -> Picture:
     assert path is not None  # asset() found the file
     decoded = imaging.readable(path, file)
     return Picture(file, decoded.width, decoded.height)
+
+
+picture.limits = Limits(types=IMAGE_TYPES)  # type: ignore[attr-defined]
 
 
 def _lead_image(file: Picture, alt: str, caption: str | None, credit: str | None) -> Image:

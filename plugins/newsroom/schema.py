@@ -228,6 +228,24 @@ def _as_text(node: Node, ctx: Context, name: str) -> None:
 # --- parsers ---------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class Limits:
+    """What a parser accepts, for forms that must offer no more (the editor, cms.py)."""
+
+    max_length: int | None = None
+    multiline: bool = False
+    regex: str | None = None
+    what: str = ""
+    types: tuple[str, ...] = ()
+    item: Parser | None = None
+
+
+def limits_of(parser: Parser) -> Limits:
+    """The limits a parser was made with (none for the parsers that take no options)."""
+    limits = getattr(parser, "limits", None)
+    return limits if isinstance(limits, Limits) else Limits()
+
+
 def text(max_length: int, example: str, multiline: bool = False) -> Parser:
     """Plain text, trimmed; one line unless ``multiline``."""
 
@@ -251,6 +269,7 @@ def text(max_length: int, example: str, multiline: bool = False) -> Parser:
             )
         return value
 
+    parse.limits = Limits(max_length=max_length, multiline=multiline)  # type: ignore[attr-defined]
     return parse
 
 
@@ -359,6 +378,7 @@ def list_of(item: Parser, example: str, allow_comma_text: bool = True) -> Parser
         return f"[{example_for(item, ctx, example)}]" if default.startswith("[") else default
 
     parse.example = shown  # type: ignore[attr-defined]
+    parse.limits = Limits(item=item)  # type: ignore[attr-defined]
     return parse
 
 
@@ -406,6 +426,7 @@ def pattern(regex: str, what: str, example: str, fix: str) -> Parser:
             raise Invalid(f'"{value}" is not {what}', fix, "field-format")
         return value
 
+    parse.limits = Limits(regex=regex, what=what)  # type: ignore[attr-defined]
     return parse
 
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import http.client
+import http.server
+import json
 import os
 import shutil
 import signal
@@ -21,7 +23,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "tools"))
 import devserver
 
 from newsroom.headers import ADMIN_HEADERS, DOWNLOAD_HEADERS, HEADERS
-from support import repository
+from support import ROOT, git, repository
 
 PAGE = b"<!doctype html>\n<html><head><title>News</title></head>\n<body><h1>News</h1></body>\n</html>\n"
 NOT_FOUND = b"<!doctype html>\n<html><body><p>No such page.</p></body></html>\n"
@@ -408,29 +410,41 @@ def test_allowed_hosts_follow_the_address_it_listens_on() -> None:
     assert not devserver.host_allowed("192.168.1.20:8001", hosts, every)
 
 
-def test_invoke_serve_sends_the_headers_and_refuses_other_hosts(tmp_path: Path) -> None:
-    """The real `invoke serve`, building a small newsroom, as a developer starts it."""
-    repo = repository(tmp_path / "repo")
+def _invoke_serve(repo: Path, *options: str) -> tuple[subprocess.Popen[str], int]:
+    """The real `invoke serve` on a free loopback port, in its own process group."""
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     server = subprocess.Popen(
-        [sys.executable, "-m", "invoke", "serve", "--port", str(port)],
+        [sys.executable, "-m", "invoke", "serve", *options, "--port", str(port)],
         cwd=repo,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
         start_new_session=True,
     )
+    return server, port
+
+
+def _line_starting(server: subprocess.Popen[str], prefix: str) -> list[str]:
+    """The task's output up to the first line starting with ``prefix`` (or its end)."""
+    assert server.stdout is not None
+    lines: list[str] = []
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        line = server.stdout.readline()
+        lines.append(line)
+        if line.startswith(prefix) or not line:
+            break
+    return lines
+
+
+def test_invoke_serve_sends_the_headers_and_refuses_other_hosts(tmp_path: Path) -> None:
+    """The real `invoke serve`, building a small newsroom, as a developer starts it."""
+    repo = repository(tmp_path / "repo")
+    server, port = _invoke_serve(repo)
     try:
-        assert server.stdout is not None
-        lines = []
-        deadline = time.monotonic() + 120
-        while time.monotonic() < deadline:
-            line = server.stdout.readline()
-            lines.append(line)
-            if line.startswith("Serving the newsroom at") or not line:
-                break
+        lines = _line_starting(server, "Serving the newsroom at")
         assert lines[-1] == f"Serving the newsroom at http://127.0.0.1:{port} (Ctrl+C to stop)\n", (
             lines
         )
@@ -451,4 +465,114 @@ def test_invoke_serve_sends_the_headers_and_refuses_other_hosts(tmp_path: Path) 
         assert b"embargo" not in rebound.read().lower()
     finally:
         os.killpg(server.pid, signal.SIGINT)  # Ctrl+C: the task stops its build worker too
+        server.wait(timeout=30)
+
+
+class _Backend(http.server.BaseHTTPRequestHandler):
+    """A stand-in editor backend on 127.0.0.1: answers each JSON action with what it got."""
+
+    def do_POST(self) -> None:
+        body = self.rfile.read(int(self.headers["Content-Length"]))
+        status = 404 if b'"missing"' in body else 200
+        answer = b'{"received": ' + body + b"}"
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json; charset=utf-8")
+        self.send_header("Content-Length", str(len(answer)))
+        self.end_headers()
+        self.wfile.write(answer)
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+@pytest.fixture
+def with_editor(tmp_path: Path) -> Iterator[devserver.DevServer]:
+    backend = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Backend)
+    threading.Thread(target=backend.serve_forever, daemon=True).start()
+    api = f"http://127.0.0.1:{backend.server_address[1]}/api/v1"
+    (tmp_path / "index.html").write_bytes(PAGE)
+    server = devserver.DevServer(tmp_path, [], lambda: (True, ""), port=0, editor_api=api)
+    server.start()
+    yield server
+    server.stop()
+    backend.shutdown()
+    backend.server_close()
+
+
+def _post(
+    server: devserver.DevServer, body: bytes, headers: dict[str, str], path: str = "/api/v1"
+) -> tuple[int, bytes]:
+    port = server.httpd.server_address[1]
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    connection.request("POST", path, body, headers)
+    response = connection.getresponse()
+    return response.status, response.read()
+
+
+def test_the_editor_api_reaches_the_local_backend(with_editor: devserver.DevServer) -> None:
+    as_json = {"Content-Type": "application/json"}
+    own = {**as_json, "Origin": with_editor.url}
+    assert _post(with_editor, b'{"action":"info"}', own) == (
+        200,
+        b'{"received": {"action":"info"}}',
+    )
+    # The same server under its other name (Host was checked): the same origin.
+    port = with_editor.httpd.server_address[1]
+    local = {**as_json, "Host": f"localhost:{port}", "Origin": f"http://localhost:{port}"}
+    assert _post(with_editor, b'{"action":"info"}', local)[0] == 200
+    # The backend's own answers, errors included, reach the editor unchanged.
+    assert _post(with_editor, b'{"action":"missing"}', as_json)[0] == 404
+
+
+@pytest.mark.parametrize(
+    ("headers", "path", "status"),
+    [
+        # A form or text/plain post needs no CORS preflight: another site could send one.
+        ({"Content-Type": "text/plain"}, "/api/v1", 403),
+        ({"Content-Type": "application/json", "Origin": "https://evil.example"}, "/api/v1", 403),
+        ({"Content-Type": "application/json"}, "/api/v2", 404),
+    ],
+)
+def test_the_editor_api_refuses_other_senders(
+    with_editor: devserver.DevServer, headers: dict[str, str], path: str, status: int
+) -> None:
+    assert _post(with_editor, b'{"action":"info"}', headers, path)[0] == status
+
+
+def test_without_an_editor_backend_there_is_no_api(tmp_path: Path) -> None:
+    (tmp_path / "index.html").write_bytes(PAGE)
+    server = devserver.DevServer(tmp_path, [], lambda: (True, ""), port=0)
+    server.start()
+    try:
+        status, _ = _post(server, b"{}", {"Content-Type": "application/json"})
+        assert status == 404
+    finally:
+        server.stop()
+
+
+def test_invoke_serve_editor_saves_through_decap_server(tmp_path: Path) -> None:
+    """The real `invoke serve --editor`: decap-server on loopback, behind /api/v1."""
+    repo = repository(tmp_path / "repo")
+    shutil.copyfile(ROOT / "tools" / "editor_backend.py", repo / "tools" / "editor_backend.py")
+    (repo / "tools" / "editor").symlink_to(ROOT / "tools" / "editor")  # its installed server
+    git(repo, "init", "-q", "-b", "main")
+    git(repo, "add", "content")
+    git(repo, "commit", "-qm", "Content")
+    server, port = _invoke_serve(repo, "--editor")
+    try:
+        lines = _line_starting(server, "The editor saves to this checkout")
+        assert (
+            lines[-1] == f"The editor saves to this checkout: http://127.0.0.1:{port}/admin/\n"
+        ), lines
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+        body = b'{"action":"entriesByFolder","params":{"branch":"main","folder":"content/releases","extension":"md","depth":2}}'
+        connection.request("POST", "/api/v1", body, {"Content-Type": "application/json"})
+        response = connection.getresponse()
+        entries = json.loads(response.read())
+        assert response.status == 200
+        assert sorted(e["file"]["path"] for e in entries) == sorted(
+            p.relative_to(repo).as_posix() for p in (repo / "content" / "releases").glob("*/*.md")
+        )
+    finally:
+        os.killpg(server.pid, signal.SIGINT)
         server.wait(timeout=30)
