@@ -5,7 +5,6 @@ from __future__ import annotations
 import http.client
 import os
 import shutil
-import signal
 import socket
 import subprocess
 import sys
@@ -21,7 +20,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "tools"))
 import devserver
 
 from newsroom.headers import ADMIN_HEADERS, DOWNLOAD_HEADERS, HEADERS
-from support import repository
+from tools.harness import dev_server, repository
 
 PAGE = b"<!doctype html>\n<html><head><title>News</title></head>\n<body><h1>News</h1></body>\n</html>\n"
 NOT_FOUND = b"<!doctype html>\n<html><body><p>No such page.</p></body></html>\n"
@@ -258,7 +257,6 @@ def test_stop_ends_open_event_streams(tmp_path: Path) -> None:
 
 def test_warm_build_worker_builds_the_newsroom_only_when_asked(tmp_path: Path) -> None:
     """invoke serve's worker: imports first, then builds the sample site on "build"."""
-    import subprocess
     import sys
 
     root = Path(__file__).resolve().parents[2]
@@ -411,28 +409,10 @@ def test_allowed_hosts_follow_the_address_it_listens_on() -> None:
 def test_invoke_serve_sends_the_headers_and_refuses_other_hosts(tmp_path: Path) -> None:
     """The real `invoke serve`, building a small newsroom, as a developer starts it."""
     repo = repository(tmp_path / "repo")
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    server = subprocess.Popen(
-        [sys.executable, "-m", "invoke", "serve", "--port", str(port)],
-        cwd=repo,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        start_new_session=True,
-    )
-    try:
-        assert server.stdout is not None
-        lines = []
-        deadline = time.monotonic() + 120
-        while time.monotonic() < deadline:
-            line = server.stdout.readline()
-            lines.append(line)
-            if line.startswith("Serving the newsroom at") or not line:
-                break
-        assert lines[-1] == f"Serving the newsroom at http://127.0.0.1:{port} (Ctrl+C to stop)\n", (
-            lines
+    with dev_server(repo) as server:
+        port = int(server.url.rsplit(":", 1)[1])
+        assert (
+            server.banner == f"Serving the newsroom at http://127.0.0.1:{port} (Ctrl+C to stop)\n"
         )
 
         def get(host: str, path: str = "/") -> http.client.HTTPResponse:
@@ -449,6 +429,3 @@ def test_invoke_serve_sends_the_headers_and_refuses_other_hosts(tmp_path: Path) 
         rebound = get(f"newsroom.attacker.example:{port}", "/news/2026/embargoed-launch/")
         assert rebound.status == 421 and rebound.getheader("Content-Type").startswith("text/plain")
         assert b"embargo" not in rebound.read().lower()
-    finally:
-        os.killpg(server.pid, signal.SIGINT)  # Ctrl+C: the task stops its build worker too
-        server.wait(timeout=30)
