@@ -52,9 +52,14 @@ class Run:
     returncode: int = 0
 
 
-def _children() -> dict[int, list[int]]:
-    """Every process's children, from the parent id in /proc/PID/stat."""
+#: ``PF_EXITING`` in /proc/PID/stat's flags: the process is tearing down its memory.
+EXITING = 0x4
+
+
+def _children() -> tuple[dict[int, list[int]], set[int]]:
+    """Every process's children (from the parent id in /proc/PID/stat), and those exiting."""
     tree: dict[int, list[int]] = {}
+    exiting = set()
     for entry in os.scandir("/proc"):
         if not entry.name.isdigit():
             continue
@@ -64,20 +69,23 @@ def _children() -> dict[int, list[int]]:
         except OSError:  # gone since the listing
             continue
         # The command name is in parentheses and may contain spaces: split after it.
-        ppid = int(text[text.rindex(b")") + 2 :].split(b" ", 2)[1])
-        tree.setdefault(ppid, []).append(int(entry.name))
-    return tree
+        fields = text[text.rindex(b")") + 2 :].split(b" ", 7)
+        pid = int(entry.name)
+        tree.setdefault(int(fields[1]), []).append(pid)
+        if int(fields[6]) & EXITING:
+            exiting.add(pid)
+    return tree, exiting
 
 
-def descendants(pid: int) -> list[int]:
-    """The processes below ``pid``, at this moment."""
-    tree = _children()
+def descendants(pid: int) -> tuple[list[int], set[int]]:
+    """The processes below ``pid`` at this moment, and which of them are exiting."""
+    tree, exiting = _children()
     found, todo = [], list(tree.get(pid, ()))
     while todo:
         child = todo.pop()
         found.append(child)
         todo.extend(tree.get(child, ()))
-    return found
+    return found, exiting
 
 
 def _rollup(pid: int) -> tuple[int, int]:
@@ -106,9 +114,9 @@ def _name(pid: int) -> str:
     return " ".join(words)[:60]
 
 
-def _role(name: str, root: str, is_root: bool) -> str:
-    """A process's name, marked as a forked copy when it runs the root's own command."""
-    return name if is_root or name != root else f"{name} (forked)"
+def _role(name: str, root: str) -> str:
+    """A child process's name, marked as a forked copy when it runs the root's command."""
+    return f"{name} (forked)" if name == root else name
 
 
 class TreeSampler(threading.Thread):
@@ -122,28 +130,33 @@ class TreeSampler(threading.Thread):
         self.peak_kib = 0
         self.at_peak: tuple[Holder, ...] = ()
         self.seen: set[int] = set()
+        self.last: dict[int, Holder] = {}
 
     def sample(self) -> None:
+        children, exiting = descendants(self.pid)
         own, _ = _rollup(self.pid)
-        if not own:
+        if not own or self.pid in exiting:
             return
-        holders = [Holder(self.pid, "", own, own)]
-        for child in descendants(self.pid):
+        root = _name(self.pid)
+        holders = [Holder(self.pid, root, own, own)]
+        for child in children:
             self.seen.add(child)
+            if child in exiting:
+                # While a process frees its memory, Linux may report pages it shares as
+                # its own; what it held a moment ago is the honest figure until it is gone.
+                if child in self.last:
+                    holders.append(self.last[child])
+                continue
+            # Named at each sample: Pagefind's launcher becomes Pagefind under the same id.
+            name = _role(_name(child), root)
             rss, private = _rollup(child)
             if rss:
-                holders.append(Holder(child, "", rss, private))
+                self.last[child] = Holder(child, name, rss, private)
+                holders.append(self.last[child])
         total = sum(h.counted_kib for h in holders)
         if total > self.peak_kib:
             self.peak_kib = total
-            # Named now, while they still run (a name costs a read, so only at a new peak).
-            root = _name(self.pid)
-            self.at_peak = tuple(
-                Holder(
-                    h.pid, _role(_name(h.pid), root, h.pid == self.pid), h.rss_kib, h.counted_kib
-                )
-                for h in holders
-            )
+            self.at_peak = tuple(holders)
 
     def run(self) -> None:
         while not self.stopped.is_set():
