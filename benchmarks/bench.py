@@ -331,7 +331,11 @@ def run(
         for index in range(repeat):
             for name in STEPS:
                 results[name].append(run_step(name, plan[name], work, slugs))
-                print(f"  {name} {index + 1}: {results[name][-1].wall:.1f} s", flush=True)
+                done = results[name][-1]
+                print(
+                    f"  {name} {index + 1}: {done.wall:.1f} s, peak {done.peak_kib / 1024:.0f} MB",
+                    flush=True,
+                )
         warnings = _problems(work / "newsroom-1.out", content)
         if warnings:
             print(f"\nThe newsroom reported {len(warnings)} problems, first ones:")
