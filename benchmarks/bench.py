@@ -132,19 +132,6 @@ def size_table(newsroom: Output, plain: Output) -> list[str]:
     return rows
 
 
-def _profile(prof: Path, args: list[str]) -> list[str]:
-    """The same command under cProfile (``python -m cProfile -o prof -m ...``)."""
-    return [args[0], "-m", "cProfile", "-o", str(prof), *args[1:]]
-
-
-def _print_profile(name: str, prof: Path, top: int = 15) -> None:
-    import pstats
-
-    print(f"\n{name}: top {top} functions by own time ({prof})")
-    stats = pstats.Stats(str(prof), stream=sys.stdout)
-    stats.sort_stats("tottime").print_stats(top)
-
-
 @dataclass(frozen=True)
 class Output:
     """What a build wrote: files and bytes, in all and per category."""
