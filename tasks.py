@@ -478,15 +478,28 @@ def screenshots(c: Context) -> None:
 @task(
     help={
         "count": "How many synthetic releases to build (default 1000).",
-        "repeat": "Runs.",
+        "repeat": "Run every step this many times and report the median (default 1).",
+        "edit": "Also time a saved edit to one release until the browser shows it, through "
+        "invoke serve and Chromium.",
+        "edits": "With --edit: edits to time, the median is reported (default 3).",
+        "keep": "Keep the generated sites and outputs in benchmarks/work/.",
+        "profile": "Run the cold builds under cProfile and print the top functions.",
         "golive": "Measure go-live latency on a local nginx instead (needs nginx and rsync).",
         "rounds": "With --golive: releases going live, one per round (default 5).",
     }
 )
 def bench(
-    c: Context, count: int = 1000, repeat: int = 1, golive: bool = False, rounds: int = 5
+    c: Context,
+    count: int = 1000,
+    repeat: int = 1,
+    edit: bool = False,
+    edits: int = 3,
+    keep: bool = False,
+    profile: bool = False,
+    golive: bool = False,
+    rounds: int = 5,
 ) -> None:
-    """Build N synthetic releases with this newsroom and with plain Pelican; print ratios."""
+    """Time and memory of builds, rebuilds and the check against plain Pelican, N releases."""
     if golive:
         from benchmarks import golive as golive_benchmark
 
@@ -494,7 +507,7 @@ def bench(
     else:
         from benchmarks import bench as benchmark
 
-        code = benchmark.main(count=count, repeat=repeat)
+        code = benchmark.main(count, keep, repeat, profile, edit, edits)
     if code:
         raise Exit(code=code)
 

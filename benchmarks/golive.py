@@ -30,9 +30,14 @@ from pathlib import Path
 from typing import TextIO
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path[:0] = [str(ROOT / "plugins"), str(ROOT), str(ROOT / "tests" / "integration")]
+sys.path[:0] = [str(ROOT / "plugins"), str(ROOT)]
 
-from deploy_harness import (  # noqa: E402
+from pelican.log import console  # noqa: E402
+
+from deploy.command import deploy  # noqa: E402
+from deploy.remote import DeployFailed  # noqa: E402
+from newsroom.commands import BuildFailed  # noqa: E402
+from tools.harness import (  # noqa: E402
     JS_MODULE,
     ORIGIN_BEHIND_CACHE,
     caching_proxy,
@@ -42,11 +47,6 @@ from deploy_harness import (  # noqa: E402
     switches,
     write_release,
 )
-from pelican.log import console  # noqa: E402
-
-from deploy.command import deploy  # noqa: E402
-from deploy.remote import DeployFailed  # noqa: E402
-from newsroom.commands import BuildFailed  # noqa: E402
 
 POLL = 0.005
 #: Time for the local deploy before the first instant, and between two instants.

@@ -113,19 +113,3 @@ def add_kiel_lab(repo: Path, size: tuple[int, int] = (640, 320)) -> None:
     (folder / "kiel-lab.md").write_text(KIEL_LAB, encoding="utf-8")
     (folder / "kiel-lab").mkdir()
     Image.new("RGB", size, (20, 90, 160)).save(folder / "kiel-lab" / "lab.png")
-
-
-def repository(path: Path, content: Path = FIXTURES / "basic") -> Path:
-    """A newsroom repository at ``path`` to run tasks in as a developer or CI would: this
-    one's code, its own copies of the settings and of the files that locate the repository
-    from their own path (tasks.py, the build worker), and a copy of ``content``."""
-    path.mkdir(parents=True, exist_ok=True)
-    for name in ("plugins", "theme", "deploy"):
-        (path / name).symlink_to(ROOT / name)
-    copied = ("tasks.py", "pelicanconf.py", "publishconf.py")
-    tools = ("tools/__init__.py", "tools/devserver.py", "tools/build_worker.py")
-    for name in (*copied, *tools):
-        (path / name).parent.mkdir(exist_ok=True)
-        shutil.copyfile(ROOT / name, path / name)
-    shutil.copytree(content, path / "content")
-    return path

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -155,11 +155,14 @@ def build_api(
     images: Sequence[ShareImage],
     site_url: str,
     page_size: int,
-) -> list[ApiFile]:
-    """Every file of the API for these releases (newest first), with their paths in the site."""
+) -> Iterator[ApiFile]:
+    """Every file of the API for these releases (newest first), with their paths in the site.
+
+    One at a time, so the build writes each file as it is made: held all at once, the
+    records (each with its release's HTML) grew with the number of releases.
+    """
     total = len(public)
     pages = max(1, -(-total // page_size))
-    files = []
     for number in range(1, pages + 1):
         chunk = range((number - 1) * page_size, min(number * page_size, total))
         data = {
@@ -170,7 +173,7 @@ def build_api(
             "next": absolute(site_url, page_path(number + 1)) if number < pages else None,
             "prev": absolute(site_url, page_path(number - 1)) if number > 1 else None,
         }
-        files.append(ApiFile(page_path(number), to_json(data)))
+        yield ApiFile(page_path(number), to_json(data))
     versions: dict[str, list[Release]] = defaultdict(list)
     for release in public:
         if release.translation_key:
@@ -178,19 +181,19 @@ def build_api(
     for release, image in zip(public, images, strict=True):
         others = [r for r in versions.get(release.translation_key or "", []) if r is not release]
         record = release_record(release, image, site_url, others)
-        files.append(ApiFile(release_path(release), to_json(record)))
-    return files
+        yield ApiFile(release_path(release), to_json(record))
 
 
 class ApiGenerator(Generator):
     """Writes ``api/`` from the gated list of releases."""
 
-    files: list[ApiFile]
+    files: Iterator[ApiFile]
 
     def generate_context(self) -> None:
         # Plugin generators run after the articles generator and its time gate.
         state = state_of(self.settings)
         images = share_images.of_build(self.settings)
+        # Made lazily: each file is made as generate_output writes it (see build_api).
         self.files = build_api(
             state.public,
             [images.for_release(r) for r in state.public],

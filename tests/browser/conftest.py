@@ -13,18 +13,7 @@ import pytest
 
 from newsroom import commands
 from support import AS_OF, ROOT
-
-CHROMIUM = Path("/usr/bin/chromium")
-# Chromium's own background traffic is switched off: tests talk to 127.0.0.1 only.
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
+from tools.harness import CHROMIUM, CHROMIUM_ARGS
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):

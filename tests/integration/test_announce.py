@@ -25,7 +25,8 @@ from urllib.parse import parse_qs
 import pytest
 import yaml
 
-from support import ROOT, repository
+from support import ROOT
+from tools.harness import repository
 
 SITE_URL = "https://news.example.com"
 BEFORE = "2026-12-01T00:00:00Z"  # the fixture's embargoed launch goes live on 2026-12-03

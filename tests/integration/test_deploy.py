@@ -29,7 +29,6 @@ from pathlib import Path
 from urllib.parse import parse_qs
 
 import pytest
-from deploy_harness import missing_programs, nginx, sshd, switcher, switches, write_release
 from pelican.settings import read_settings
 
 from deploy.command import deploy
@@ -37,6 +36,7 @@ from deploy.remote import Connection, DeployFailed, Target, ship
 from deploy.snapshots import Manifest, Snapshot, build_snapshots
 from newsroom.dates import parse_as_of
 from support import FIXTURES, ROOT
+from tools.harness import missing_programs, nginx, sshd, switcher, switches, write_release
 
 SWITCHER = ROOT / "deploy" / "switcher.py"
 needs_servers = pytest.mark.skipif(

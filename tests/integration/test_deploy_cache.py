@@ -16,7 +16,13 @@ import time
 from pathlib import Path
 
 import pytest
-from deploy_harness import (
+from pelican.settings import read_settings
+from test_deploy import answers, from_a_due_snapshot, read_site
+
+from deploy.command import deploy
+from deploy.snapshots import Manifest
+from support import FIXTURES, ROOT
+from tools.harness import (
     JS_MODULE,
     ORIGIN_BEHIND_CACHE,
     caching_proxy,
@@ -25,12 +31,6 @@ from deploy_harness import (
     switcher,
     write_release,
 )
-from pelican.settings import read_settings
-from test_deploy import answers, from_a_due_snapshot, read_site
-
-from deploy.command import deploy
-from deploy.snapshots import Manifest
-from support import FIXTURES, ROOT
 
 pytestmark = pytest.mark.skipif(
     bool(missing_programs()) or not Path(JS_MODULE).exists(),

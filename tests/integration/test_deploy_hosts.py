@@ -22,12 +22,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from deploy_harness import missing_programs, nginx, sshd, switcher, write_release
 from test_deploy import answers, from_a_due_snapshot, read_site
 from workflow_runner import stdlib_python, workflow_step
 
 from deploy.command import deploy
 from support import FIXTURES, ROOT
+from tools.harness import missing_programs, nginx, sshd, switcher, write_release
 
 WORKFLOW = "deploy-server.yml"
 pytestmark = pytest.mark.skipif(

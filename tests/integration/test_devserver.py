@@ -23,7 +23,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "tools"))
 import devserver
 
 from newsroom.headers import ADMIN_HEADERS, DOWNLOAD_HEADERS, HEADERS
-from support import ROOT, git, repository
+from support import ROOT, git
+from tools.harness import dev_server, repository
 
 PAGE = b"<!doctype html>\n<html><head><title>News</title></head>\n<body><h1>News</h1></body>\n</html>\n"
 NOT_FOUND = b"<!doctype html>\n<html><body><p>No such page.</p></body></html>\n"
@@ -260,7 +261,6 @@ def test_stop_ends_open_event_streams(tmp_path: Path) -> None:
 
 def test_warm_build_worker_builds_the_newsroom_only_when_asked(tmp_path: Path) -> None:
     """invoke serve's worker: imports first, then builds the sample site on "build"."""
-    import subprocess
     import sys
 
     root = Path(__file__).resolve().parents[2]
@@ -442,11 +442,10 @@ def _line_starting(server: subprocess.Popen[str], prefix: str) -> list[str]:
 def test_invoke_serve_sends_the_headers_and_refuses_other_hosts(tmp_path: Path) -> None:
     """The real `invoke serve`, building a small newsroom, as a developer starts it."""
     repo = repository(tmp_path / "repo")
-    server, port = _invoke_serve(repo)
-    try:
-        lines = _line_starting(server, "Serving the newsroom at")
-        assert lines[-1] == f"Serving the newsroom at http://127.0.0.1:{port} (Ctrl+C to stop)\n", (
-            lines
+    with dev_server(repo) as server:
+        port = int(server.url.rsplit(":", 1)[1])
+        assert (
+            server.banner == f"Serving the newsroom at http://127.0.0.1:{port} (Ctrl+C to stop)\n"
         )
 
         def get(host: str, path: str = "/") -> http.client.HTTPResponse:
@@ -463,9 +462,6 @@ def test_invoke_serve_sends_the_headers_and_refuses_other_hosts(tmp_path: Path) 
         rebound = get(f"newsroom.attacker.example:{port}", "/news/2026/embargoed-launch/")
         assert rebound.status == 421 and rebound.getheader("Content-Type").startswith("text/plain")
         assert b"embargo" not in rebound.read().lower()
-    finally:
-        os.killpg(server.pid, signal.SIGINT)  # Ctrl+C: the task stops its build worker too
-        server.wait(timeout=30)
 
 
 class _Backend(http.server.BaseHTTPRequestHandler):

@@ -9,7 +9,6 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from deploy_harness import GUIDE, missing_programs, nginx
 
 from newsroom.headers import (
     CSP,
@@ -19,6 +18,7 @@ from newsroom.headers import (
     parse_netlify,
 )
 from support import Site
+from tools.harness import GUIDE, missing_programs, nginx
 
 SAMPLES = {
     "media/logo.svg": "attachment",

@@ -12,9 +12,9 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from deploy_harness import missing_programs, nginx
 
 from support import AS_OF, ROOT, Site
+from tools.harness import missing_programs, nginx
 
 needs_nginx = pytest.mark.skipif(
     "nginx" in " ".join(missing_programs()), reason="the monitor test needs nginx"

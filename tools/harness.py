@@ -1,9 +1,12 @@
-"""What the deploy tests and the go-live benchmark run: a real sshd, a real nginx and the
-switcher, on 127.0.0.1 and in temporary folders, plus releases dated seconds ahead.
+"""Real servers for the tests and the benchmarks: sshd, nginx, the switcher and the
+development server (``invoke serve``), on 127.0.0.1 and in temporary folders, a newsroom
+repository to run tasks in, and releases dated seconds ahead.
 
-nginx runs with the server block that docs/self-hosting.md tells people to install, so the
-tests check the documented configuration, not a test-only one. The servers listen on free
-ports on the loopback interface only, and everything is stopped however the test ends.
+It lives outside ``tests/`` because ``benchmarks/`` measures with the same servers the tests
+check; nothing the newsroom runs in production imports it. nginx runs with the server block
+that docs/self-hosting.md tells people to install, so the tests check the documented
+configuration, not a test-only one. The servers listen on free ports on the loopback
+interface only, and everything is stopped however the caller ends.
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ import getpass
 import os
 import re
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -22,15 +26,29 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from newsroom.headers import write_nginx
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT / "plugins") not in sys.path:
+    sys.path.insert(0, str(ROOT / "plugins"))
 
-ROOT = Path(__file__).resolve().parents[2]
+from newsroom.headers import write_nginx  # noqa: E402
+
 GUIDE = ROOT / "docs" / "self-hosting.md"
 SSHD = "/usr/sbin/sshd"
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
 DOCUMENTED_ROOT = "/srv/newsroom"
 DOCUMENTED_HEADERS = "/etc/nginx/masthead"
 LISTEN = "ListenAddress=127.0.0.1"
+CHROMIUM = Path("/usr/bin/chromium")
+#: Chromium's own background traffic switched off: it talks to 127.0.0.1 only.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 
 def missing_programs() -> list[str]:
@@ -241,3 +259,90 @@ def caching_proxy(folder: Path, origin_port: int) -> Iterator[int]:
     """The documented nginx cache in front of an origin on 127.0.0.1; yields its port."""
     with nginx(folder, folder / "unused", CACHING_PROXY, origin_port) as port:
         yield port
+
+
+def repository(path: Path, content: Path = ROOT / "tests" / "fixtures" / "basic") -> Path:
+    """A newsroom repository at ``path`` to run tasks in as a developer or CI would: this
+    one's code, its own copies of the settings and of the files that locate the repository
+    from their own path (tasks.py, the build worker), and a copy of ``content``."""
+    path.mkdir(parents=True, exist_ok=True)
+    for name in ("plugins", "theme", "deploy"):
+        (path / name).symlink_to(ROOT / name)
+    copied = ("tasks.py", "pelicanconf.py", "publishconf.py")
+    tools = ("tools/__init__.py", "tools/devserver.py", "tools/build_worker.py")
+    for name in (*copied, *tools):
+        (path / name).parent.mkdir(exist_ok=True)
+        shutil.copyfile(ROOT / name, path / name)
+    shutil.copytree(content, path / "content")
+    return path
+
+
+class DevServerProcess:
+    """``invoke serve`` running in a repository: its address, and its console lines since."""
+
+    SERVING = "Serving the newsroom at "
+
+    def __init__(self, process: subprocess.Popen[str], banner: str, lines: list[str]) -> None:
+        self.process = process
+        self.banner = banner
+        self.url = banner[len(self.SERVING) :].split()[0]
+        self.lines = lines  # appended to by a reader thread while the server runs
+
+    def wait_for_line(self, prefix: str, after: int, timeout: float) -> str:
+        """The first console line from index ``after`` on that starts with ``prefix``."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            found = [line for line in self.lines[after:] if line.startswith(prefix)]
+            if found:
+                return found[0]
+            if self.process.poll() is not None:
+                break
+            time.sleep(0.01)
+        raise RuntimeError(f"the dev server printed no {prefix!r}: {''.join(self.lines)}")
+
+
+@contextmanager
+def dev_server(repo: Path, timeout: float = 120) -> Iterator[DevServerProcess]:
+    """The real ``invoke serve`` in ``repo`` on a free loopback port, as a developer starts
+    it; ready once it has built the site. Stopped with Ctrl+C (SIGINT), which also stops its
+    build worker."""
+    import threading
+
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "invoke", "serve", "--port", str(port)],
+        cwd=repo,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+    )
+    lines: list[str] = []
+    ready = threading.Event()
+
+    def read() -> None:
+        assert process.stdout is not None
+        for line in process.stdout:
+            lines.append(line)
+            if line.startswith(DevServerProcess.SERVING):
+                ready.set()
+        ready.set()  # the server exited
+
+    reader = threading.Thread(target=read, daemon=True)
+    reader.start()
+    try:
+        ready.wait(timeout)
+        banners = [line for line in lines if line.startswith(DevServerProcess.SERVING)]
+        if not banners:
+            raise RuntimeError(f"invoke serve did not start: {''.join(lines)}")
+        yield DevServerProcess(process, banners[0], lines)
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGINT)  # Ctrl+C
+            try:
+                process.wait(30)
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait(5)
+        reader.join(5)
