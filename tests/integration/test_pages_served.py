@@ -19,10 +19,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from deploy_harness import missing_programs, nginx
 from workflow_runner import stdlib_python, workflow_step
 
 from support import FIXTURES, ROOT, Site
+from tools.harness import missing_programs, nginx
 
 needs_nginx = pytest.mark.skipif(
     "nginx" in " ".join(missing_programs()), reason="the Pages go-live test needs nginx"
