@@ -24,6 +24,7 @@ import devserver
 
 from newsroom.headers import ADMIN_HEADERS, DOWNLOAD_HEADERS, HEADERS
 from support import ROOT, git
+from tools import editor_backend
 from tools.harness import dev_server, repository
 
 PAGE = b"<!doctype html>\n<html><head><title>News</title></head>\n<body><h1>News</h1></body>\n</html>\n"
@@ -548,6 +549,7 @@ def test_without_an_editor_backend_there_is_no_api(tmp_path: Path) -> None:
 
 def test_invoke_serve_editor_saves_through_decap_server(tmp_path: Path) -> None:
     """The real `invoke serve --editor`: decap-server on loopback, behind /api/v1."""
+    editor_backend.install()  # here, once: npm refuses to install through the link below
     repo = repository(tmp_path / "repo")
     shutil.copyfile(ROOT / "tools" / "editor_backend.py", repo / "tools" / "editor_backend.py")
     (repo / "tools" / "editor").symlink_to(ROOT / "tools" / "editor")  # its installed server
