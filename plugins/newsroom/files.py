@@ -98,20 +98,26 @@ def problems(content: Path, root: Path, published: Callable[[Path], bool]) -> li
     """
     found: list[Problem] = []
     for path in _walk(content):
-        shown = display_path(path, root)
         mode = os.lstat(path).st_mode
         if stat.S_ISLNK(mode):
-            found.append(Problem(shown, 0, "", LINK, "", "file-symlink"))
+            found.append(Problem(display_path(path, root), 0, "", LINK, "", "file-symlink"))
         elif stat.S_ISDIR(mode):
             continue
         elif not stat.S_ISREG(mode):
             found.append(
-                Problem(shown, 0, "", "this is not a regular file", "Commit a file", "file-type")
+                Problem(
+                    display_path(path, root),
+                    0,
+                    "",
+                    "this is not a regular file",
+                    "Commit a file",
+                    "file-type",
+                )
             )
         elif published(path):
             verdict = verdict_for(path)
             if verdict is not None:
-                found.append(Problem(shown, 0, "", *verdict))
+                found.append(Problem(display_path(path, root), 0, "", *verdict))
     return found
 
 
