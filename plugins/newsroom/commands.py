@@ -237,6 +237,9 @@ def trial_build(settings: dict[str, Any], newsroom: Newsroom, root: Path) -> lis
     every release is public with all its updates, and with every feed listing every
     release, each one passes through every template and output. When that build fails,
     halving the set of releases finds the ones it fails on.
+
+    The verdict is kept in the cache (cache.py) under a key of everything the build reads
+    (``_trial_key``), so a check of an unchanged tree on the same day builds nothing.
     """
     newsroom_settings = from_pelican(settings)
     live = [r for r in newsroom.releases if not r.draft]

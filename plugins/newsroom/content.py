@@ -1,7 +1,9 @@
 """Read the whole content folder at once: every release, page and data file, every problem.
 
 ``load`` is what ``invoke check`` runs and what the Pelican plugin builds from, so a build
-and a check can never disagree about what is valid.
+and a check can never disagree about what is valid. What one release file gives by itself
+is kept in the cache (cache.py) and read back while its key holds; the checks across files
+(addresses, links, translations) run on every load.
 """
 
 from __future__ import annotations
