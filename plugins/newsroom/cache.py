@@ -53,6 +53,7 @@ LIBRARIES = ("markdown", "nh3", "pyyaml", "pillow", "unidecode", "markupsafe", "
 _CLASSES: dict[str, type] = {
     cls.__name__: cls for cls in (Release, Image, ImageVariant, Attachment, Update)
 }
+_FIELDS = {cls: frozenset(f.name for f in dataclasses.fields(cls)) for cls in _CLASSES.values()}
 #: Shared data a release names by key: read back from this run's data, not from the entry.
 _SHARED = {Topic: "topics", Contact: "contacts", Boilerplate: "boilerplates"}
 
@@ -129,8 +130,11 @@ class Store:
                     shutil.rmtree(other, ignore_errors=True)
         return store
 
-    def _path(self, kind: str, key: str) -> Path | None:
-        return self.folder / kind / key[:2] / f"{key}.json" if self.folder else None
+    def _path(self, kind: str, key: str) -> str | None:
+        # Joined as text: ten thousand Path objects are a measurable part of a warm check.
+        if self.folder is None:
+            return None
+        return os.path.join(self.folder, kind, key[:2], f"{key}.json")
 
     def get(self, kind: str, key: str) -> Any:
         """The value kept under ``key``, or None when there is none this code can trust."""
@@ -138,7 +142,8 @@ class Store:
         value = None
         if path is not None:
             try:
-                entry = json.loads(path.read_bytes())
+                with open(path, "rb") as handle:
+                    entry = json.loads(handle.read())
                 if (
                     isinstance(entry, dict)
                     and entry.get("format") == FORMAT
@@ -162,9 +167,10 @@ class Store:
             return
         entry = {"format": FORMAT, "version": self.version, "kind": kind, "key": key}
         data = json.dumps({**entry, "value": value}, ensure_ascii=False, separators=(",", ":"))
+        folder = os.path.dirname(path)
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            handle, partial = tempfile.mkstemp(prefix=f".{key[:16]}.", dir=path.parent)
+            os.makedirs(folder, exist_ok=True)
+            handle, partial = tempfile.mkstemp(prefix=f".{key[:16]}.", dir=folder)
             try:
                 with os.fdopen(handle, "wb") as out:
                     out.write(data.encode("utf-8", "surrogatepass"))
@@ -224,6 +230,8 @@ def decode(value: Any, site: SiteData, content: Path) -> Any:
 
 
 def _decode(value: Any, site: SiteData, content: Path) -> Any:
+    if type(value) is str:  # most values: checked first
+        return value
     if isinstance(value, list):
         return tuple(_decode(item, site, content) for item in value)
     if not isinstance(value, dict):
@@ -249,7 +257,7 @@ def _decode(value: Any, site: SiteData, content: Path) -> Any:
             raise ValueError(f"{relative} leads out of the content folder")
         return content / relative
     cls = _CLASSES[value["$"]]
-    names = {f.name for f in dataclasses.fields(cls)}
+    names = _FIELDS[cls]
     return cls(
         **{k: _decode(v, site, content) for k, v in value.items() if k != "$" and k in names}
     )

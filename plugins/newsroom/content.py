@@ -240,41 +240,45 @@ def _display_paths(content: Path, root: Path) -> Callable[[Path], str]:
     """``display_path`` for files inside ``content``, without a relpath for each one."""
     top = display_path(content, root)
     prefix = "" if top == "." else f"{top}/"
-    return lambda path: prefix + path.relative_to(content).as_posix()
+    start = len(str(content)) + 1
+    return lambda path: prefix + str(path)[start:].replace(os.sep, "/")
 
 
-def _published(path: Path, media: Path, releases: Path) -> bool:
+def _published(path: str, media: Path, releases: Path) -> bool:
     """Whether a file can reach the site: anything in media/, or in a release's own folder."""
     # Compared as text: this runs for every file in the content folder.
-    name, media_prefix, releases_prefix = str(path), f"{media}{os.sep}", f"{releases}{os.sep}"
-    if name.startswith(media_prefix):
+    media_prefix, releases_prefix = f"{media}{os.sep}", f"{releases}{os.sep}"
+    if path.startswith(media_prefix):
         return True
     return (
-        name.startswith(releases_prefix)
-        and name.count(os.sep, len(releases_prefix)) >= 2
-        and path.suffix != ".md"  # a release file in the wrong place has its own message
+        path.startswith(releases_prefix)
+        and path.count(os.sep, len(releases_prefix)) >= 2
+        and os.path.splitext(path)[1]
+        != ".md"  # a release file in the wrong place has its own message
     )
 
 
 def _markdown_files(folder: Path, root: Path, problems: list[Problem]) -> list[Path]:
     """The .md files under ``folder``; a folder named like one is reported, not read."""
-    files = []
-    for path in sorted(folder.rglob("*.md")):
-        if path.is_dir():
-            problems.append(
-                Problem(
-                    display_path(path, root),
-                    0,
-                    "",
-                    "this is a folder, but its name ends in .md like a release or page file",
-                    f"Rename the folder: a release's pictures and downloads go in a folder "
-                    f"named like the release without .md, such as {path.stem}/",
-                    "file-type",
+    found: list[str] = []
+    for base, dirs, names in os.walk(folder):
+        for name in dirs:
+            if name.endswith(".md"):
+                path = Path(base, name)
+                problems.append(
+                    Problem(
+                        display_path(path, root),
+                        0,
+                        "",
+                        "this is a folder, but its name ends in .md like a release or page file",
+                        f"Rename the folder: a release's pictures and downloads go in a folder "
+                        f"named like the release without .md, such as {path.stem}/",
+                        "file-type",
+                    )
                 )
-            )
-        else:
-            files.append(path)
-    return files
+        found += (os.path.join(base, name) for name in names if name.endswith(".md"))
+    # In the order of their folders and names, as paths sort.
+    return [Path(name) for name in sorted(found, key=lambda name: name.split(os.sep))]
 
 
 def _translation_key(doc: Document) -> str | None:
