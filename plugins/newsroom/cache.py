@@ -24,11 +24,14 @@ import os
 import shutil
 import sys
 import tempfile
+import zoneinfo
 from datetime import datetime, timedelta, timezone
 from importlib import metadata
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
+
+import yaml
 
 from .models import (
     Attachment,
@@ -47,8 +50,9 @@ from .problems import Problem, Severity
 FOLDER = Path(".cache") / "newsroom"
 #: The layout of an entry; change it when ``encode`` changes shape.
 FORMAT = 1
-#: Libraries whose output ends up in a cached release (Markdown, sanitizer, YAML, pictures).
-LIBRARIES = ("markdown", "nh3", "pyyaml", "pillow", "unidecode", "markupsafe", "babel")
+#: Libraries whose output ends up in a cached release (Markdown, sanitizer, YAML, pictures,
+#: and the zone rules that turn a local time into an instant).
+LIBRARIES = ("markdown", "nh3", "pyyaml", "pillow", "unidecode", "markupsafe", "babel", "tzdata")
 #: The classes an entry may hold; anything else in an entry makes it unreadable.
 _CLASSES: dict[str, type] = {
     cls.__name__: cls for cls in (Release, Image, ImageVariant, Attachment, Update)
@@ -64,23 +68,26 @@ PACKAGE = Path(__file__).resolve().parent
 def code_version(package: Path = PACKAGE) -> str:
     """A hash of the plugin's source and the versions of what it runs on: any change to
     either makes every entry a stranger."""
-    digest = hashlib.sha256(f"{FORMAT} {sys.version}".encode())
+    h = hashlib.sha256(f"{FORMAT} {sys.version}".encode())
     for path in sorted(package.glob("*.py")):
-        digest.update(f"\0{path.name}\0".encode())
-        digest.update(path.read_bytes())
+        h.update(f"\0{path.name}\0".encode())
+        h.update(path.read_bytes())
     for name in LIBRARIES:
         try:
             version = metadata.version(name)
         except metadata.PackageNotFoundError:
             version = "-"
-        digest.update(f"\0{name} {version}".encode())
-    try:
-        import yaml
-
-        digest.update(b"\0libyaml" if hasattr(yaml, "CBaseLoader") else b"\0pure")
-    except ImportError:  # pragma: no cover - PyYAML is a requirement
-        pass
-    return digest.hexdigest()
+        h.update(f"\0{name} {version}".encode())
+    # The system's zone rules come first (zoneinfo.TZPATH); a new release of them can move
+    # an instant a release names, so their version is part of every key.
+    for folder in zoneinfo.TZPATH:
+        try:
+            with open(os.path.join(folder, "tzdata.zi"), "rb") as rules:
+                h.update(b"\0" + rules.readline())
+        except OSError:
+            continue
+    h.update(b"\0libyaml" if hasattr(yaml, "CBaseLoader") else b"\0pure")
+    return h.hexdigest()
 
 
 def digest(*parts: str | bytes) -> str:
