@@ -285,7 +285,13 @@ def test_the_trial_verdict_is_kept_until_the_theme_changes(
         f"import sys\nsys.path.insert(0, {str(ROOT)!r})\nfrom pelicanconf import *\n"
         f"THEME = {str(theme)!r}\nPLUGIN_PATHS = [{str(ROOT / 'plugins')!r}]\n"
     )
-    passed = "All good: 4 releases and 1 pages checked.\n"
+    # A release far ahead fixes the trial's instant, whatever the day the test runs on.
+    site.write(
+        "releases/2100/far-ahead.md",
+        "---\ntitle: Far ahead\ndate: 2100-01-04 09:00 Europe/Berlin\ncategory: products\n"
+        "summary: S.\n---\nB.\n",
+    )
+    passed = "All good: 5 releases and 1 pages checked.\n"
     assert run_check(site, capsys, settings) == passed
     verdict = entries(site, "trial")
     assert len(verdict) == 1
