@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import importlib.metadata
 import importlib.util
 import io
 import json
@@ -22,6 +23,15 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TextIO
 
+from .cache import (
+    Store,
+    Unreadable,
+    code_version,
+    decode_problems,
+    digest,
+    encode_problems,
+    tree_digest,
+)
 from .content import Newsroom, load
 from .dates import parse_as_of
 from .files import UnsafeFile
@@ -245,22 +255,114 @@ def trial_build(settings: dict[str, Any], newsroom: Newsroom, root: Path) -> lis
     every release is public with all its updates, and with every feed listing every
     release, each one passes through every template and output. When that build fails,
     halving the set of releases finds the ones it fails on.
+
+    The verdict is kept in the cache (cache.py) under a key of everything the build reads
+    (``_trial_key``), so a check of an unchanged tree on the same day builds nothing.
     """
     newsroom_settings = from_pelican(settings)
     live = [r for r in newsroom.releases if not r.draft]
-    as_of = max([newsroom_settings.as_of, *(r.modified for r in live)]).astimezone(UTC)
+    # From the start of the check's day (UTC) when every release is live by then: the
+    # site is the same but for the instant it names, and one verdict serves the whole day.
+    # A withdrawal counts like an update: the trial shows every release as it ends up.
+    day = newsroom_settings.as_of.astimezone(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
+    withdrawn = [r.withdrawal.date for r in live if r.withdrawal is not None]
+    as_of = max([day, *(r.modified for r in live), *withdrawn]).astimezone(UTC)
     options = {**settings.get("NEWSROOM", {})}
     options["feed_items"] = max(len(live), int(options.get("feed_items", 0)))
     trial = {**settings, "NEWSROOM": options, "NEWSROOM_AS_OF": as_of}
+    store = Store.beside(Path(settings["PATH"]).resolve())
+    key = _trial_key(trial, root)
+    kept = store.get("trial", key) if key is not None else None
+    if kept is not None:
+        try:
+            return decode_problems(kept)
+        except Unreadable:
+            pass
+    problems = _trial_problems(trial, newsroom, root, as_of)
+    if key is not None:
+        store.put("trial", key, encode_problems(problems))
+    return problems
+
+
+def _trial_key(settings: dict[str, Any], root: Path) -> str | None:
+    """Everything the trial build's verdict depends on, as one key; None when a setting has
+    no stable text (a function), so the verdict is not kept.
+
+    The content, theme and plugins by their bytes; the settings (the trial instant among
+    them) by their values; the go-live log the record reads; and the versions of Python
+    and of every installed package (Pelican, Jinja, Markdown, Pagefind…).
+    """
+    per_run = {"OUTPUT_PATH", CHECKED}
+    try:
+        text = _stable_text({k: v for k, v in sorted(settings.items()) if k not in per_run})
+    except TypeError:
+        return None
+    packages = sorted(
+        f"{d.metadata['Name']}=={d.version}" for d in importlib.metadata.distributions()
+    )
+    log = settings.get("NEWSROOM_GOLIVE_LOG")
+    return digest(
+        "trial",
+        text,
+        str(root),
+        code_version(),
+        tree_digest(Path(settings["PATH"])),
+        tree_digest(Path(settings["THEME"])),
+        *(_sources_digest(Path(folder)) for folder in settings.get("PLUGIN_PATHS", [])),
+        _file_digest(log),
+        sys.version,
+        *packages,
+    )
+
+
+def _stable_text(value: Any) -> str:
+    """``value`` as text that is the same in every run, or TypeError (a function's text
+    names its address in memory). Objects, such as Jinja's bytecode cache, by their class
+    and attributes."""
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{k!r}: {_stable_text(v)}" for k, v in value.items()) + "}"
+    if isinstance(value, list | tuple | set | frozenset):
+        items = sorted(value, key=repr) if isinstance(value, set | frozenset) else value
+        return f"{type(value).__name__}[" + ", ".join(_stable_text(v) for v in items) + "]"
+    if value is None or isinstance(value, str | int | float | datetime | Path | type):
+        return repr(value)
+    if callable(value) or not hasattr(value, "__dict__"):
+        raise TypeError(f"{type(value).__name__} has no stable text")
+    kind = type(value)
+    return f"{kind.__module__}.{kind.__qualname__}({_stable_text(vars(value))})"
+
+
+def _file_digest(path: str | None) -> str:
+    try:
+        return digest(Path(path).read_bytes()) if path else "-"
+    except OSError:
+        return "unreadable"
+
+
+def _sources_digest(folder: Path) -> str:
+    """The Python files under ``folder`` (not the bytecode Python writes beside them)."""
+    files = sorted(folder.rglob("*.py"))
+    return digest(
+        *(part for f in files for part in (f.relative_to(folder).as_posix(), f.read_bytes()))
+    )
+
+
+def _trial_problems(
+    trial: dict[str, Any], newsroom: Newsroom, root: Path, as_of: datetime
+) -> list[Problem]:
+    """The trial build itself, and the halving that names the releases it fails on."""
 
     def fails(published: list[Release]) -> str | None:
         return _trial_failure(trial, newsroom, published)
+
+    live = [r for r in newsroom.releases if not r.draft]
+    newsroom_settings = from_pelican(trial)
 
     failure = fails(live)
     if failure is None:
         return []
     if fails([]) is not None:
-        data = Path(settings["PATH"]) / newsroom_settings.data_path
+        data = Path(trial["PATH"]) / newsroom_settings.data_path
         return [_unbuildable(display_path(data, root), "with the shared data", failure, as_of)]
     problems: list[Problem] = []
     rest = live

@@ -1,25 +1,30 @@
 """Read the whole content folder at once: every release, page and data file, every problem.
 
 ``load`` is what ``invoke check`` runs and what the Pelican plugin builds from, so a build
-and a check can never disagree about what is valid.
+and a check can never disagree about what is valid. What one release file gives by itself
+is kept in the cache (cache.py) and read back while its key holds; the checks across files
+(addresses, links, translations) run on every load.
 """
 
 from __future__ import annotations
 
+import os
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
-from . import files, links, mediakit, pagelangs
+from . import cache, files, links, mediakit, pagelangs
+from .cache import FORMAT, Store, digest, tree_digest
 from .frontmatter import Document, mapping_items, read_bytes
 from .i18n import format_instant, language_name
 from .models import Page, Release, SiteData
 from .problems import Problem, Severity, display_path
-from .releases import SLUG, field_line, load_release, render_body
+from .releases import IMAGE_TYPES, SLUG, field_line, load_release, render_body
 from .schema import Context, Field, one_of, parse_mapping, text
-from .settings import NewsroomSettings
+from .settings import NewsroomSettings, settings_key
 from .sitedata import load as load_site
 
 PAGE_TEMPLATES = {"page": None, "contacts": None}
@@ -67,8 +72,18 @@ class Newsroom:
         return self._by_source
 
 
-def load(content: Path, settings: NewsroomSettings, root: Path | None = None) -> Newsroom:
-    """Check and load every file under ``content``; never raises for what authors wrote."""
+def load(
+    content: Path,
+    settings: NewsroomSettings,
+    root: Path | None = None,
+    cache: Store | None = None,
+) -> Newsroom:
+    """Check and load every file under ``content``; never raises for what authors wrote.
+
+    Each release file is read from ``cache`` (by default ``.cache/newsroom/`` beside
+    ``content``) when its entry's key and surroundings match (cache.py); everything that
+    involves other files or the build instant is checked on every run.
+    """
     root = root or Path.cwd()
     content = content.resolve()
     releases_root = content / settings.releases_path
@@ -122,17 +137,29 @@ def load(content: Path, settings: NewsroomSettings, root: Path | None = None) ->
                     "file-type",
                 )
             )
-    docs = {
-        file: read_bytes(display_path(file, root), file.read_bytes(), settings.max_file_bytes)
-        for file in release_files
-    }
-    folders = _translation_folders(docs)
-    for file, doc in docs.items():
-        shown = doc.path
+    store = cache if cache is not None else Store.beside(content)
+    base = digest("release", settings_key(settings), tree_digest(data_dir), str(FORMAT))
+    shown_of = _display_paths(content, root)
+    docs: dict[Path, Document] = {}
+    keys: dict[Path, str] = {}
+    entries: dict[Path, dict[str, Any]] = {}
+    for file in release_files:
+        shown, raw = shown_of(file), file.read_bytes()
+        keys[file] = digest(base, shown, raw)
+        entry = store.get("release", keys[file]) if file.parent.parent == releases_root else None
+        if isinstance(entry, dict):
+            entries[file] = entry
+        else:
+            docs[file] = read_bytes(shown, raw, settings.max_file_bytes)
+    folders = _translation_folders(
+        {file: _translation_key(doc) for file, doc in docs.items()}
+        | {file: entry.get("translation_key") for file, entry in entries.items()}
+    )
+    for file in release_files:
         if file.parent.parent != releases_root:
             newsroom.problems.append(
                 Problem(
-                    shown,
+                    display_path(file, root),
                     0,
                     "",
                     "release files go directly in a year folder",
@@ -141,16 +168,29 @@ def load(content: Path, settings: NewsroomSettings, root: Path | None = None) ->
                 )
             )
             continue
-        release, ctx = load_release(doc, file, site, settings, folders.get(file, ()))
-        newsroom.problems.extend(ctx.problems)
-        if release is not None:
-            newsroom.releases.append(release)
-            linking.extend(_release_links(release, doc))
-            if release.translation_key:
-                key_lines[release.source] = (
-                    field_line(doc, "translation_key"),
-                    field_line(doc, "date"),
-                )
+        shared = folders.get(file, ())
+        surroundings = _surroundings(file, shared, shown_of)
+        checked = _cached_release(entries.get(file), surroundings, site, content)
+        if checked is None:
+            doc = docs.get(file) or read_bytes(
+                shown_of(file), file.read_bytes(), settings.max_file_bytes
+            )
+            checked = _check_release(doc, file, site, settings, shared)
+            store.put(
+                "release",
+                keys[file],
+                {
+                    "translation_key": _translation_key(doc),
+                    "surroundings": surroundings,
+                    **checked.encode(content),
+                },
+            )
+        newsroom.problems.extend(checked.problems)
+        if checked.release is not None:
+            newsroom.releases.append(checked.release)
+            linking.extend(_release_links(checked.release, checked.links))
+            if checked.key_lines is not None:
+                key_lines[checked.release.source] = checked.key_lines
 
     for file in page_files:
         page_doc = read_bytes(display_path(file, root), file.read_bytes(), settings.max_file_bytes)
@@ -167,7 +207,8 @@ def load(content: Path, settings: NewsroomSettings, root: Path | None = None) ->
             # A page is public from the build instant on, and never embargoed.
             linking.append(
                 links.Source(
-                    page.source, "body", page.url, page.body_html, page_doc.body,
+                    page.source, "body", page.url,
+                    links.found_in(page.body_html, page_doc.body, page_doc.body_line),
                     page_doc.body_line, settings.as_of,
                 )
             )  # fmt: skip
@@ -198,43 +239,65 @@ def load(content: Path, settings: NewsroomSettings, root: Path | None = None) ->
     )
     newsroom.problems.extend(kit_problems)
     newsroom.problems.sort()
-    newsroom.releases.sort(key=lambda r: (r.date, r.source), reverse=True)
+    # By the instant in UTC: one zone, so that ten thousand comparisons need no offsets.
+    newsroom.releases.sort(key=lambda r: (r.date_utc, r.source), reverse=True)
     return newsroom
 
 
-def _published(path: Path, media: Path, releases: Path) -> bool:
+def _display_paths(content: Path, root: Path) -> Callable[[Path], str]:
+    """``display_path`` for files inside ``content``, without a relpath for each one."""
+    top = display_path(content, root)
+    prefix = "" if top == "." else f"{top}/"
+    start = len(str(content)) + 1
+    return lambda path: prefix + str(path)[start:].replace(os.sep, "/")
+
+
+def _published(path: str, media: Path, releases: Path) -> bool:
     """Whether a file can reach the site: anything in media/, or in a release's own folder."""
-    if path.is_relative_to(media):
+    # Compared as text: this runs for every file in the content folder.
+    media_prefix, releases_prefix = f"{media}{os.sep}", f"{releases}{os.sep}"
+    if path.startswith(media_prefix):
         return True
     return (
-        path.is_relative_to(releases)
-        and len(path.relative_to(releases).parts) > 2
-        and path.suffix != ".md"  # a release file in the wrong place has its own message
+        path.startswith(releases_prefix)
+        and path.count(os.sep, len(releases_prefix)) >= 2
+        and os.path.splitext(path)[1]
+        != ".md"  # a release file in the wrong place has its own message
     )
 
 
 def _markdown_files(folder: Path, root: Path, problems: list[Problem]) -> list[Path]:
     """The .md files under ``folder``; a folder named like one is reported, not read."""
-    files = []
-    for path in sorted(folder.rglob("*.md")):
-        if path.is_dir():
-            problems.append(
-                Problem(
-                    display_path(path, root),
-                    0,
-                    "",
-                    "this is a folder, but its name ends in .md like a release or page file",
-                    f"Rename the folder: a release's pictures and downloads go in a folder "
-                    f"named like the release without .md, such as {path.stem}/",
-                    "file-type",
+    found: list[str] = []
+    for base, dirs, names in os.walk(folder):
+        for name in dirs:
+            if name.endswith(".md"):
+                path = Path(base, name)
+                problems.append(
+                    Problem(
+                        display_path(path, root),
+                        0,
+                        "",
+                        "this is a folder, but its name ends in .md like a release or page file",
+                        f"Rename the folder: a release's pictures and downloads go in a folder "
+                        f"named like the release without .md, such as {path.stem}/",
+                        "file-type",
+                    )
                 )
-            )
-        else:
-            files.append(path)
-    return files
+        found += (os.path.join(base, name) for name in names if name.endswith(".md"))
+    # In the order of their folders and names, as paths sort.
+    return [Path(name) for name in sorted(found, key=lambda name: name.split(os.sep))]
 
 
-def _translation_folders(docs: dict[Path, Document]) -> dict[Path, tuple[Path, ...]]:
+def _translation_key(doc: Document) -> str | None:
+    """The translation key as written, read before the fields are checked."""
+    if doc.meta is None:
+        return None
+    key = next((v.value for k, _, v in mapping_items(doc.meta) if k == "translation_key"), None)
+    return key.strip() if isinstance(key, str) and key.strip() else None
+
+
+def _translation_folders(keys: dict[Path, str | None]) -> dict[Path, tuple[Path, ...]]:
     """For each release, the file folders of the other versions with its translation key.
 
     A translation may use the picture and attachments of the release it translates
@@ -242,14 +305,10 @@ def _translation_folders(docs: dict[Path, Document]) -> dict[Path, tuple[Path, .
     under its own address, so nothing appears before a release that uses it.
     """
     groups: dict[str, list[Path]] = defaultdict(list)
-    for file, doc in docs.items():
-        key = (
-            next((v.value for k, _, v in mapping_items(doc.meta) if k == "translation_key"), None)
-            if doc.meta is not None
-            else None
-        )
-        if isinstance(key, str) and key.strip():
-            groups[key.strip()].append(file)
+    for file in sorted(keys):
+        key = keys[file]
+        if isinstance(key, str) and key:
+            groups[key].append(file)
     return {
         file: tuple(other.parent / other.stem for other in group if other != file)
         for group in groups.values()
@@ -257,22 +316,121 @@ def _translation_folders(docs: dict[Path, Document]) -> dict[Path, tuple[Path, .
     }
 
 
-def _release_links(release: Release, doc: Document) -> Iterator[links.Source]:
+@dataclass(frozen=True)
+class _Checked:
+    """What one release file gives, worked out from it alone: kept in the cache."""
+
+    release: Release | None
+    problems: list[Problem]
+    #: The links of each text of the release (body, update notes), by field, and the line
+    #: each text starts on.
+    links: dict[str, tuple[int, tuple[links.Link, ...]]]
+    #: The lines of translation_key and date, for the translation checks.
+    key_lines: tuple[int, int] | None
+
+    def encode(self, content: Path) -> dict[str, Any]:
+        return {
+            "release": None if self.release is None else cache.encode(self.release, content),
+            "problems": cache.encode_problems(self.problems),
+            "links": {
+                f: [first, [list(link) for link in found]]
+                for f, (first, found) in self.links.items()
+            },
+            "key_lines": None if self.key_lines is None else list(self.key_lines),
+        }
+
+
+def _cached_release(
+    entry: dict[str, Any] | None, surroundings: str, site: SiteData, content: Path
+) -> _Checked | None:
+    """The release as the cache keeps it, unless its folders changed or the entry is not one
+    this code wrote."""
+    if entry is None or entry.get("surroundings") != surroundings:
+        return None
+    try:
+        release = entry["release"] and cache.decode(entry["release"], site, content)
+        if release is not None and not isinstance(release, Release):
+            raise cache.Unreadable("not a release")
+        found = {
+            str(name): (int(first), tuple((str(t), str(v), int(ln)) for t, v, ln in items))
+            for name, (first, items) in entry["links"].items()
+        }
+        lines = entry["key_lines"]
+        return _Checked(
+            release,
+            cache.decode_problems(entry["problems"]),
+            found,
+            None if lines is None else (int(lines[0]), int(lines[1])),
+        )
+    except (cache.Unreadable, KeyError, TypeError, ValueError, AttributeError):
+        return None
+
+
+def _surroundings(file: Path, shared: tuple[Path, ...], shown: Callable[[Path], str]) -> str:
+    """What a release reads besides its own file: the files in its folder and in its
+    translations' folders (names and sizes; pictures by their bytes, which are decoded)."""
+    parts: list[str | bytes] = []
+    own = str(file)[: -len(file.suffix)]  # the release's folder: its file name without .md
+    for folder in (own, *map(str, shared)):
+        parts.append(shown(Path(folder)) if folder != own else "")
+        try:
+            listing = sorted(os.scandir(folder), key=lambda e: e.name)
+        except OSError:  # no folder: nothing but the file itself
+            continue
+        for entry in listing:
+            kind = "file" if entry.is_file(follow_symlinks=False) else "other"
+            parts += [entry.name, kind]
+            if kind == "file":
+                parts.append(str(entry.stat(follow_symlinks=False).st_size))
+                if entry.name.lower().endswith(IMAGE_TYPES):
+                    with open(entry.path, "rb") as picture:
+                        parts.append(picture.read())
+    return digest(*parts)
+
+
+def _check_release(
+    doc: Document,
+    file: Path,
+    site: SiteData,
+    settings: NewsroomSettings,
+    shared: tuple[Path, ...],
+) -> _Checked:
+    """Check one release file by itself, as the cache keeps it."""
+    release, ctx = load_release(doc, file, site, settings, shared)
+    if release is None:
+        return _Checked(None, ctx.problems, {}, None)
+    found = {"body": (doc.body_line, links.found_in(release.body_html, doc.body, doc.body_line))}
+    updates_line = field_line(doc, "updates")
+    for index, update in enumerate(release.updates, start=1):
+        found[f"updates[{index}].note"] = (
+            updates_line,
+            links.found_in(update.note_html, "", updates_line),
+        )
+    lines = (
+        (field_line(doc, "translation_key"), field_line(doc, "date"))
+        if release.translation_key
+        else None
+    )
+    return _Checked(release, ctx.problems, found, lines)
+
+
+def _release_links(
+    release: Release, found: dict[str, tuple[int, tuple[links.Link, ...]]]
+) -> Iterator[links.Source]:
     """The release's text and its update notes, each live from when readers see it."""
     fix = (
         f"Upload the picture into {Path(release.source).parent / release.slug}/ and write "
         "just its file name"
     )
     live = None if release.draft else release.date
-    yield links.Source(
-        release.source, "body", release.url, release.body_html, doc.body, doc.body_line, live,
-        fix,
-    )  # fmt: skip
+    first, body = found["body"]
+    yield links.Source(release.source, "body", release.url, body, first, live, fix)
     for index, update in enumerate(release.updates, start=1):
+        name = f"updates[{index}].note"
+        first, notes = found[name]
         yield links.Source(
-            release.source, f"updates[{index}].note", release.url, update.note_html, "",
-            field_line(doc, "updates"), live and max(live, update.date), fix,
-        )  # fmt: skip
+            release.source, name, release.url, notes, first, live and max(live, update.date), fix
+        )
 
 
 def _data_links(site: SiteData, data_dir: Path, shown: str, as_of: datetime) -> list[links.Source]:
@@ -284,7 +442,7 @@ def _data_links(site: SiteData, data_dir: Path, shown: str, as_of: datetime) -> 
 
     def source(file: str, field: str, html: str) -> links.Source:
         text = (data_dir / file).read_text("utf-8", errors="replace")
-        return links.Source(f"{shown}/{file}", field, "", html, text, 1, as_of)
+        return links.Source(f"{shown}/{file}", field, "", links.found_in(html, text, 1), 1, as_of)
 
     company = site.company
     return [

@@ -92,35 +92,47 @@ class UnsafeFile(Exception):
     """A file the build was asked to read or write outside the checked tree."""
 
 
-def problems(content: Path, root: Path, published: Callable[[Path], bool]) -> list[Problem]:
+def problems(content: Path, root: Path, published: Callable[[str], bool]) -> list[Problem]:
     """Every link in ``content``, and every file that can reach the site (``published``
-    says which: media, release folders) of a type that is not served.
+    says which, by its path: media, release folders) of a type that is not served.
     """
     found: list[Problem] = []
-    for path in _walk(content):
-        shown = display_path(path, root)
-        mode = os.lstat(path).st_mode
-        if stat.S_ISLNK(mode):
-            found.append(Problem(shown, 0, "", LINK, "", "file-symlink"))
-        elif stat.S_ISDIR(mode):
+    for entry in _walk(str(content)):
+        # A folder's entries say what each one is without a system call of their own.
+        if entry.is_symlink():
+            found.append(Problem(_shown(entry, root), 0, "", LINK, "", "file-symlink"))
+        elif entry.is_dir(follow_symlinks=False):
             continue
-        elif not stat.S_ISREG(mode):
+        elif not entry.is_file(follow_symlinks=False):
             found.append(
-                Problem(shown, 0, "", "this is not a regular file", "Commit a file", "file-type")
+                Problem(
+                    _shown(entry, root),
+                    0,
+                    "",
+                    "this is not a regular file",
+                    "Commit a file",
+                    "file-type",
+                )
             )
-        elif published(path):
-            verdict = verdict_for(path)
+        elif published(entry.path):
+            verdict = verdict_for(Path(entry.path))
             if verdict is not None:
-                found.append(Problem(shown, 0, "", *verdict))
+                found.append(Problem(_shown(entry, root), 0, "", *verdict))
     return found
 
 
-def _walk(top: Path) -> Iterator[Path]:
+def _shown(entry: os.DirEntry[str], root: Path) -> str:
+    return display_path(Path(entry.path), root)
+
+
+def _walk(top: str) -> Iterator[os.DirEntry[str]]:
     """Every entry under ``top``, links included but never followed."""
-    for folder, dirs, names in os.walk(top, followlinks=False):
-        base = Path(folder)
-        for name in sorted(dirs + names):
-            yield base / name
+    with os.scandir(top) as listing:
+        entries = sorted(listing, key=lambda e: e.name)
+    for entry in entries:
+        yield entry
+        if entry.is_dir(follow_symlinks=False):
+            yield from _walk(entry.path)
 
 
 def verdict_for(path: Path) -> tuple[str, str, str] | None:

@@ -22,6 +22,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from .cache import Store
 from .content import Newsroom, load
 from .models import Release, Update
 from .problems import Problem, display_path
@@ -65,7 +66,10 @@ def _extracted(
     with tempfile.TemporaryDirectory(prefix="masthead-history-") as tmp:
         with tarfile.open(fileobj=io.BytesIO(result.stdout)) as archive:
             archive.extractall(tmp, filter="data")
-        newsroom = load(Path(tmp) / relative, settings, root=Path(tmp))
+        # The working tree's cache: releases unchanged since ``ref`` are read from it.
+        newsroom = load(
+            Path(tmp) / relative, settings, root=Path(tmp), cache=Store.beside(content.resolve())
+        )
         return newsroom, {r.source: _said(r) for r in newsroom.releases}
 
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 import dataclasses
 import posixpath
 import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from html.parser import HTMLParser
@@ -42,6 +42,10 @@ _SPACE = "".join(map(chr, range(33)))
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
+#: A link as found in a text: the tag, the address as written, and the author's line.
+Link = tuple[str, str, int]
+
+
 @dataclass(frozen=True)
 class Source:
     """Text that links somewhere: where it is written, and from when readers can see it."""
@@ -50,10 +54,10 @@ class Source:
     field: str
     #: The address it is published at (``news/2026/lab/``): relative links start there.
     url: str
-    #: The sanitized HTML, exactly as readers get it.
-    html: str
-    #: What the author wrote, to find the line of each link.
-    text: str
+    #: Every link in the sanitized HTML readers get, with the line the author wrote it on
+    #: (``found_in``); kept apart from the HTML so that the cache of checked releases can
+    #: hold them, while where each one leads is checked again on every run.
+    links: tuple[Link, ...]
     first_line: int
     #: The instant readers first see it; None for a draft, which readers never see.
     live: datetime | None
@@ -92,7 +96,9 @@ class Site:
             shape = shape.replace(re.escape(f"{{{name}}}"), part)
         releases = list(releases)
         topics: dict[str, datetime] = {}
+        named: dict[str, list[Release]] = {}
         for release in releases:
+            named.setdefault(release.slug, []).append(release)
             if not release.draft:
                 key = release.topic.key
                 topics[key] = min(topics.get(key, release.date), release.date)
@@ -103,10 +109,7 @@ class Site:
             frozenset(sections),
             re.compile(f"/{shape}"),
             topics,
-            {
-                slug: tuple(r for r in releases if r.slug == slug)
-                for slug in {r.slug for r in releases}
-            },
+            {slug: tuple(group) for slug, group in named.items()},
         )
 
 
@@ -118,17 +121,12 @@ def check(sources: Iterable[Source], site: Site) -> list[Problem]:
     """
     problems: list[Problem] = []
     for source in sources:
-        seen: set[tuple[str, str]] = set()
-        found: list[tuple[str, str, str, str]] = []
-        for tag, value in _links(source.html):
-            if (tag, value) in seen:
-                continue
-            seen.add((tag, value))
+        found: list[tuple[int, str, str, str]] = []
+        for tag, value, line in source.links:
             problem = _problem(tag, value, source, site)
             if problem is not None:
-                found.append((value, *problem))
-        for value, message, fix, rule in found[:REPORTED]:
-            line = _line_of(value, source.text, source.first_line)
+                found.append((line, *problem))
+        for line, message, fix, rule in found[:REPORTED]:
             problems.append(Problem(source.path, line, source.field, message, fix, rule))
         if len(found) > REPORTED:
             problems.append(
@@ -348,8 +346,16 @@ class _LinkFinder(HTMLParser):
                 self.found.append((tag, value))
 
 
-def _links(html: str) -> Iterator[tuple[str, str]]:
+def found_in(html: str, text: str, first_line: int) -> tuple[Link, ...]:
+    """Every link and picture address in ``html`` (the first of each tag and address), with
+    the line of ``text`` (what the author wrote, from ``first_line``) it was written on."""
     finder = _LinkFinder()
     finder.feed(html)
     finder.close()
-    yield from finder.found
+    seen: set[tuple[str, str]] = set()
+    found: list[Link] = []
+    for tag, value in finder.found:
+        if (tag, value) not in seen:
+            seen.add((tag, value))
+            found.append((tag, value, _line_of(value, text, first_line)))
+    return tuple(found)

@@ -385,3 +385,19 @@ def _cache_purge(value: Any) -> tuple[dict[str, str], ...]:
             raise SettingsError(f"{where} 'endpoint' must be an http:// or https:// address.")
         entries.append({k: str(v) for k, v in item.items()})
     return tuple(entries)
+
+
+#: Settings that say how and when one run works, not how a release file reads: the cache
+#: of checked releases (cache.py) is shared across them.
+_PER_RUN = frozenset({"as_of", "root", "preview", "golive_log"})
+
+
+def settings_key(settings: NewsroomSettings) -> str:
+    """The settings a checked release may depend on, as stable text for a cache key."""
+    return repr(
+        sorted(
+            (f.name, getattr(settings, f.name))
+            for f in dataclasses.fields(settings)
+            if f.name not in _PER_RUN
+        )
+    )

@@ -24,7 +24,7 @@ LAYERS: dict[str, int] = {
     **dict.fromkeys(["yaml_traps", "yamlguard", "urls", "hosting"], 0),
     # 1. Settings and models, and what works on models alone.
     **dict.fromkeys(["settings", "models", "translations", "withheld", "schedule"], 1),
-    **dict.fromkeys(["fingerprint", "sharing", "catalogs", "golive", "pagelangs"], 1),
+    **dict.fromkeys(["fingerprint", "sharing", "catalogs", "golive", "pagelangs", "cache"], 1),
     # 2. The reader and the schema: one file in, values or problems out.
     **dict.fromkeys(["frontmatter", "schema", "files", "imaging", "release_images"], 2),
     **dict.fromkeys(["releases", "factsheet", "sitedata", "links", "newfile", "datalangs"], 2),

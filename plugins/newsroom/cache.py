@@ -1,0 +1,284 @@
+"""The persistent cache of checked releases, shared by ``invoke check`` and ``invoke build``.
+
+Reading a release is most of a check's time (YAML, Markdown, typography, the sanitizer, the
+links in the result), and a release's outcome depends only on what is in its key: the file's
+bytes and path, the data files, the settings, the files in its folders and this code. So the
+outcome (the Release, its own problems and its links) is kept in ``.cache/newsroom/`` beside
+the content folder, one JSON file per key, and read back instead of being worked out again.
+
+What depends on other files or on the build instant is never kept: duplicate addresses,
+translations, where each link leads and whether it is live by then are checked on every run
+from the entries (``content.load``). The cache is never needed for a correct result: an entry
+that is missing, unreadable, written by another version of this code or under another key is
+ignored and the release is read again. Entries are plain JSON, written under a temporary name
+and renamed, so two runs at once never see half of one; only this module's classes are made
+from them, and only when the entry names this code's version and its own key.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+import os
+import shutil
+import sys
+import tempfile
+import zoneinfo
+from datetime import datetime, timedelta, timezone
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import yaml
+
+from .models import (
+    Attachment,
+    Boilerplate,
+    Contact,
+    Image,
+    ImageVariant,
+    Release,
+    SiteData,
+    Topic,
+    Update,
+)
+from .problems import Problem, Severity
+
+#: Beside the content folder, like the picture caches (``.cache/`` is git-ignored).
+FOLDER = Path(".cache") / "newsroom"
+#: The layout of an entry; change it when ``encode`` changes shape.
+FORMAT = 1
+#: Libraries whose output ends up in a cached release (Markdown, sanitizer, YAML, pictures,
+#: and the zone rules that turn a local time into an instant).
+LIBRARIES = ("markdown", "nh3", "pyyaml", "pillow", "unidecode", "markupsafe", "babel", "tzdata")
+#: The classes an entry may hold; anything else in an entry makes it unreadable.
+_CLASSES: dict[str, type] = {
+    cls.__name__: cls for cls in (Release, Image, ImageVariant, Attachment, Update)
+}
+_FIELDS = {cls: frozenset(f.name for f in dataclasses.fields(cls)) for cls in _CLASSES.values()}
+#: Shared data a release names by key: read back from this run's data, not from the entry.
+_SHARED = {Topic: "topics", Contact: "contacts", Boilerplate: "boilerplates"}
+
+
+PACKAGE = Path(__file__).resolve().parent
+
+
+def code_version(package: Path = PACKAGE) -> str:
+    """A hash of the plugin's source and the versions of what it runs on: any change to
+    either makes every entry a stranger."""
+    h = hashlib.sha256(f"{FORMAT} {sys.version}".encode())
+    for path in sorted(package.glob("*.py")):
+        h.update(f"\0{path.name}\0".encode())
+        h.update(path.read_bytes())
+    for name in LIBRARIES:
+        try:
+            version = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            version = "-"
+        h.update(f"\0{name} {version}".encode())
+    # The system's zone rules come first (zoneinfo.TZPATH); a new release of them can move
+    # an instant a release names, so their version is part of every key.
+    for folder in zoneinfo.TZPATH:
+        try:
+            with open(os.path.join(folder, "tzdata.zi"), "rb") as rules:
+                h.update(b"\0" + rules.readline())
+        except OSError:
+            continue
+    h.update(b"\0libyaml" if hasattr(yaml, "CBaseLoader") else b"\0pure")
+    return h.hexdigest()
+
+
+def digest(*parts: str | bytes) -> str:
+    """The SHA-256 of ``parts``, each length-prefixed, so no two lists of parts collide."""
+    h = hashlib.sha256()
+    for part in parts:
+        data = part.encode("utf-8", "surrogatepass") if isinstance(part, str) else part
+        h.update(f"{len(data)}:".encode())
+        h.update(data)
+    return h.hexdigest()
+
+
+def tree_digest(folder: Path) -> str:
+    """The names and bytes of every file under ``folder`` (links are never followed)."""
+    parts: list[str | bytes] = []
+    if folder.is_dir():
+        for base, dirs, names in os.walk(folder, followlinks=False):
+            dirs.sort()
+            for name in sorted(names):
+                path = Path(base) / name
+                parts.append(path.relative_to(folder).as_posix())
+                try:
+                    parts.append(b"" if path.is_symlink() else path.read_bytes())
+                except OSError:
+                    parts.append(b"\0unreadable")
+    return digest(*parts)
+
+
+class Store:
+    """One folder of entries for one version of the code; ``None`` keeps nothing."""
+
+    def __init__(self, folder: Path | None, version: str | None = None) -> None:
+        self.version = version or code_version()
+        self.folder = folder / f"{FORMAT}-{self.version[:20]}" if folder else None
+        #: What this run found: entries read, entries missing or refused, entries written.
+        self.hits = self.misses = self.writes = 0
+
+    @classmethod
+    def beside(cls, content: Path) -> Store:
+        """The store in ``.cache/newsroom/`` next to ``content``; older versions' are removed."""
+        store = cls(content.parent / FOLDER)
+        if store.folder is not None and store.folder.parent.is_dir():
+            for other in store.folder.parent.iterdir():
+                if other != store.folder and not other.name.startswith("."):
+                    # Only ever read by another version; a run of it still at work just
+                    # finds nothing and works everything out again.
+                    shutil.rmtree(other, ignore_errors=True)
+        return store
+
+    def _path(self, kind: str, key: str) -> str | None:
+        # Joined as text: ten thousand Path objects are a measurable part of a warm check.
+        if self.folder is None:
+            return None
+        return os.path.join(self.folder, kind, key[:2], f"{key}.json")
+
+    def get(self, kind: str, key: str) -> Any:
+        """The value kept under ``key``, or None when there is none this code can trust."""
+        path = self._path(kind, key)
+        value = None
+        if path is not None:
+            try:
+                with open(path, "rb") as handle:
+                    entry = json.loads(handle.read())
+                if (
+                    isinstance(entry, dict)
+                    and entry.get("format") == FORMAT
+                    and entry.get("version") == self.version
+                    and entry.get("kind") == kind
+                    and entry.get("key") == key
+                ):
+                    value = entry.get("value")
+            except (OSError, ValueError):
+                value = None
+        if value is None:
+            self.misses += 1
+        else:
+            self.hits += 1
+        return value
+
+    def put(self, kind: str, key: str, value: Any) -> None:
+        """Keep ``value`` under ``key``; a folder that cannot be written only costs time."""
+        path = self._path(kind, key)
+        if path is None:
+            return
+        entry = {"format": FORMAT, "version": self.version, "kind": kind, "key": key}
+        data = json.dumps({**entry, "value": value}, ensure_ascii=False, separators=(",", ":"))
+        folder = os.path.dirname(path)
+        try:
+            os.makedirs(folder, exist_ok=True)
+            handle, partial = tempfile.mkstemp(prefix=f".{key[:16]}.", dir=folder)
+            try:
+                with os.fdopen(handle, "wb") as out:
+                    out.write(data.encode("utf-8", "surrogatepass"))
+                os.replace(partial, path)
+            except BaseException:
+                Path(partial).unlink(missing_ok=True)
+                raise
+        except OSError:
+            return
+        self.writes += 1
+
+
+class Unreadable(ValueError):
+    """An entry whose value is not what ``encode`` writes: it is ignored."""
+
+
+def encode(value: Any, content: Path) -> Any:
+    """A release (and what it holds) as plain JSON values; paths inside ``content`` are
+    kept relative to it, so a copy of the same content (a git ref's, for ``--against``)
+    finds the same entries."""
+    if type(value) in _SHARED:
+        return {"$shared": _SHARED[type(value)], "key": value.key}
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        fields = {
+            f.name: encode(getattr(value, f.name), content) for f in dataclasses.fields(value)
+        }
+        return {"$": type(value).__name__, **fields}
+    if isinstance(value, datetime):
+        zone = value.tzinfo
+        named = zone.key if isinstance(zone, ZoneInfo) else None
+        offset = value.utcoffset()
+        assert offset is not None, "every instant in a release carries its zone"
+        return {
+            "$time": value.replace(tzinfo=None).isoformat(),
+            "zone": named,
+            "offset": offset.total_seconds(),
+            "fold": value.fold,
+        }
+    if isinstance(value, Path):
+        if not value.is_relative_to(content):
+            raise TypeError(f"{value} lies outside the content folder")
+        return {"$path": value.relative_to(content).as_posix()}
+    if isinstance(value, list | tuple):
+        return [encode(item, content) for item in value]
+    if value is None or isinstance(value, str | int | float):
+        return value
+    raise TypeError(f"{type(value).__name__} cannot be kept in the cache")
+
+
+def decode(value: Any, site: SiteData, content: Path) -> Any:
+    """What ``encode`` wrote, made again; shared data comes from ``site``, paths are made
+    inside ``content``."""
+    try:
+        return _decode(value, site, content)
+    except (KeyError, TypeError, ValueError, AttributeError) as err:
+        raise Unreadable(str(err)) from None
+
+
+def _decode(value: Any, site: SiteData, content: Path) -> Any:
+    if type(value) is str:  # most values: checked first
+        return value
+    if isinstance(value, list):
+        return tuple(_decode(item, site, content) for item in value)
+    if not isinstance(value, dict):
+        if value is None or isinstance(value, str | int | float):
+            return value
+        raise TypeError(type(value).__name__)
+    if "$shared" in value:
+        table = value["$shared"]
+        if table not in _SHARED.values():
+            raise KeyError(table)
+        return getattr(site, table)[value["key"]]
+    if "$time" in value:
+        naive = datetime.fromisoformat(value["$time"])
+        zone = (
+            ZoneInfo(value["zone"])
+            if value["zone"] is not None
+            else timezone(timedelta(seconds=value["offset"]))
+        )
+        return naive.replace(tzinfo=zone, fold=value["fold"])
+    if "$path" in value:
+        relative = Path(value["$path"])
+        if relative.is_absolute() or ".." in relative.parts:
+            raise ValueError(f"{relative} leads out of the content folder")
+        return content / relative
+    cls = _CLASSES[value["$"]]
+    names = _FIELDS[cls]
+    return cls(
+        **{k: _decode(v, site, content) for k, v in value.items() if k != "$" and k in names}
+    )
+
+
+def encode_problems(problems: list[Problem]) -> list[list[Any]]:
+    return [[p.path, p.line, p.field, p.message, p.fix, p.rule, p.severity.value] for p in problems]
+
+
+def decode_problems(value: Any) -> list[Problem]:
+    try:
+        return [
+            Problem(str(p), int(ln), str(f), str(m), str(x), str(r), Severity(s))
+            for p, ln, f, m, x, r, s in value
+        ]
+    except (TypeError, ValueError) as err:
+        raise Unreadable(str(err)) from None
