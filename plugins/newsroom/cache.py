@@ -49,17 +49,19 @@ from .problems import Problem, Severity
 #: Beside the content folder, like the picture caches (``.cache/`` is git-ignored).
 FOLDER = Path(".cache") / "newsroom"
 #: The layout of an entry; change it when ``encode`` changes shape.
-FORMAT = 1
+FORMAT = 2
 #: Libraries whose output ends up in a cached release (Markdown, sanitizer, YAML, pictures,
 #: and the zone rules that turn a local time into an instant).
 LIBRARIES = ("markdown", "nh3", "pyyaml", "pillow", "unidecode", "markupsafe", "babel", "tzdata")
 #: The classes an entry may hold; anything else in an entry makes it unreadable.
 _CLASSES: dict[str, type] = {
-    cls.__name__: cls for cls in (Release, Image, ImageVariant, Attachment, Update)
+    cls.__name__: cls
+    for cls in (Release, Image, ImageVariant, Attachment, Update, Contact, Boilerplate)
 }
 _FIELDS = {cls: frozenset(f.name for f in dataclasses.fields(cls)) for cls in _CLASSES.values()}
 #: Shared data a release names by key: read back from this run's data, not from the entry.
-_SHARED = {Topic: "topics", Contact: "contacts", Boilerplate: "boilerplates"}
+#: Contacts and boilerplates are kept as the release shows them, in its own language.
+_SHARED = {Topic: "topics"}
 
 
 PACKAGE = Path(__file__).resolve().parent

@@ -291,7 +291,7 @@ def test_the_trial_verdict_is_kept_until_the_theme_changes(
         "---\ntitle: Far ahead\ndate: 2100-01-04 09:00 Europe/Berlin\ncategory: products\n"
         "summary: S.\n---\nB.\n",
     )
-    passed = "All good: 5 releases and 1 pages checked.\n"
+    passed = "All good: 5 releases and 2 pages checked.\n"
     assert run_check(site, capsys, settings) == passed
     verdict = entries(site, "trial")
     assert len(verdict) == 1
