@@ -193,3 +193,17 @@ def test_each_page_links_to_pages_in_its_own_language(sample: tuple[Any, Path]) 
             if not german and leads_to_german:
                 wrong.append(f"{path.relative_to(out)}: {href}")
     assert wrong == []
+
+
+def test_the_language_feeds_are_described_in_their_language(sample: tuple[Any, Path]) -> None:
+    """From the catalogue, like the labels of the pages."""
+    _, out = sample
+    subtitles = {
+        lang: BeautifulSoup((out / f"feeds/lang/{lang}.atom.xml").read_bytes(), "xml").feed
+        for lang in ("en", "de")
+    }
+    described = {lang: feed.subtitle.get_text() for lang, feed in subtitles.items() if feed}
+    assert described == {
+        "en": "Press releases from Aldercrest Systems SE in English.",
+        "de": "Pressemitteilungen von Aldercrest Systems SE auf Deutsch.",
+    }
