@@ -275,6 +275,27 @@ def test_each_page_links_to_pages_in_its_own_language(sample: tuple[Any, Path]) 
     assert wrong == []
 
 
+def test_the_search_count_has_a_form_per_plural_category(sample: tuple[Any, Path]) -> None:
+    """search.js picks one by the browser's plural rules for the page's language."""
+    _, out = sample
+    forms = {}
+    for lang in ("en", "de"):
+        path = out / ("" if lang == "en" else lang) / "search/index.html"
+        form = BeautifulSoup(path.read_text("utf-8"), "html.parser").select_one("form[data-search]")
+        assert form is not None
+        forms[lang] = {k: v for k, v in form.attrs.items() if k.startswith("data-found-")}
+    assert forms == {
+        "en": {
+            "data-found-one": "{num} release found.",
+            "data-found-other": "{num} releases found.",
+        },
+        "de": {
+            "data-found-one": "{num} Meldung gefunden.",
+            "data-found-other": "{num} Meldungen gefunden.",
+        },
+    }
+
+
 def test_the_language_feeds_are_described_in_their_language(sample: tuple[Any, Path]) -> None:
     """From the catalogue, like the labels of the pages."""
     _, out = sample
