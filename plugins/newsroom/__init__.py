@@ -24,6 +24,7 @@ def register() -> None:
         share_images,
         sitemaps,
         structured,
+        taxonomies,
         timegate,
         withdrawals,
     )
@@ -38,8 +39,6 @@ def register() -> None:
     signals.generator_init.connect(markup.unindent_templates)
     # The time gate, before Pelican derives topics, tags, archives and pagination.
     signals.article_generator_pretaxonomy.connect(timegate.apply_time_gate)
-    # Tags that only a translation has get their pages too, once Pelican has built its own.
-    signals.article_generator_finalized.connect(timegate.tag_translations)
     # Pelican's own copy of media/ takes only files the check passed, never through a link.
     signals.static_generator_finalized.connect(assets.guard_static_files)
     # Release images and attachments, for public releases only, once all is written.
@@ -57,6 +56,8 @@ def register() -> None:
     signals.article_generator_finalized.connect(structured.attach)
     # A list page per language, once the gate has split releases from their translations.
     signals.get_generators.connect(languages.get_generators)
+    # Topic, tag, year and 404 pages in each other language, from those lists.
+    signals.get_generators.connect(taxonomies.get_generators)
     # The JSON API and the sitemaps are generators too, written from the same gated lists.
     signals.get_generators.connect(api.get_generators)
     signals.get_generators.connect(sitemaps.get_generators)

@@ -13,6 +13,7 @@ from io import BytesIO
 from pathlib import Path
 
 from babel.messages.catalog import Catalog, Message
+from babel.messages.extract import extract as extract_messages
 from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import write_po
 
@@ -27,6 +28,8 @@ METHODS = [("**.html", "jinja2.ext:babel_extract")]
 OPTIONS = {
     "**.html": {"extensions": "jinja2.ext.i18n", "trim_blocks": "True", "lstrip_blocks": "True"}
 }
+#: The plugin's own modules that hold labels readers see (marked with i18n.N_).
+PYTHON_SOURCES = ("feeds.py",)
 # A fixed date instead of now: running the task twice must leave git clean.
 FIXED_DATE = datetime(2026, 1, 1, tzinfo=UTC)
 HEADER = """\
@@ -48,6 +51,14 @@ def extract(theme: Path) -> Catalog:
     for filename, lineno, message, comments, context in found:
         where = (Path("templates", filename).as_posix(), lineno)
         template.add(message, None, [where], auto_comments=comments, context=context)
+    plugin = Path(__file__).parent
+    for name in PYTHON_SOURCES:
+        with (plugin / name).open("rb") as source:
+            for lineno, message, comments, context in extract_messages(
+                "python", source, keywords={"N_": None}, comment_tags=COMMENT_TAGS
+            ):
+                where = (Path("plugins", plugin.name, name).as_posix(), lineno)
+                template.add(message, None, [where], auto_comments=comments, context=context)
     return template
 
 

@@ -23,9 +23,10 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from gettext import NullTranslations
 from pathlib import Path, PurePosixPath
 from typing import Any
 from urllib.parse import urlsplit
@@ -39,7 +40,7 @@ from pelican.urlwrappers import Category
 from pelican.writers import Writer
 
 from .dates import utc_iso
-from .i18n import language_name
+from .i18n import N_, language_name
 from .localized import write_each_language
 from .models import Company, Release, SiteData
 from .sanitize import clean, plain_text
@@ -55,6 +56,8 @@ FOLLOW_SAVE_AS = "follow/index.html"
 INDEX = "feeds/index.json"
 #: The releases as JSON, written by the API generator; the follow page links it.
 API_URL = "api/releases.json"
+#: A language feed's description, from the theme's catalogue like every label readers see.
+LANGUAGE_FEED = N_("Press releases from %(company)s in %(language)s.")
 JSON_FEED_VERSION = "https://jsonfeed.org/version/1.1"
 ATOM_NS = "http://www.w3.org/2005/Atom"
 #: RFC 6721: an Atom feed says that an entry it carried was deleted (a withdrawn release).
@@ -256,11 +259,14 @@ def plan(
     publisher: Publisher,
     topic_url: dict[str, str],
     withdrawn: Sequence[Release] = (),
+    labels: Callable[[str], NullTranslations] = lambda lang: NullTranslations(),
 ) -> FeedIndex:
     """The feeds of the releases in ``public`` (newest first): all, per topic, per language.
 
     ``topic_url`` gives each topic's page, where its feed's readers are sent. Each feed that
-    exists also carries a tombstone for each ``withdrawn`` release it would list.
+    exists also carries a tombstone for each ``withdrawn`` release it would list. ``labels``
+    gives the theme's catalogue of a language (i18n.Catalogs.table): a language feed is
+    described in its own language.
     """
     items: dict[str, Item] = {}
     gone = [tombstone(r, publisher.host) for r in withdrawn]
@@ -318,7 +324,8 @@ def plan(
             f"lang/{code}",
             language_name(code),
             f"{site_name}: {language_name(code)}",
-            f"Press releases from {company.legal_name} in {language_name(code, 'en')}.",
+            labels(code).gettext(LANGUAGE_FEED)
+            % {"company": company.legal_name, "language": language_name(code)},
             list_url(code) if len(settings.languages) > 1 else "",
             code,
             [r for r in public if r.lang == code],
@@ -503,7 +510,13 @@ class FeedsGenerator(Generator):
         )
         releases = state.shown if state.settings.preview else state.public
         self.index = plan(
-            releases, site, state.settings, self.publisher, self._topic_urls(site), state.withdrawn
+            releases,
+            site,
+            state.settings,
+            self.publisher,
+            self._topic_urls(site),
+            state.withdrawn,
+            state.catalogs.table,
         )
         # Computed once, for every page's <link rel="alternate"> (templates only present).
         self.context.update(feeds=self.index, follow_url=FOLLOW_URL, api_url=API_URL)

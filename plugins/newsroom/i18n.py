@@ -27,6 +27,12 @@ CATALOG = "translations/{lang}/LC_MESSAGES/messages.po"
 SOURCE_LANG = "en"
 
 
+def N_(message: str) -> str:
+    """Marks a label written in Python for the catalogues (catalogs.PYTHON_SOURCES); it is
+    translated where it is used, in the language of what it describes."""
+    return message
+
+
 def locale(code: str) -> Locale | None:
     """The Babel locale of a language code as authors write it (``de``, ``pt-BR``)."""
     try:
@@ -118,6 +124,26 @@ class Catalogs:
             return self.table(page_lang(context)).ngettext(singular, plural, n)
 
         env.install_gettext_callables(gettext, ngettext, newstyle=True)  # type: ignore[attr-defined]
+
+        @pass_context
+        def plural_samples(context: Context) -> list[tuple[str, int]]:
+            return plural_samples_of(page_lang(context))
+
+        env.globals["plural_samples"] = plural_samples
+
+
+def plural_samples_of(lang: str) -> list[tuple[str, int]]:
+    """Each of a language's plural categories (CLDR: one, few, many, other...) with a whole
+    number in it: ``ngettext`` of that number gives the category's form from the catalogue.
+
+    A page that counts in the browser (the search status) writes one form per category, and
+    the browser's ``Intl.PluralRules`` picks one, so Polish "2 wyniki" and "5 wyników" differ.
+    """
+    rule = (locale(lang) or Locale.parse(SOURCE_LANG)).plural_form
+    samples: dict[str, int] = {}
+    for n in range(200):  # every CLDR category of whole numbers shows up below 200
+        samples.setdefault(rule(n), n)
+    return sorted(samples.items())
 
 
 def read_catalog(path: Path, lang: str) -> Catalog:

@@ -29,6 +29,8 @@ class LanguageListsGenerator(Generator):
         everything = [*self.context.get("articles", []), *self.context["release_translations"]]
         everything.sort(key=lambda a: (a.date, a.release.source), reverse=True)
         lists = [(lang, [a for a in everything if a.release.lang == lang]) for lang in languages]
+        # Each language's topic, tag and year pages list the same (taxonomies.py).
+        self.context["articles_by_language"] = dict(lists)
         # Only while more than one language has public releases: a single list would repeat
         # the archive, and no switcher would link to it.
         self.lists = [(lang, articles) for lang, articles in lists if articles]

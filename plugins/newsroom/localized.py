@@ -48,14 +48,20 @@ def install(
         """The languages with a list page: none while fewer than two have releases."""
         return {link.lang for link in context.get("language_lists", ())}
 
+    def list_pages(context: Context, lang: str) -> set[str]:
+        """The topic, tag and year pages written in ``lang`` (taxonomies.py), by the address
+        of the first language's."""
+        found: set[str] = context.get("list_page_urls", {}).get(lang, set())
+        return found
+
     def url_in(url: str, lang: str, context: Context) -> str:
         if lang == first:
             return url
         if url in ("", archives_url):
             return list_url(lang) if lang in lists(context) else url
-        if url in own_pages(context):
+        if url in own_pages(context) or url in list_pages(context, lang):
             return localized(url, lang, languages)
-        return url  # topics, tags and years list every language's releases in one place
+        return url  # a page the language has no version of (a paginated list's next page)
 
     @pass_context
     def page_language(context: Context) -> str:
@@ -90,6 +96,12 @@ def install(
             base = base.removeprefix(f"{lang}/")
         if base in own_pages(context):
             versions = {code: url_in(base, code, context) for code in languages}
+        elif any(base in list_pages(context, code) for code in languages):
+            versions = {
+                code: url_in(base, code, context)
+                for code in languages
+                if base in list_pages(context, code)
+            }
         if any(output == f"{list_url(code)}index.html" for code in lists(context)):
             versions = {code: list_url(code) for code in lists(context)}  # list to list
         return [

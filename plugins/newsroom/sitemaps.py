@@ -93,8 +93,13 @@ def site_entries(context: dict[str, Any], settings: dict[str, Any], lang: str) -
     everything = newest(a.release for a in articles)
     entries: list[Entry] = []
 
+    list_versions = _list_versions(context, lang)
+
     def add(save_as: str, lastmod: datetime | None, page_lang: str = lang) -> None:
-        entries.append(Entry(page_path(save_as), page_lang, lastmod))
+        path = page_path(save_as)
+        versions = list_versions.get(path, {})
+        others = tuple((code, p) for code, p in versions.items() if p != path)
+        entries.append(Entry(path, page_lang, lastmod, others, versions.get(lang)))
 
     def add_versions(versions: dict[str, str], lastmod: datetime | None) -> None:
         """A page in each language, each linked to the others; the first language's is the
@@ -121,6 +126,12 @@ def site_entries(context: dict[str, Any], settings: dict[str, Any], lang: str) -
             lastmod = newest(a.release for a in items)
             for name in paginated(wrapper.save_as, wrapper.url, items, template, settings):
                 add(name, lastmod)
+    # The topic, tag and year pages of the other languages (taxonomies.py).
+    for page in context.get("language_list_pages", []):
+        if page.template != "404":
+            lastmod = newest(a.release for a in page.articles)
+            for name in paginated(page.save_as, page.url, page.articles, page.template, settings):
+                add(name, lastmod, page.lang)
     languages = state_of(settings).settings.languages
     order = {code: i for i, code in enumerate(languages)}
     by_slug: dict[str, dict[str, str]] = {}
@@ -152,6 +163,21 @@ def site_entries(context: dict[str, Any], settings: dict[str, Any], lang: str) -
             )
         )
     return sorted(entries, key=lambda e: e.path)
+
+
+def _list_versions(context: dict[str, Any], first: str) -> dict[str, dict[str, str]]:
+    """Each topic, tag and year page's path -> its version in each language, the first
+    language's where it has one (taxonomies.py)."""
+    first_urls = context.get("list_page_urls", {}).get(first, set())
+    groups: dict[str, dict[str, str]] = {}
+    for page in context.get("language_list_pages", []):
+        if page.template == "404":
+            continue
+        group = groups.setdefault(page.base, {})
+        if page.base in first_urls:
+            group[first] = page.base
+        group[page.lang] = page.url
+    return {path: group for group in groups.values() for path in group.values()}
 
 
 def news_releases(public: Sequence[Release], as_of: datetime) -> list[Release]:

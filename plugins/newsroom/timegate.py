@@ -120,28 +120,6 @@ def _withhold(state: BuildState, context: dict[str, Any]) -> None:
     context.update(topics=shown.topics, media_contacts=shown.contacts)
 
 
-def tag_translations(generator: ArticlesGenerator) -> None:
-    """Tag pages also list a translation under the tags its original does not have.
-
-    Pelican lists only the originals on tag pages, so a tag only the German version has
-    (prognose) would have no page, and its link would lead nowhere. A tag both versions
-    share still lists the news once.
-    """
-    originals = {a.url: a for a in generator.articles}
-    added = False
-    for article in generator.translations:
-        original = originals.get(article.x_default)
-        own = set(getattr(original, "tags", []))
-        for tag in getattr(article, "tags", []):
-            if tag not in own:
-                generator.tags[tag].append(article)
-                added = True
-    if added:
-        for articles in generator.tags.values():
-            articles.sort(key=lambda a: (a.date, a.release.source), reverse=True)
-        generator.context["tags"] = list(generator.tags.items())
-
-
 @dataclass(frozen=True)
 class YearLink:
     year: int

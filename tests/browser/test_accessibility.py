@@ -73,8 +73,13 @@ def pages(built_site: Path) -> dict[str, str]:
                 ("disclosures", "disclosures"),
                 ("follow", "follow"),
                 ("search", "search"),
+                ("topics index", "topics"),
+                ("topic", "topics/investor-relations"),
+                ("tag", "tags/prognose"),
+                ("year", "news/2026"),
             )
         },
+        "404 in German": "/de/404.html",
     }
 
 
@@ -110,7 +115,7 @@ def test_axe_finds_no_violations(browser, base_url, pages, axe, width, scheme) -
     finally:
         context.close()
     assert not failures, "\n".join(f"{page}:\n{text}" for page, text in failures.items())
-    assert len(pages) == 23
+    assert len(pages) == 28
 
 
 @pytest.fixture

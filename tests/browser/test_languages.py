@@ -72,6 +72,21 @@ def test_every_page_switches_to_its_counterpart(page, path) -> None:
     assert page.locator("h1").inner_text() == english_title
 
 
+def test_a_topic_page_switches_to_the_topic_in_german(page) -> None:
+    """Its German version lists the German releases, and its links stay in German."""
+    page.goto(f"{page.base}/topics/investor-relations/")
+    page.locator(".language-nav").get_by_role("link", name="Deutsch").click()
+    page.wait_for_url("**/de/topics/investor-relations/")
+    assert page.locator("h1").inner_text() == "Pflichtmitteilungen"
+    cards = page.locator("main .card")
+    assert cards.count() >= 1
+    assert all(lang == "de" for lang in cards.evaluate_all("cs => cs.map(c => c.lang)"))
+    topics = page.locator(".masthead-links .site-nav").get_by_role("link", name="Themen")
+    assert topics.get_attribute("href").endswith("/de/topics/")
+    page.locator(".breadcrumb").get_by_role("link", name="Themen").click()
+    page.wait_for_url("**/de/topics/")
+
+
 def test_german_search_has_its_own_index_and_word_rules(secure_page, public) -> None:
     german = next(r for r in public if r.lang == "de" and "Prognose" in r.title)
     secure_page.goto(secure_page.base + "/de/search/")
@@ -103,6 +118,7 @@ def test_screenshots_of_the_german_pages(browser, base_url, public, width) -> No
         ("german-release", german.url),
         ("german-list", "de/"),
         ("german-media-kit", "de/media-kit/"),
+        ("german-topic", "de/topics/investor-relations/"),
     ):
         response = page.goto(f"{base_url}/{path}")
         assert response is not None and response.status == 200

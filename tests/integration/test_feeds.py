@@ -519,6 +519,7 @@ MEDIA_TYPES = {
 
 def topic_of(page: str) -> str | None:
     """The topic whose feeds a page links besides the all-releases ones: its own topic's."""
+    page = page.removeprefix("de/")  # a topic's German page links the topic's feeds too
     if page.startswith("topics/") and page.count("/") >= 2:
         return page.split("/")[1]
     if page.startswith("news/20") and page.count("/") == 3:  # a release page

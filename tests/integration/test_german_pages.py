@@ -63,10 +63,7 @@ def german(sample: tuple[Any, Path]) -> set[str]:
     """Every word a German page may show, from the sources the build itself reads."""
     newsroom, _ = sample
     words: set[str] = set()
-    catalog = read_catalog(ROOT / "theme" / CATALOG.format(lang="de"), "de")
-    for message in catalog:
-        for text in message.string if isinstance(message.string, tuple) else (message.string,):
-            words |= _words(re.sub(r"<[^>]+>|%\(\w+\)s", " ", text or ""))
+    words |= _labels(translated=True)
     for file in sorted((ROOT / "content/data").glob("*.yml")):
         data = yaml.safe_load(file.read_text("utf-8"))
         for text in _strings(data, PROPER.get(file.name, set())):
@@ -95,12 +92,23 @@ def german(sample: tuple[Any, Path]) -> set[str]:
     return words
 
 
+def _labels(translated: bool) -> set[str]:
+    """The words of the theme's labels: in German (translated), or as the templates write them."""
+    words: set[str] = set()
+    for message in read_catalog(ROOT / "theme" / CATALOG.format(lang="de"), "de"):
+        shown = message.string if translated else message.id
+        for text in shown if isinstance(shown, tuple) else (shown,):
+            words |= _words(re.sub(r"<[^>]+>|%\(\w+\)s", " ", text or ""))
+    return words
+
+
 def _text(html: str) -> str:
     return BeautifulSoup(html, "html.parser").get_text(" ")
 
 
-def foreign_words(page: BeautifulSoup, known: set[str]) -> list[str]:
-    """The texts of a page with a word that is not in ``known``, each once, in page order."""
+def foreign_words(page: BeautifulSoup, known: set[str], lang: str = "de") -> list[str]:
+    """The texts of a page (in ``lang``) with a word that is not in ``known``, each once, in
+    page order; texts marked as in another language are left out."""
     texts: list[str] = []
     for node in page.find_all(string=True):
         parent = node.parent
@@ -108,11 +116,11 @@ def foreign_words(page: BeautifulSoup, known: set[str]) -> list[str]:
             continue
         if parent.name in ("script", "style") or type(node).__name__ in ("Comment", "Doctype"):
             continue
-        if any(_hidden_or_foreign(tag) for tag in [parent, *parent.parents]):
+        if any(_hidden_or_foreign(tag, lang) for tag in [parent, *parent.parents]):
             continue
         texts.append(str(node))
     for tag in page.find_all(True):
-        if _hidden_or_foreign(tag) or any(_hidden_or_foreign(t) for t in tag.parents):
+        if _hidden_or_foreign(tag, lang) or any(_hidden_or_foreign(t, lang) for t in tag.parents):
             continue
         texts += [str(tag[name]) for name in ATTRIBUTES if tag.get(name)]
     description = page.find("meta", attrs={"name": "description"})
@@ -133,9 +141,9 @@ def _foreign(word: str, known: set[str]) -> bool:
     return not code and word.casefold().strip("'’-") not in known
 
 
-def _hidden_or_foreign(tag: Tag) -> bool:
+def _hidden_or_foreign(tag: Tag, page_lang: str = "de") -> bool:
     lang = tag.get("lang")
-    foreign = tag.name != "html" and isinstance(lang, str) and not lang.startswith("de")
+    foreign = tag.name != "html" and isinstance(lang, str) and not lang.startswith(page_lang)
     return tag.has_attr("hidden") or foreign
 
 
@@ -154,6 +162,12 @@ def test_every_german_page_is_in_german(sample: tuple[Any, Path], german: set[st
     # The newsroom's own pages and the two content pages exist in German, with the releases.
     for url in ("de/", "about", "media-contacts", "media-kit", "disclosures", "follow", "search"):
         assert (f"de/{url}/index.html" if url != "de/" else "de/index.html") in shown, url
+    # The topic, tag and year pages, and the 404 page: each topic, with the German releases.
+    for url in ("topics", "topics/products", "tags", "tags/prognose", "news/2026"):
+        assert f"de/{url}/index.html" in shown, url
+    assert "de/404.html" in shown
+    topics = {p.name for p in (out / "topics").iterdir() if p.is_dir()}
+    assert {p.name for p in (out / "de" / "topics").iterdir() if p.is_dir()} == topics
     assert "news/2026/aldercrest-raises-2026-guidance-de/index.html" in shown
     found = {
         path.relative_to(out).as_posix(): foreign_words(
@@ -175,6 +189,70 @@ def test_an_english_page_fails_the_same_comparison(
     assert "Hamburg, Germany" in found
 
 
+@pytest.fixture(scope="module")
+def english(sample: tuple[Any, Path]) -> set[str]:
+    """Every word an English page may show: the labels as the templates write them, the
+    data as written (without its translations), the English pages and releases."""
+    newsroom, _ = sample
+    words: set[str] = set()
+    words |= _labels(translated=False)
+    for file in sorted((ROOT / "content/data").glob("*.yml")):
+        words |= _words(" ".join(_originals(yaml.safe_load(file.read_text("utf-8")))))
+    for page in newsroom.pages:
+        if page.lang == "en":
+            words |= _words(f"{page.title} {page.summary} {_text(page.body_html)}")
+    for release in newsroom.releases:
+        if release.lang == "en":
+            words |= _words(f"{release.title} {release.summary} {' '.join(release.tags)}")
+            words |= _words(f"{_text(release.body_html)} {_text(release.boilerplate.html)}")
+    locale = Locale.parse("en")
+    for names in (locale.months["format"]["wide"], locale.days["format"]["wide"]):
+        words |= _words(" ".join(names.values()))
+    return words | _words(f"{NAMES} {newsroom.site.company.name} Newsroom")
+
+
+def _originals(node: Any) -> Iterator[str]:
+    """Every text of a YAML document but its translations."""
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key != "translations":
+                yield from _originals(value)
+    elif isinstance(node, list):
+        for item in node:
+            yield from _originals(item)
+    elif isinstance(node, str):
+        yield node
+
+
+def german_texts(page: BeautifulSoup, only: set[str], lang: str = "en") -> list[str]:
+    """The texts of a page (in ``lang``) with a word only the German sources have."""
+    return [
+        text
+        for text in foreign_words(page, set(), lang)
+        if any(w.casefold().strip("'’-") in only for w in WORD.findall(text))
+    ]
+
+
+def test_no_english_page_shows_german(
+    sample: tuple[Any, Path], german: set[str], english: set[str]
+) -> None:
+    """The other way round: an English page shows no word only the German sources have,
+    except where it marks the text as German (a German release's card, its language link)."""
+    _, out = sample
+    only = german - english
+    found = {}
+    for path in sorted(out.rglob("*.html")):
+        page = BeautifulSoup(path.read_text("utf-8"), "html.parser")
+        if page.html is not None and page.html.get("lang") == "en":
+            shown = german_texts(page, only)
+            if shown:
+                found[path.relative_to(out).as_posix()] = shown
+    assert found == {}, "\n".join(f"{k}: {v}" for k, v in found.items())
+    # The comparison finds German: the German topics page, read as if it were English.
+    page = BeautifulSoup((out / "de/topics/index.html").read_text("utf-8"), "html.parser")
+    assert "Themen" in german_texts(page, only, "de")
+
+
 def test_each_page_links_to_pages_in_its_own_language(sample: tuple[Any, Path]) -> None:
     """Only a language switcher (hreflang) leads from a page into another language's pages."""
     _, out = sample
@@ -188,8 +266,45 @@ def test_each_page_links_to_pages_in_its_own_language(sample: tuple[Any, Path]) 
                 continue
             own = ("/about/", "/media-contacts/", "/media-kit/", "/disclosures/", "/follow/")
             leads_to_german = href.startswith("/de/")
-            if german and href.endswith(own) and not leads_to_german:
+            # A topic, tag, year or the archive (release pages are under /news/<year>/ too).
+            listing = re.match(r"/(topics/|tags/|news/(\d{4}/)?$)", href.split("#")[0])
+            if german and (href.endswith(own) or listing) and not leads_to_german:
                 wrong.append(f"{path.relative_to(out)}: {href}")
             if not german and leads_to_german:
                 wrong.append(f"{path.relative_to(out)}: {href}")
     assert wrong == []
+
+
+def test_the_search_count_has_a_form_per_plural_category(sample: tuple[Any, Path]) -> None:
+    """search.js picks one by the browser's plural rules for the page's language."""
+    _, out = sample
+    forms = {}
+    for lang in ("en", "de"):
+        path = out / ("" if lang == "en" else lang) / "search/index.html"
+        form = BeautifulSoup(path.read_text("utf-8"), "html.parser").select_one("form[data-search]")
+        assert form is not None
+        forms[lang] = {k: v for k, v in form.attrs.items() if k.startswith("data-found-")}
+    assert forms == {
+        "en": {
+            "data-found-one": "{num} release found.",
+            "data-found-other": "{num} releases found.",
+        },
+        "de": {
+            "data-found-one": "{num} Meldung gefunden.",
+            "data-found-other": "{num} Meldungen gefunden.",
+        },
+    }
+
+
+def test_the_language_feeds_are_described_in_their_language(sample: tuple[Any, Path]) -> None:
+    """From the catalogue, like the labels of the pages."""
+    _, out = sample
+    subtitles = {
+        lang: BeautifulSoup((out / f"feeds/lang/{lang}.atom.xml").read_bytes(), "xml").feed
+        for lang in ("en", "de")
+    }
+    described = {lang: feed.subtitle.get_text() for lang, feed in subtitles.items() if feed}
+    assert described == {
+        "en": "Press releases from Aldercrest Systems SE in English.",
+        "de": "Pressemitteilungen von Aldercrest Systems SE auf Deutsch.",
+    }

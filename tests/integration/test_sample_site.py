@@ -72,12 +72,18 @@ def test_every_public_release_is_reachable(sample: tuple[Newsroom, Path]) -> Non
         assert listed_on(out, "/", original) or listed_on(out, "/news/", original), url
         assert listed_on(out, f"/topics/{release.topic.key}/", original), url
         page = soup(out, url)
-        tag_links = [u for u in links(page, url) if u.startswith("/tags/") and u != "/tags/"]
+        # Each language's releases lead to its own tag pages (/de/tags/...), which list them.
+        tags = "/tags/" if release.lang == "en" else f"/{release.lang}/tags/"
+        tag_links = [u for u in links(page, url) if u.startswith(tags) and u != tags]
         assert len(tag_links) == len(release.tags), url
         for tag_url in tag_links:
             assert listed_on(out, tag_url, url) or listed_on(out, tag_url, original), tag_url
         year = f"/news/{release.url.split('/')[1]}/"
         assert listed_on(out, year, original), (url, year)
+        if release.lang != "en":
+            prefix = f"/{release.lang}"
+            assert listed_on(out, f"{prefix}/topics/{release.topic.key}/", url), url
+            assert listed_on(out, f"{prefix}{year}", url), url
 
 
 def test_the_sample_has_a_release_in_two_languages(sample: tuple[Newsroom, Path]) -> None:

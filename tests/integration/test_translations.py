@@ -41,6 +41,7 @@ date: 2026-12-03 07:00 Europe/Berlin
 category: products
 lang: de
 translation_key: embargoed-launch
+tags: [Sperrfristprodukt]
 summary: Vor der Zeit darf das niemand sehen.
 ---
 Sperrfristtext.
@@ -196,11 +197,15 @@ def test_an_embargoed_translation_is_named_nowhere_before_its_instant(
         if path.is_file():
             text = path.read_text("utf-8", errors="replace")
             assert "embargoed-launch-de" not in text, path
-            assert "Sperrfrist" not in text, path
-    assert not (before / SECRET_DE).exists()
+            assert "sperrfrist" not in text.casefold(), path
+        assert "sperrfrist" not in path.as_posix(), path
+    # The German topic and year pages count only the public German release.
+    assert "1 Pressemitteilung" in soup(before, "de/topics/products/").get_text()
     after = builds["after"]
     assert hreflangs(soup(after, SECRET_DE))["en"] == f"{SITE}/news/2026/embargoed-launch/"
-    assert f"{SITE}/{SECRET_DE}" in listed(after, "de/")
+    for url in ("de/", "de/topics/products/", "de/tags/sperrfristprodukt/", "de/news/2026/"):
+        assert f"{SITE}/{SECRET_DE}" in listed(after, url), url
+    assert "2 Pressemitteilungen" in soup(after, "de/topics/products/").get_text()
 
 
 def test_a_translation_public_before_its_original_is_listed_alone(

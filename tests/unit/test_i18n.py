@@ -7,7 +7,13 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from newsroom.i18n import format_day, format_instant, is_language, language_name
+from newsroom.i18n import (
+    format_day,
+    format_instant,
+    is_language,
+    language_name,
+    plural_samples_of,
+)
 
 BERLIN = ZoneInfo("Europe/Berlin")
 
@@ -71,3 +77,10 @@ def test_days_follow_the_language() -> None:
         "3. Dezember 2026",
         "3 décembre 2026",
     ]
+
+
+def test_each_plural_category_has_a_number_to_ask_the_catalogue_with() -> None:
+    """The search status is worded per category: Polish has three for whole numbers."""
+    assert plural_samples_of("en") == [("one", 1), ("other", 0)]
+    assert plural_samples_of("de") == [("one", 1), ("other", 0)]
+    assert plural_samples_of("pl") == [("few", 2), ("many", 0), ("one", 1)]

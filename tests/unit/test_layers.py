@@ -37,7 +37,7 @@ LAYERS: dict[str, int] = {
     # 6. The outputs.
     **dict.fromkeys(["api", "archives", "assets", "cms", "disclosures", "feeds"], 6),
     **dict.fromkeys(["headers", "languages", "mediakit_build", "search", "share_images"], 6),
-    **dict.fromkeys(["markup", "sitemaps", "structured", "withdrawals"], 6),
+    **dict.fromkeys(["markup", "sitemaps", "structured", "taxonomies", "withdrawals"], 6),
     # 7. The Pelican glue that wires them.
     **dict.fromkeys(["plugin", "__init__"], 7),
     # 8. What the tasks call.

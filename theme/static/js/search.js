@@ -6,6 +6,8 @@ const filtersBox = form.querySelector(".search-filters");
 const selects = [...form.querySelectorAll("select[data-filter]")];
 const status = document.querySelector(".search-status");
 const list = document.querySelector(".search-results");
+const lang = document.documentElement.lang;
+const plural = new Intl.PluralRules(lang);
 let pagefind;
 let latest = 0;
 
@@ -67,9 +69,12 @@ async function run() {
   if (ticket !== latest) return;
   list.replaceChildren(...found.map(showResult));
   const count = search.results.length;
+  // One form per plural category of the page's language (search.html): the browser's
+  // plural rules pick the one this number takes.
   const words = form.dataset;
-  status.textContent =
-    count === 0 ? words.none : count === 1 ? words.one : words.many.replace("{num}", count);
+  const category = plural.select(count);
+  const phrase = words[`found${category[0].toUpperCase()}${category.slice(1)}`] || words.foundOther;
+  status.textContent = count === 0 ? words.none : phrase.replace("{num}", count.toLocaleString(lang));
 }
 
 async function start() {
