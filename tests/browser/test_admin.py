@@ -14,6 +14,7 @@ import re
 import shutil
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -420,3 +421,41 @@ def test_a_date_written_with_an_offset_opens_as_it_is(admin: object, editor: Edi
     assert admin.get_by_role("button", name="Save", exact=True).is_disabled()  # type: ignore[attr-defined]
     preview = admin.frame_locator("iframe").first  # type: ignore[attr-defined]
     assert preview.locator("time").inner_text() == "2025-05-14T07:30:00+02:00"
+
+
+def test_a_file_the_editor_cannot_read_is_never_saved_over(admin: object, editor: Editor) -> None:
+    """Broken front matter opens as an empty form: filled in and saved, it must be refused,
+    never written over what the file holds."""
+    page = admin
+    broken = editor.repo / "content/releases/2026/broken-front-matter.md"
+    text = (
+        b"---\ntitle: Aldercrest: a colon too many\n  date: [unclosed\n---\nThe body she wrote.\n"
+    )
+    broken.write_bytes(text)
+    for _attempt in range(20):  # the local backend may hold the index for a moment
+        try:
+            git(editor.repo, "add", ".")
+            git(editor.repo, "commit", "-qm", "A release with broken front matter")
+            break
+        except subprocess.CalledProcessError:
+            time.sleep(0.5)
+    page.goto(f"{editor.url}/admin/#/collections/releases/entries/2026/broken-front-matter")  # type: ignore[attr-defined]
+    page.reload()  # type: ignore[attr-defined]
+    field(page, "title").wait_for(timeout=30_000)  # type: ignore[attr-defined]
+    field(page, "title").fill("A headline typed into the empty form")  # type: ignore[attr-defined]
+    set_instant(field(page, "date"), "2026-11-20", "09:00", "Europe/Berlin")
+    choose(page, "category", "products")
+    field(page, "summary").fill("A summary typed into the empty form.")  # type: ignore[attr-defined]
+    page.locator('[data-slate-editor="true"]').click()  # type: ignore[attr-defined]
+    page.keyboard.type("A body typed into the empty form.")  # type: ignore[attr-defined]
+    page.get_by_role("button", name="Save", exact=True).click()  # type: ignore[attr-defined]
+    page.get_by_text("The editor could not read this file").first.wait_for(timeout=30_000)  # type: ignore[attr-defined]
+    assert broken.read_bytes() == text
+    branches = subprocess.run(
+        ["git", "branch", "--list", "cms/*"], cwd=editor.repo, capture_output=True, text=True
+    ).stdout
+    assert "broken-front-matter" not in branches
+    # Decap leaves the file it cannot read and the refused save as rejected promises, with
+    # no reason ("undefined") or the bare error object ("Object"); nothing else failed.
+    assert set(page.errors) <= {"undefined", "Object"}, page.errors  # type: ignore[attr-defined]
+    page.errors.clear()  # type: ignore[attr-defined]

@@ -377,6 +377,14 @@
   CMS.registerEventListener({
     name: "preSave",
     handler: ({ entry }) => {
+      // A file the editor could not read opens as an empty form: saving it would replace
+      // what the file holds with that form, so it is refused.
+      if (!entry.get("newRecord") && entry.getIn(["data", SOURCE]) === undefined) {
+        throw new Error(
+          "The editor could not read this file, so saving here would replace what it holds. " +
+            "Open it in GitHub's editor: the check in the pull request names the line to fix.",
+        );
+      }
       const missing = missingInGroups(entry.get("data").toJS(), releaseFields);
       if (missing.length) throw new Error(missing.join(" "));
       const m = INSTANT.exec(entry.getIn(["data", "date"]) || "");
