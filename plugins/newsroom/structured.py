@@ -63,8 +63,11 @@ def news_article(
     ``versions`` are the addresses of all public language versions, the original first:
     the original names its translations, and each translation its original.
     """
+    # The company publishes and writes: described once, and named again by its @id (a node
+    # reference, as JSON-LD defines it), instead of a second copy on every release page.
     organization: dict[str, Any] = {
         "@type": "Organization",
+        "@id": absolute(site_url, "#organization"),
         "name": company.legal_name,
         "url": company.website,
     }
@@ -79,7 +82,7 @@ def news_article(
         "datePublished": iso(release.date),
         "dateModified": iso(release.modified),
         "publisher": organization,
-        "author": organization,
+        "author": {"@id": organization["@id"]},
         "image": {
             "@type": "ImageObject",
             "url": absolute(site_url, image.url),

@@ -15,6 +15,7 @@ from support import Site
 SITE = "https://news.example.com"
 ORGANIZATION = {
     "@type": "Organization",
+    "@id": f"{SITE}/#organization",
     "name": "Example Industries AG",
     "url": "https://www.example.com",
     "logo": {"@type": "ImageObject", "url": f"{SITE}/media/logo.svg"},
@@ -61,7 +62,7 @@ def test_a_release_page_has_every_property_once(site: Site, tmp_path: Path) -> N
         "datePublished": "2025-12-15T07:30:00+01:00",
         "dateModified": "2025-12-16T10:00:00+01:00",  # the update
         "publisher": ORGANIZATION,
-        "author": ORGANIZATION,
+        "author": {"@id": f"{SITE}/#organization"},  # the publisher, by reference
         "image": {"@type": "ImageObject", "url": image, "width": 1200, "height": 630},
         "mainEntityOfPage": {"@type": "WebPage", "@id": f"{SITE}/news/2025/q4-results/"},
         "url": f"{SITE}/news/2025/q4-results/",

@@ -48,6 +48,7 @@ def test_news_article_fields(site: Site) -> None:
     data = news_article(q4, company, image, SITE)
     organization = {
         "@type": "Organization",
+        "@id": f"{SITE}/#organization",
         "name": "Example Industries AG",
         "url": "https://www.example.com",
         "logo": {"@type": "ImageObject", "url": f"{SITE}/media/logo.png"},
@@ -60,7 +61,7 @@ def test_news_article_fields(site: Site) -> None:
         "datePublished": "2025-12-15T07:30:00+01:00",
         "dateModified": "2025-12-16T10:00:00+01:00",
         "publisher": organization,
-        "author": organization,
+        "author": {"@id": organization["@id"]},
         "image": {
             "@type": "ImageObject",
             "url": f"{SITE}/news/2025/q4-results/share-1.png",
