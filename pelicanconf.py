@@ -57,7 +57,8 @@ DIRECT_TEMPLATES = ["index", "archives", "categories", "tags", "404"]
 # 50 releases a list page, like the JSON API: each page repeats the header and footer, so
 # fewer, longer pages are fewer bytes for a long history (and fewer clicks).
 DEFAULT_PAGINATION = 50
-PAGINATED_TEMPLATES = {"tag": None, "category": None, "archives": None, "language": None}
+# Tag pages list rows of date and title, a quarter of a card's bytes: 200 a page is as long.
+PAGINATED_TEMPLATES = {"tag": 200, "category": None, "archives": None, "language": None}
 PAGINATION_PATTERNS = [
     (1, "{url}", "{save_as}"),
     (2, "{base_name}/page/{number}/", "{base_name}/page/{number}/index.html"),

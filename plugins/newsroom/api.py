@@ -2,7 +2,9 @@
 
 ``api/releases.json`` lists them newest first, ``api_page_size`` per page
 (``api/releases/page/2.json`` …), and ``api/releases/<year>/<slug>.json`` holds one release
-with its sanitized HTML. Like every output it is written from the one gated list
+with its sanitized HTML. The contacts and boilerplates the releases show are the company's,
+shared by thousands of releases: a record names them by key, and ``api/shared.json`` holds
+each once per language. Like every output it is written from the one gated list
 (``state.public``), so a release is in the API at its instant and not a second earlier.
 The year in the address is the release's folder: a file name is unique only within it.
 """
@@ -31,6 +33,7 @@ from .urls import absolute
 LIST_PATH = "api/releases.json"
 PAGE_PATH = "api/releases/page/{number}.json"
 RELEASE_PATH = "api/releases/{year}/{slug}.json"
+SHARED_PATH = "api/shared.json"
 
 #: Attachment types, fixed here rather than read from the system's mime.types, which differs
 #: from machine to machine (and the output must not).
@@ -134,14 +137,31 @@ def release_record(
             {"date": u.date.isoformat(timespec="seconds"), "note_html": u.note_html}
             for u in sorted(release.updates, key=lambda u: u.date)
         ],
-        "contacts": [
-            {"name": c.name, "role": c.role, "email": c.email, "phone": c.phone, "region": c.region}
-            for c in release.contacts
-        ],
-        "boilerplate": {"title": release.boilerplate.title, "html": release.boilerplate.html},
+        # Keys into api/shared.json, in the release's language: 1.3 KB less a record.
+        "contacts": [c.key for c in release.contacts],
+        "boilerplate": release.boilerplate.key,
         "safe_harbor_html": release.safe_harbor_html,
         "sha256": content_hash(release),
     }
+
+
+def shared_record(public: Sequence[Release]) -> dict[str, Any]:
+    """The contacts and boilerplates the public releases show, by language and key, as each
+    release shows them (its role, region and boilerplate in its own language)."""
+    contacts: dict[str, dict[str, Any]] = defaultdict(dict)
+    boilerplates: dict[str, dict[str, Any]] = defaultdict(dict)
+    for release in public:
+        for c in release.contacts:
+            contacts[release.lang][c.key] = {
+                "name": c.name,
+                "role": c.role,
+                "email": c.email,
+                "phone": c.phone,
+                "region": c.region,
+            }
+        shown = release.boilerplate
+        boilerplates[release.lang][shown.key] = {"title": shown.title, "html": shown.html}
+    return {"contacts": dict(contacts), "boilerplates": dict(boilerplates)}
 
 
 @dataclass(frozen=True)
@@ -174,6 +194,7 @@ def build_api(
             "prev": absolute(site_url, page_path(number - 1)) if number > 1 else None,
         }
         yield ApiFile(page_path(number), to_json(data))
+    yield ApiFile(SHARED_PATH, to_json(shared_record(public)))
     versions: dict[str, list[Release]] = defaultdict(list)
     for release in public:
         if release.translation_key:

@@ -63,8 +63,11 @@ def news_article(
     ``versions`` are the addresses of all public language versions, the original first:
     the original names its translations, and each translation its original.
     """
+    # The company publishes and writes: described once, and named again by its @id (a node
+    # reference, as JSON-LD defines it), instead of a second copy on every release page.
     organization: dict[str, Any] = {
         "@type": "Organization",
+        "@id": absolute(site_url, "#organization"),
         "name": company.legal_name,
         "url": company.website,
     }
@@ -75,18 +78,19 @@ def news_article(
         "@context": "https://schema.org",
         "@type": "NewsArticle",
         "headline": release.title,
-        "description": release.summary,
         "datePublished": iso(release.date),
         "dateModified": iso(release.modified),
         "publisher": organization,
-        "author": organization,
+        "author": {"@id": organization["@id"]},
         "image": {
             "@type": "ImageObject",
             "url": absolute(site_url, image.url),
             "width": image.width,
             "height": image.height,
         },
-        "mainEntityOfPage": {"@type": "WebPage", "@id": page},
+        # The summary is the page's description and og:description, and its address its
+        # canonical link and og:url: repeated here as description and mainEntityOfPage, they
+        # were 2.6 MB of 10,000 release pages (Google's Article results read neither).
         "url": page,
         "inLanguage": release.lang,
         "articleSection": release.topic_name,
@@ -124,7 +128,12 @@ def meta_tags(release: Release, image: ShareImage, site_url: str, site_name: str
         og("og:image:height", image.height),
         og("og:image:alt", image.alt),
         og("article:published_time", iso(release.date)),
-        og("article:modified_time", iso(release.modified)),
+        # Only when an update changed it: otherwise it repeats the published time.
+        *(
+            [og("article:modified_time", iso(release.modified))]
+            if release.modified != release.date
+            else []
+        ),
         og("article:section", release.topic_name),
         *(og("article:tag", tag) for tag in release.tags),
         # X reads og:title, og:description and og:image where its own tags are missing

@@ -87,19 +87,8 @@ def test_a_record_has_every_public_field(site: Site, tmp_path: Path) -> None:
                 "note_html": "<p>Corrected the revenue figure.</p>",
             }
         ],
-        "contacts": [
-            {
-                "name": "Ira Investor",
-                "role": "Investor Relations",
-                "email": "ir@example.com",
-                "phone": None,
-                "region": None,
-            }
-        ],
-        "boilerplate": {
-            "title": "About Example",
-            "html": "<p>Example Industries AG makes examples for <strong>everyone</strong>.</p>",
-        },
+        "contacts": ["ir"],
+        "boilerplate": "default",
         "safe_harbor_html": release.safe_harbor_html,
         "sha256": content_hash(release, parse_as_of(AS_OF)),
     }
@@ -108,6 +97,33 @@ def test_a_record_has_every_public_field(site: Site, tmp_path: Path) -> None:
     # The fingerprint is the disclosure record's.
     record = json.loads((out / "disclosures.json").read_text("utf-8"))["disclosures"]
     assert {d["url"]: d["sha256"] for d in record}[f"{SITE}/news/2025/q4-results/"] == q4["sha256"]
+
+
+def test_contacts_and_boilerplates_are_shared_once_by_language_and_key(
+    site: Site, tmp_path: Path
+) -> None:
+    out = tmp_path / "out"
+    site.build(out, SITEURL=SITE)
+    shared = read(out, "api/shared.json")
+    assert shared["contacts"]["en"]["ir"] == {
+        "name": "Ira Investor",
+        "role": "Investor Relations",
+        "email": "ir@example.com",
+        "phone": None,
+        "region": None,
+    }
+    assert shared["boilerplates"]["en"]["default"] == {
+        "title": "About Example",
+        "html": "<p>Example Industries AG makes examples for <strong>everyone</strong>.</p>",
+    }
+    # Every record's keys resolve, in its language, to what its page shows.
+    for path in sorted((out / "api/releases").glob("20*/*.json")):
+        record = read(out, path.relative_to(out).as_posix())
+        page = (out / record["url"].removeprefix(f"{SITE}/") / "index.html").read_text("utf-8")
+        contacts = [shared["contacts"][record["lang"]][key] for key in record["contacts"]]
+        assert contacts and all(c["email"] in page and c["role"] in page for c in contacts)
+        boilerplate = shared["boilerplates"][record["lang"]][record["boilerplate"]]
+        assert boilerplate["html"] in page and boilerplate["title"] in page
 
 
 def test_images_and_attachments_with_their_types_and_sizes(site: Site, tmp_path: Path) -> None:

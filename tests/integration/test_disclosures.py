@@ -17,8 +17,14 @@ EMBARGOED = ("Secret embargoed widget", "embargoed-launch")
 def record(out: Path) -> dict[str, Any]:
     text = (out / "disclosures.json").read_text("utf-8")
     data = json.loads(text)
-    # Sorted keys and a trailing newline: diffs between two builds stay readable.
-    assert text == json.dumps(data, sort_keys=True, indent=2, ensure_ascii=False) + "\n"
+    # Sorted keys and a trailing newline, each disclosure on a line of its own: diffs between
+    # two builds stay readable, a line per release.
+    lines = text.splitlines()
+    assert text.endswith("}\n") and lines[0] == "{"
+    for entry in data["disclosures"]:
+        compact = json.dumps(entry, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+        assert compact in lines or compact + "," in lines
+    assert not [line for line in lines if line[:1].isspace()]  # no indentation
     return data
 
 

@@ -97,7 +97,7 @@ def hreflangs(page: BeautifulSoup) -> dict[str, str]:
 
 
 def listed(out: Path, url: str) -> list[str]:
-    return [a["href"] for a in soup(out, url).select("main .card-title a")]
+    return [a["href"] for a in soup(out, url).select("main .card-title a, main .release-rows a")]
 
 
 def test_each_version_names_every_version_and_a_default(builds: dict[str, Path]) -> None:

@@ -60,7 +60,8 @@ def test_page_addresses() -> None:
 
 def test_no_releases_is_one_empty_page(site: Site) -> None:
     files = {f.path: f.text for f in build_api([], [], SITE, 50)}
-    assert list(files) == ["api/releases.json"]
+    assert list(files) == ["api/releases.json", "api/shared.json"]
+    assert json.loads(files["api/shared.json"]) == {"contacts": {}, "boilerplates": {}}
     assert json.loads(files["api/releases.json"]) == {
         "items": [],
         "next": None,
