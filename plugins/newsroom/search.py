@@ -2,18 +2,28 @@
 
 Pagefind reads the finished HTML in the output folder, so it indexes exactly what the time
 gate let through: an embargoed release is in a public build's index only from its instant
-on (a preview, never deployed, indexes what it shows). Only elements marked
-``data-pagefind-body`` are indexed, and only release pages carry that mark (article.html).
-Pagefind writes one index per language, from the ``lang`` of each page's ``<html>``, and
-stems each with its own language's rules (Prognosen finds Prognose on German pages). Each
-language has its own search page (``/de/search/``); Pagefind's script loads the index of
-the page's language, so a German reader searches the German releases.
+on (a preview, never deployed, indexes what it shows). Only release pages are given to it,
+and only their ``data-pagefind-body`` element is indexed (article.html).
+
+Pagefind holds the words of every page it indexes until it writes, about a quarter of a
+megabyte a page: 2.3 GB for 10,000 releases. So each language's releases, oldest first, are
+indexed in parts of at most ``search_part_size`` pages (500 unless the settings say
+otherwise), one Pagefind run at a time, each into its
+own bundle (``pagefind/<lang>/<n>/``); the search page of a language merges its parts in
+the browser (search.js). A part holds one language, so Pagefind stems it with that
+language's rules (Prognosen finds Prognose on German pages). Parts are cut oldest first so
+that a new release changes only the newest part: the others keep their files, and hosts and
+caches keep theirs.
 """
 
 from __future__ import annotations
 
+import re
+import shutil
 import subprocess
 import sys
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from pelican import Pelican
@@ -21,15 +31,71 @@ from pelican.generators import Generator
 from pelican.writers import Writer
 
 from .localized import write_each_language
+from .models import Release
 from .state import state_of
 
 PAGE_URL = "search/"
 PAGE_SAVE_AS = "search/index.html"
 INDEX_FOLDER = "pagefind"
+#: The most characters of one part's ``--glob``: Linux refuses a longer argument than
+#: 128 KiB, and a part closes early rather than reach it (only with very long addresses).
+GLOB_LIMIT = 100_000
+#: What search.js loads from the newest part of a language: Pagefind's script, its worker
+#: and its WebAssembly. Every part keeps its index (entry, metadata, index, filters and
+#: fragments); Pagefind's ready-made interfaces, which the site does not use, are left out.
+CODE = re.compile(r"pagefind\.js|pagefind-worker\.js|wasm\.[\w-]+\.pagefind")
+INDEX = re.compile(r"pagefind-entry\.json|pagefind\.[\w-]+\.pf_meta|index|filter|fragment")
+#: Characters with a meaning in Pagefind's globs (the wax crate), escaped in addresses;
+#: wax refuses an escaped !, # or ~, which mean nothing inside a path.
+GLOB_SPECIAL = re.compile(r"([*?\[\](){}<>,:$])")
 
 
 class SearchIndexError(RuntimeError):
     """Pagefind could not index the site: the build stops rather than ship a stale index."""
+
+
+@dataclass(frozen=True)
+class Part:
+    """Consecutive release pages of one language, indexed into one Pagefind bundle."""
+
+    lang: str
+    number: int
+    pages: tuple[str, ...]  # the pages' files in the output, oldest first
+
+    @property
+    def folder(self) -> str:
+        return f"{INDEX_FOLDER}/{self.lang}/{self.number}/"
+
+    @property
+    def glob(self) -> str:
+        return "{" + ",".join(GLOB_SPECIAL.sub(r"\\\1", page) for page in self.pages) + "}"
+
+
+def parts(releases: Iterable[Release], size: int) -> list[Part]:
+    """Each language's releases, oldest first, cut into parts of at most ``size`` pages."""
+    by_lang: dict[str, list[str]] = {}
+    for release in sorted(releases, key=lambda r: (r.date, r.source)):
+        by_lang.setdefault(release.lang, []).append(f"{release.url}index.html")
+    return [part for lang in sorted(by_lang) for part in _cut(lang, by_lang[lang], size)]
+
+
+def _cut(lang: str, pages: list[str], size: int) -> list[Part]:
+    """One language's pages in runs of ``size``, each with a glob Linux accepts."""
+    runs: list[list[str]] = [[]]
+    length = 0
+    for page in pages:
+        worst = len(page) * 2 + 1  # every character escaped, and a comma
+        if runs[-1] and (len(runs[-1]) == size or length + worst > GLOB_LIMIT):
+            runs.append([])
+            length = 0
+        runs[-1].append(page)
+        length += worst
+    return [Part(lang, number, tuple(run)) for number, run in enumerate(runs) if run]
+
+
+def bundles(cut: Sequence[Part], lang: str) -> list[str]:
+    """The bundle folders a language's search page merges, newest part first."""
+    return [p.folder for p in sorted(cut, key=lambda p: -p.number) if p.lang == lang]
 
 
 class SearchPageGenerator(Generator):
@@ -40,9 +106,12 @@ class SearchPageGenerator(Generator):
         self.context.update(search_url=PAGE_URL)
 
     def generate_output(self, writer: Writer) -> None:
-        # One page a language, each searching its own index.
-        languages = state_of(self.settings).settings.languages
-        write_each_language(self, writer, PAGE_SAVE_AS, "search", languages)
+        # One page a language, each merging the parts of its own language's index.
+        state = state_of(self.settings)
+        languages = state.settings.languages
+        cut = parts(state.shown, state.settings.search_part_size)
+        found = {lang: bundles(cut, lang) for lang in languages}
+        write_each_language(self, writer, PAGE_SAVE_AS, "search", languages, search_bundles=found)
 
 
 def get_generators(pelican: Pelican) -> type[Generator]:
@@ -51,18 +120,31 @@ def get_generators(pelican: Pelican) -> type[Generator]:
 
 def build_index(pelican: Pelican) -> None:
     """Pelican ``finalized``: index the written release pages into ``output/pagefind/``."""
-    state_of(pelican.settings)  # only in a newsroom build
+    state = state_of(pelican.settings)
     output = Path(pelican.settings["OUTPUT_PATH"])
-    command = [
-        sys.executable,
-        "-m",
-        "pagefind",
-        "--site",
-        str(output),
-        "--output-subdir",
-        INDEX_FOLDER,
-        "--silent",
-    ]
+    index = output / INDEX_FOLDER
+    # The folder is the index's alone: a part left from an earlier build could hold a
+    # release that is no longer public.
+    shutil.rmtree(index, ignore_errors=True)
+    cut = parts(state.shown, state.settings.search_part_size)
+    newest = {p.lang: p.number for p in cut}
+    for part in cut:
+        _index_part(output, part)
+        _keep_what_is_loaded(output / part.folder, code=part.number == newest[part.lang])
+
+
+def _index_part(output: Path, part: Part) -> None:
+    """Runs Pagefind on one part's pages; the next part starts once its memory is freed."""
+    command = [sys.executable, "-m", "pagefind", "--site", str(output), "--glob", part.glob]
+    command += ["--output-path", str(output / part.folder), "--silent"]
     done = subprocess.run(command, capture_output=True, text=True, check=False)
     if done.returncode != 0:
-        raise SearchIndexError(f"Pagefind could not index {output}: {done.stderr.strip()}")
+        problem = done.stderr.strip() or done.stdout.strip()
+        raise SearchIndexError(f"Pagefind could not index {part.folder}: {problem}")
+
+
+def _keep_what_is_loaded(bundle: Path, code: bool) -> None:
+    """Removes what search.js never fetches from one part's bundle."""
+    for path in bundle.iterdir():
+        if not (INDEX.fullmatch(path.name) or (code and CODE.fullmatch(path.name))):
+            shutil.rmtree(path) if path.is_dir() else path.unlink()

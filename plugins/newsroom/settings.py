@@ -74,6 +74,10 @@ class NewsroomSettings:
     cache_purge: tuple[dict[str, str], ...] = ()
     #: How many releases each page of the JSON API lists (api/releases.json).
     api_page_size: int = 50
+    #: The most release pages in one part of the search index: Pagefind's memory grows with
+    #: it (about 20 MB plus a quarter of a megabyte a page), and a reader's search fetches a
+    #: little from every part (search.py).
+    search_part_size: int = 500
     #: Where the site is published: "github-pages" or "self-hosted" (sets the size limit the
     #: build warns about, see hosting.py).
     host: str = "github-pages"
@@ -337,6 +341,8 @@ def _check(s: NewsroomSettings) -> None:
         raise SettingsError("NEWSROOM: 'share_cards' must be 0 or more.")
     if not 1 <= s.api_page_size <= 1000:
         raise SettingsError("NEWSROOM: 'api_page_size' must be between 1 and 1000.")
+    if not 1 <= s.search_part_size <= 2000:
+        raise SettingsError("NEWSROOM: 'search_part_size' must be between 1 and 2000.")
 
 
 #: What each CDN's purge needs: its own keys, and the variables holding its credentials.

@@ -30,7 +30,7 @@ def test_every_written_file_is_counted_once_in_its_category(site: Site, tmp_path
     assert of("tags/launch/index.html") == "pages"
     assert of("feeds/topics/products.atom.xml") == "feeds"
     assert of("feeds/all.json") == "feeds"
-    assert of("pagefind/pagefind-ui.js") == "search"
+    assert of("pagefind/en/0/pagefind.js") == "search"
     assert of("api/releases/2025/q4-results.json") == "data"
     assert of("disclosures.json") == "data"
     assert of("theme/css/newsroom.css") == "other"

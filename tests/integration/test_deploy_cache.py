@@ -84,7 +84,14 @@ def test_through_a_cache_each_release_is_served_within_a_second_of_its_instant(
         stop = threading.Event()
         threading.Timer(second + 3 - time.time(), stop.set).start()
         seen = read_site(port, paths, stop, table, threads=2)
+        # The search index's files are named by their content, in every part: kept a year.
+        fragment = next((srv / "current").glob("pagefind/en/0/fragment/*.pf_fragment"))
+        connection = http.client.HTTPConnection("127.0.0.1", origin, timeout=10)
+        connection.request("GET", "/" + fragment.relative_to(srv / "current").as_posix())
+        kept = connection.getresponse().getheader("Cache-Control")
+        connection.close()
 
+    assert kept == "public, max-age=31536000, immutable"
     wrong = [s for s in seen if not from_a_due_snapshot(s, manifest)]
     assert not wrong, [(s.path, s.status, s.sent, sorted(s.snapshots)) for s in wrong[:5]]
     for path, instant in ((path_a, first), (path_b, second)):

@@ -8,6 +8,12 @@ const status = document.querySelector(".search-status");
 const list = document.querySelector(".search-results");
 const lang = document.documentElement.lang;
 const plural = new Intl.PluralRules(lang);
+// The index of the page's language comes in parts, newest first (plugins/newsroom/search.py).
+const bundles = form.dataset.bundles
+  .split(" ")
+  .filter(Boolean)
+  .map((folder) => new URL(folder, document.baseURI).href);
+const NEWEST = { published: "desc" }; // the sort key is the UTC go-live instant
 let pagefind;
 let latest = 0;
 
@@ -19,7 +25,7 @@ function element(tag, text, attributes = {}) {
 }
 
 async function fillFilters() {
-  const available = await pagefind.filters();
+  const available = pagefind ? await pagefind.filters() : {};
   for (const select of selects) {
     const name = select.dataset.filter;
     const values = Object.keys(available[name] || {}).sort();
@@ -49,6 +55,38 @@ function showResult(data) {
   return item;
 }
 
+// Newest first, like every list on the site. Pagefind orders the results of merged parts by
+// score, and a sorted result's score is its place within its own part, so it would interleave
+// the parts. Each part is a run of consecutive releases: newest first is each part's own
+// order, newest part first. One search counts the results in each part (the part filter);
+// then only the parts that hold the first results are searched, one at a time.
+async function newestFirst(query, filters, wanted) {
+  if (!pagefind) return { count: 0, results: [] };
+  const all = await pagefind.search(query, { filters, sort: NEWEST });
+  const counts = all.filters.part || {};
+  const results = [];
+  for (let part = 0; part < bundles.length && results.length < wanted; part++) {
+    if (!counts[part]) continue;
+    const only = { ...filters, part: String(part) };
+    const one = await pagefind.search(query, { filters: only, sort: NEWEST });
+    results.push(...one.results.slice(0, wanted - results.length));
+  }
+  return { count: all.results.length, results };
+}
+
+async function load() {
+  if (!bundles.length) return; // no releases in this language yet
+  const options = { excerptLength: 30 };
+  pagefind = await import(`${bundles[0]}pagefind.js`);
+  await pagefind.options({ ...options, mergeFilter: { part: "0" } });
+  const others = bundles.slice(1);
+  await Promise.all(
+    others.map((folder, i) =>
+      pagefind.mergeIndex(folder, { ...options, mergeFilter: { part: String(i + 1) } }),
+    ),
+  );
+}
+
 async function run() {
   const query = input.value.trim();
   const filters = chosenFilters();
@@ -63,12 +101,10 @@ async function run() {
     status.textContent = "";
     return;
   }
-  // Newest first, like every list on the site (the sort key is the UTC go-live instant).
-  const search = await pagefind.search(query || null, { filters, sort: { published: "desc" } });
-  const found = await Promise.all(search.results.slice(0, 20).map((r) => r.data()));
+  const { count, results } = await newestFirst(query || null, filters, 20);
+  const found = await Promise.all(results.map((r) => r.data()));
   if (ticket !== latest) return;
   list.replaceChildren(...found.map(showResult));
-  const count = search.results.length;
   // One form per plural category of the page's language (search.html): the browser's
   // plural rules pick the one this number takes.
   const words = form.dataset;
@@ -79,8 +115,7 @@ async function run() {
 
 async function start() {
   document.querySelector(".search-nojs").hidden = true;
-  pagefind = await import(form.dataset.bundle);
-  await pagefind.options({ excerptLength: 30 });
+  await load();
   const params = new URLSearchParams(location.search);
   input.value = params.get("q") || "";
   await fillFilters();
