@@ -50,7 +50,10 @@ def test_peak_memory_adds_a_forked_workers_own_pages_to_its_parent(tmp_path: Pat
     assert run.processes == 2
     worker = [h for h in run.at_peak if h.name.endswith("(forked)")]
     assert len(worker) == 1 and worker[0].counted_kib >= 100 * MIB
-    # What both held at once is more than either process alone ever held, and never more
+    # What both held at once: the worker's own 100 MiB and the parent's 60 MiB, never more
     # than their resident memory added up (pages both map count once, not twice).
-    assert run.peak_kib == sum(h.counted_kib for h in run.at_peak) >= 160 * MIB
-    assert run.largest_kib < run.peak_kib <= sum(h.rss_kib for h in run.at_peak)
+    together = sum(h.counted_kib for h in run.at_peak)
+    assert 160 * MIB <= together <= sum(h.rss_kib for h in run.at_peak)
+    # The reported peak is the larger of that and ru_maxrss, which Linux may carry over
+    # from the parent into the forked worker's figure.
+    assert run.peak_kib == max(together, run.largest_kib)
