@@ -22,6 +22,7 @@ import hashlib
 import json
 import os
 import shutil
+import subprocess
 import sys
 import tempfile
 import zoneinfo
@@ -92,6 +93,20 @@ def code_version(package: Path = PACKAGE) -> str:
     return h.hexdigest()
 
 
+def _tracked(repo: Path, folder: Path) -> bool:
+    """Whether git tracks anything under ``folder`` of ``repo`` (False outside a repository)."""
+    try:
+        listed = subprocess.run(
+            ["git", "-C", str(repo), "ls-files", "-z", "--", folder.as_posix()],
+            capture_output=True,
+            check=False,
+            timeout=30,
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        return False
+    return listed.returncode == 0 and bool(listed.stdout)
+
+
 def digest(*parts: str | bytes) -> str:
     """The SHA-256 of ``parts``, each length-prefixed, so no two lists of parts collide."""
     h = hashlib.sha256()
@@ -129,7 +144,13 @@ class Store:
 
     @classmethod
     def beside(cls, content: Path) -> Store:
-        """The store in ``.cache/newsroom/`` next to ``content``; older versions' are removed."""
+        """The store in ``.cache/newsroom/`` next to ``content``; older versions' are removed.
+
+        None when the repository tracks a file there: entries are trusted as this machine's
+        own work, and one committed in a pull request could carry HTML no check has seen.
+        """
+        if _tracked(content.parent, FOLDER):
+            return cls(None)
         store = cls(content.parent / FOLDER)
         if store.folder is not None and store.folder.parent.is_dir():
             for other in store.folder.parent.iterdir():

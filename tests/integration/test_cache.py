@@ -18,7 +18,7 @@ from newsroom.cache import FOLDER, PACKAGE, Store, code_version
 from newsroom.content import Newsroom, load
 from newsroom.problems import display_path
 from newsroom.settings import NewsroomSettings
-from support import ROOT, Site
+from support import ROOT, Site, git
 
 LANGUAGES = ("en", "de")
 RICH = """\
@@ -309,3 +309,18 @@ def test_the_trial_verdict_is_kept_until_the_theme_changes(
     )
     assert run_check(site, capsys, settings) == failed
     assert len(entries(site, "trial")) == 2
+
+
+def test_a_cache_committed_to_the_repository_is_never_read(site: Site) -> None:
+    """Entries are trusted as this machine's own work: one a pull request commits is not."""
+    rich_site(site)
+    assert Store.beside(site.path).folder is not None
+    loaded(site, Store.beside(site.path))  # writes an entry for every release
+    root = site.path.parent
+    git(root, "init", "-q")
+    git(root, "add", "-f", ".cache")
+    git(root, "commit", "-qm", "A cache entry, committed")
+    store = Store.beside(site.path)
+    assert store.folder is None
+    loaded(site, store)
+    assert (store.hits, store.writes) == (0, 0)
