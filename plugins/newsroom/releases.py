@@ -25,6 +25,7 @@ from .schema import (
     Limits,
     _scalar,
     boolean,
+    file_type,
     group,
     instant,
     list_of,
@@ -58,13 +59,7 @@ def asset(types: tuple[str, ...], example: str) -> Any:
                 f"Write it like {name.split('.')[-1]}: {example} and put the file in {where}/",
                 "asset-path",
             )
-        if not value.lower().endswith(types):
-            allowed = ", ".join(t.lstrip(".") for t in types)
-            raise Invalid(
-                f'"{value}" is not a file type the newsroom publishes here',
-                f"Use one of these types: {allowed}",
-                "asset-type",
-            )
+        file_type(value, types, "file type the newsroom publishes here")
         if ctx.locate(value) is None:
             elsewhere = " (nor in the folders of its translations)" if ctx.shared else ""
             raise Invalid(

@@ -34,6 +34,16 @@ class Invalid(Exception):
         self.line = line
 
 
+def file_type(value: str, types: tuple[str, ...], what: str) -> None:
+    """Refuse a file whose ending is not one of ``types``: one rule and one fix for the logo,
+    pictures and attachments, each saying ``what`` the newsroom would do with the file."""
+    if not value.lower().endswith(types):
+        allowed = ", ".join(t.lstrip(".") for t in types)
+        raise Invalid(
+            f'"{value}" is not a {what}', f"Use one of these types: {allowed}", "asset-type"
+        )
+
+
 @dataclass
 class Context:
     """What parsers may consult: the file being read and the site's shared data."""

@@ -23,6 +23,7 @@ from .schema import (
     Invalid,
     _scalar,
     by_language,
+    file_type,
     group,
     list_of,
     parse_mapping,
@@ -57,13 +58,7 @@ def logo(node: Node, ctx: Context, name: str) -> str:
             f"content folder, like logo: {MEDIA}/logo.svg",
             "asset-path",
         )
-    if not value.lower().endswith(LOGO_TYPES):
-        allowed = ", ".join(t.lstrip(".") for t in LOGO_TYPES)
-        raise Invalid(
-            f'"{value}" is not a picture type the newsroom can show as a logo',
-            f"Use one of these types: {allowed}",
-            "asset-type",
-        )
+    file_type(value, LOGO_TYPES, "picture type the newsroom can show as a logo")
     file = ctx.assets / value if ctx.assets is not None else None
     if file is None or not file.is_file():
         raise Invalid(
