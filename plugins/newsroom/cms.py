@@ -55,13 +55,13 @@ INSTANT_WIDGET = "newsroom-instant"
 
 
 #: The Content-Security-Policy /admin/ needs instead of the site's (headers.CSP). Decap CMS
-#: injects its styles ('unsafe-inline' for style-src only) and compiles the JSON schema that
-#: checks its configuration with ``new Function`` ('unsafe-eval': no inline script and no
-#: other origin may run). It talks to GitHub's API and status page, shows GitHub avatars and
-#: previews uploads from blob: URLs. Everything else, fonts and icons included, is 'self'.
+#: injects its styles ('unsafe-inline' for style-src only), talks to GitHub's API and status
+#: page, shows GitHub avatars and previews uploads from blob: URLs. Scripts are the site's
+#: files only, none compiled from text: the vendored Decap is edited not to (vendor_cms.py).
+#: Everything else, fonts and icons included, is 'self'.
 ADMIN_CSP: tuple[str, ...] = (
     "default-src 'self'",
-    "script-src 'self' 'unsafe-eval'",
+    "script-src 'self'",
     "style-src 'self' 'unsafe-inline'",
     "img-src 'self' data: blob: https://avatars.githubusercontent.com",
     "media-src 'self' blob:",
