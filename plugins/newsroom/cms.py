@@ -50,6 +50,11 @@ FORMAT = "newsroom-frontmatter"
 #: Not a release field: the release date's year, which newsroom-editor.js sets before a new
 #: release is saved so its file goes in that year's folder (never written into the file).
 YEAR_FIELD = "newsroom_year"
+#: Not a release field either: the release date as a UTC instant (ISO 8601, so its text sorts
+#: in time order), which newsroom-editor.js derives from the date when it reads a file and never
+#: writes back. The list sorts by it: by the date's text, 2026-11-20 08:00 Europe/Berlin would
+#: come after 2026-11-20 07:30 America/New_York, which is five and a half hours later.
+SORT_FIELD = "newsroom_instant"
 #: The custom widget newsroom-editor.js registers: date, time and IANA zone.
 INSTANT_WIDGET = "newsroom-instant"
 
@@ -258,6 +263,13 @@ WIDGETS: dict[str, tuple[str, Maker]] = {
 NEW_ENTRY_DEFAULTS: dict[str, Any] = {"status": "draft"}
 #: The release text below the front matter: not a schema field, always required.
 BODY = {"name": "body", "label": "Text of the release", "widget": "markdown", "required": True}
+#: Decap sorts the list only by a field of the form: the instant, hidden (it is not typed).
+INSTANT = {
+    "name": SORT_FIELD,
+    "label": "Publication instant (UTC)",
+    "widget": "hidden",
+    "required": False,
+}
 
 
 def _fields(
@@ -328,10 +340,10 @@ def cms_config(
                 # into "draft", "embargoed until …" or "live" for the moment the list is seen.
                 "summary": "{{title}} · {{date}} · {{status | default('published')}}",
                 "sortable_fields": [
-                    {"field": "date", "label": "Date", "default_sort": "desc"},
+                    {"field": SORT_FIELD, "label": "Date", "default_sort": "desc"},
                     {"field": "title", "label": "Title"},
                 ],
-                "fields": [*fields, BODY],
+                "fields": [*fields, INSTANT, BODY],
             }
         ],
     }
