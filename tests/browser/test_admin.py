@@ -186,11 +186,15 @@ def test_decap_checks_the_configuration_the_build_writes(browser: object, editor
                 catch (error) { return error.message; }
             };
             const text = await (await fetch("config.yml")).text();
-            const broken = jsyaml.load(text, { schema: jsyaml.CORE_SCHEMA });
+            const read = () => jsyaml.load(text, { schema: jsyaml.CORE_SCHEMA });
+            const broken = read();
             delete broken.backend;
             const topic = broken.collections[0].fields.find((f) => f.name === "category");
             delete topic.options;
-            return [check(), check(broken)];
+            // What settings.py refuses in NEWSROOM_CMS_BACKEND, Decap refuses too.
+            const backend = { name: "github", auth_scope: "admin", cms_label_prefix: "",
+                              open_authoring: "yes" };
+            return [check(), check(broken), check({ ...read(), backend })];
         }"""
     )
     context.close()
@@ -203,6 +207,11 @@ def test_decap_checks_the_configuration_the_build_writes(browser: object, editor
     assert found[1].splitlines()[:2] == [
         "config must have required property 'backend'",
         f"'{topic}' must have required property 'options'",
+    ]
+    assert found[2].splitlines() == [
+        "'backend.auth_scope' must be equal to one of the allowed values",
+        "'backend.cms_label_prefix' must NOT have fewer than 1 characters",
+        "'backend.open_authoring' must be boolean",
     ]
 
 
