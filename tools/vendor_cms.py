@@ -12,8 +12,9 @@ Decap's main script is edited (``DECAP_PATCHES``) so that /admin/ runs without
 into JavaScript with ``new Function`` on every page load: the edit keeps that check, unchanged,
 as ``window.NEWSROOM_VALIDATE_CMS_CONFIG`` instead of calling it, and the browser tests call it
 on the configuration the build writes (tests/browser/test_admin.py), in a page allowed to
-compile. Each edit names the exact text it replaces, once, and the upstream file's SHA-256: on
-a new Decap version the update stops until the edits are checked against the new script.
+compile. A bundled library's ``eval`` that can only fail in a browser is left out. Each edit
+names the exact text it replaces, once, and the upstream file's SHA-256: on a new Decap
+version the update stops until the edits are checked against the new script.
 """
 
 from __future__ import annotations
