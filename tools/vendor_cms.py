@@ -6,6 +6,15 @@ a CDN. Each package's tarball SHA-256 is pinned here: a different file stops the
 
 Decap CMS is split into chunks that its main script loads on demand from its own folder, so
 every chunk is copied next to it (source maps are left out).
+
+Decap's main script is edited (``DECAP_PATCHES``) so that /admin/ runs without
+``'unsafe-eval'``. Decap checks its configuration with ajv, which compiles the JSON schema
+into JavaScript with ``new Function`` on every page load: the edit keeps that check, unchanged,
+as ``window.NEWSROOM_VALIDATE_CMS_CONFIG`` instead of calling it, and the browser tests call it
+on the configuration the build writes (tests/browser/test_admin.py), in a page allowed to
+compile. A bundled library's ``eval`` that can only fail in a browser is left out. Each edit
+names the exact text it replaces, once, and the upstream file's SHA-256: on a new Decap
+version the update stops until the edits are checked against the new script.
 """
 
 from __future__ import annotations
@@ -25,6 +34,49 @@ TARGET = ROOT / "theme" / "static" / "admin" / "vendor"
 
 
 @dataclass(frozen=True)
+class Patch:
+    """Exact edits of one vendored file: each ``old`` text must occur in it exactly once."""
+
+    file: str
+    #: SHA-256 of the upstream file the edits were written for.
+    upstream: str
+    edits: tuple[tuple[str, str], ...]
+    why: str
+
+
+# The two places where Decap, loading /admin/, runs text as code (found by running the browser
+# tests under a script-src without 'unsafe-eval' and listening for securitypolicyviolation):
+# 1. decap-cms-core's validateConfig, inlined in loadConfig as `!function(e){...}(a)`, compiles
+#    its schema with ajv: it is assigned to a global instead of being called, and checks the
+#    configuration Decap loaded (`a`) when called without one.
+# 2. @iarna/toml asks for Node's util.inspect with eval("require(...)") inside a try; in a
+#    browser there is no require, so `_custom` stays undefined with or without the eval.
+DECAP_PATCHES = (
+    Patch(
+        "decap-cms.js",
+        "7c1efd6b616b4786e279aeef194dd21649a72058d3bc8d1f78901b574610dfb8",
+        (
+            (
+                "a=Vs()(o,e);!function(e){const t=new(nl())({allErrors:!0,",
+                "a=Vs()(o,e);(window.NEWSROOM_VALIDATE_CMS_CONFIG=function(e=a){const t=new(nl())"
+                "({allErrors:!0,",
+            ),
+            (
+                "new rf([e])}})}(a);const s=function(e){",
+                "new rf([e])}})});const s=function(e){",
+            ),
+            (
+                "let _custom;try{const utilInspect=eval(\"require('util').inspect\");"
+                "_custom=utilInspect.custom}catch(e){}",
+                "let _custom;",
+            ),
+        ),
+        "no eval or new Function on load: the configuration check is kept for the tests",
+    ),
+)
+
+
+@dataclass(frozen=True)
 class Package:
     """One npm package: the pinned tarball and the files taken from it."""
 
@@ -34,6 +86,7 @@ class Package:
     #: Glob patterns of tarball members that are copied, flat, into the vendor folder.
     files: tuple[str, ...]
     license: str
+    patches: tuple[Patch, ...] = ()
 
 
 PACKAGES = (
@@ -49,6 +102,7 @@ PACKAGES = (
             "package/dist/decap-cms.js.LICENSE.txt",
         ),
         "MIT",
+        DECAP_PATCHES,
     ),
     # YAML reading for newsroom-editor.js (Decap does not expose its own parser).
     Package(
@@ -100,6 +154,31 @@ def fetch(package: Package, folder: Path, npm: str) -> dict[str, bytes]:
     return files
 
 
+def patch(files: dict[str, bytes], patches: tuple[Patch, ...]) -> list[str]:
+    """Apply each edit to the fetched files in place; the lines VENDORED.txt says them with."""
+    lines = []
+    for item in patches:
+        if item.file not in files:
+            raise VendorError(f"{item.file}, which a patch edits, was not fetched")
+        digest = sha256(files[item.file])
+        if digest != item.upstream:
+            raise VendorError(
+                f"{item.file} has SHA-256 {digest}, not {item.upstream} that the patch was "
+                "written for: check the edits in tools/vendor_cms.py against the new file"
+            )
+        text = files[item.file].decode("utf-8")
+        for old, new in item.edits:
+            found = text.count(old)
+            if found != 1:
+                raise VendorError(
+                    f"{item.file}: the patch expects {old!r} once, found it {found} times"
+                )
+            text = text.replace(old, new)
+        files[item.file] = text.encode("utf-8")
+        lines.append(f"  {item.file} patched ({item.why}); upstream SHA-256 {item.upstream}")
+    return lines
+
+
 def vendor(target: Path = TARGET, npm: str = "npm") -> Path:
     """Fetch every pinned package and replace the vendor folder with the files taken."""
     if shutil.which(npm) is None:
@@ -109,12 +188,14 @@ def vendor(target: Path = TARGET, npm: str = "npm") -> Path:
     with tempfile.TemporaryDirectory() as tmp:
         for package in PACKAGES:
             files = fetch(package, Path(tmp), npm)
+            applied = patch(files, package.patches)
             taken.update(files)
             lines.append(
                 f"{package.name}@{package.version} ({package.license} license), "
                 f"tarball SHA-256 {package.sha256}:"
             )
             lines += [f"  {name} {sha256(data)}" for name, data in sorted(files.items())]
+            lines += applied
     if target.exists():
         shutil.rmtree(target)
     target.mkdir(parents=True)

@@ -50,18 +50,23 @@ FORMAT = "newsroom-frontmatter"
 #: Not a release field: the release date's year, which newsroom-editor.js sets before a new
 #: release is saved so its file goes in that year's folder (never written into the file).
 YEAR_FIELD = "newsroom_year"
+#: Not a release field either: the release date as a UTC instant (ISO 8601, so its text sorts
+#: in time order), which newsroom-editor.js derives from the date when it reads a file and never
+#: writes back. The list sorts by it: by the date's text, 2026-11-20 08:00 Europe/Berlin would
+#: come after 2026-11-20 07:30 America/New_York, which is five and a half hours later.
+SORT_FIELD = "newsroom_instant"
 #: The custom widget newsroom-editor.js registers: date, time and IANA zone.
 INSTANT_WIDGET = "newsroom-instant"
 
 
 #: The Content-Security-Policy /admin/ needs instead of the site's (headers.CSP). Decap CMS
-#: injects its styles ('unsafe-inline' for style-src only) and compiles the JSON schema that
-#: checks its configuration with ``new Function`` ('unsafe-eval': no inline script and no
-#: other origin may run). It talks to GitHub's API and status page, shows GitHub avatars and
-#: previews uploads from blob: URLs. Everything else, fonts and icons included, is 'self'.
+#: injects its styles ('unsafe-inline' for style-src only), talks to GitHub's API and status
+#: page, shows GitHub avatars and previews uploads from blob: URLs. Scripts are the site's
+#: files only, none compiled from text: the vendored Decap is edited not to (vendor_cms.py).
+#: Everything else, fonts and icons included, is 'self'.
 ADMIN_CSP: tuple[str, ...] = (
     "default-src 'self'",
-    "script-src 'self' 'unsafe-eval'",
+    "script-src 'self'",
     "style-src 'self' 'unsafe-inline'",
     "img-src 'self' data: blob: https://avatars.githubusercontent.com",
     "media-src 'self' blob:",
@@ -258,6 +263,13 @@ WIDGETS: dict[str, tuple[str, Maker]] = {
 NEW_ENTRY_DEFAULTS: dict[str, Any] = {"status": "draft"}
 #: The release text below the front matter: not a schema field, always required.
 BODY = {"name": "body", "label": "Text of the release", "widget": "markdown", "required": True}
+#: Decap sorts the list only by a field of the form: the instant, hidden (it is not typed).
+INSTANT = {
+    "name": SORT_FIELD,
+    "label": "Publication instant (UTC)",
+    "widget": "hidden",
+    "required": False,
+}
 
 
 def _fields(
@@ -328,10 +340,10 @@ def cms_config(
                 # into "draft", "embargoed until …" or "live" for the moment the list is seen.
                 "summary": "{{title}} · {{date}} · {{status | default('published')}}",
                 "sortable_fields": [
-                    {"field": "date", "label": "Date", "default_sort": "desc"},
+                    {"field": SORT_FIELD, "label": "Date", "default_sort": "desc"},
                     {"field": "title", "label": "Title"},
                 ],
-                "fields": [*fields, BODY],
+                "fields": [*fields, INSTANT, BODY],
             }
         ],
     }

@@ -54,9 +54,8 @@ HEADERS: tuple[tuple[str, str], ...] = (
     ("Permissions-Policy", ", ".join(f"{name}=()" for name in DENIED_FEATURES)),
 )
 
-#: The editor at /admin/ injects its own styles, compiles its configuration's schema and
-#: talks to GitHub's API, so it gets a policy of its own (see newsroom.cms.ADMIN_CSP);
-#: every other header is the same.
+#: The editor at /admin/ injects its own styles and talks to GitHub's API, so it gets a
+#: policy of its own (see newsroom.cms.ADMIN_CSP); every other header is the same.
 ADMIN_HEADERS: tuple[tuple[str, str], ...] = (
     ("Content-Security-Policy", "; ".join(ADMIN_CSP)),
     *HEADERS[1:],

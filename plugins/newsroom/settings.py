@@ -12,6 +12,7 @@ from __future__ import annotations
 import dataclasses
 import difflib
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -231,12 +232,7 @@ def _pelican_values(settings: dict[str, Any]) -> dict[str, Any]:
         values["preview"] = preview
     backend = settings.get("NEWSROOM_CMS_BACKEND")
     if backend is not None:
-        if not isinstance(backend, dict) or not isinstance(backend.get("name"), str):
-            raise SettingsError(
-                "NEWSROOM_CMS_BACKEND must be a dict naming the editor's backend, like "
-                "{'name': 'github', 'repo': 'your-org/your-newsroom', 'branch': 'main'}."
-            )
-        values["cms_backend"] = backend
+        values["cms_backend"] = _cms_backend(backend)
     for key in ("NEWSROOM_YEAR_SAVE_AS", "NEWSROOM_YEAR_URL"):
         pattern = settings.get(key)
         if pattern is not None:
@@ -245,6 +241,30 @@ def _pelican_values(settings: dict[str, Any]) -> dict[str, Any]:
     if log is not None:
         values["golive_log"] = _folder("NEWSROOM_GOLIVE_LOG", log, "/srv/newsroom/golive.log")
     return values
+
+
+#: The backend keys whose values Decap's configuration schema restricts, and how. Decap's own
+#: check of its configuration does not run in the browser (tools/vendor_cms.py), and the
+#: backend is the one part of it a fork writes by hand, so those rules are checked here.
+_BACKEND_RULES: dict[str, tuple[Callable[[Any], bool], str]] = {
+    "auth_scope": (lambda v: v in ("repo", "public_repo"), "'repo' or 'public_repo'"),
+    "cms_label_prefix": (lambda v: isinstance(v, str) and v != "", "a text, like 'newsroom/'"),
+    "open_authoring": (lambda v: isinstance(v, bool), "True or False"),
+}
+
+
+def _cms_backend(backend: Any) -> dict[str, Any]:
+    if not isinstance(backend, dict) or not isinstance(backend.get("name"), str):
+        raise SettingsError(
+            "NEWSROOM_CMS_BACKEND must be a dict naming the editor's backend, like "
+            "{'name': 'github', 'repo': 'your-org/your-newsroom', 'branch': 'main'}."
+        )
+    for key, (fits, what) in _BACKEND_RULES.items():
+        if key in backend and not fits(backend[key]):
+            raise SettingsError(
+                f"NEWSROOM_CMS_BACKEND[{key!r}] must be {what}, not {backend[key]!r}."
+            )
+    return backend
 
 
 def _folder(key: str, value: Any, example: str) -> Path:

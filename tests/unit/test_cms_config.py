@@ -59,8 +59,8 @@ def _same_fields(
 
 def test_every_release_field_has_exactly_one_widget(config: dict[str, Any]) -> None:
     fields = _releases(config)["fields"]
-    assert fields[-1] == cms.BODY
-    _same_fields(release_schema(SETTINGS), fields[:-1])
+    assert fields[-2:] == [cms.INSTANT, cms.BODY]
+    _same_fields(release_schema(SETTINGS), fields[:-2])
 
 
 def test_group_fields_match_their_tables(config: dict[str, Any]) -> None:
@@ -140,8 +140,9 @@ def test_releases_and_uploads_land_where_the_checker_looks(config: dict[str, Any
     assert (collection["media_folder"], collection["public_folder"]) == ("{{filename}}", "")
     assert collection["format"] == cms.FORMAT
     assert collection["delete"] is False
+    # Newest first by the UTC instant newsroom-editor.js derives from the date, not its text.
     assert collection["sortable_fields"][0] == {
-        "field": "date",
+        "field": cms.SORT_FIELD,
         "label": "Date",
         "default_sort": "desc",
     }

@@ -49,6 +49,18 @@ KNOWN = (
             "{'name': 'github', 'repo': 'your-org/your-newsroom', 'branch': 'main'}.",
         ),
         (
+            {"NEWSROOM_CMS_BACKEND": {"name": "github", "auth_scope": "admin"}},
+            "NEWSROOM_CMS_BACKEND['auth_scope'] must be 'repo' or 'public_repo', not 'admin'.",
+        ),
+        (
+            {"NEWSROOM_CMS_BACKEND": {"name": "github", "cms_label_prefix": ""}},
+            "NEWSROOM_CMS_BACKEND['cms_label_prefix'] must be a text, like 'newsroom/', not ''.",
+        ),
+        (
+            {"NEWSROOM_CMS_BACKEND": {"name": "github", "open_authoring": "yes"}},
+            "NEWSROOM_CMS_BACKEND['open_authoring'] must be True or False, not 'yes'.",
+        ),
+        (
             {"NEWSROOM_YEAR_URL": "news/{year}/"},
             "NEWSROOM_YEAR_URL must be an address with the year as {date:%Y}, like "
             "'news/{date:%Y}/', not 'news/{year}/'.",

@@ -13,9 +13,11 @@
   const { CMS, h, createClass, jsyaml } = window;
   const FORMAT = "newsroom-frontmatter";
   const WIDGET = "newsroom-instant";
-  // Not release fields: the folder year (cms.YEAR_FIELD) and the link to the file as read.
+  // Not release fields: the folder year (cms.YEAR_FIELD), the link to the file as read, and
+  // the date as a UTC instant the list sorts by (cms.SORT_FIELD). None is written to a file.
   const YEAR = "newsroom_year";
   const SOURCE = "newsroom_source";
+  const SORT = "newsroom_instant";
   // The forms the check reads (newsroom/dates.py): a zone name, or an offset. The editor
   // writes the first, "2026-12-02 07:00 Europe/Berlin", and keeps the second as written.
   const INSTANT = /^(\d{4}-\d{2}-\d{2}) (\d{2}:\d{2}) ([A-Za-z][A-Za-z0-9_+\-/]*)$/;
@@ -179,12 +181,16 @@
     refuseRepeats(parsed);
     const values = clean(parsed);
     sources.push({ text, frontMatter, body, values, blocks: blocksOf(frontMatter) });
-    return { ...parsed, body, [SOURCE]: String(sources.length - 1) };
+    const read = { ...parsed, body, [SOURCE]: String(sources.length - 1) };
+    // Dates in different zones sort by the instant they name, not by their text.
+    const t = epoch(parsed.date);
+    if (t !== null) read[SORT] = new Date(t).toISOString();
+    return read;
   }
 
   function toFile(data, fieldsOrder = []) {
     const source = sources[Number(data[SOURCE])];
-    const { body = "", [SOURCE]: _s, [YEAR]: _y, ...fields } = data;
+    const { body = "", [SOURCE]: _s, [YEAR]: _y, [SORT]: _t, ...fields } = data;
     const values = clean(fields);
     if (source && canonical(values) === canonical(source.values) && body === source.body) {
       return source.text; // nothing changed: the file stays byte for byte as it was
