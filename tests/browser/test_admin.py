@@ -18,8 +18,9 @@ import time
 import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import UTC
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 import yaml
@@ -494,6 +495,7 @@ ZONES_APART = {
     "zone-order-berlin": ("Aldercrest opens a Berlin office", "2026-11-20 08:00 Europe/Berlin"),
     "zone-order-new-york": ("Aldercrest opens a Boston lab", "2026-11-20 07:30 America/New_York"),
 }
+EMBARGOED_TITLE = "Aldercrest opens a Kiel test field"
 
 
 def test_the_list_is_newest_first_with_each_release_state(admin: object, editor: Editor) -> None:
@@ -501,22 +503,26 @@ def test_the_list_is_newest_first_with_each_release_state(admin: object, editor:
     cards.nth(5).wait_for(timeout=30_000)
     shot(admin, "editor-list")  # the guide's picture: the sample newsroom as it is
     idle(admin)
-    for slug, (title, date) in ZONES_APART.items():
-        (editor.repo / f"content/releases/2026/{slug}.md").write_text(
+    # Embargoed for weeks from whenever the test runs, so the state shown never expires.
+    ahead = datetime.now(ZoneInfo("Europe/Berlin")) + timedelta(days=60)
+    embargoed = f"{ahead:%Y-%m-%d} 09:15 Europe/Berlin"
+    releases = {**ZONES_APART, "embargo-ahead": (EMBARGOED_TITLE, embargoed)}
+    for slug, (title, date) in releases.items():
+        path = editor.repo / f"content/releases/{date[:4]}/{slug}.md"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(
             f"---\ntitle: {title}\ndate: {date}\ncategory: corporate\n"
             f"summary: {title}.\n---\n{title}.\n",
             encoding="utf-8",
         )
     git(editor.repo, "add", ".")
-    git(editor.repo, "commit", "-qm", "Two releases hours apart in different zones")
+    git(editor.repo, "commit", "-qm", "Two releases hours apart in different zones, one ahead")
     admin.reload()  # type: ignore[attr-defined]
-    for title, _ in ZONES_APART.values():
+    for title, _ in releases.values():
         cards.filter(has_text=title).wait_for(timeout=30_000)
     texts = cards.all_inner_texts()
-    gridpilot = [t for t in texts if t.startswith("Aldercrest launches GridPilot 6")]
-    assert gridpilot == [
-        "Aldercrest launches GridPilot 6 with stability monitoring for grids with high shares "
-        "of renewables · embargoed until 2026-12-03 07:00 Europe/Berlin"
+    assert [t for t in texts if t.startswith(EMBARGOED_TITLE)] == [
+        f"{EMBARGOED_TITLE} · embargoed until {embargoed}"
     ]
     assert any(t.endswith("· 2026-11-30 07:30 Europe/Berlin · draft") for t in texts)
     assert any(t.endswith("· 2026-11-05 07:00 Europe/Berlin · live") for t in texts)
