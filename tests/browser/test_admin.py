@@ -41,12 +41,15 @@ SLUG = "aldercrest-opens-grid-software-lab-in-kiel"
 TITLE_DE = "Aldercrest eröffnet Labor für Netzsoftware in Kiel"
 SLUG_DE = "aldercrest-eroffnet-labor-fur-netzsoftware-in-kiel"
 SUMMARY = "Aldercrest has opened a lab in Kiel: 40 engineers, #1 for grid software."
+#: The new release's day: months after the test runs, so it is embargoed whenever it runs.
+AHEAD = f"{datetime.now(UTC) + timedelta(days=120):%Y-%m-%d}"
+YEAR = AHEAD[:4]
 # What the form writes for the new release: no empty field, the file names plain, the date
 # in the project's own form and in the zone chosen, the year folder the date's.
 EXPECTED = f"""\
 ---
 title: {TITLE}
-date: 2027-01-12 09:30 America/New_York
+date: {AHEAD} 09:30 America/New_York
 category: products
 summary: "Aldercrest has opened a lab in Kiel: 40 engineers, #1 for grid software."
 lang: en
@@ -344,7 +347,7 @@ def test_new_release_and_its_german_translation_pass_the_check(
     assert "draft" in field(page, "status").locator("xpath=../..").inner_text()  # type: ignore[attr-defined]
     date = field(page, "date")
     assert date.locator("xpath=..").get_by_label("Time zone").input_value() == "Europe/Berlin"  # type: ignore[attr-defined]
-    set_instant(date, "2027-01-12", "09:30", "America/New_York")
+    set_instant(date, AHEAD, "09:30", "America/New_York")
     choose(page, "category", "products")
     summary = field(page, "summary")
     summary.fill(SUMMARY)  # type: ignore[attr-defined]
@@ -361,7 +364,7 @@ def test_new_release_and_its_german_translation_pass_the_check(
     # The preview pane shows the release in the theme's styles, bannered as embargoed.
     preview = page.frame_locator("iframe").first  # type: ignore[attr-defined]
     banner = preview.locator(".embargo-banner")
-    assert banner.inner_text() == "EMBARGOED UNTIL 2027-01-12 09:30 AMERICA/NEW_YORK"
+    assert banner.inner_text() == f"EMBARGOED UNTIL {AHEAD} 09:30 AMERICA/NEW_YORK"
     assert banner.evaluate("e => getComputedStyle(e).backgroundColor") != "rgba(0, 0, 0, 0)"
     field(page, "title").scroll_into_view_if_needed()  # type: ignore[attr-defined]
     shot(page, "editor-new-release")
@@ -377,7 +380,7 @@ def test_new_release_and_its_german_translation_pass_the_check(
 
     new_release(page, editor.url)
     field(page, "title").fill(TITLE_DE)  # type: ignore[attr-defined]
-    set_instant(field(page, "date"), "2027-01-12", "09:30", "America/New_York")
+    set_instant(field(page, "date"), AHEAD, "09:30", "America/New_York")
     choose(page, "category", "products")
     field(page, "summary").fill("Aldercrest hat in Kiel ein Labor für Netzsoftware eröffnet.")  # type: ignore[attr-defined]
     choose(page, "lang", "de")
@@ -388,15 +391,17 @@ def test_new_release_and_its_german_translation_pass_the_check(
     save(page)
 
     written = branch_file(
-        editor.repo, f"cms/releases/2027/{SLUG}", f"content/releases/2027/{SLUG}.md"
+        editor.repo, f"cms/releases/{YEAR}/{SLUG}", f"content/releases/{YEAR}/{SLUG}.md"
     )
     assert written.decode() == EXPECTED
     branches = merge_all(page, editor.repo)
-    assert sorted(branches) == sorted([f"cms/releases/2027/{SLUG}", f"cms/releases/2027/{SLUG_DE}"])
-    folder = editor.repo / "content/releases/2027" / SLUG
+    assert sorted(branches) == sorted(
+        [f"cms/releases/{YEAR}/{SLUG}", f"cms/releases/{YEAR}/{SLUG_DE}"]
+    )
+    folder = editor.repo / f"content/releases/{YEAR}" / SLUG
     assert sorted(p.name for p in folder.iterdir()) == ["kiel-fact-sheet.pdf", "kiel.jpg"]
     assert (folder / "kiel.jpg").read_bytes() == (files / "kiel.jpg").read_bytes()
-    german = (editor.repo / "content/releases/2027" / f"{SLUG_DE}.md").read_text()
+    german = (editor.repo / f"content/releases/{YEAR}" / f"{SLUG_DE}.md").read_text()
     assert "lang: de\ntranslation_key: kiel-lab\n" in german
     done = invoke_check(editor.repo)
     assert done.returncode == 0, done.stdout + done.stderr
