@@ -94,17 +94,28 @@ def code_version(package: Path = PACKAGE) -> str:
 
 
 def _tracked(repo: Path, folder: Path) -> bool:
-    """Whether git tracks anything under ``folder`` of ``repo`` (False outside a repository)."""
+    """Whether git tracks anything under ``folder`` of ``repo`` (False outside a repository).
+
+    When git cannot say inside a repository (not installed, too slow, or refusing the
+    folder as owned by another user, as in some CI containers), the answer is yes: reading
+    a cache that a pull request committed would publish what no check has seen, while
+    ignoring an honest one only costs time.
+    """
     try:
         listed = subprocess.run(
             ["git", "-C", str(repo), "ls-files", "-z", "--", folder.as_posix()],
             capture_output=True,
             check=False,
             timeout=30,
+            env={**os.environ, "LC_ALL": "C", "LANGUAGE": ""},  # the message below, in English
         )
-    except (OSError, subprocess.TimeoutExpired):
-        return False
-    return listed.returncode == 0 and bool(listed.stdout)
+    except subprocess.TimeoutExpired:
+        return True
+    except OSError:  # no git: only a folder that is not in a repository is certainly untracked
+        return any((parent / ".git").exists() for parent in (repo, *repo.resolve().parents))
+    if listed.returncode == 0:
+        return bool(listed.stdout)
+    return b"not a git repository (or any of the parent directories)" not in listed.stderr
 
 
 def digest(*parts: str | bytes) -> str:

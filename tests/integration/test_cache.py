@@ -5,6 +5,7 @@ says and builds exactly what a cold one does, and anything a result depends on i
 from __future__ import annotations
 
 import json
+import os
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -320,6 +321,30 @@ def test_a_cache_committed_to_the_repository_is_never_read(site: Site) -> None:
     git(root, "init", "-q")
     git(root, "add", "-f", ".cache")
     git(root, "commit", "-qm", "A cache entry, committed")
+    store = Store.beside(site.path)
+    assert store.folder is None
+    loaded(site, store)
+    assert (store.hits, store.writes) == (0, 0)
+
+
+@pytest.mark.parametrize("refusal", ["dubious-ownership", "unreadable-repository"])
+def test_a_repository_git_will_not_read_keeps_the_cache_unread(site: Site, refusal: str) -> None:
+    """When git cannot say whether the cache is committed (a checkout owned by another user,
+    as in CI containers, or a damaged repository), the cache is not read: it might be."""
+    rich_site(site)
+    loaded(site, Store.beside(site.path))
+    root = site.path.parent
+    git(root, "init", "-q")
+    git(root, "add", "-f", ".cache")
+    git(root, "commit", "-qm", "A cache entry, committed")
+    if refusal == "dubious-ownership":
+        if os.geteuid() != 0:
+            pytest.skip("making a checkout owned by another user needs root")
+        for path in (root, *root.rglob("*")):
+            os.lchown(path, 4321, 4321)
+    else:
+        shutil.rmtree(root / ".git")
+        (root / ".git").write_text("gitdir: /nowhere\n")
     store = Store.beside(site.path)
     assert store.folder is None
     loaded(site, store)
