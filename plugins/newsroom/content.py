@@ -269,22 +269,24 @@ def _published(path: str, media: Path, releases: Path) -> bool:
 def _markdown_files(folder: Path, root: Path, problems: list[Problem]) -> list[Path]:
     """The .md files under ``folder``; a folder named like one is reported, not read."""
     found: list[str] = []
-    for base, dirs, names in os.walk(folder):
-        for name in dirs:
-            if name.endswith(".md"):
-                path = Path(base, name)
-                problems.append(
-                    Problem(
-                        display_path(path, root),
-                        0,
-                        "",
-                        "this is a folder, but its name ends in .md like a release or page file",
-                        f"Rename the folder: a release's pictures and downloads go in a folder "
-                        f"named like the release without .md, such as {path.stem}/",
-                        "file-type",
-                    )
+    for entry, _ in files.walk(str(folder)):  # never deeper than files.problems looks
+        if not entry.name.endswith(".md") or entry.is_symlink():
+            continue
+        if entry.is_dir(follow_symlinks=False):
+            path = Path(entry.path)
+            problems.append(
+                Problem(
+                    display_path(path, root),
+                    0,
+                    "",
+                    "this is a folder, but its name ends in .md like a release or page file",
+                    f"Rename the folder: a release's pictures and downloads go in a folder "
+                    f"named like the release without .md, such as {path.stem}/",
+                    "file-type",
                 )
-        found += (os.path.join(base, name) for name in names if name.endswith(".md"))
+            )
+        else:
+            found.append(entry.path)
     # In the order of their folders and names, as paths sort.
     return [Path(name) for name in sorted(found, key=lambda name: name.split(os.sep))]
 

@@ -97,11 +97,24 @@ def problems(content: Path, root: Path, published: Callable[[str], bool]) -> lis
     says which, by its path: media, release folders) of a type that is not served.
     """
     found: list[Problem] = []
-    for entry in _walk(str(content)):
+    for entry, depth in walk(str(content)):
         # A folder's entries say what each one is without a system call of their own.
         if entry.is_symlink():
             found.append(Problem(_shown(entry, root), 0, "", LINK, "", "file-symlink"))
         elif entry.is_dir(follow_symlinks=False):
+            if depth == MAX_DEPTH and _listing(entry.path):
+                found.append(
+                    Problem(
+                        _shown(entry, root),
+                        0,
+                        "",
+                        f"this folder is {MAX_DEPTH} folders deep in content/, and the "
+                        "newsroom does not read what is inside it",
+                        "Move its files to a folder nearer to content/, like "
+                        "content/releases/2026/your-release/",
+                        "file-depth",
+                    )
+                )
             continue
         elif not entry.is_file(follow_symlinks=False):
             found.append(
@@ -125,14 +138,29 @@ def _shown(entry: os.DirEntry[str], root: Path) -> str:
     return display_path(Path(entry.path), root)
 
 
-def _walk(top: str) -> Iterator[os.DirEntry[str]]:
-    """Every entry under ``top``, links included but never followed."""
-    with os.scandir(top) as listing:
-        entries = sorted(listing, key=lambda e: e.name)
-    for entry in entries:
-        yield entry
-        if entry.is_dir(follow_symlinks=False):
-            yield from _walk(entry.path)
+#: How deep folders in content/ are read (content/releases/2026/release/ is 3 deep): far more
+#: than any release needs, and few enough that no walk of the tree goes on without end.
+MAX_DEPTH = 16
+
+
+def walk(top: str) -> Iterator[tuple[os.DirEntry[str], int]]:
+    """Every entry under ``top`` with its depth (1: in ``top`` itself), links included but
+    never followed, in name order, each folder's entries after it; nothing below MAX_DEPTH.
+    A stack, not recursion: a pull request may nest folders a thousand deep."""
+    stack = [iter(_listing(top))]
+    while stack:
+        entry = next(stack[-1], None)
+        if entry is None:
+            stack.pop()
+            continue
+        yield entry, len(stack)
+        if entry.is_dir(follow_symlinks=False) and len(stack) < MAX_DEPTH:
+            stack.append(iter(_listing(entry.path)))
+
+
+def _listing(folder: str) -> list[os.DirEntry[str]]:
+    with os.scandir(folder) as listing:
+        return sorted(listing, key=lambda e: e.name)
 
 
 def verdict_for(path: Path) -> tuple[str, str, str] | None:

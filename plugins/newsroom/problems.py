@@ -29,7 +29,7 @@ RULES = frozenset(
     translation-language translation-date translation-missing
     data-missing data-key data-empty data-errors fact-duplicate
     published-url-changed published-edit-without-update build-failed
-    file-symlink file-active name-reserved tag-address
+    file-symlink file-active file-depth name-reserved tag-address
     published-date-changed published-lang-changed release-backdated entry-changed
     entry-backdated entry-future data-change-undeclared
     """.split()
