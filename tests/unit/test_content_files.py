@@ -259,17 +259,24 @@ def test_every_link_is_listed_at_once(site: Site) -> None:
 def test_folders_nested_too_deep_are_named_not_walked(site: Site, levels: int) -> None:
     """A pull request can nest folders without end; the check names the folder where it
     stops reading, instead of failing with Python's recursion limit."""
-    deep = site.path / "releases" / "2026" / "with-files"
-    for _ in range(levels):  # one at a time: Path.mkdir(parents=True) recurses too
-        deep = deep / "d"
-        deep.mkdir()
-    (deep / "leak.md").write_text("---\ntitle: Deep\n---\nDeep.\n", encoding="utf-8")
-    shown = "releases/2026/with-files" + "/d" * 13  # 16 deep: releases, 2026, with-files
-    assert [p.text() for p in site.load().problems] == [
-        f"{shown}: this folder is 16 folders deep in content/, and the newsroom does not read "
-        "what is inside it. Move its files to a folder nearer to content/, like "
-        "content/releases/2026/your-release/."
-    ]
+    chain = [site.path / "releases" / "2026" / "with-files" / "d"]
+    for _ in range(levels - 1):
+        chain.append(chain[-1] / "d")
+    for folder in chain:  # one at a time: Path.mkdir(parents=True) recurses too
+        folder.mkdir()
+    leak = chain[-1] / "leak.md"
+    leak.write_text("---\ntitle: Deep\n---\nDeep.\n", encoding="utf-8")
+    try:
+        shown = "releases/2026/with-files" + "/d" * 13  # 16 deep: releases, 2026, with-files
+        assert [p.text() for p in site.load().problems] == [
+            f"{shown}: this folder is 16 folders deep in content/, and the newsroom does not "
+            "read what is inside it. Move its files to a folder nearer to content/, like "
+            "content/releases/2026/your-release/."
+        ]
+    finally:  # removed here, bottom up: pytest's own clean-up of old runs would recurse
+        leak.unlink()
+        for folder in reversed(chain):
+            folder.rmdir()
 
 
 def test_a_folder_at_the_deepest_level_read_may_be_empty(site: Site) -> None:
