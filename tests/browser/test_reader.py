@@ -116,6 +116,16 @@ def test_desktop_header_shows_the_media_kit_and_one_search_box_per_page(page) ->
     page.goto(page.base + "/")
     nav = page.get_by_role("navigation", name="Main")
     assert nav.get_by_role("link", name="Media kit").is_visible()
+    # The links are written once: the phone menu's content, shown as one row without its button.
+    assert page.locator(".site-header a", has_text="Media kit").count() == 1
+    assert not page.locator(".menu summary").is_visible()
+    links = nav.get_by_role("link")
+    rows = {round(links.nth(i).bounding_box()["y"]) for i in range(links.count())}
+    assert len(rows) == 1, rows
+    # The keyboard goes from the brand straight to the first link.
+    page.locator("a.brand").focus()
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent") == "News"
     assert page.get_by_role("searchbox").count() == 1
     page.goto(page.base + "/search/")
     assert page.get_by_role("searchbox").count() == 1
