@@ -80,7 +80,9 @@ def test_a_topic_page_switches_to_the_topic_in_german(page) -> None:
     assert page.locator("h1").inner_text() == "Pflichtmitteilungen"
     cards = page.locator("main .card")
     assert cards.count() >= 1
-    assert all(lang == "de" for lang in cards.evaluate_all("cs => cs.map(c => c.lang)"))
+    assert all(
+        lang == "de" for lang in cards.evaluate_all("cs => cs.map(c => c.closest('[lang]').lang)")
+    )
     topics = page.locator(".site-nav").get_by_role("link", name="Themen")
     assert topics.get_attribute("href").endswith("/de/topics/")
     page.locator(".breadcrumb").get_by_role("link", name="Themen").click()

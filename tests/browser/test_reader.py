@@ -172,7 +172,7 @@ def test_every_release_card_shows_a_picture(page, path: str) -> None:
     cards = page.locator("main article.card")
     assert cards.count() >= 1
     for index in range(cards.count()):
-        picture = cards.nth(index).locator("img.card-image")
+        picture = cards.nth(index).locator("> img")
         picture.scroll_into_view_if_needed()
         picture.evaluate("img => img.decode()")
         assert picture.evaluate("img => img.complete && img.naturalWidth > 0"), index

@@ -253,6 +253,22 @@ def test_no_english_page_shows_german(
     assert "Themen" in german_texts(page, only, "de")
 
 
+def test_lists_mark_only_the_releases_in_another_language(sample: tuple[Any, Path]) -> None:
+    """A card, row or record entry names its language only where it differs from the page's:
+    the page's own lang covers the others (and a list repeated it on every one)."""
+    _, out = sample
+    for folder, other in (("", "de"), ("de/", "en")):
+        page = BeautifulSoup(
+            (out / folder / "disclosures/index.html").read_text("utf-8"), "html.parser"
+        )
+        assert page.html["lang"] == ("de" if other == "en" else "en")
+        assert {h.get("lang") for h in page.select(".disclosures h2")} == {None, other}
+        for path in ("index.html", "news/2026/index.html", "topics/investor-relations/index.html"):
+            lists = BeautifulSoup((out / folder / path).read_text("utf-8"), "html.parser")
+            items = lists.select("main article.card, main .release-rows li")
+            assert items and not any(item.has_attr("lang") for item in items), folder + path
+
+
 def test_each_page_links_to_pages_in_its_own_language(sample: tuple[Any, Path]) -> None:
     """Only a language switcher (hreflang) leads from a page into another language's pages."""
     _, out = sample
