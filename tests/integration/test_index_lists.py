@@ -34,3 +34,6 @@ def test_tag_and_year_pages_are_rows_of_date_and_title(site: Site, tmp_path: Pat
         cards = soup(out, path).select("main article.card")
         assert cards and all(c.select_one(":scope > img") for c in cards), path
         assert all(c.select_one(".card-summary") for c in cards), path
+        # A topic's page names its topic in its heading, not on every card.
+        topics = [c.select_one(".card-topic") for c in cards]
+        assert all(topics) if path == "news" else not any(topics), path
