@@ -297,8 +297,12 @@ def test_the_search_count_has_a_form_per_plural_category(sample: tuple[Any, Path
     forms = {}
     for lang in ("en", "de"):
         path = out / ("" if lang == "en" else lang) / "search/index.html"
-        form = BeautifulSoup(path.read_text("utf-8"), "html.parser").select_one("form[data-search]")
+        html = path.read_text("utf-8")
+        form = BeautifulSoup(html, "html.parser").select_one("form[data-search]")
         assert form is not None
+        # Each attribute stands apart from the one before it, as HTML requires.
+        start = re.search(r"<form[^>]*data-search[^>]*>", html)
+        assert start and not re.search(r'="[^"]*"(?=[^\s>])', start.group()), start
         forms[lang] = {k: v for k, v in form.attrs.items() if k.startswith("data-found-")}
     assert forms == {
         "en": {
