@@ -229,11 +229,16 @@ def test_no_author_script_runs_on_any_page(
     page.press("#search-q", "Enter")
     page.locator(".search-status:not(:empty)").wait_for()
     assert "Lab opens" in " ".join(page.locator(".search-results h2 a").all_inner_texts())
+    shown = page.locator(".search-results li").filter(has_text="Lab opens").locator("p")
+    summary = shown.text_content()
     page.evaluate(_PROVOKE)
     if page.evaluate("window.__csp"):
         violations["search"] = page.evaluate("window.__csp")
     # Author markup that survived into the page, where readers see it.
     page.goto(f"{base}/{SLUG}")
+    # The summary in the results, as text, is the one in the page's head, where Pagefind read it.
+    assert summary == page.locator("meta[name=description]").get_attribute("content")
+    assert summary is not None and "<script>" in summary
     leftovers = page.evaluate(_DOM_CHECK, ".release-body, .updates .prose")
     page.goto(f"{base}/hostile/")
     leftovers += page.evaluate(_DOM_CHECK, "main .prose")

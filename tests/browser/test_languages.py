@@ -58,7 +58,7 @@ def test_every_page_switches_to_its_counterpart(page, path) -> None:
     current = page.locator(".language-nav a[aria-current=page]")
     assert current.text_content() == "Deutsch"  # shown in capitals by the stylesheet
     # The menu leads to the German pages, and back again to the English one.
-    nav = page.locator(".masthead-links .site-nav")
+    nav = page.locator(".site-nav")
     assert (
         nav.get_by_role("link", name="Pressematerial")
         .get_attribute("href")
@@ -80,8 +80,10 @@ def test_a_topic_page_switches_to_the_topic_in_german(page) -> None:
     assert page.locator("h1").inner_text() == "Pflichtmitteilungen"
     cards = page.locator("main .card")
     assert cards.count() >= 1
-    assert all(lang == "de" for lang in cards.evaluate_all("cs => cs.map(c => c.lang)"))
-    topics = page.locator(".masthead-links .site-nav").get_by_role("link", name="Themen")
+    assert all(
+        lang == "de" for lang in cards.evaluate_all("cs => cs.map(c => c.closest('[lang]').lang)")
+    )
+    topics = page.locator(".site-nav").get_by_role("link", name="Themen")
     assert topics.get_attribute("href").endswith("/de/topics/")
     page.locator(".breadcrumb").get_by_role("link", name="Themen").click()
     page.wait_for_url("**/de/topics/")

@@ -116,6 +116,16 @@ def test_desktop_header_shows_the_media_kit_and_one_search_box_per_page(page) ->
     page.goto(page.base + "/")
     nav = page.get_by_role("navigation", name="Main")
     assert nav.get_by_role("link", name="Media kit").is_visible()
+    # The links are written once: the phone menu's content, shown as one row without its button.
+    assert page.locator(".site-header a", has_text="Media kit").count() == 1
+    assert not page.locator(".menu summary").is_visible()
+    links = nav.get_by_role("link")
+    rows = {round(links.nth(i).bounding_box()["y"]) for i in range(links.count())}
+    assert len(rows) == 1, rows
+    # The keyboard goes from the brand straight to the first link.
+    page.locator("a.brand").focus()
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent") == "News"
     assert page.get_by_role("searchbox").count() == 1
     page.goto(page.base + "/search/")
     assert page.get_by_role("searchbox").count() == 1
@@ -162,7 +172,7 @@ def test_every_release_card_shows_a_picture(page, path: str) -> None:
     cards = page.locator("main article.card")
     assert cards.count() >= 1
     for index in range(cards.count()):
-        picture = cards.nth(index).locator("img.card-image")
+        picture = cards.nth(index).locator("> img")
         picture.scroll_into_view_if_needed()
         picture.evaluate("img => img.decode()")
         assert picture.evaluate("img => img.complete && img.naturalWidth > 0"), index

@@ -32,6 +32,10 @@ def test_search_finds_a_release_by_its_words_under_the_csp(secure_page, public) 
     first = secure_page.locator(".search-results li").first
     assert first.locator("time").inner_text().strip()
     assert first.locator("p").inner_text().strip()
+    # The summary shown is the release's own, which Pagefind reads from the page's head.
+    found = secure_page.locator(".search-results li").filter(has_text=release.title)
+    assert found.locator("p").inner_text() == release.summary
+    assert found.locator("time").inner_text() == release.date_text
     # The result links to the release page.
     link = secure_page.get_by_role("link", name=release.title).first
     assert link.get_attribute("href").rstrip("/").endswith(release.url.rstrip("/"))
@@ -55,6 +59,22 @@ def test_search_filters_by_topic(secure_page, public) -> None:
     assert len(titles) < unfiltered
     assert "topic=" in secure_page.url
     no_violations(secure_page)
+
+
+def test_search_offers_the_topics_and_years_of_the_releases(secure_page, public) -> None:
+    search(secure_page, "Aldercrest")
+    english = [r for r in public if r.lang == "en"]
+    topics = secure_page.locator("select[data-filter=topic] option").all_inner_texts()
+    years = secure_page.locator("select[data-filter=year] option").all_inner_texts()
+    assert topics[1:] == sorted({r.topic.name for r in english})
+    assert years[1:] == sorted({str(r.year) for r in english}, reverse=True)
+    secure_page.select_option("select[data-filter=year]", years[-1])
+    expected = {r.title for r in english if str(r.year) == years[-1]}
+    secure_page.wait_for_function(
+        "n => document.querySelectorAll('.search-results li').length === n",
+        arg=min(len(expected), 20),
+    )
+    assert set(secure_page.locator(".search-results h2 a").all_inner_texts()) <= expected
 
 
 def test_results_come_newest_first(secure_page, public) -> None:

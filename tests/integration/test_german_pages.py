@@ -253,6 +253,22 @@ def test_no_english_page_shows_german(
     assert "Themen" in german_texts(page, only, "de")
 
 
+def test_lists_mark_only_the_releases_in_another_language(sample: tuple[Any, Path]) -> None:
+    """A card, row or record entry names its language only where it differs from the page's:
+    the page's own lang covers the others (and a list repeated it on every one)."""
+    _, out = sample
+    for folder, other in (("", "de"), ("de/", "en")):
+        page = BeautifulSoup(
+            (out / folder / "disclosures/index.html").read_text("utf-8"), "html.parser"
+        )
+        assert page.html["lang"] == ("de" if other == "en" else "en")
+        assert {h.get("lang") for h in page.select(".disclosures h2")} == {None, other}
+        for path in ("index.html", "news/2026/index.html", "topics/investor-relations/index.html"):
+            lists = BeautifulSoup((out / folder / path).read_text("utf-8"), "html.parser")
+            items = lists.select("main article.card, main .release-rows li")
+            assert items and not any(item.has_attr("lang") for item in items), folder + path
+
+
 def test_each_page_links_to_pages_in_its_own_language(sample: tuple[Any, Path]) -> None:
     """Only a language switcher (hreflang) leads from a page into another language's pages."""
     _, out = sample
@@ -281,8 +297,12 @@ def test_the_search_count_has_a_form_per_plural_category(sample: tuple[Any, Path
     forms = {}
     for lang in ("en", "de"):
         path = out / ("" if lang == "en" else lang) / "search/index.html"
-        form = BeautifulSoup(path.read_text("utf-8"), "html.parser").select_one("form[data-search]")
+        html = path.read_text("utf-8")
+        form = BeautifulSoup(html, "html.parser").select_one("form[data-search]")
         assert form is not None
+        # Each attribute stands apart from the one before it, as HTML requires.
+        start = re.search(r"<form[^>]*data-search[^>]*>", html)
+        assert start and not re.search(r'="[^"]*"(?=[^\s>])', start.group()), start
         forms[lang] = {k: v for k, v in form.attrs.items() if k.startswith("data-found-")}
     assert forms == {
         "en": {
