@@ -1,39 +1,371 @@
-"""A build process started ahead of time, for invoke serve's quick rebuilds.
+"""Build processes for invoke serve: a full build in a fresh process, and a saved edit to one
+release shown within a second by the process that made the last full build.
 
-It imports the heavy third-party libraries (Pelican, Markdown, Jinja) while the author is
-still typing, then waits. Nothing of the project itself (plugins, settings, theme) is
-loaded before the signal to build, so every edit, plugin code included, takes effect.
+Each full build runs in a process of its own, started ahead of time so that its imports
+(Pelican, Markdown, Jinja) are done while the author is still typing; nothing of the project
+itself (plugins, settings, theme) is loaded before the signal to build, so every edit, plugin
+code included, takes effect. After a full build the process stays alive holding what it
+built: the settings, the checked newsroom, the articles generator with its context and Jinja
+environment (``Held``).
+
+When the only changes since that build are edits to the text of existing releases, that
+process checks the edited files as the full check does and renders only their pages, with
+the same templates, signals and context (``Held.quick``); the dev server then reloads the
+browser and runs the full build in the background, which catches up lists, feeds and search
+and becomes the next holder. Anything else (a new, deleted or renamed file, data, media,
+theme, plugins, settings, or a change to what places a release on pages: its date, slug,
+language, topic, tags, status...) takes the full build at once, as before.
 """
 
 from __future__ import annotations
 
+import contextlib
+import dataclasses
+import json
+import os
+import signal
+import subprocess
 import sys
+import threading
+import traceback
 from pathlib import Path
-
-import jinja2  # noqa: F401
-import markdown  # noqa: F401
-import nh3  # noqa: F401
-import pelican.generators
-import pelican.readers  # noqa: F401
-import yaml  # noqa: F401
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
+#: Printed by the worker after each command, with its outcome (see ``Outcome``).
+DONE = "\x00masthead-done"
+#: The Release fields an edit may change and still be shown by re-rendering its own pages:
+#: none of them decides which pages, lists, feeds or addresses the release is on.
+TEXT_FIELDS = frozenset({"title", "subtitle", "summary", "dateline", "body_html"})
+
+
+class Outcome:
+    """What a command to the worker came to (the word after ``DONE``)."""
+
+    BUILT = "built"  # a full build, kept in memory for quick renders
+    FAILED = "failed"  # the full build stopped; its problems were printed
+    SHOWN = "shown"  # the edited releases' pages were rendered again
+    PROBLEMS = "problems"  # the edited files fail the check; their problems were printed
+    FULL = "full"  # the changes need a full build
 
 
 def main() -> int:
     output = sys.argv[1]
-    if sys.stdin.readline().strip() != "build":
-        return 0  # the server stopped before asking
+    _preload()
+    held: Held | None = None
+    for line in sys.stdin:
+        command, _, argument = line.strip().partition(" ")
+        if command == "build" and held is None:
+            outcome, held = full_build(output)
+        elif command == "quick" and held is not None:
+            try:
+                outcome = held.quick([Path(p) for p in json.loads(argument)])
+            except Exception:  # shown like a failed build; the full build decides
+                print(traceback.format_exc())
+                outcome = Outcome.FULL
+        else:
+            return 0  # the server stopped, or asked for a second build (a fresh process does)
+        print(f"{DONE} {outcome}", flush=True)
+    return 0
+
+
+def _preload() -> None:
+    """Import what every build needs before the first one is asked for."""
+    import jinja2  # noqa: F401
+    import markdown  # noqa: F401
+    import nh3  # noqa: F401
+    import pelican.generators
+    import pelican.readers  # noqa: F401
+    import yaml  # noqa: F401
+
+
+def full_build(output: str) -> tuple[str, Held | None]:
+    """The build ``invoke build`` runs, into ``output``; what it made, kept in memory."""
     sys.path.insert(0, str(ROOT / "plugins"))
+    from pelican import signals
+    from pelican.generators import ArticlesGenerator
+
     from newsroom import commands
 
+    made: list[ArticlesGenerator] = []
+
+    def keep(generators: list[Any]) -> None:
+        made.extend(g for g in generators if isinstance(g, ArticlesGenerator))
+
+    signals.all_generators_finalized.connect(keep)
     try:
         settings = commands.pelican_settings(ROOT / "pelicanconf.py", output=output)
+        # Listed before the build reads anything: a file gone by the next edit that was
+        # here then is a deletion, one that was not is an editor's scratch file.
+        listing = _listing(Path(settings["PATH"]))
         commands.build(settings, out=sys.stdout)
     except commands.BuildFailed as err:
         print(err)
-        return 1
-    return 0
+        return Outcome.FAILED, None
+    except Exception:  # shown to the author like any failed build
+        print(traceback.format_exc())
+        return Outcome.FAILED, None
+    finally:
+        signals.all_generators_finalized.disconnect(keep)
+    return Outcome.BUILT, Held(made[0], listing) if len(made) == 1 else None
+
+
+def _listing(folder: Path) -> frozenset[str]:
+    return frozenset(
+        os.path.join(base, name) for base, _, names in os.walk(folder) for name in names
+    )
+
+
+class Held:
+    """A finished full build, in memory: re-renders the pages of releases whose text changed."""
+
+    def __init__(self, generator: Any, listing: frozenset[str]) -> None:
+        from newsroom.state import state_of
+
+        self.generator = generator
+        self.settings: dict[str, Any] = generator.settings
+        self.state = state_of(self.settings)
+        self.content = Path(self.settings["PATH"]).resolve()
+        self.listing = listing
+        self._recheck: Any = None
+
+    def quick(self, paths: list[Path]) -> str:
+        """Check and render again the releases edited at ``paths`` (every change since this
+        build started), or say that a full build is needed."""
+        from newsroom.commands import report, summary
+        from newsroom.content import Recheck
+        from newsroom.problems import display_path
+
+        newsroom = self.state.newsroom
+        sources = []
+        for path in sorted(set(paths)):
+            if not path.is_relative_to(self.content):
+                return Outcome.FULL  # theme, plugins or settings
+            if not os.path.lexists(path):
+                if str(path) in self.listing:
+                    return Outcome.FULL  # deleted or renamed
+                continue  # an editor's scratch file, come and gone
+            source = display_path(path, self.state.root)
+            if path.is_symlink() or not path.is_file() or newsroom.release_for(source) is None:
+                return Outcome.FULL  # a new file, a page, data, media: not a release's text
+            sources.append(source)
+        if self._recheck is None:
+            self._recheck = Recheck(newsroom, self.content, self.state.settings, self.state.root)
+        edits, problems = [], {}
+        for source in sources:
+            old = newsroom.release_for(source)
+            new, problems[source] = self._recheck.release(source)
+            if new is not None and new != old:
+                if not _only_text_changed(old, new):
+                    return Outcome.FULL
+                edits.append((old, new))
+        checked = dataclasses.replace(
+            newsroom,
+            problems=sorted(
+                [p for p in newsroom.problems if p.path not in problems]
+                + [p for found in problems.values() for p in found]
+            ),
+        )
+        if checked.errors:
+            report(checked.problems, sys.stdout)
+            print(summary(checked))
+            return Outcome.PROBLEMS
+        articles = [self._article_of(old.source) for old, _ in edits]
+        if any(article is None for article in articles):
+            return Outcome.FULL  # not on the site (embargoed, a draft, withdrawn)
+        newsroom.problems[:] = checked.problems
+        for (old, new), article in zip(edits, articles, strict=True):
+            newsroom.replace_release(old, new)
+            self._render(article, old, new)
+        return Outcome.SHOWN
+
+    def _article_of(self, source: str) -> Any:
+        generator = self.generator
+        found = [
+            a for a in (*generator.articles, *generator.translations) if a.release.source == source
+        ]
+        return found[0] if len(found) == 1 else None
+
+    def _render(self, old_article: Any, old: Any, new: Any) -> None:
+        """Read ``new`` as Pelican reads a release, present it as the gate and the structured
+        data do, put it in place of ``old`` wherever the build's lists hold it, and write its
+        page as ArticlesGenerator.generate_articles does."""
+        from pelican import signals
+        from pelican.contents import Article
+        from pelican.writers import Writer
+
+        from newsroom import structured, timegate
+
+        generator, settings = self.generator, self.settings
+        article = generator.readers.read_file(
+            base_path=generator.path,
+            path=os.path.relpath(old_article.source_path, generator.path),
+            content_class=Article,
+            context=generator.context,
+            preread_signal=signals.article_generator_preread,
+            preread_sender=generator,
+            context_signal=signals.article_generator_context,
+            context_sender=generator,
+        )
+        timegate.present(article, self.state, settings.get("SITEURL", ""))
+        # The language versions and their links depend on languages and addresses only,
+        # which an edit shown this way has not changed.
+        article.alternates = old_article.alternates
+        article.x_default = old_article.x_default
+        structured.describe(article, settings)
+        swap = {id(old_article): article, id(old_article.release): article.release, id(old): new}
+        for holder in (generator.__dict__, generator.context, self.state.__dict__):
+            _substitute(holder, swap, depth=4)
+        signals.article_generator_write_article.send(generator, content=article)
+        Writer(generator.output_path, settings=settings).write_file(
+            article.save_as,
+            generator.get_template(article.template),
+            generator.context,
+            article=article,
+            category=getattr(article, "category", None),
+            override_output=hasattr(article, "override_save_as"),
+            url=article.url,
+            blog=True,
+        )
+
+
+def _only_text_changed(old: Any, new: Any) -> bool:
+    """Whether two versions of a release differ only in ``TEXT_FIELDS``."""
+    return all(
+        getattr(old, f.name) == getattr(new, f.name)
+        for f in dataclasses.fields(old)
+        if f.name not in TEXT_FIELDS
+    )
+
+
+def _substitute(value: Any, swap: dict[int, Any], depth: int) -> Any:
+    """``value`` with every object in ``swap`` (by identity) replaced: lists and dicts in
+    place, tuples rebuilt (returned), down to ``depth`` levels of containers."""
+    if depth == 0:
+        return value
+    if isinstance(value, list):
+        for index, item in enumerate(value):
+            if id(item) in swap:
+                value[index] = swap[id(item)]
+            elif isinstance(item, list | dict | tuple):
+                value[index] = _substitute(item, swap, depth - 1)
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            if id(item) in swap:
+                value[key] = swap[id(item)]
+            elif isinstance(item, list | dict | tuple):
+                value[key] = _substitute(item, swap, depth - 1)
+    elif isinstance(value, tuple) and not hasattr(value, "_fields"):
+        items = [swap.get(id(i), i) for i in value]
+        items = [_substitute(i, swap, depth - 1) for i in items]
+        if any(a is not b for a, b in zip(items, value, strict=True)):
+            return tuple(items)
+    return value
+
+
+class Worker:
+    """The dev server's side of one worker process."""
+
+    def __init__(self, root: Path, output: Path) -> None:
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "tools.build_worker", str(output)],
+            cwd=root,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            env={**os.environ, "PYTHONUNBUFFERED": "1"},
+            start_new_session=True,  # stopped with its children (Pagefind): see stop()
+        )
+
+    def ask(self, command: str) -> tuple[str, str]:
+        """Send one command; its outcome and what the worker printed meanwhile."""
+        process = self.process
+        assert process.stdin is not None and process.stdout is not None
+        try:
+            process.stdin.write(command + "\n")
+            process.stdin.flush()
+        except (BrokenPipeError, ValueError):
+            pass  # it died; its output below says why
+        lines = []
+        for line in process.stdout:
+            if line.startswith(DONE):
+                return line.split()[-1], "".join(lines)
+            lines.append(line)
+        return "", "".join(lines).strip() or "The build process stopped unexpectedly."
+
+    def stop(self) -> None:
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(self.process.pid, signal.SIGKILL)
+        self.process.wait()
+        for stream in (self.process.stdin, self.process.stdout):
+            with contextlib.suppress(OSError):
+                if stream is not None:
+                    stream.close()
+
+
+class DevBuilds:
+    """invoke serve's builds: ``rebuild`` (full), ``quick`` (edits) and ``cancel``, for
+    tools/devserver.py; one process builds while the last one's build stays in memory."""
+
+    def __init__(self, root: Path, output: Path) -> None:
+        self.root, self.output = root, output
+        self.spare = Worker(root, output)  # the next full build, its imports done
+        self.holder: Worker | None = None
+        self.building: Worker | None = None
+        #: Every changed path reported, and where in it the holder's build started.
+        self.seen: list[Path] = []
+        self.mark = 0
+        self.lock = threading.Lock()
+
+    def rebuild(self) -> tuple[bool, str]:
+        """A full build in a fresh process, which then holds it for quick renders."""
+        with self.lock:
+            worker, self.spare = self.spare, Worker(self.root, self.output)
+            self.building, mark = worker, len(self.seen)
+        outcome, text = worker.ask("build")
+        with self.lock:
+            self.building = None
+            if outcome != Outcome.BUILT:
+                worker.stop()
+                return False, text.strip()
+            old, self.holder = self.holder, worker
+            self.seen, self.mark = self.seen[mark:], 0
+        if old is not None:
+            old.stop()
+        return True, text
+
+    def quick(self, paths: list[Path]) -> tuple[bool, str] | None:
+        """Show the edits at ``paths`` by re-rendering their releases' pages: (shown, the
+        problems text); None when they need a full build."""
+        with self.lock:
+            self.seen.extend(paths)
+            holder, changed = self.holder, sorted({str(p) for p in self.seen[self.mark :]})
+        if holder is None:
+            return None
+        outcome, text = holder.ask("quick " + json.dumps(changed))
+        if outcome == Outcome.SHOWN:
+            return True, text
+        if outcome == Outcome.PROBLEMS:
+            return False, text.strip()
+        if outcome != Outcome.FULL:  # it died: the next full build holds again
+            with self.lock:
+                self.holder = None
+            holder.stop()
+        return None
+
+    def cancel(self) -> None:
+        """Stop a full build under way (a newer edit is coming); it reports as failed."""
+        with self.lock:
+            building = self.building
+        if building is not None:
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.killpg(building.process.pid, signal.SIGKILL)
+
+    def close(self) -> None:
+        for worker in (self.spare, self.holder, self.building):
+            if worker is not None:
+                worker.stop()
 
 
 if __name__ == "__main__":
