@@ -60,9 +60,9 @@ def main() -> int:
         elif command == "quick" and held is not None:
             try:
                 outcome = held.quick([Path(p) for p in json.loads(argument)])
-            except Exception:  # shown like a failed build; the full build decides
+            except Exception:  # the full build decides, and holds from then on
                 print(traceback.format_exc())
-                outcome = Outcome.FULL
+                outcome, held = Outcome.FULL, None
         else:
             return 0  # the server stopped, or asked for a second build (a fresh process does)
         print(f"{DONE} {outcome}", flush=True)
@@ -305,8 +305,13 @@ class Worker:
 
 
 class DevBuilds:
-    """invoke serve's builds: ``rebuild`` (full), ``quick`` (edits) and ``cancel``, for
-    tools/devserver.py; one process builds while the last one's build stays in memory."""
+    """invoke serve's builds for tools/devserver.py: ``rebuild`` (everything, in a fresh
+    process that then holds it), ``quick`` (edits, by the holder) and ``cancel``.
+
+    A full build may run while the holder shows newer edits: it is never stopped for them
+    (stopping it half-way would leave the site half-written), and when it ends, it holds
+    and shows again the edits made since it started, so the site never goes back in time.
+    """
 
     def __init__(self, root: Path, output: Path) -> None:
         self.root, self.output = root, output
@@ -316,6 +321,7 @@ class DevBuilds:
         #: Every changed path reported, and where in it the holder's build started.
         self.seen: list[Path] = []
         self.mark = 0
+        #: Held while a process is asked something or replaced: one question at a time.
         self.lock = threading.Lock()
 
     def rebuild(self) -> tuple[bool, str]:
@@ -331,8 +337,11 @@ class DevBuilds:
                 return False, text.strip()
             old, self.holder = self.holder, worker
             self.seen, self.mark = self.seen[mark:], 0
+            shown = self._ask_holder() if self.seen else None
         if old is not None:
             old.stop()
+        if shown is not None and not shown[0]:
+            return shown  # an edit since it started fails the check: its problems stay shown
         return True, text
 
     def quick(self, paths: list[Path]) -> tuple[bool, str] | None:
@@ -340,24 +349,27 @@ class DevBuilds:
         problems text); None when they need a full build."""
         with self.lock:
             self.seen.extend(paths)
-            holder, changed = self.holder, sorted({str(p) for p in self.seen[self.mark :]})
+            return self._ask_holder()
+
+    def _ask_holder(self) -> tuple[bool, str] | None:
+        """The holder's quick render of every change since its build started."""
+        holder = self.holder
         if holder is None:
             return None
+        changed = sorted({str(p) for p in self.seen[self.mark :]})
         outcome, text = holder.ask("quick " + json.dumps(changed))
         if outcome == Outcome.SHOWN:
             return True, text
         if outcome == Outcome.PROBLEMS:
             return False, text.strip()
         if outcome != Outcome.FULL:  # it died: the next full build holds again
-            with self.lock:
-                self.holder = None
+            self.holder = None
             holder.stop()
         return None
 
     def cancel(self) -> None:
-        """Stop a full build under way (a newer edit is coming); it reports as failed."""
-        with self.lock:
-            building = self.building
+        """Stop a full build under way (a full build in front supersedes it)."""
+        building = self.building
         if building is not None:
             with contextlib.suppress(ProcessLookupError, PermissionError):
                 os.killpg(building.process.pid, signal.SIGKILL)

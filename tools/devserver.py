@@ -220,11 +220,12 @@ class DevServer:
         self.editor_api = editor_api
         self.rebuild = rebuild
         #: Shows an edit at once; the full rebuild then runs in the background, and ``cancel``
-        #: stops it when the next change comes (it would write the edit's pages over).
+        #: stops it when a change needs a full rebuild at once.
         self.quick = quick
         self.cancel = cancel
         self.paths: set[Path] = set()  # changed since the last rebuild or quick render
         self.background: threading.Thread | None = None
+        self.again = False  # one more background rebuild after the one under way
         self.superseded = threading.Event()  # the background rebuild's result is stale
         watched = [p.resolve() for p in watch]
         self.dirs = [p for p in watched if p.is_dir()]
@@ -304,13 +305,13 @@ class DevServer:
                 return
             with self.lock:
                 paths, self.paths = sorted(self.paths), set()
-            self.stop_background()
             if self.quick is None or not self.run_quick(paths):
+                self.stop_background()  # the full rebuild below writes everything anyway
                 self.run_rebuild()
 
     def run_quick(self, paths: list[Path]) -> bool:
-        """Show the changes at ``paths`` at once if they allow it, then rebuild everything in
-        the background; False when they need the full rebuild first."""
+        """Show the changes at ``paths`` at once if they allow it, and ask for a full rebuild
+        in the background; False when they need the full rebuild first."""
         assert self.quick is not None
         started = time.monotonic()
         try:
@@ -328,20 +329,39 @@ class DevServer:
             self.problems = ""
             self.generation = secrets.token_hex(4)
         self.broadcast("event: reload\ndata: reload\n\n")
-        self.superseded.clear()
-        self.background = threading.Thread(target=self.run_rebuild, daemon=True)
-        self.background.start()
+        with self.lock:
+            if self.background is not None:
+                # One is under way with older content: the next one starts when it ends (its
+                # end shows the edits made since it started again, see DevBuilds.rebuild).
+                self.again = True
+                return True
+            self.superseded.clear()
+            self.background = threading.Thread(target=self.background_rebuilds, daemon=True)
+            self.background.start()
         return True
 
+    def background_rebuilds(self) -> None:
+        """Full rebuilds after quick renders, one after another while edits keep coming."""
+        while True:
+            with self.lock:
+                self.again = False
+            self.run_rebuild()
+            with self.lock:
+                if not self.again or self.superseded.is_set():
+                    self.background = None
+                    return
+
     def stop_background(self) -> None:
-        """Stop the background rebuild, if one is running: a newer change supersedes it."""
-        if self.background is None:
+        """Stop the background rebuilds, if any: a full rebuild in front supersedes them."""
+        with self.lock:
+            background = self.background
+        if background is None:
             return
         self.superseded.set()
-        if self.background.is_alive() and self.cancel is not None:
-            self.cancel()
-        self.background.join()
-        self.background = None
+        while background.is_alive():  # until it sees superseded: it may be starting a build
+            if self.cancel is not None:
+                self.cancel()
+            background.join(0.1)
 
     def run_rebuild(self, first: bool = False) -> None:
         """Rebuild, report the result on the console and to every open page."""
@@ -351,7 +371,7 @@ class DevServer:
         except Exception:
             ok, text = False, traceback.format_exc()
         if self.superseded.is_set() and threading.current_thread() is self.background:
-            return  # stopped for a newer change, which reports for itself
+            return  # stopped for a full rebuild, which reports for itself
         if ok:
             seconds = time.monotonic() - started
             print(f"{'Built' if first else 'Rebuilt'} in {seconds:.1f} s", flush=True)

@@ -66,7 +66,7 @@ def snapshot(folder: Path) -> dict[str, bytes]:
     return {str(p.relative_to(folder)): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
 
 
-def test_a_text_edit_is_shown_from_its_page_alone_then_rebuilt_byte_identical(
+def test_text_edits_are_shown_from_their_page_alone_then_rebuilt_byte_identical(
     served: tuple[Path, DevServerProcess], open_page: object
 ) -> None:
     repo, server = served
@@ -83,11 +83,35 @@ def test_a_text_edit_is_shown_from_its_page_alone_then_rebuilt_byte_identical(
     assert b"<title>Example opens its new plant | " in quick
     assert b'"headline":"Example opens its new plant"' in quick
 
-    # The full build follows in the background and writes the very same bytes.
-    server.wait_for_line(REBUILT, start, timeout=60)
+    # The next edit comes while the full build of the first one runs in the background.
+    listening(page)
+    again = len(server.lines)
+    save(repo, edited(repo, "**forty**", "**forty-two**"))
+    server.wait_for_line(SHOWN, again, timeout=30)
+    quick = (repo / BUILT).read_bytes()
+    page.locator(".release-body strong", has_text="forty-two").wait_for(timeout=10_000)  # type: ignore[attr-defined]
+
+    # Full builds follow until one has started after the last edit; it writes the same bytes.
+    rebuilt = printed(server, REBUILT, start, count=2, timeout=120)
+    assert rebuilt[-1] > again
     assert (repo / BUILT).read_bytes() == quick
     # The lists caught up too.
     assert b"Example opens its new plant" in (repo / "output" / "news" / "index.html").read_bytes()
+    assert SHOWN not in printed_since(server, rebuilt[-1])
+
+
+def printed(
+    server: DevServerProcess, prefix: str, start: int, count: int, timeout: float
+) -> list[int]:
+    """The indexes of the first ``count`` console lines from ``start`` on that start with
+    ``prefix``, once there are that many."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        found = [i for i, line in enumerate(server.lines) if i >= start and line.startswith(prefix)]
+        if len(found) >= count:
+            return found[:count]
+        time.sleep(0.05)
+    raise AssertionError(f"fewer than {count} {prefix!r} lines: {printed_since(server, start)}")
 
 
 def test_an_edit_the_check_refuses_shows_the_problems_and_writes_nothing(
