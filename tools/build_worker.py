@@ -29,7 +29,10 @@ import sys
 import threading
 import traceback
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from newsroom.models import Release
 
 ROOT = Path(__file__).resolve().parent.parent
 #: Printed by the worker after each command, with its outcome (see ``Outcome``).
@@ -134,31 +137,21 @@ class Held:
         build started), or say that a full build is needed."""
         from newsroom.commands import report, summary
         from newsroom.content import Recheck
-        from newsroom.problems import display_path
 
         newsroom = self.state.newsroom
-        sources = []
-        for path in sorted(set(paths)):
-            if not path.is_relative_to(self.content):
-                return Outcome.FULL  # theme, plugins or settings
-            if not os.path.lexists(path):
-                if str(path) in self.listing:
-                    return Outcome.FULL  # deleted or renamed
-                continue  # an editor's scratch file, come and gone
-            source = display_path(path, self.state.root)
-            if path.is_symlink() or not path.is_file() or newsroom.release_for(source) is None:
-                return Outcome.FULL  # a new file, a page, data, media: not a release's text
-            sources.append(source)
+        olds = self._edited(paths)
+        if olds is None:
+            return Outcome.FULL
         if self._recheck is None:
             self._recheck = Recheck(newsroom, self.content, self.state.settings, self.state.root)
         edits, problems = [], {}
-        for source in sources:
-            old = newsroom.release_for(source)
+        for source, old in olds.items():
             new, problems[source] = self._recheck.release(source)
             if new is not None and new != old:
                 if not _only_text_changed(old, new):
                     return Outcome.FULL
                 edits.append((old, new))
+        # The full check's list: this build's problems, with the edited files' own anew.
         checked = dataclasses.replace(
             newsroom,
             problems=sorted(
@@ -179,6 +172,26 @@ class Held:
             self._render(article, old, new)
         return Outcome.SHOWN
 
+    def _edited(self, paths: list[Path]) -> dict[str, Release] | None:
+        """The releases (as this build read them) whose files are among ``paths``, by path
+        as messages show it; None when a path is anything but an existing release file."""
+        from newsroom.problems import display_path
+
+        found = {}
+        for path in sorted(set(paths)):
+            if not path.is_relative_to(self.content):
+                return None  # theme, plugins or settings
+            if not os.path.lexists(path):
+                if str(path) in self.listing:
+                    return None  # deleted or renamed
+                continue  # an editor's scratch file, come and gone
+            source = display_path(path, self.state.root)
+            release = self.state.newsroom.release_for(source)
+            if path.is_symlink() or not path.is_file() or release is None:
+                return None  # a new file, a page, data, media: not a release's text
+            found[source] = release
+        return found
+
     def _article_of(self, source: str) -> Any:
         generator = self.generator
         found = [
@@ -186,7 +199,7 @@ class Held:
         ]
         return found[0] if len(found) == 1 else None
 
-    def _render(self, old_article: Any, old: Any, new: Any) -> None:
+    def _render(self, old_article: Any, old: Release, new: Release) -> None:
         """Read ``new`` as Pelican reads a release, present it as the gate and the structured
         data do, put it in place of ``old`` wherever the build's lists hold it, and write its
         page as ArticlesGenerator.generate_articles does."""
@@ -229,7 +242,7 @@ class Held:
         )
 
 
-def _only_text_changed(old: Any, new: Any) -> bool:
+def _only_text_changed(old: Release, new: Release) -> bool:
     """Whether two versions of a release differ only in ``TEXT_FIELDS``."""
     return all(
         getattr(old, f.name) == getattr(new, f.name)
@@ -287,7 +300,7 @@ class Worker:
             process.stdin.flush()
         except (BrokenPipeError, ValueError):
             pass  # it died; its output below says why
-        lines = []
+        lines: list[str] = []
         for line in process.stdout:
             if line.startswith(DONE):
                 return line.split()[-1], "".join(lines)
