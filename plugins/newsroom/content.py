@@ -642,11 +642,15 @@ class Recheck:
         assert site is not None
         file = self.files[source]
         doc = read_bytes(source, file.read_bytes(), self.settings.max_file_bytes)
-        keys = {self.files[r.source]: r.translation_key for r in self.newsroom.releases}
-        keys[file] = _translation_key(doc)
-        checked = _check_release(
-            doc, file, site, self.settings, _translation_folders(keys).get(file, ())
-        )
+        key = _translation_key(doc)
+        # The folders of its translations, as load finds them: the files with the same key.
+        group = {
+            self.files[r.source]: r.translation_key
+            for r in self.newsroom.releases
+            if key is not None and r.translation_key == key and r.source != source
+        }
+        shared = _translation_folders({**group, file: key}).get(file, ())
+        checked = _check_release(doc, file, site, self.settings, shared)
         problems = list(checked.problems)
         release = checked.release
         if release is None:

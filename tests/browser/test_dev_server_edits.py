@@ -149,14 +149,27 @@ def test_an_edit_the_check_refuses_shows_the_problems_and_writes_nothing(
     assert page.get_by_role("alert").count() == 0  # type: ignore[attr-defined]
 
 
-def test_an_edit_to_the_date_takes_the_full_build(
-    served: tuple[Path, DevServerProcess], open_page: object
+@pytest.mark.parametrize(
+    ("old", "new", "where", "shown"),
+    [
+        ("date: 2026-06-01 10:00", "date: 2026-06-02 10:00", ".release-meta time", "June 2, 2026"),
+        ("category: products", "category: financial-results", ".breadcrumb", "Financial results"),
+        ("category: products", "category: products\ntags: [ohio]", "a[rel=tag]", "ohio"),
+    ],
+    ids=["date", "topic", "tags"],
+)
+def test_an_edit_that_moves_a_release_between_pages_takes_the_full_build(
+    served: tuple[Path, DevServerProcess],
+    open_page: object,
+    old: str,
+    new: str,
+    where: str,
+    shown: str,
 ) -> None:
     repo, server = served
-    page = open_page
     start = len(server.lines)
-    save(repo, edited(repo, "date: 2026-06-01 10:00", "date: 2026-06-02 10:00"))
+    save(repo, edited(repo, old, new))
 
-    page.get_by_text("June 2, 2026").first.wait_for(timeout=60_000)  # type: ignore[attr-defined]
+    open_page.locator(where, has_text=shown).wait_for(timeout=60_000)  # type: ignore[attr-defined]
     said = printed_since(server, start)
     assert REBUILT in said and SHOWN not in said
