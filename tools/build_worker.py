@@ -47,6 +47,7 @@ class Outcome:
     """What a command to the worker came to (the word after ``DONE``)."""
 
     BUILT = "built"  # a full build, kept in memory for quick renders
+    UNHELD = "unheld"  # a full build that ran no articles generator: nothing to hold
     FAILED = "failed"  # the full build stopped; its problems were printed
     SHOWN = "shown"  # the edited releases' pages were rendered again
     PROBLEMS = "problems"  # the edited files fail the check; their problems were printed
@@ -115,7 +116,9 @@ def full_build(output: str) -> tuple[str, Held | None]:
         return Outcome.FAILED, None
     finally:
         signals.all_generators_finalized.disconnect(keep)
-    return Outcome.BUILT, Held(made[0], listing) if len(made) == 1 else None
+    if len(made) != 1:
+        return Outcome.UNHELD, None
+    return Outcome.BUILT, Held(made[0], listing)
 
 
 def _listing(folder: Path) -> frozenset[str]:
@@ -360,10 +363,12 @@ class DevBuilds:
         outcome, text = worker.ask("build")
         with self.lock:
             self.building = None
-            if outcome != Outcome.BUILT:
+            if outcome not in (Outcome.BUILT, Outcome.UNHELD):
                 worker.stop()
                 return False, text.strip()
-            old, self.holder = self.holder, worker
+            if outcome == Outcome.UNHELD:
+                worker.stop()  # edits take the full build until one holds again
+            old, self.holder = self.holder, worker if outcome == Outcome.BUILT else None
             self.seen, self.mark = self.seen[mark:], 0
             shown = self._ask_holder() if self.seen else None
         if old is not None:
