@@ -25,19 +25,23 @@ from time import perf_counter
 from tools.harness import CHROMIUM, CHROMIUM_ARGS, dev_server
 
 #: Marks the page ready once the live-reload script's own stream said hello: from then
-#: on the server has the page on its list and sends it the reload.
+#: on the server has the page on its list and sends it the reload. The mark is an attribute
+#: that a locator waits for: a predicate given as a string would need eval, which the page's
+#: Content-Security-Policy forbids.
 WATCH_HELLO = """
 (() => {
   const Original = window.EventSource;
-  window.__mastheadListening = false;
   window.EventSource = class extends Original {
     constructor(...args) {
       super(...args);
-      this.addEventListener("hello", () => { window.__mastheadListening = true; });
+      this.addEventListener("hello", () => {
+        document.documentElement.setAttribute("data-masthead-listening", "");
+      });
     }
   };
 })();
 """
+LISTENING = "html[data-masthead-listening]"
 #: The server's own figure: the quick render of the edited page, or a full rebuild.
 SERVER_LINE = re.compile(r"(Showed the edit|Rebuilt) in ([0-9.]+) s")
 
@@ -95,7 +99,7 @@ def measure_edits(
             page.goto(server.url + page_path)
             results = []
             for number in range(1, rounds + 1):
-                page.wait_for_function("window.__mastheadListening === true", timeout=30_000)
+                page.locator(LISTENING).wait_for(state="attached", timeout=30_000)
                 marker = f"Benchmark edit number {number} of {rounds}, saved by the author."
                 lines_before = len(server.lines)
                 saved = perf_counter()

@@ -139,6 +139,7 @@ class Held:
         self.content = Path(self.settings["PATH"]).resolve()
         self.listing = listing
         self._recheck: Any = None  # content.Recheck, made by prepare()
+        self._articles: dict[str, Any] | None = None  # each page's article, by its file
 
     def prepare(self) -> None:
         """Work out ahead what every quick render needs, and keep the garbage collector from
@@ -148,6 +149,7 @@ class Held:
         self._recheck = Recheck(
             self.state.newsroom, self.content, self.state.settings, self.state.root
         )
+        self._article_of("")
         gc.collect()
         gc.freeze()
 
@@ -211,11 +213,12 @@ class Held:
         return found
 
     def _article_of(self, source: str) -> Any:
-        generator = self.generator
-        found = [
-            a for a in (*generator.articles, *generator.translations) if a.release.source == source
-        ]
-        return found[0] if len(found) == 1 else None
+        if self._articles is None:
+            generator = self.generator
+            self._articles = {
+                a.release.source: a for a in (*generator.articles, *generator.translations)
+            }
+        return self._articles.get(source)
 
     def _render(self, old_article: Any, old: Release, new: Release) -> None:
         """Read ``new`` as Pelican reads a release, present it as the gate and the structured
@@ -245,8 +248,11 @@ class Held:
         article.x_default = old_article.x_default
         structured.describe(article, settings)
         swap = {id(old_article): article, id(old_article.release): article.release, id(old): new}
+        seen: set[int] = set()
         for holder in (generator.__dict__, generator.context, self.state.__dict__):
-            _substitute(holder, swap, depth=4)
+            _substitute(holder, swap, depth=6, seen=seen)
+        assert self._articles is not None  # _article_of found old_article
+        self._articles[new.source] = article
         signals.article_generator_write_article.send(generator, content=article)
         Writer(generator.output_path, settings=settings).write_file(
             article.save_as,
@@ -269,29 +275,36 @@ def _only_text_changed(old: Release, new: Release) -> bool:
     )
 
 
-def _substitute(value: Any, swap: dict[int, Any], depth: int) -> Any:
+def _substitute(value: Any, swap: dict[int, Any], depth: int, seen: set[int]) -> Any:
     """``value`` with every object in ``swap`` (by identity) replaced: lists and dicts in
-    place, tuples rebuilt (returned), down to ``depth`` levels of containers."""
-    if depth == 0:
+    place, tuples rebuilt (returned), down to ``depth`` levels of containers, each once.
+
+    A list of ten thousand articles is looked through at C speed (their ids, their types):
+    only one that holds a swapped object or a container is gone through item by item.
+    """
+    if depth == 0 or id(value) in seen:
         return value
-    if isinstance(value, list):
-        for index, item in enumerate(value):
-            if id(item) in swap:
-                value[index] = swap[id(item)]
-            elif isinstance(item, list | dict | tuple):
-                value[index] = _substitute(item, swap, depth - 1)
-    elif isinstance(value, dict):
-        for key, item in value.items():
-            if id(item) in swap:
-                value[key] = swap[id(item)]
-            elif isinstance(item, list | dict | tuple):
-                value[key] = _substitute(item, swap, depth - 1)
+    seen.add(id(value))
+    if isinstance(value, list | dict):
+        keys = range(len(value)) if isinstance(value, list) else list(value)
+        items = value if isinstance(value, list) else list(value.values())
+        if not swap.keys().isdisjoint(map(id, items)):
+            for key, item in zip(keys, items, strict=True):
+                if id(item) in swap:
+                    value[key] = swap[id(item)]
+        if _holds_containers(items):
+            for key, item in zip(keys, items, strict=True):
+                if isinstance(item, list | dict | tuple):
+                    value[key] = _substitute(item, swap, depth - 1, seen)
     elif isinstance(value, tuple) and not hasattr(value, "_fields"):
-        items = [swap.get(id(i), i) for i in value]
-        items = [_substitute(i, swap, depth - 1) for i in items]
+        items = [_substitute(swap.get(id(i), i), swap, depth - 1, seen) for i in value]
         if any(a is not b for a, b in zip(items, value, strict=True)):
             return tuple(items)
     return value
+
+
+def _holds_containers(items: list[Any]) -> bool:
+    return any(issubclass(kind, list | dict | tuple) for kind in set(map(type, items)))
 
 
 class Worker:

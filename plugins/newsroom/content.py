@@ -66,7 +66,8 @@ class Newsroom:
 
     def replace_release(self, old: Release, new: Release) -> None:
         """Put ``new`` where ``old`` was, for a file re-read alone (``Recheck``)."""
-        self.releases[self.releases.index(old)] = new
+        # By identity: comparing releases field by field is slow, and one may equal another.
+        self.releases[next(i for i, r in enumerate(self.releases) if r is old)] = new
         self._by_source.pop(old.source, None)
         self._by_source[new.source] = new
 

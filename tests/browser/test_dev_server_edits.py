@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from benchmarks.edit import WATCH_HELLO
+from benchmarks.edit import LISTENING, WATCH_HELLO
 from newsroom import commands
 from tools.harness import DevServerProcess, dev_server, repository
 
@@ -42,7 +42,7 @@ def open_page(browser: object, served: tuple[Path, DevServerProcess]) -> Iterato
 
 
 def listening(page: object) -> None:
-    page.wait_for_function("window.__mastheadListening === true", timeout=30_000)  # type: ignore[attr-defined]
+    page.locator(LISTENING).wait_for(state="attached", timeout=30_000)  # type: ignore[attr-defined]
 
 
 def save(repo: Path, text: str) -> None:
