@@ -655,7 +655,7 @@ class Recheck:
         problems = list(checked.problems)
         release = checked.release
         if release is None:
-            return None, problems
+            return None, sorted(problems)
         problems += links.check(_release_links(release, checked.links), self.targets)
         if checked.key_lines is not None:
             group = [
@@ -667,4 +667,4 @@ class Recheck:
             lines = {r.source: (0, 0) for r in group} | {source: checked.key_lines}
             found = _translation_problems([*group, release], lines)
             problems += [p for p in found if p.path == source]
-        return release, problems
+        return release, sorted(problems)
