@@ -6,6 +6,9 @@ is linked into HTML responses on the fly, so the built files stay exactly as dep
 and it has a URL of its own (no inline script), so it works under a strict
 Content-Security-Policy.
 
+Given ``quick``, a change it can show at once (an edit to a release's text, see
+tools/build_worker.py) is shown first, and the full rebuild follows in the background.
+
 Every answer carries the production security headers (``newsroom.headers``), so a page that
 breaks under the site's CSP breaks here first. The server answers only requests addressed to
 the host and port it listens on: a web page elsewhere could otherwise point its own name at
