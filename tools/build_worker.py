@@ -296,14 +296,18 @@ def _substitute(value: Any, swap: dict[int, Any], depth: int, seen: set[int]) ->
             for key, item in zip(keys, items, strict=True):
                 if isinstance(item, list | dict | tuple):
                     value[key] = _substitute(item, swap, depth - 1, seen)
-    elif isinstance(value, tuple) and not hasattr(value, "_fields"):
+    elif (
+        isinstance(value, tuple)
+        and not hasattr(value, "_fields")
+        and (not swap.keys().isdisjoint(map(id, value)) or _holds_containers(value))
+    ):
         items = [_substitute(swap.get(id(i), i), swap, depth - 1, seen) for i in value]
         if any(a is not b for a, b in zip(items, value, strict=True)):
             return tuple(items)
     return value
 
 
-def _holds_containers(items: list[Any]) -> bool:
+def _holds_containers(items: list[Any] | tuple[Any, ...]) -> bool:
     return any(issubclass(kind, list | dict | tuple) for kind in set(map(type, items)))
 
 
