@@ -106,7 +106,7 @@ def full_build(output: str) -> tuple[str, Held | None]:
         settings = commands.pelican_settings(ROOT / "pelicanconf.py", output=output)
         # Listed before the build reads anything: a file gone by the next edit that was
         # here then is a deletion, one that was not is an editor's scratch file.
-        listing = _listing(Path(settings["PATH"]))
+        listing = _listing(Path(settings["PATH"]).resolve())  # as the watcher names them
         commands.build(settings, out=sys.stdout)
     except commands.BuildFailed as err:
         print(err)

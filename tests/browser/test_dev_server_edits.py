@@ -46,8 +46,9 @@ def listening(page: object) -> None:
 
 
 def save(repo: Path, text: str) -> None:
-    """Saved in one step, as editors do."""
-    staging = repo / "content" / "releases" / "2026" / ".with-files.md.swp"
+    """Saved in one step, as editors do: written beside the file, then renamed over it (the
+    dev server sees the scratch file come and go, and takes it for nothing)."""
+    staging = repo / "content" / "releases" / "2026" / ".with-files.md.saving"
     staging.write_text(text, "utf-8")
     os.replace(staging, repo / RELEASE)
 
@@ -173,3 +174,22 @@ def test_an_edit_that_moves_a_release_between_pages_takes_the_full_build(
     open_page.locator(where, has_text=shown).wait_for(timeout=60_000)  # type: ignore[attr-defined]
     said = printed_since(server, start)
     assert REBUILT in said and SHOWN not in said
+
+
+def test_a_new_or_deleted_release_takes_the_full_build(
+    served: tuple[Path, DevServerProcess], open_page: object
+) -> None:
+    repo, server = served
+    start = len(server.lines)
+    releases = repo / "content" / "releases" / "2026"
+    copy = releases / "another-product.md"
+    copy.write_text((releases / "first-product.md").read_text("utf-8"), "utf-8")
+    server.wait_for_line(REBUILT, start, timeout=60)
+    assert (repo / "output" / "news" / "2026" / "another-product" / "index.html").is_file()
+
+    listening(open_page)
+    deleted = len(server.lines)
+    copy.unlink()
+    server.wait_for_line(REBUILT, deleted, timeout=60)
+    assert not (repo / "output" / "news" / "2026" / "another-product").exists()
+    assert SHOWN not in printed_since(server, start)
