@@ -658,13 +658,13 @@ class Recheck:
             return None, sorted(problems)
         problems += links.check(_release_links(release, checked.links), self.targets)
         if checked.key_lines is not None:
-            group = [
+            versions = [
                 r
                 for r in self.newsroom.releases
                 if r.translation_key == release.translation_key and r.source != source
             ]
             # Only this file's warnings are kept: the others' lines are not at hand.
-            lines = {r.source: (0, 0) for r in group} | {source: checked.key_lines}
-            found = _translation_problems([*group, release], lines)
+            lines = {r.source: (0, 0) for r in versions} | {source: checked.key_lines}
+            found = _translation_problems([*versions, release], lines)
             problems += [p for p in found if p.path == source]
         return release, sorted(problems)
