@@ -409,33 +409,11 @@ def verify_live(
 def serve(c: Context, port: int = 8000, host: str = "127.0.0.1", editor: bool = False) -> None:
     """Build the newsroom, serve it with live reload, and rebuild on every saved change."""
     from tools import devserver
+    from tools.build_worker import DevBuilds
 
-    output = ROOT / "output"
-    worker: list[subprocess.Popen[str]] = []
-
-    def start_worker() -> None:
-        worker[:] = [
-            subprocess.Popen(
-                [sys.executable, "-m", "tools.build_worker", str(output)],
-                cwd=ROOT,
-                stdin=subprocess.PIPE,
-                stdout=subprocess.PIPE,
-                stderr=subprocess.STDOUT,
-                text=True,
-            )
-        ]
-
-    def rebuild() -> tuple[bool, str]:
-        # A fresh process per build, so edits to plugins and settings take effect too; it
-        # is started ahead of time so that its imports are done before the edit is saved.
-        process = worker[0]
-        text, _ = process.communicate("build\n")
-        start_worker()
-        if process.returncode != 0:
-            return False, text.strip()
-        return True, text
-
-    start_worker()
+    # Each full build in a fresh process, so edits to plugins and settings take effect too;
+    # an edit to a release's text is shown first by the last build's process (build_worker).
+    builds = DevBuilds(ROOT, ROOT / "output")
     watch = [ROOT / "content", ROOT / "theme", ROOT / "plugins"]
     watch += [ROOT / "pelicanconf.py", ROOT / "publishconf.py"]
     try:
@@ -448,9 +426,18 @@ def serve(c: Context, port: int = 8000, host: str = "127.0.0.1", editor: bool = 
                     api = stack.enter_context(editor_backend.running(ROOT))
                 except editor_backend.EditorBackendError as err:
                     raise Exit(str(err), code=1) from None
-            devserver.serve(output, watch, rebuild, host=host, port=port, editor_api=api)
+            devserver.serve(
+                ROOT / "output",
+                watch,
+                builds.rebuild,
+                host=host,
+                port=port,
+                editor_api=api,
+                quick=builds.quick,
+                cancel=builds.cancel,
+            )
     finally:
-        worker[0].kill()
+        builds.close()
 
 
 @task(help={"k": "Only run tests matching this expression.", "browser": "Include browser tests."})

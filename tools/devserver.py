@@ -6,6 +6,9 @@ is linked into HTML responses on the fly, so the built files stay exactly as dep
 and it has a URL of its own (no inline script), so it works under a strict
 Content-Security-Policy.
 
+Given ``quick``, a change it can show at once (an edit to a release's text, see
+tools/build_worker.py) is shown first, and the full rebuild follows in the background.
+
 Every answer carries the production security headers (``newsroom.headers``), so a page that
 breaks under the site's CSP breaks here first. The server answers only requests addressed to
 the host and port it listens on: a web page elsewhere could otherwise point its own name at
@@ -40,6 +43,9 @@ from watchdog.observers.api import BaseObserver
 from newsroom.headers import ADMIN_HEADERS, DOWNLOAD_HEADERS, DOWNLOADS, HEADERS
 
 Rebuild = Callable[[], tuple[bool, str]]
+#: Shows the changes at the given paths without a full build: (shown, problems text), or None
+#: when they need the full build (tools/build_worker.py, ``DevBuilds.quick``).
+Quick = Callable[[list[Path]], tuple[bool, str] | None]
 
 PREFIX = "/__masthead__/"
 SCRIPT_TAG = b'<script src="/__masthead__/livereload.js" defer></script>'
@@ -209,11 +215,21 @@ class DevServer:
         host: str = "127.0.0.1",
         port: int = 8000,
         editor_api: str | None = None,
+        quick: Quick | None = None,
+        cancel: Callable[[], None] | None = None,
     ) -> None:
         self.output = output.resolve()
         #: The editor's local backend (tools/editor_backend.py), reached through /api/v1.
         self.editor_api = editor_api
         self.rebuild = rebuild
+        #: Shows an edit at once; the full rebuild then runs in the background, and ``cancel``
+        #: stops it when a change needs a full rebuild at once.
+        self.quick = quick
+        self.cancel = cancel
+        self.paths: set[Path] = set()  # changed since the last rebuild or quick render
+        self.background: threading.Thread | None = None
+        self.again = False  # one more background rebuild after the one under way
+        self.superseded = threading.Event()  # the background rebuild's result is stale
         watched = [p.resolve() for p in watch]
         self.dirs = [p for p in watched if p.is_dir()]
         self.files = {p for p in watched if not p.is_dir()}  # may not exist yet
@@ -256,7 +272,10 @@ class DevServer:
     def stop(self) -> None:
         """Stop watching, end open event streams, shut the server down and wait for it all."""
         self.stopping.set()
+        self.superseded.set()
         self.changed.set()
+        if self.background is not None and self.cancel is not None:
+            self.cancel()
         self.broadcast(None)
         if self.observer is not None:
             self.observer.stop()
@@ -287,7 +306,65 @@ class DevServer:
                     break
             if self.stopping.is_set():
                 return
+            with self.lock:
+                paths, self.paths = sorted(self.paths), set()
+            if self.quick is None or not self.run_quick(paths):
+                self.stop_background()  # the full rebuild below writes everything anyway
+                self.run_rebuild()
+
+    def run_quick(self, paths: list[Path]) -> bool:
+        """Show the changes at ``paths`` at once if they allow it, and ask for a full rebuild
+        in the background; False when they need the full rebuild first."""
+        assert self.quick is not None
+        started = time.monotonic()
+        try:
+            result = self.quick(paths)
+        except Exception:
+            result = None  # the full rebuild shows what is wrong
+        if result is None:
+            return False
+        ok, text = result
+        if not ok:
+            self.report_problems(text)
+            return True
+        print(f"Showed the edit in {time.monotonic() - started:.2f} s", flush=True)
+        with self.lock:
+            self.problems = ""
+            self.generation = secrets.token_hex(4)
+        self.broadcast("event: reload\ndata: reload\n\n")
+        with self.lock:
+            if self.background is not None:
+                # One is under way with older content: the next one starts when it ends (its
+                # end shows the edits made since it started again, see DevBuilds.rebuild).
+                self.again = True
+                return True
+            self.superseded.clear()
+            self.background = threading.Thread(target=self.background_rebuilds, daemon=True)
+            self.background.start()
+        return True
+
+    def background_rebuilds(self) -> None:
+        """Full rebuilds after quick renders, one after another while edits keep coming."""
+        while True:
+            with self.lock:
+                self.again = False
             self.run_rebuild()
+            with self.lock:
+                if not self.again or self.superseded.is_set():
+                    self.background = None
+                    return
+
+    def stop_background(self) -> None:
+        """Stop the background rebuilds, if any: a full rebuild in front supersedes them."""
+        with self.lock:
+            background = self.background
+        if background is None:
+            return
+        self.superseded.set()
+        while background.is_alive():  # until it sees superseded: it may be starting a build
+            if self.cancel is not None:
+                self.cancel()
+            background.join(0.1)
 
     def run_rebuild(self, first: bool = False) -> None:
         """Rebuild, report the result on the console and to every open page."""
@@ -296,6 +373,8 @@ class DevServer:
             ok, text = self.rebuild()
         except Exception:
             ok, text = False, traceback.format_exc()
+        if self.superseded.is_set() and threading.current_thread() is self.background:
+            return  # stopped for a full rebuild, which reports for itself
         if ok:
             seconds = time.monotonic() - started
             print(f"{'Built' if first else 'Rebuilt'} in {seconds:.1f} s", flush=True)
@@ -304,6 +383,10 @@ class DevServer:
                 self.generation = secrets.token_hex(4)
             self.broadcast("event: reload\ndata: reload\n\n")
             return
+        self.report_problems(text)
+
+    def report_problems(self, text: str) -> None:
+        """Print the problems, and show them over every open page."""
         lines = [line for line in text.splitlines() if line.strip()] or ["(no details)"]
         print(f"Build failed: {len(lines)} problem{'s' if len(lines) != 1 else ''}")
         print("\n".join(f"  {line}" for line in lines), flush=True)
@@ -334,7 +417,10 @@ class _ChangeHandler(FileSystemEventHandler):
         if kind not in CHANGES or (event.is_directory and kind == "modified"):
             return  # a directory's "modified" only echoes changes to files in it, ignored or not
         for raw in (event.src_path, event.dest_path):
-            if raw and self.dev.watches(Path(os.fsdecode(raw))):
+            path = Path(os.fsdecode(raw)) if raw else None
+            if path is not None and self.dev.watches(path):
+                with self.dev.lock:
+                    self.dev.paths.add(path)
                 self.dev.changed.set()
 
 
@@ -497,10 +583,12 @@ def serve(
     host: str = "127.0.0.1",
     port: int = 8000,
     editor_api: str | None = None,
+    quick: Quick | None = None,
+    cancel: Callable[[], None] | None = None,
 ) -> None:
     """Run the development server until Ctrl+C."""
     try:
-        dev = DevServer(output, watch, rebuild, host, port, editor_api)
+        dev = DevServer(output, watch, rebuild, host, port, editor_api, quick, cancel)
     except OSError as error:
         if error.errno == errno.EADDRINUSE:
             raise SystemExit(

@@ -64,6 +64,13 @@ class Newsroom:
         item = self._sources().get(path)
         return item if isinstance(item, Page) else None
 
+    def replace_release(self, old: Release, new: Release) -> None:
+        """Put ``new`` where ``old`` was, for a file re-read alone (``Recheck``)."""
+        # By identity: comparing releases field by field is slow, and one may equal another.
+        self.releases[next(i for i, r in enumerate(self.releases) if r is old)] = new
+        self._by_source.pop(old.source, None)
+        self._by_source[new.source] = new
+
     def _sources(self) -> dict[str, Release | Page]:
         # Built once: Pelican asks for every file, and a scan per file is quadratic.
         if len(self._by_source) != len(self.releases) + len(self.pages):
@@ -600,3 +607,66 @@ def _load_page(
         lang,
     )
     return page, ctx.problems
+
+
+class Recheck:
+    """``load``'s checks of one release file whose text changed, against the rest of a
+    newsroom ``load`` made: what the development server runs for a saved edit, instead of
+    reading every file again (tools/build_worker.py).
+
+    The file's own checks are the ones ``load`` runs (``_check_release``), with the same
+    translation folders; of the checks across files, its links are checked against the same
+    site and its translation warnings worked out again with its new lines. The other checks
+    across files (addresses, translation groups, data) read only what the caller makes sure
+    is unchanged: which files there are and each release's slug, date, language and keys.
+    """
+
+    def __init__(
+        self, newsroom: Newsroom, content: Path, settings: NewsroomSettings, root: Path
+    ) -> None:
+        self.newsroom, self.settings = newsroom, settings
+        content = content.resolve()
+        shown = _display_paths(content, root)
+        self.files = {
+            shown(file): file
+            for file in _markdown_files(content / settings.releases_path, root, [])
+        }
+        self.targets = links.Site.of(
+            newsroom.releases,
+            newsroom.pages,
+            content,
+            RESERVED | {code.lower() for code in settings.languages},
+            settings.release_url,
+        )
+
+    def release(self, source: str) -> tuple[Release | None, list[Problem]]:
+        """The release in the file ``source`` (a path as messages show it), and its problems."""
+        site = self.newsroom.site
+        assert site is not None
+        file = self.files[source]
+        doc = read_bytes(source, file.read_bytes(), self.settings.max_file_bytes)
+        key = _translation_key(doc)
+        # The folders of its translations, as load finds them: the files with the same key.
+        group = {
+            self.files[r.source]: r.translation_key
+            for r in self.newsroom.releases
+            if key is not None and r.translation_key == key and r.source != source
+        }
+        shared = _translation_folders({**group, file: key}).get(file, ())
+        checked = _check_release(doc, file, site, self.settings, shared)
+        problems = list(checked.problems)
+        release = checked.release
+        if release is None:
+            return None, sorted(problems)
+        problems += links.check(_release_links(release, checked.links), self.targets)
+        if checked.key_lines is not None:
+            versions = [
+                r
+                for r in self.newsroom.releases
+                if r.translation_key == release.translation_key and r.source != source
+            ]
+            # Only this file's warnings are kept: the others' lines are not at hand.
+            lines = {r.source: (0, 0) for r in versions} | {source: checked.key_lines}
+            found = _translation_problems([*versions, release], lines)
+            problems += [p for p in found if p.path == source]
+        return release, sorted(problems)

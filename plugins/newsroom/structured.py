@@ -149,18 +149,23 @@ def attach(generator: ArticlesGenerator) -> None:
     Connected to article_generator_finalized: it runs after the pretaxonomy time gate, so
     ``generator.articles`` holds exactly the releases of ``state.public``.
     """
-    state = state_of(generator.settings)
-    assert state.newsroom.site is not None
-    company = state.newsroom.site.company
-    site_url = generator.settings.get("SITEURL", "")
-    site_name = generator.settings["SITENAME"]
     images = share_images.of_build(generator.settings)
     # Every list's release cards show the same picture as the link preview: the lead image,
     # or the drawn card. The context is shared, so the later generators' pages have it too.
     generator.context["card_picture"] = images.for_release
     for article in [*generator.articles, *generator.translations]:
-        release = article.release
-        image = images.for_release(release)
-        versions = [link.url for link in article.alternates]
-        article.structured = script_json(news_article(release, company, image, site_url, versions))
-        article.meta_tags = meta_tags(release, image, site_url, site_name)
+        describe(article, generator.settings)
+
+
+def describe(article: Any, settings: dict[str, Any]) -> None:
+    """``article.structured`` and ``article.meta_tags`` of one gated release page: also what
+    the development server runs for a release it re-renders alone (tools/build_worker.py)."""
+    state = state_of(settings)
+    assert state.newsroom.site is not None
+    site_url = settings.get("SITEURL", "")
+    release = article.release
+    image = share_images.of_build(settings).for_release(release)
+    versions = [link.url for link in article.alternates]
+    company = state.newsroom.site.company
+    article.structured = script_json(news_article(release, company, image, site_url, versions))
+    article.meta_tags = meta_tags(release, image, site_url, settings["SITENAME"])

@@ -38,11 +38,7 @@ def apply_time_gate(generator: ArticlesGenerator) -> None:
     def gate(articles: list[Any]) -> list[Any]:
         kept = [a for a in articles if visible(a)]
         for article in kept:
-            article.banner = banner(article.release, as_of)
-            article.release = article.release.at(as_of) if not preview else article.release
-            article.share_links = share_links(
-                article.release, site_url, state.settings.share_networks
-            )
+            present(article, state, site_url)
         return kept
 
     if preview:
@@ -94,6 +90,17 @@ def apply_time_gate(generator: ArticlesGenerator) -> None:
         YearLink(year, year_url.format(date=date))
         for year, date in sorted(firsts.items(), reverse=True)
     ]
+
+
+def present(article: Any, state: BuildState, site_url: str) -> None:
+    """What a release page shows of the gate: its banner, the release as readers see it at
+    the build instant, and its share links. One article at a time, so that the development
+    server can present a re-read release exactly as the whole gate does (tools/build_worker.py).
+    """
+    as_of = state.settings.as_of
+    article.banner = banner(article.release, as_of)
+    article.release = article.release.at(as_of) if not state.settings.preview else article.release
+    article.share_links = share_links(article.release, site_url, state.settings.share_networks)
 
 
 def _withhold(state: BuildState, context: dict[str, Any]) -> None:
