@@ -50,3 +50,13 @@ def test_a_finished_build_keeps_none_of_its_pages(site: Site, tmp_path: Path) ->
     site.build(out)
     assert (out / "index.html").is_file()
     assert pages_alive(out) == 0
+
+
+def test_the_build_still_fails_when_pagefind_does(site: Site, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "pagefind").write_text("a file where the index's folder must go")
+    with pytest.raises(search.SearchIndexError, match=r"^Pagefind could not index pagefind/en/0/"):
+        # Kept by Pelican's cleaning of the output, so that Pagefind finds it in its way.
+        site.build(out, OUTPUT_RETENTION=["pagefind"])
+    assert (out / "index.html").is_file()  # Pelican had written the pages
