@@ -171,9 +171,12 @@ def load(
             continue
         shared = folders.get(file, ())
         surroundings = _surroundings(file, shared, shown_of)
-        checked = _cached_release(entries.get(file), surroundings, site, content)
+        # Each file's entry and parsed text are let go once its release is made: at ten
+        # thousand releases, all of them held beside the releases were most of the memory
+        # of a check (and of the build, which holds the check's releases while it writes).
+        checked = _cached_release(entries.pop(file, None), surroundings, site, content)
         if checked is None:
-            doc = docs.get(file) or read_bytes(
+            doc = docs.pop(file, None) or read_bytes(
                 shown_of(file), file.read_bytes(), settings.max_file_bytes
             )
             checked = _check_release(doc, file, site, settings, shared)
