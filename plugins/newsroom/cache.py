@@ -129,19 +129,35 @@ def digest(*parts: str | bytes) -> str:
 
 
 def tree_digest(folder: Path) -> str:
-    """The names and bytes of every file under ``folder`` (links are never followed)."""
-    parts: list[str | bytes] = []
-    if folder.is_dir():
-        for base, dirs, names in os.walk(folder, followlinks=False):
+    """The names and bytes of every file under ``folder`` (links are never followed).
+
+    The same as ``digest`` of each file's relative name and bytes in turn, hashed as the
+    files are read: the check hashes the whole content folder, and holding every file's
+    bytes until the end, or a Path object for each, is most of what that costs.
+    """
+    h = hashlib.sha256()
+
+    def add(data: bytes) -> None:
+        h.update(f"{len(data)}:".encode())
+        h.update(data)
+
+    top = str(folder)
+    if os.path.isdir(top):
+        for base, dirs, names in os.walk(top, followlinks=False):
             dirs.sort()
+            prefix = "" if base == top else base[len(top) + 1 :].replace(os.sep, "/") + "/"
             for name in sorted(names):
-                path = Path(base) / name
-                parts.append(path.relative_to(folder).as_posix())
+                add((prefix + name).encode("utf-8", "surrogatepass"))
+                path = os.path.join(base, name)
                 try:
-                    parts.append(b"" if path.is_symlink() else path.read_bytes())
+                    if os.path.islink(path):
+                        add(b"")
+                    else:
+                        with open(path, "rb") as file:
+                            add(file.read())
                 except OSError:
-                    parts.append(b"\0unreadable")
-    return digest(*parts)
+                    add(b"\0unreadable")
+    return h.hexdigest()
 
 
 class Store:
@@ -270,15 +286,22 @@ def decode(value: Any, site: SiteData, content: Path) -> Any:
         raise Unreadable(str(err)) from None
 
 
+#: What JSON gives that is kept as it is.
+_PLAIN = frozenset({str, int, float, bool, type(None)})
+
+
 def _decode(value: Any, site: SiteData, content: Path) -> Any:
-    if type(value) is str:  # most values: checked first
-        return value
-    if isinstance(value, list):
-        return tuple(_decode(item, site, content) for item in value)
-    if not isinstance(value, dict):
-        if value is None or isinstance(value, str | int | float):
+    # Ten thousand releases are hundreds of thousands of values: plain ones (most of them,
+    # text) are taken as they are without a call.
+    kind = type(value)
+    if kind is list:
+        return tuple(
+            item if type(item) in _PLAIN else _decode(item, site, content) for item in value
+        )
+    if kind is not dict:
+        if kind in _PLAIN:
             return value
-        raise TypeError(type(value).__name__)
+        raise TypeError(kind.__name__)
     if "$shared" in value:
         table = value["$shared"]
         if table not in _SHARED.values():
@@ -300,7 +323,11 @@ def _decode(value: Any, site: SiteData, content: Path) -> Any:
     cls = _CLASSES[value["$"]]
     names = _FIELDS[cls]
     return cls(
-        **{k: _decode(v, site, content) for k, v in value.items() if k != "$" and k in names}
+        **{
+            k: v if type(v) in _PLAIN else _decode(v, site, content)
+            for k, v in value.items()
+            if k in names
+        }
     )
 
 

@@ -8,7 +8,9 @@ a check that stops at an error would wait for nothing.
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import dataclasses
+import gc
 import importlib.metadata
 import importlib.util
 import io
@@ -41,7 +43,7 @@ from .hosting import check_output
 from .models import Release
 from .problems import ContentError, Problem, display_path, escape_data
 from .settings import SettingsError, from_pelican, with_instant
-from .state import CHECKED, SERVED
+from .state import CHECKED, LATER, SERVED
 
 
 class BuildFailed(Exception):
@@ -196,7 +198,9 @@ def build(settings: dict[str, Any], out: TextIO | None = None) -> None:
         raise BuildFailed(summary(newsroom))
     try:
         served = _read_served(settings, out)
-        logged = _run_pelican({**settings, CHECKED: newsroom, SERVED: served})
+        logged, later = _run_pelican({**settings, CHECKED: newsroom, SERVED: served})
+        del newsroom  # Pelican's copy is gone too: the search index needs neither
+        _finish(later)
     except ContentError as err:  # content changed between the check and the build
         raise BuildFailed(str(err)) from None
     except UnsafeFile as err:  # a file the check did not pass was about to be published
@@ -231,18 +235,41 @@ def _read_served(settings: dict[str, Any], out: TextIO) -> dict[str, datetime]:
     return log.served
 
 
-def _run_pelican(settings: dict[str, Any]) -> list[str]:
-    """Run one Pelican build; the errors it logged (Pelican logs some and carries on)."""
+def _run_pelican(settings: dict[str, Any]) -> tuple[list[str], list[Callable[[], None]]]:
+    """Run one Pelican build: the errors it logged (Pelican logs some and carries on), and
+    the work it left for once its objects are freed (``state.LATER``; see ``_finish``)."""
     counter = _ErrorCounter()
+    later: list[Callable[[], None]] = []
     pelican_logger = logging.getLogger("pelican")
     pelican_logger.addHandler(counter)
     from pelican import Pelican  # only for a build (see the module's note)
+    from pelican.contents import Content
 
     try:
-        Pelican(settings).run()
+        Pelican({**settings, LATER: later}).run()
     finally:
         pelican_logger.removeHandler(counter)
-    return counter.messages
+        # Pelican memoizes each page's content and summary by the page itself, in caches on
+        # its Content class (pelican/contents.py, utils.memoized) that are never emptied:
+        # they would keep every page, and through them the whole build, for the life of the
+        # process (a trial build's halving runs many builds in one).
+        Content.get_content.cache.clear()
+        Content.get_summary.cache.clear()
+    return counter.messages, later
+
+
+def _finish(later: list[Callable[[], None]]) -> None:
+    """Do the work a build left for later, once the memory its objects held is given back.
+
+    The caller has dropped the checked content by now. Python keeps freed memory for itself,
+    and glibc's allocator keeps it from the system until asked (``malloc_trim``), so the
+    memory a search index takes would otherwise come on top of all the build held.
+    """
+    gc.collect()
+    with contextlib.suppress(OSError, AttributeError):  # another C library: nothing to ask
+        ctypes.CDLL(None).malloc_trim(0)
+    for work in later:
+        work()
 
 
 def trial_build(settings: dict[str, Any], newsroom: Newsroom, root: Path) -> list[Problem]:
@@ -403,7 +430,8 @@ def _trial_failure(
     with tempfile.TemporaryDirectory(prefix="newsroom-check-") as folder:
         try:
             with contextlib.redirect_stdout(io.StringIO()):
-                logged = _run_pelican({**settings, CHECKED: subset, "OUTPUT_PATH": folder})
+                logged, later = _run_pelican({**settings, CHECKED: subset, "OUTPUT_PATH": folder})
+                _finish(later)
         except Exception as err:  # any failure at all is the finding
             return f"{type(err).__name__}: {err}"
     return "; ".join(logged) if logged else None

@@ -9,6 +9,7 @@ is kept in the cache (cache.py) and read back while its key holds; the checks ac
 from __future__ import annotations
 
 import os
+import posixpath
 from collections import defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -93,9 +94,9 @@ def load(
     """
     root = root or Path.cwd()
     content = content.resolve()
-    releases_root = content / settings.releases_path
+    releases_root, media = content / settings.releases_path, content / MEDIA
     file_problems = files.problems(
-        content, root, lambda path: _published(path, content / MEDIA, releases_root)
+        content, root, lambda path: _published(path, media, releases_root)
     )
     if any(p.rule == "file-symlink" for p in file_problems):
         # Reading on would read through the link, and messages quote lines back: a link to
@@ -177,9 +178,12 @@ def load(
             continue
         shared = folders.get(file, ())
         surroundings = _surroundings(file, shared, shown_of)
-        checked = _cached_release(entries.get(file), surroundings, site, content)
+        # Each file's entry and parsed text are let go once its release is made: at ten
+        # thousand releases, all of them held beside the releases were most of the memory
+        # of a check (and of the build, which holds the check's releases while it writes).
+        checked = _cached_release(entries.pop(file, None), surroundings, site, content)
         if checked is None:
-            doc = docs.get(file) or read_bytes(
+            doc = docs.pop(file, None) or read_bytes(
                 shown_of(file), file.read_bytes(), settings.max_file_bytes
             )
             checked = _check_release(doc, file, site, settings, shared)
@@ -427,10 +431,10 @@ def _release_links(
     release: Release, found: dict[str, tuple[int, tuple[links.Link, ...]]]
 ) -> Iterator[links.Source]:
     """The release's text and its update notes, each live from when readers see it."""
-    fix = (
-        f"Upload the picture into {Path(release.source).parent / release.slug}/ and write "
-        "just its file name"
-    )
+    # A source is a display path, with / between folders; joined as text, since this runs
+    # for every release and the message is rarely shown.
+    folder = posixpath.join(posixpath.dirname(release.source), release.slug)
+    fix = f"Upload the picture into {folder}/ and write just its file name"
     live = None if release.draft else release.date
     first, body = found["body"]
     yield links.Source(release.source, "body", release.url, body, first, live, fix)

@@ -18,6 +18,7 @@ caches keep theirs.
 
 from __future__ import annotations
 
+import functools
 import re
 import shutil
 import subprocess
@@ -32,7 +33,7 @@ from pelican.writers import Writer
 
 from .localized import write_each_language
 from .models import Release
-from .state import state_of
+from .state import run_later, state_of
 
 PAGE_URL = "search/"
 PAGE_SAVE_AS = "search/index.html"
@@ -119,14 +120,23 @@ def get_generators(pelican: Pelican) -> type[Generator]:
 
 
 def build_index(pelican: Pelican) -> None:
-    """Pelican ``finalized``: index the written release pages into ``output/pagefind/``."""
+    """Pelican ``finalized``: index the written release pages into ``output/pagefind/``.
+
+    Pagefind reads only the written files, so it runs once Pelican's objects are freed
+    (``state.run_later``): what Pagefind holds then never adds to what the build held.
+    """
     state = state_of(pelican.settings)
     output = Path(pelican.settings["OUTPUT_PATH"])
+    cut = parts(state.shown, state.settings.search_part_size)
+    run_later(pelican.settings, functools.partial(write_index, output, cut))
+
+
+def write_index(output: Path, cut: Sequence[Part]) -> None:
+    """Index each part's pages into its own bundle, one Pagefind run at a time."""
     index = output / INDEX_FOLDER
     # The folder is the index's alone: a part left from an earlier build could hold a
     # release that is no longer public.
     shutil.rmtree(index, ignore_errors=True)
-    cut = parts(state.shown, state.settings.search_part_size)
     newest = {p.lang: p.number for p in cut}
     for part in cut:
         _index_part(output, part)

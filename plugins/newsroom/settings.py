@@ -115,10 +115,16 @@ PELICAN_SETTINGS = {
     for f in dataclasses.fields(NewsroomSettings)
     if "setting" in f.metadata
 }
-#: Set by the plugin itself while it builds (state.STATE, state.CHECKED, state.SERVED and
-#: share_images._STATE), never in a settings file.
+#: Set by the plugin itself while it builds (state.STATE, state.CHECKED, state.SERVED,
+#: state.LATER and share_images._STATE), never in a settings file.
 INTERNAL = frozenset(
-    {"NEWSROOM_STATE", "NEWSROOM_CHECKED", "NEWSROOM_SERVED", "NEWSROOM_SHARE_IMAGES"}
+    {
+        "NEWSROOM_STATE",
+        "NEWSROOM_CHECKED",
+        "NEWSROOM_SERVED",
+        "NEWSROOM_LATER",
+        "NEWSROOM_SHARE_IMAGES",
+    }
 )
 _SHARE = {"linkedin", "x", "facebook", "email"}
 

@@ -34,7 +34,7 @@ import os
 import shutil
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, partial
 from pathlib import Path
 from typing import Any
 
@@ -43,7 +43,7 @@ from pelican import Pelican
 from PIL import Image, ImageDraw, ImageFont
 
 from .models import Company, Release
-from .state import state_of
+from .state import run_later, state_of
 
 logger = logging.getLogger(__name__)
 
@@ -194,8 +194,6 @@ class ShareImages:
         self.cache = cache
         self.fonts = fonts
         self.logo = _logo_bytes(company, content)
-        self.drawn = 0
-        self.reused = 0
         self._shown = shown
         self._topic_url = topic_url
         self._own_cards = own_cards
@@ -228,11 +226,23 @@ class ShareImages:
         folder = self._topic_url(release.topic.key)
         return ShareImage(image_path(folder, card), WIDTH, HEIGHT, alt, card)
 
-    def write(self, releases: Sequence[Release], output: Path) -> None:
-        """Copy each card these releases show into the output, drawing only those not in the
-        cache. A topic's card is written once, and only when a release shown shares it."""
-        images = {i.url: i for i in map(self.for_release, releases) if i.card is not None}
-        cards = {i.card.key(): i.card for i in images.values() if i.card is not None}
+    def cards(self, releases: Sequence[Release]) -> Cards:
+        """The cards these releases show, by address; a topic's card once."""
+        images = map(self.for_release, releases)
+        return Cards({i.url: i.card for i in images if i.card is not None}, self.cache)
+
+
+@dataclass(frozen=True)
+class Cards:
+    """The cards one build writes, by their address in the site. It holds no release, so
+    they can be drawn once the build has let go of its objects (``write_share_images``)."""
+
+    by_url: dict[str, Card]
+    cache: Path
+
+    def write(self, output: Path) -> None:
+        """Copy each card into the output, drawing only those not in the cache."""
+        cards = {card.key(): card for card in self.by_url.values()}
         missing = [c for k, c in cards.items() if not (self.cache / f"{k}.png").is_file()]
         if missing:
             self.cache.mkdir(parents=True, exist_ok=True)
@@ -241,14 +251,13 @@ class ShareImages:
             partial = cached.with_suffix(f".{os.getpid()}.tmp")
             partial.write_bytes(data)
             os.replace(partial, cached)  # never a half-written file under the final name
-        self.drawn += len(missing)
-        self.reused += len(cards) - len(missing)
-        for url, image in images.items():
-            assert image.card is not None
+        for url, card in self.by_url.items():
             target = output / url
             target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(self.cache / f"{image.card.key()}.png", target)
-        logger.info("Share images: %d drawn, %d from the cache.", self.drawn, self.reused)
+            shutil.copyfile(self.cache / f"{card.key()}.png", target)
+        logger.info(
+            "Share images: %d drawn, %d from the cache.", len(missing), len(cards) - len(missing)
+        )
 
 
 # Cards waiting to be drawn by forked workers, which inherit this list instead of receiving
@@ -310,9 +319,14 @@ def of_build(settings: dict[str, Any]) -> ShareImages:
 
 
 def write_share_images(pelican: Pelican) -> None:
-    """After all pages are written: the cards of the releases they show."""
-    state = state_of(pelican.settings)
-    of_build(pelican.settings).write(state.shown, Path(pelican.settings["OUTPUT_PATH"]))
+    """After all pages are written: the cards of the releases they show.
+
+    Drawn once Pelican's objects are freed (``state.run_later``): the workers that draw them
+    are forked from the build process, and each makes its own copy of what it touches.
+    """
+    cards = of_build(pelican.settings).cards(state_of(pelican.settings).shown)
+    output = Path(pelican.settings["OUTPUT_PATH"])
+    run_later(pelican.settings, partial(cards.write, output))
 
 
 # --- drawing ---------------------------------------------------------------------------------

@@ -7,6 +7,7 @@ output and no Pelican glue, so any output may import it without reaching up.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -21,6 +22,10 @@ STATE = "NEWSROOM_STATE"
 CHECKED = "NEWSROOM_CHECKED"
 #: When each release was first served, by path: the go-live log as commands.build read it.
 SERVED = "NEWSROOM_SERVED"
+#: Work a ``finalized`` handler leaves for after Pelican's run, when it needs nothing Pelican
+#: holds: a list that ``commands`` puts here and runs once Pelican's objects are freed, so
+#: that the memory this work takes never adds to theirs. Without it the work runs at once.
+LATER = "NEWSROOM_LATER"
 
 
 @dataclass
@@ -54,3 +59,12 @@ class BuildState:
 def state_of(settings: dict[str, Any]) -> BuildState:
     """The state of the build these Pelican settings belong to (set by ``plugin.initialized``)."""
     return settings[STATE]
+
+
+def run_later(settings: dict[str, Any], work: Callable[[], None]) -> None:
+    """Leave ``work`` for after Pelican's run (``LATER``), or do it now when nobody will."""
+    pending = settings.get(LATER)
+    if pending is None:
+        work()
+    else:
+        pending.append(work)
