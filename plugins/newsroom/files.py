@@ -146,7 +146,10 @@ MAX_DEPTH = 16
 def walk(top: str) -> Iterator[tuple[os.DirEntry[str], int]]:
     """Every entry under ``top`` with its depth (1: in ``top`` itself), links included but
     never followed, in name order, each folder's entries after it; nothing below MAX_DEPTH.
-    A stack, not recursion: a pull request may nest folders a thousand deep."""
+    A stack, not recursion: a pull request may nest folders a thousand deep. A missing
+    ``top`` (a site without pages) has no entries."""
+    if not os.path.isdir(top):
+        return
     stack = [iter(_listing(top))]
     while stack:
         entry = next(stack[-1], None)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 from pathlib import Path
 
 import pytest
@@ -285,3 +286,9 @@ def test_a_folder_at_the_deepest_level_read_may_be_empty(site: Site) -> None:
         deep = deep / "d"
     deep.mkdir(parents=True)
     assert site.load().problems == []
+
+
+def test_a_site_without_a_pages_folder_is_checked(site: Site) -> None:
+    shutil.rmtree(site.path / "pages", ignore_errors=True)
+    newsroom = site.load()
+    assert newsroom.problems == [] and newsroom.releases
