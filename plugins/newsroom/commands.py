@@ -41,7 +41,7 @@ from .golive import GoLiveLogError, read_golive_log
 from .history import HistoryError, base_at, compare
 from .hosting import check_output
 from .models import Release
-from .problems import ContentError, Problem, display_path, escape_data
+from .problems import ContentError, OutputError, Problem, display_path, escape_data
 from .settings import SettingsError, from_pelican, with_instant
 from .state import CHECKED, LATER, SERVED
 
@@ -203,7 +203,7 @@ def build(settings: dict[str, Any], out: TextIO | None = None) -> None:
         _finish(later)
     except ContentError as err:  # content changed between the check and the build
         raise BuildFailed(str(err)) from None
-    except UnsafeFile as err:  # a file the check did not pass was about to be published
+    except (UnsafeFile, OutputError) as err:  # a file not checked, or an index not written
         raise BuildFailed(f"The build stopped: {err}") from None
     except GoLiveLogError as err:
         raise BuildFailed(f"The go-live log cannot be read: {err}") from None

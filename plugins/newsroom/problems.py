@@ -88,6 +88,11 @@ class Problem:
         return f"::{self.severity.value} {','.join(props)}::{escape_data(body)}"
 
 
+class OutputError(Exception):
+    """A step that writes part of the output failed (the search index); the message says
+    which and why, for the build to report without a traceback."""
+
+
 class ContentError(Exception):
     """Raised when a build is asked for while content has errors; carries every problem."""
 

@@ -33,6 +33,7 @@ from pelican.writers import Writer
 
 from .localized import write_each_language
 from .models import Release
+from .problems import OutputError
 from .state import run_later, state_of
 
 PAGE_URL = "search/"
@@ -51,7 +52,7 @@ INDEX = re.compile(r"pagefind-entry\.json|pagefind\.[\w-]+\.pf_meta|index|filter
 GLOB_SPECIAL = re.compile(r"([*?\[\](){}<>,:$])")
 
 
-class SearchIndexError(RuntimeError):
+class SearchIndexError(OutputError):
     """Pagefind could not index the site: the build stops rather than ship a stale index."""
 
 
