@@ -26,6 +26,7 @@ import subprocess
 import sys
 import tempfile
 import zoneinfo
+from collections.abc import Collection
 from datetime import datetime, timedelta, timezone
 from importlib import metadata
 from pathlib import Path
@@ -93,7 +94,7 @@ def code_version(package: Path = PACKAGE) -> str:
     return h.hexdigest()
 
 
-def _tracked(repo: Path, folder: Path) -> bool:
+def tracked(repo: Path, folder: Path) -> bool:
     """Whether git tracks anything under ``folder`` of ``repo`` (False outside a repository)."""
     try:
         listed = subprocess.run(
@@ -117,20 +118,85 @@ def digest(*parts: str | bytes) -> str:
     return h.hexdigest()
 
 
-def tree_digest(folder: Path) -> str:
-    """The names and bytes of every file under ``folder`` (links are never followed)."""
-    parts: list[str | bytes] = []
+def tree_digest(folder: Path, skip: Collection[str] = ()) -> str:
+    """The names and bytes of every file under ``folder``, except in folders named in ``skip``.
+
+    A link is never followed: it counts by its target's text, and anything that is neither a
+    file, a folder nor a link (a pipe) by its kind alone, so that working out a digest never
+    waits on a pipe that nothing writes to. Hashed as ``digest`` would hash the list of
+    names and bytes, one file at a time.
+    """
+    h = hashlib.sha256()
+
+    def part(data: bytes) -> None:
+        h.update(f"{len(data)}:".encode())
+        h.update(data)
+
+    def walk(path: str, prefix: str) -> None:
+        try:
+            entries = sorted(os.scandir(path), key=lambda e: e.name)
+        except OSError:
+            part(f"{prefix}\0unreadable folder".encode("utf-8", "surrogatepass"))
+            return
+        folders = []
+        for entry in entries:
+            if entry.is_dir(follow_symlinks=False):
+                if entry.name not in skip:
+                    folders.append(entry)
+                continue
+            part(f"{prefix}{entry.name}".encode("utf-8", "surrogatepass"))
+            part(_entry_bytes(entry))
+        for entry in folders:
+            walk(entry.path, f"{prefix}{entry.name}/")
+
     if folder.is_dir():
-        for base, dirs, names in os.walk(folder, followlinks=False):
-            dirs.sort()
-            for name in sorted(names):
-                path = Path(base) / name
-                parts.append(path.relative_to(folder).as_posix())
-                try:
-                    parts.append(b"" if path.is_symlink() else path.read_bytes())
-                except OSError:
-                    parts.append(b"\0unreadable")
-    return digest(*parts)
+        walk(str(folder), "")
+    return h.hexdigest()
+
+
+def _entry_bytes(entry: os.DirEntry[str]) -> bytes:
+    try:
+        if entry.is_symlink():
+            return b"\0link " + os.fsencode(os.readlink(entry.path))
+        if not entry.is_file(follow_symlinks=False):
+            return b"\0special"
+        with open(entry.path, "rb") as handle:
+            return handle.read()
+    except OSError:
+        return b"\0unreadable"
+
+
+def file_digest(path: str | Path | None) -> str:
+    """The bytes of one file: ``-`` for none, ``unreadable`` when it cannot be read."""
+    try:
+        return digest(Path(path).read_bytes()) if path else "-"
+    except OSError:
+        return "unreadable"
+
+
+def installed() -> list[str]:
+    """Python's version and every installed package's, as ``name==version``."""
+    return [
+        sys.version,
+        *sorted(f"{d.metadata['Name']}=={d.version}" for d in metadata.distributions()),
+    ]
+
+
+def stable_text(value: Any) -> str:
+    """``value`` as text that is the same in every run, or TypeError (a function's text
+    names its address in memory). Objects, such as Jinja's bytecode cache, by their class
+    and attributes."""
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{k!r}: {stable_text(v)}" for k, v in value.items()) + "}"
+    if isinstance(value, list | tuple | set | frozenset):
+        items = sorted(value, key=repr) if isinstance(value, set | frozenset) else value
+        return f"{type(value).__name__}[" + ", ".join(stable_text(v) for v in items) + "]"
+    if value is None or isinstance(value, str | int | float | datetime | Path | type):
+        return repr(value)
+    if callable(value) or not hasattr(value, "__dict__"):
+        raise TypeError(f"{type(value).__name__} has no stable text")
+    kind = type(value)
+    return f"{kind.__module__}.{kind.__qualname__}({stable_text(vars(value))})"
 
 
 class Store:
@@ -149,7 +215,7 @@ class Store:
         None when the repository tracks a file there: entries are trusted as this machine's
         own work, and one committed in a pull request could carry HTML no check has seen.
         """
-        if _tracked(content.parent, FOLDER):
+        if tracked(content.parent, FOLDER):
             return cls(None)
         store = cls(content.parent / FOLDER)
         if store.folder is not None and store.folder.parent.is_dir():
