@@ -6,11 +6,13 @@ read, the instant it was built as of, the messages it printed and the state of e
 left in the output folder. The next ``invoke build`` into that folder works the digest out
 again and, when all of it matches, prints the same messages and leaves the output as it is.
 
-What the digest covers (``inputs_digest``): every file in the content folder by name and bytes, the
-theme and the plugin folders, the fonts share images are drawn with, every resolved setting
-by value, the plugin's code, Python's and every installed package's version and the zone
-rules, the go-live log's bytes, the commit ``build.json`` names, the working folder and the
-environment variables that reach the output (locale, Python, Pagefind, git, CI).
+What the digest covers (``inputs_digest``): every file in the content folder by name and
+bytes, the theme and the plugin folders, the fonts share images are drawn with, every
+resolved setting by value, the plugin's code and the Python files of the site's own that
+the process loaded (the settings files, what they import), Python's and every installed
+package's version and the zone rules, the go-live log's bytes, the commit ``build.json``
+names, the working folder and the environment variables that reach the output (locale,
+Python, Pagefind, git, CI).
 
 The window in time is the build instant alone. The output names that instant
 (``build.json``, the disclosure record and its pages), so a build of the same commit even a
@@ -33,13 +35,23 @@ import contextlib
 import hashlib
 import json
 import os
+import sys
 import tempfile
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from .cache import code_version, digest, file_digest, installed, stable_text, tracked, tree_digest
+from .cache import (
+    PACKAGE,
+    code_version,
+    digest,
+    file_digest,
+    installed,
+    stable_text,
+    tracked,
+    tree_digest,
+)
 from .settings import SettingsError, from_pelican
 from .state import CHECKED, SERVED, STATE
 
@@ -64,16 +76,22 @@ class LastBuild:
     """Where the manifest of one output folder lives, and what it says."""
 
     output: Path
-    #: None when manifests are refused (git tracks their folder): every build is full.
-    path: Path | None
+    #: The folder whose ``.cache/`` holds the manifest: the content folder's parent.
+    base: Path
 
     @classmethod
     def of(cls, settings: dict[str, Any]) -> LastBuild:
         """The manifest of the output folder these settings build into."""
-        output = Path(settings["OUTPUT_PATH"]).resolve()
-        base = Path(settings["PATH"]).resolve().parent
-        name = f"{digest(str(output))[:32]}.json"
-        return cls(output, None if tracked(base, FOLDER) else base / FOLDER / name)
+        return cls(Path(settings["OUTPUT_PATH"]).resolve(), Path(settings["PATH"]).resolve().parent)
+
+    @property
+    def path(self) -> Path:
+        return self.base / FOLDER / f"{digest(str(self.output))[:32]}.json"
+
+    def trusted(self) -> bool:
+        """Whether manifests are this machine's own record: not when git tracks their folder,
+        where one committed in a pull request would stand in for a build."""
+        return not tracked(self.base, FOLDER)
 
     def kept(self, inputs: str, as_of: datetime) -> str | None:
         """The messages of the last build when it read the same ``inputs`` as of the same
@@ -86,21 +104,23 @@ class LastBuild:
             or recorded.get("inputs") != inputs
             or recorded.get("as_of") != _instant(as_of)
             or not isinstance(recorded.get("messages"), str)
+            or not self.trusted()
             or recorded.get("files") != output_state(self.output)
         ):
             return None
         return str(recorded["messages"])
 
     def forget(self) -> None:
-        """Remove the manifest: the output is about to change."""
-        if self.path is not None:
+        """Remove the manifest: the output is about to change. Git is asked only when there
+        is one, and a manifest git tracks is left alone (it is never read)."""
+        if os.path.lexists(self.path) and self.trusted():
             # One that cannot be removed no longer matches the output this build leaves.
             with contextlib.suppress(OSError):
-                self.path.unlink(missing_ok=True)
+                self.path.unlink()
 
     def keep(self, inputs: str, as_of: datetime, messages: str) -> None:
         """Record a build that succeeded; a folder that cannot be written only costs time."""
-        if self.path is None:
+        if not self.trusted():
             return
         record = {
             "format": FORMAT,
@@ -124,8 +144,6 @@ class LastBuild:
             return
 
     def _read(self) -> dict[str, Any] | None:
-        if self.path is None:
-            return None
         try:
             recorded = json.loads(self.path.read_bytes())
         except (OSError, ValueError):
@@ -160,12 +178,32 @@ def inputs_digest(settings: dict[str, Any]) -> str | None:
         json.dumps(environment),
         code_version(),
         *installed(),
+        *_own_code(),
         tree_digest(Path(settings["PATH"])),
         tree_digest(Path(settings["THEME"])),
         *(tree_digest(Path(p), skip={"__pycache__"}) for p in settings.get("PLUGIN_PATHS", [])),
         tree_digest(FONT_DIR),
         file_digest(newsroom.golive_log),
     )
+
+
+def _own_code() -> list[str | bytes]:
+    """The Python files of the site's own that this process loaded, but the plugin's (in
+    ``code_version``): the settings files, and whatever they import. A settings file can
+    change the output by more than its values (it may import a helper that patches
+    Markdown), and tasks.py passes the settings on."""
+    installed_under = tuple(
+        os.path.join(prefix, "")
+        for prefix in {sys.prefix, sys.base_prefix, sys.exec_prefix, sys.base_exec_prefix}
+    )
+    plugin = os.path.join(PACKAGE, "")
+    files = {
+        os.path.abspath(name)
+        for module in list(sys.modules.values())
+        if isinstance(name := getattr(module, "__file__", None), str)
+        and not name.startswith((*installed_under, plugin))
+    }
+    return [part for name in sorted(files) for part in (name, file_digest(name))]
 
 
 def output_state(folder: Path) -> str:
