@@ -132,25 +132,25 @@ def tree_digest(folder: Path, skip: Collection[str] = ()) -> str:
         h.update(f"{len(data)}:".encode())
         h.update(data)
 
-    def walk(path: str, prefix: str) -> None:
+    # The folders still to read, the next one last: a stack, since content may nest folders
+    # deeper than Python's recursion limit.
+    stack = [(str(folder), "")] if folder.is_dir() else []
+    while stack:
+        path, prefix = stack.pop()
         try:
             entries = sorted(os.scandir(path), key=lambda e: e.name)
         except OSError:
             part(f"{prefix}\0unreadable folder".encode("utf-8", "surrogatepass"))
-            return
+            continue
         folders = []
         for entry in entries:
             if entry.is_dir(follow_symlinks=False):
                 if entry.name not in skip:
-                    folders.append(entry)
+                    folders.append((entry.path, f"{prefix}{entry.name}/"))
                 continue
             part(f"{prefix}{entry.name}".encode("utf-8", "surrogatepass"))
             part(_entry_bytes(entry))
-        for entry in folders:
-            walk(entry.path, f"{prefix}{entry.name}/")
-
-    if folder.is_dir():
-        walk(str(folder), "")
+        stack.extend(reversed(folders))
     return h.hexdigest()
 
 

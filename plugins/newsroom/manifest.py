@@ -223,20 +223,19 @@ def output_state(folder: Path) -> str:
         )
         h.update(line.encode("utf-8", "surrogatepass"))
 
-    def walk(path: str, prefix: str) -> None:
+    add(str(folder), ".")
+    stack = [(str(folder), "")] if folder.is_dir() else []
+    while stack:  # a stack, not recursion: no depth of folders is too deep
+        path, prefix = stack.pop()
         try:
             entries = sorted(os.scandir(path), key=lambda e: e.name)
         except OSError:
             h.update(f"{prefix}\0unreadable\n".encode("utf-8", "surrogatepass"))
-            return
+            continue
         for entry in entries:
             add(entry.path, prefix + entry.name)
             if entry.is_dir(follow_symlinks=False):
-                walk(entry.path, f"{prefix}{entry.name}/")
-
-    add(str(folder), ".")
-    if folder.is_dir():
-        walk(str(folder), "")
+                stack.append((entry.path, f"{prefix}{entry.name}/"))
     return h.hexdigest()
 
 
