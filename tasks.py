@@ -96,12 +96,14 @@ def build(
     started = time.perf_counter()
     extra = {"NEWSROOM_GOLIVE_LOG": str(Path(golive_log).resolve())} if golive_log else {}
     try:
-        commands.build(
-            _settings(settings, as_of=as_of, output=output, content=content, extra=extra)
+        built = commands.build(
+            _settings(settings, as_of=as_of, output=output, content=content, extra=extra),
+            reuse=True,
         )
     except commands.BuildFailed as err:
         raise Exit(f"Build stopped. {err}", code=1) from None
-    print(f"Built {output}/ in {time.perf_counter() - started:.1f} s.")
+    done = "Built" if built else "Kept"
+    print(f"{done} {output}/ in {time.perf_counter() - started:.1f} s.")
 
 
 def _instants(settings: dict, against: str) -> tuple[Any, list[Any]]:

@@ -26,6 +26,7 @@ import subprocess
 import sys
 import tempfile
 import zoneinfo
+from collections.abc import Collection
 from datetime import datetime, timedelta, timezone
 from importlib import metadata
 from pathlib import Path
@@ -93,7 +94,7 @@ def code_version(package: Path = PACKAGE) -> str:
     return h.hexdigest()
 
 
-def _tracked(repo: Path, folder: Path) -> bool:
+def tracked(repo: Path, folder: Path) -> bool:
     """Whether git tracks anything under ``folder`` of ``repo`` (False outside a repository).
 
     When git cannot say inside a repository (not installed, too slow, or refusing the
@@ -128,36 +129,85 @@ def digest(*parts: str | bytes) -> str:
     return h.hexdigest()
 
 
-def tree_digest(folder: Path) -> str:
-    """The names and bytes of every file under ``folder`` (links are never followed).
+def tree_digest(folder: Path, skip: Collection[str] = ()) -> str:
+    """The names and bytes of every file under ``folder``, except in folders named in ``skip``.
 
-    The same as ``digest`` of each file's relative name and bytes in turn, hashed as the
-    files are read: the check hashes the whole content folder, and holding every file's
-    bytes until the end, or a Path object for each, is most of what that costs.
+    A link is never followed: it counts by its target's text, and anything that is neither a
+    file, a folder nor a link (a pipe) by its kind alone, so that working out a digest never
+    waits on a pipe that nothing writes to. Hashed as ``digest`` would hash the list of
+    names and bytes, one file at a time.
     """
     h = hashlib.sha256()
 
-    def add(data: bytes) -> None:
+    def part(data: bytes) -> None:
         h.update(f"{len(data)}:".encode())
         h.update(data)
 
-    top = str(folder)
-    if os.path.isdir(top):
-        for base, dirs, names in os.walk(top, followlinks=False):
-            dirs.sort()
-            prefix = "" if base == top else base[len(top) + 1 :].replace(os.sep, "/") + "/"
-            for name in sorted(names):
-                add((prefix + name).encode("utf-8", "surrogatepass"))
-                path = os.path.join(base, name)
-                try:
-                    if os.path.islink(path):
-                        add(b"")
-                    else:
-                        with open(path, "rb") as file:
-                            add(file.read())
-                except OSError:
-                    add(b"\0unreadable")
+    # The folders still to read, the next one last: a stack, since content may nest folders
+    # deeper than Python's recursion limit.
+    stack = [(str(folder), "")] if folder.is_dir() else []
+    while stack:
+        path, prefix = stack.pop()
+        try:
+            entries = sorted(os.scandir(path), key=lambda e: e.name)
+        except OSError:
+            part(f"{prefix}\0unreadable folder".encode("utf-8", "surrogatepass"))
+            continue
+        folders = []
+        for entry in entries:
+            if entry.is_dir(follow_symlinks=False):
+                if entry.name not in skip:
+                    folders.append((entry.path, f"{prefix}{entry.name}/"))
+                continue
+            part(f"{prefix}{entry.name}".encode("utf-8", "surrogatepass"))
+            part(_entry_bytes(entry))
+        stack.extend(reversed(folders))
     return h.hexdigest()
+
+
+def _entry_bytes(entry: os.DirEntry[str]) -> bytes:
+    try:
+        if entry.is_symlink():
+            return b"\0link " + os.fsencode(os.readlink(entry.path))
+        if not entry.is_file(follow_symlinks=False):
+            return b"\0special"
+        with open(entry.path, "rb") as handle:
+            return handle.read()
+    except OSError:
+        return b"\0unreadable"
+
+
+def file_digest(path: str | Path | None) -> str:
+    """The bytes of one file: ``-`` for none, ``unreadable`` when it cannot be read."""
+    try:
+        return digest(Path(path).read_bytes()) if path else "-"
+    except OSError:
+        return "unreadable"
+
+
+def installed() -> list[str]:
+    """Python's version and every installed package's, as ``name==version``."""
+    return [
+        sys.version,
+        *sorted(f"{d.metadata['Name']}=={d.version}" for d in metadata.distributions()),
+    ]
+
+
+def stable_text(value: Any) -> str:
+    """``value`` as text that is the same in every run, or TypeError (a function's text
+    names its address in memory). Objects, such as Jinja's bytecode cache, by their class
+    and attributes."""
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{k!r}: {stable_text(v)}" for k, v in value.items()) + "}"
+    if isinstance(value, list | tuple | set | frozenset):
+        items = sorted(value, key=repr) if isinstance(value, set | frozenset) else value
+        return f"{type(value).__name__}[" + ", ".join(stable_text(v) for v in items) + "]"
+    if value is None or isinstance(value, str | int | float | datetime | Path | type):
+        return repr(value)
+    if callable(value) or not hasattr(value, "__dict__"):
+        raise TypeError(f"{type(value).__name__} has no stable text")
+    kind = type(value)
+    return f"{kind.__module__}.{kind.__qualname__}({stable_text(vars(value))})"
 
 
 class Store:
@@ -176,7 +226,7 @@ class Store:
         None when the repository tracks a file there: entries are trusted as this machine's
         own work, and one committed in a pull request could carry HTML no check has seen.
         """
-        if _tracked(content.parent, FOLDER):
+        if tracked(content.parent, FOLDER):
             return cls(None)
         store = cls(content.parent / FOLDER)
         if store.folder is not None and store.folder.parent.is_dir():

@@ -11,7 +11,6 @@ import contextlib
 import ctypes
 import dataclasses
 import gc
-import importlib.metadata
 import importlib.util
 import io
 import json
@@ -32,6 +31,9 @@ from .cache import (
     decode_problems,
     digest,
     encode_problems,
+    file_digest,
+    installed,
+    stable_text,
     tree_digest,
 )
 from .content import Newsroom, load
@@ -40,6 +42,7 @@ from .files import UnsafeFile
 from .golive import GoLiveLogError, read_golive_log
 from .history import HistoryError, base_at, compare
 from .hosting import check_output
+from .manifest import LastBuild, inputs_digest
 from .models import Release
 from .problems import ContentError, OutputError, Problem, display_path, escape_data
 from .settings import SettingsError, from_pelican, with_instant
@@ -188,10 +191,63 @@ class _ErrorCounter(logging.Handler):
         self.messages.append(record.getMessage())
 
 
-def build(settings: dict[str, Any], out: TextIO | None = None) -> None:
-    """Check everything, then run Pelican in-process; raise BuildFailed on any problem."""
+def build(settings: dict[str, Any], out: TextIO | None = None, *, reuse: bool = False) -> bool:
+    """Check everything, then run Pelican in-process; raise BuildFailed on any problem.
+
+    With ``reuse`` (invoke build), an output folder that a build of the same inputs as of
+    the same instant left untouched is kept as it is, its messages printed again
+    (manifest.py): False then, True after a build. Previews, rehearsals and deploys build
+    in full.
+    """
     out = out or sys.stdout  # looked up now, so that a captured stdout is the one written to
     settings = with_instant(settings)  # the check and Pelican gate at the same instant
+    last = LastBuild.of(settings)
+    as_of: datetime = settings["NEWSROOM_AS_OF"]
+    # Worked out before the build reads anything: a file changed while it runs is then a
+    # change the next build sees.
+    inputs = inputs_digest(settings) if reuse else None
+    kept = last.kept(inputs, as_of) if inputs is not None else None
+    if kept is not None:
+        out.write(kept)
+        print(
+            f"Nothing changed since the last build of {_shown(last.output)} as of "
+            f"{as_of.astimezone(UTC):%Y-%m-%d %H:%M:%S} UTC: its files are left as they are.",
+            file=out,
+        )
+        return False
+    last.forget()  # before anything is written, so that a failed build leaves no manifest
+    printed = _Copied(out)
+    _build(settings, printed)
+    if inputs is not None:
+        last.keep(inputs, as_of, printed.getvalue())
+    return True
+
+
+def _shown(folder: Path) -> str:
+    """``folder`` relative to the working folder when inside it, as the person typed it."""
+    return (
+        folder.relative_to(Path.cwd()).as_posix()
+        if folder.is_relative_to(Path.cwd())
+        else str(folder)
+    )
+
+
+class _Copied(io.StringIO):
+    """Writes go on to ``out`` and are kept, for a rebuild that changes nothing to show."""
+
+    def __init__(self, out: TextIO) -> None:
+        super().__init__()
+        self.out = out
+
+    def write(self, text: str) -> int:
+        self.out.write(text)
+        return super().write(text)
+
+    def flush(self) -> None:
+        self.out.flush()
+
+
+def _build(settings: dict[str, Any], out: TextIO) -> None:
     newsroom = check(settings)
     report(newsroom.problems, out)
     if newsroom.errors:
@@ -321,12 +377,9 @@ def _trial_key(settings: dict[str, Any], root: Path) -> str | None:
     """
     per_run = {"OUTPUT_PATH", CHECKED}
     try:
-        text = _stable_text({k: v for k, v in sorted(settings.items()) if k not in per_run})
+        text = stable_text({k: v for k, v in sorted(settings.items()) if k not in per_run})
     except TypeError:
         return None
-    packages = sorted(
-        f"{d.metadata['Name']}=={d.version}" for d in importlib.metadata.distributions()
-    )
     log = settings.get("NEWSROOM_GOLIVE_LOG")
     return digest(
         "trial",
@@ -336,34 +389,9 @@ def _trial_key(settings: dict[str, Any], root: Path) -> str | None:
         tree_digest(Path(settings["PATH"])),
         tree_digest(Path(settings["THEME"])),
         *(_sources_digest(Path(folder)) for folder in settings.get("PLUGIN_PATHS", [])),
-        _file_digest(log),
-        sys.version,
-        *packages,
+        file_digest(log),
+        *installed(),
     )
-
-
-def _stable_text(value: Any) -> str:
-    """``value`` as text that is the same in every run, or TypeError (a function's text
-    names its address in memory). Objects, such as Jinja's bytecode cache, by their class
-    and attributes."""
-    if isinstance(value, dict):
-        return "{" + ", ".join(f"{k!r}: {_stable_text(v)}" for k, v in value.items()) + "}"
-    if isinstance(value, list | tuple | set | frozenset):
-        items = sorted(value, key=repr) if isinstance(value, set | frozenset) else value
-        return f"{type(value).__name__}[" + ", ".join(_stable_text(v) for v in items) + "]"
-    if value is None or isinstance(value, str | int | float | datetime | Path | type):
-        return repr(value)
-    if callable(value) or not hasattr(value, "__dict__"):
-        raise TypeError(f"{type(value).__name__} has no stable text")
-    kind = type(value)
-    return f"{kind.__module__}.{kind.__qualname__}({_stable_text(vars(value))})"
-
-
-def _file_digest(path: str | None) -> str:
-    try:
-        return digest(Path(path).read_bytes()) if path else "-"
-    except OSError:
-        return "unreadable"
 
 
 def _sources_digest(folder: Path) -> str:

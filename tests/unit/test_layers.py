@@ -41,7 +41,7 @@ LAYERS: dict[str, int] = {
     # 7. The Pelican glue that wires them.
     **dict.fromkeys(["plugin", "__init__"], 7),
     # 8. What the tasks call.
-    **dict.fromkeys(["commands", "monitor"], 8),
+    **dict.fromkeys(["commands", "manifest", "monitor"], 8),
 }
 #: Below the build state, nothing needs Pelican: the check runs without a build.
 NO_PELICAN_BELOW = LAYERS["state"]

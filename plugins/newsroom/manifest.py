@@ -1,0 +1,244 @@
+"""The last build of an output folder, kept so that a rebuild with nothing changed writes nothing.
+
+After ``invoke build`` succeeds it keeps a manifest in ``.cache/newsroom-build/`` beside the
+content folder, never inside the output that is published: a digest of everything the build
+read, the instant it was built as of, the messages it printed and the state of every file it
+left in the output folder. The next ``invoke build`` into that folder works the digest out
+again and, when all of it matches, prints the same messages and leaves the output as it is.
+
+What the digest covers (``inputs_digest``): every file in the content folder by name and
+bytes, the theme and the plugin folders, the fonts share images are drawn with, every
+resolved setting by value, the plugin's code and the Python files of the site's own that
+the process loaded (the settings files, what they import), Python's and every installed
+package's version and the zone rules, the go-live log's bytes, the commit ``build.json``
+names, the working folder and the environment variables that reach the output (locale,
+Python, Pagefind, git, CI).
+
+The window in time is the build instant alone. The output names that instant
+(``build.json``, the disclosure record and its pages), so a build of the same commit even a
+second later, with no release going live in between, differs from it; only a build as of
+the very same instant (``--as-of``) can keep the output.
+
+The output folder counts by each entry's path, kind, size, inode and change times (ns): any
+write, deletion, addition or ``touch`` changes them, and a change time cannot be set back.
+
+Whatever is not known for sure means a full build: no manifest, one written by another
+format, a setting with no stable text (a function), a manifest folder git tracks (a
+manifest committed in a pull request is not this machine's own record). Every build removes
+its output folder's manifest before it writes anything, so a build that fails, and a preview
+or rehearsal written into the same folder, leave none behind.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import sys
+import tempfile
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from .cache import (
+    PACKAGE,
+    code_version,
+    digest,
+    file_digest,
+    installed,
+    stable_text,
+    tracked,
+    tree_digest,
+)
+from .settings import SettingsError, from_pelican
+from .state import CHECKED, SERVED, STATE
+
+#: Beside the content folder, like the check's cache (``.cache/`` is git-ignored).
+FOLDER = Path(".cache") / "newsroom-build"
+#: The layout of a manifest; change it when ``LastBuild.keep`` writes another shape.
+FORMAT = 1
+#: Environment variables whose values can reach the output or the printed messages: the
+#: locale (Pelican sets it from the environment, Babel reads it), Python's own (file
+#: encodings, the module path), Pagefind's configuration, git's (the commit build.json
+#: names), CI's (annotations, the commit), the settings files' own, the zone and PATH (which
+#: git runs).
+ENVIRONMENT = ("LANG", "LANGUAGE", "LC_", "PYTHON", "PAGEFIND_", "GIT_", "GITHUB_", "NEWSROOM_")
+ENVIRONMENT_NAMES = frozenset({"TZ", "PATH", "SOURCE_DATE_EPOCH"})
+#: Settings that are not inputs: the instant is compared on its own, the others are this
+#: run's objects (commands.build adds them).
+_PER_RUN = frozenset({"NEWSROOM_AS_OF", CHECKED, SERVED, STATE})
+
+
+@dataclass(frozen=True)
+class LastBuild:
+    """Where the manifest of one output folder lives, and what it says."""
+
+    output: Path
+    #: The folder whose ``.cache/`` holds the manifest: the content folder's parent.
+    base: Path
+
+    @classmethod
+    def of(cls, settings: dict[str, Any]) -> LastBuild:
+        """The manifest of the output folder these settings build into."""
+        return cls(Path(settings["OUTPUT_PATH"]).resolve(), Path(settings["PATH"]).resolve().parent)
+
+    @property
+    def path(self) -> Path:
+        return self.base / FOLDER / f"{digest(str(self.output))[:32]}.json"
+
+    def trusted(self) -> bool:
+        """Whether manifests are this machine's own record: not when git tracks their folder,
+        where one committed in a pull request would stand in for a build."""
+        return not tracked(self.base, FOLDER)
+
+    def kept(self, inputs: str, as_of: datetime) -> str | None:
+        """The messages of the last build when it read the same ``inputs`` as of the same
+        instant and its output is untouched since; None when the site must be built."""
+        recorded = self._read()
+        if (
+            recorded is None
+            or recorded.get("format") != FORMAT
+            or recorded.get("output") != str(self.output)
+            or recorded.get("inputs") != inputs
+            or recorded.get("as_of") != _instant(as_of)
+            or not isinstance(recorded.get("messages"), str)
+            or not self.trusted()
+            or recorded.get("files") != output_state(self.output)
+        ):
+            return None
+        return str(recorded["messages"])
+
+    def forget(self) -> None:
+        """Remove the manifest: the output is about to change. Git is asked only when there
+        is one, and a manifest git tracks is left alone (it is never read)."""
+        if os.path.lexists(self.path) and self.trusted():
+            # One that cannot be removed no longer matches the output this build leaves.
+            with contextlib.suppress(OSError):
+                self.path.unlink()
+
+    def keep(self, inputs: str, as_of: datetime, messages: str) -> None:
+        """Record a build that succeeded; a folder that cannot be written only costs time."""
+        if not self.trusted():
+            return
+        record = {
+            "format": FORMAT,
+            "output": str(self.output),
+            "as_of": _instant(as_of),
+            "inputs": inputs,
+            "files": output_state(self.output),
+            "messages": messages,
+        }
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            handle, partial = tempfile.mkstemp(prefix=".manifest.", dir=self.path.parent)
+            try:
+                with os.fdopen(handle, "w", encoding="utf-8") as out:
+                    json.dump(record, out)
+                os.replace(partial, self.path)
+            except BaseException:
+                Path(partial).unlink(missing_ok=True)
+                raise
+        except OSError:
+            return
+
+    def _read(self) -> dict[str, Any] | None:
+        try:
+            recorded = json.loads(self.path.read_bytes())
+        except (OSError, ValueError):
+            return None
+        return recorded if isinstance(recorded, dict) else None
+
+
+def inputs_digest(settings: dict[str, Any]) -> str | None:
+    """The digest of everything a build with ``settings`` reads, but the instant; None when
+    some part has no stable digest (then the build is never skipped)."""
+    # Imported here, during a build, which loads Pelican anyway: the check does not.
+    from .plugin import built_commit
+    from .share_images import FONT_DIR
+
+    try:
+        newsroom = from_pelican(settings)
+        text = stable_text({k: v for k, v in settings.items() if k not in _PER_RUN})
+    except (SettingsError, TypeError):
+        return None
+    root = newsroom.root or Path.cwd()
+    environment = sorted(
+        (name, value)
+        for name, value in os.environ.items()
+        if name in ENVIRONMENT_NAMES or name.startswith(ENVIRONMENT)
+    )
+    return digest(
+        "build",
+        text,
+        str(root),
+        os.getcwd(),
+        built_commit(root) or "-",
+        json.dumps(environment),
+        code_version(),
+        *installed(),
+        *_own_code(),
+        tree_digest(Path(settings["PATH"])),
+        tree_digest(Path(settings["THEME"])),
+        *(tree_digest(Path(p), skip={"__pycache__"}) for p in settings.get("PLUGIN_PATHS", [])),
+        tree_digest(FONT_DIR),
+        file_digest(newsroom.golive_log),
+    )
+
+
+def _own_code() -> list[str | bytes]:
+    """The Python files of the site's own that this process loaded, but the plugin's (in
+    ``code_version``): the settings files, and whatever they import. A settings file can
+    change the output by more than its values (it may import a helper that patches
+    Markdown), and tasks.py passes the settings on."""
+    installed_under = tuple(
+        os.path.join(prefix, "")
+        for prefix in {sys.prefix, sys.base_prefix, sys.exec_prefix, sys.base_exec_prefix}
+    )
+    plugin = os.path.join(PACKAGE, "")
+    files = {
+        os.path.abspath(name)
+        for module in list(sys.modules.values())
+        if isinstance(name := getattr(module, "__file__", None), str)
+        and not name.startswith((*installed_under, plugin))
+    }
+    return [part for name in sorted(files) for part in (name, file_digest(name))]
+
+
+def output_state(folder: Path) -> str:
+    """Every entry under ``folder`` (and the folder itself) by path, kind, size, inode and
+    change times; links are not followed."""
+    h = hashlib.sha256()
+
+    def add(path: str, shown: str) -> None:
+        try:
+            info = os.lstat(path)
+        except OSError:
+            h.update(f"{shown}\0gone\n".encode("utf-8", "surrogatepass"))
+            return
+        line = (
+            f"{shown}\0{info.st_mode}\0{info.st_size}\0{info.st_ino}\0{info.st_dev}"
+            f"\0{info.st_mtime_ns}\0{info.st_ctime_ns}\n"
+        )
+        h.update(line.encode("utf-8", "surrogatepass"))
+
+    add(str(folder), ".")
+    stack = [(str(folder), "")] if folder.is_dir() else []
+    while stack:  # a stack, not recursion: no depth of folders is too deep
+        path, prefix = stack.pop()
+        try:
+            entries = sorted(os.scandir(path), key=lambda e: e.name)
+        except OSError:
+            h.update(f"{prefix}\0unreadable\n".encode("utf-8", "surrogatepass"))
+            continue
+        for entry in entries:
+            add(entry.path, prefix + entry.name)
+            if entry.is_dir(follow_symlinks=False):
+                stack.append((entry.path, f"{prefix}{entry.name}/"))
+    return h.hexdigest()
+
+
+def _instant(as_of: datetime) -> str:
+    """The instant with its zone, as exactly as the output could show it."""
+    return f"{as_of.astimezone(UTC).isoformat()} {as_of!r}"
