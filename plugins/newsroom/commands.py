@@ -24,6 +24,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TextIO
 
+from . import buildinfo
 from .cache import (
     Store,
     Unreadable,
@@ -39,14 +40,15 @@ from .cache import (
 from .content import Newsroom, load
 from .dates import parse_as_of
 from .files import UnsafeFile
-from .golive import GoLiveLogError, read_golive_log
+from .golive import GoLiveLog, GoLiveLogError, read_golive_log
 from .history import HistoryError, base_at, compare
 from .hosting import check_output
 from .manifest import LastBuild, inputs_digest
 from .models import Release
 from .problems import ContentError, OutputError, Problem, display_path, escape_data
+from .schedule import Window
 from .settings import SettingsError, from_pelican, with_instant
-from .state import CHECKED, LATER, SERVED
+from .state import BUILT_AT, CHECKED, LATER, SERVED
 
 
 class BuildFailed(Exception):
@@ -194,8 +196,10 @@ class _ErrorCounter(logging.Handler):
 def build(settings: dict[str, Any], out: TextIO | None = None, *, reuse: bool = False) -> bool:
     """Check everything, then run Pelican in-process; raise BuildFailed on any problem.
 
-    With ``reuse`` (invoke build), an output folder that a build of the same inputs as of
-    the same instant left untouched is kept as it is, its messages printed again
+    The site is built as of the start of the build instant's window (schedule.Window): the
+    last instant before it at which the content changes the site. With ``reuse`` (invoke
+    build), an output folder that a build of the same inputs left untouched, in the same
+    window, is kept as it is but for ``build.json``, its messages printed again
     (manifest.py): False then, True after a build. Previews, rehearsals and deploys build
     in full.
     """
@@ -207,20 +211,27 @@ def build(settings: dict[str, Any], out: TextIO | None = None, *, reuse: bool = 
     # change the next build sees.
     inputs = inputs_digest(settings) if reuse else None
     kept = last.kept(inputs, as_of) if inputs is not None else None
-    if kept is not None:
-        out.write(kept)
+    if inputs is not None and kept is not None:
+        messages, window = kept
+        buildinfo.write(last.output, as_of, from_pelican(settings).root or Path.cwd())
+        last.keep(inputs, window, messages)  # build.json changed: the record follows it
+        out.write(messages)
         print(
-            f"Nothing changed since the last build of {_shown(last.output)} as of "
-            f"{as_of.astimezone(UTC):%Y-%m-%d %H:%M:%S} UTC: its files are left as they are.",
+            f"Nothing changed since the last build of {_shown(last.output)}, and nothing goes "
+            f"live until {_until(window)}: its files are left as they are, but build.json.",
             file=out,
         )
         return False
     last.forget()  # before anything is written, so that a failed build leaves no manifest
     printed = _Copied(out)
-    _build(settings, printed)
+    window = _build(settings, printed)
     if inputs is not None:
-        last.keep(inputs, as_of, printed.getvalue())
+        last.keep(inputs, window, printed.getvalue())
     return True
+
+
+def _until(window: Window) -> str:
+    return "further notice" if window.until is None else f"{window.until:%Y-%m-%d %H:%M:%S} UTC"
 
 
 def _shown(folder: Path) -> str:
@@ -247,14 +258,21 @@ class _Copied(io.StringIO):
         self.out.flush()
 
 
-def _build(settings: dict[str, Any], out: TextIO) -> None:
+def _build(settings: dict[str, Any], out: TextIO) -> Window:
+    """Check and build; the window in time the site is built for (schedule.Window)."""
     newsroom = check(settings)
     report(newsroom.problems, out)
     if newsroom.errors:
         raise BuildFailed(summary(newsroom))
     try:
-        served = _read_served(settings, out)
-        logged, later = _run_pelican({**settings, CHECKED: newsroom, SERVED: served})
+        log = _read_golive_log(settings, out)
+        as_of: datetime = settings["NEWSROOM_AS_OF"]
+        assert newsroom.site is not None  # no errors: the data was read
+        window = Window.around(as_of, newsroom.releases, newsroom.site.changes, log.instants)
+        # A preview names its own instant on every page: it is built as of that instant.
+        since = as_of if from_pelican(settings).preview else window.since
+        built = {**settings, "NEWSROOM_AS_OF": since, BUILT_AT: as_of}
+        logged, later = _run_pelican({**built, CHECKED: newsroom, SERVED: log.served})
         del newsroom  # Pelican's copy is gone too: the search index needs neither
         _finish(later)
     except ContentError as err:  # content changed between the check and the build
@@ -272,9 +290,10 @@ def _build(settings: dict[str, Any], out: TextIO) -> None:
         print(f"Warning: {warning}", file=out)
         if os.environ.get("GITHUB_ACTIONS") == "true":  # shown on the workflow run's page
             print(f"::warning title=Site size::{escape_data(warning)}", file=out)
+    return window
 
 
-def _read_served(settings: dict[str, Any], out: TextIO) -> dict[str, datetime]:
+def _read_golive_log(settings: dict[str, Any], out: TextIO) -> GoLiveLog:
     """The go-live log named by NEWSROOM_GOLIVE_LOG, each line it leaves out reported.
 
     A damaged line costs its release the served instant on the record, never the build: a
@@ -282,13 +301,13 @@ def _read_served(settings: dict[str, Any], out: TextIO) -> dict[str, datetime]:
     """
     path = from_pelican(settings).golive_log
     if path is None:
-        return {}
+        return GoLiveLog({})
     log = read_golive_log(path)
     for note in log.skipped:
         print(f"Warning: {note}", file=out)
         if os.environ.get("GITHUB_ACTIONS") == "true":
             print(f"::warning title=Go-live log::{escape_data(note)}", file=out)
-    return log.served
+    return log
 
 
 def _run_pelican(settings: dict[str, Any]) -> tuple[list[str], list[Callable[[], None]]]:

@@ -34,6 +34,10 @@ class GoLiveLog:
 
     served: dict[str, datetime]
     skipped: tuple[str, ...] = ()
+    #: Every entry's instant, first serves or not: the output changes at none but the first
+    #: serves, but the scheduled deploy counts them all (deploy/pages.py), so the build's
+    #: window in time (schedule.Window) does too, or a later serve would look due forever.
+    instants: tuple[datetime, ...] = ()
 
 
 def read_golive_log(path: Path) -> GoLiveLog:
@@ -54,6 +58,7 @@ def read_golive_log(path: Path) -> GoLiveLog:
     except OSError as err:
         raise GoLiveLogError(f"{path}: {err.strerror or err}") from None
     served: dict[str, datetime] = {}
+    instants: list[datetime] = []
     skipped = []
     if len(data) > _MAX_LOG_BYTES:
         data = data[: data.rfind(b"\n", 0, _MAX_LOG_BYTES) + 1]
@@ -67,9 +72,10 @@ def read_golive_log(path: Path) -> GoLiveLog:
             continue
         where, when = entry
         served[where] = min(when, served.get(where, when))
+        instants.append(when)
     if len(skipped) > _MAX_NOTES:
         skipped[_MAX_NOTES:] = [f"{path}: {len(skipped) - _MAX_NOTES} more lines left out."]
-    return GoLiveLog(served, tuple(skipped))
+    return GoLiveLog(served, tuple(skipped), tuple(sorted(set(instants))))
 
 
 def _golive_entry(raw: bytes) -> tuple[str, datetime] | str:

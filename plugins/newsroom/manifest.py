@@ -2,22 +2,24 @@
 
 After ``invoke build`` succeeds it keeps a manifest in ``.cache/newsroom-build/`` beside the
 content folder, never inside the output that is published: a digest of everything the build
-read, the instant it was built as of, the messages it printed and the state of every file it
-left in the output folder. The next ``invoke build`` into that folder works the digest out
-again and, when all of it matches, prints the same messages and leaves the output as it is.
+read, the window in time the site holds for, the messages it printed and the state of every
+file it left in the output folder. The next ``invoke build`` into that folder works the
+digest out again and, when all of it matches and its instant is in the window, prints the
+same messages and leaves the output as it is, but for ``build.json`` (buildinfo.py).
 
 What the digest covers (``inputs_digest``): every file in the content folder by name and
 bytes, the theme and the plugin folders, the fonts share images are drawn with, every
 resolved setting by value, the plugin's code and the Python files of the site's own that
 the process loaded (the settings files, what they import), Python's and every installed
-package's version and the zone rules, the go-live log's bytes, the commit ``build.json``
-names, the working folder and the environment variables that reach the output (locale,
-Python, Pagefind, git, CI).
+package's version and the zone rules, the go-live log's bytes, the working folder and the
+environment variables that reach the output (locale, Python, Pagefind, git, CI). The commit
+is not among them: only ``build.json`` names it, and that is written again each time.
 
-The window in time is the build instant alone. The output names that instant
-(``build.json``, the disclosure record and its pages), so a build of the same commit even a
-second later, with no release going live in between, differs from it; only a build as of
-the very same instant (``--as-of``) can keep the output.
+The window (schedule.Window) runs from the last instant at which the content changed the
+site, which the site is built as of, to the next one: a release or an update going live, a
+withdrawal, a release leaving the news sitemap. A build at any instant in it writes the
+same files, so a rebuild a minute or a week later keeps them, and one after a release's
+instant builds again.
 
 The output folder counts by each entry's path, kind, size, inode and change times (ns): any
 write, deletion, addition or ``touch`` changes them, and a change time cannot be set back.
@@ -38,7 +40,7 @@ import os
 import sys
 import tempfile
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -52,13 +54,14 @@ from .cache import (
     tracked,
     tree_digest,
 )
+from .schedule import Window
 from .settings import SettingsError, from_pelican
 from .state import CHECKED, SERVED, STATE
 
 #: Beside the content folder, like the check's cache (``.cache/`` is git-ignored).
 FOLDER = Path(".cache") / "newsroom-build"
 #: The layout of a manifest; change it when ``LastBuild.keep`` writes another shape.
-FORMAT = 1
+FORMAT = 2
 #: Environment variables whose values can reach the output or the printed messages: the
 #: locale (Pelican sets it from the environment, Babel reads it), Python's own (file
 #: encodings, the module path), Pagefind's configuration, git's (the commit build.json
@@ -93,22 +96,34 @@ class LastBuild:
         where one committed in a pull request would stand in for a build."""
         return not tracked(self.base, FOLDER)
 
-    def kept(self, inputs: str, as_of: datetime) -> str | None:
-        """The messages of the last build when it read the same ``inputs`` as of the same
-        instant and its output is untouched since; None when the site must be built."""
+    def kept(self, inputs: str, as_of: datetime) -> tuple[str, Window] | None:
+        """The messages and window of the last build when it read the same ``inputs``, its
+        window holds ``as_of`` and its output is untouched since; None when the site must be
+        built."""
         recorded = self._read()
         if (
             recorded is None
             or recorded.get("format") != FORMAT
             or recorded.get("output") != str(self.output)
             or recorded.get("inputs") != inputs
-            or recorded.get("as_of") != _instant(as_of)
             or not isinstance(recorded.get("messages"), str)
+        ):
+            return None
+        try:
+            since = datetime.fromisoformat(recorded["since"])
+            until = None if recorded["until"] is None else datetime.fromisoformat(recorded["until"])
+        except (KeyError, TypeError, ValueError):
+            return None
+        window = Window(since, until)
+        if (
+            since.tzinfo is None
+            or (until is not None and until.tzinfo is None)
+            or not window.holds(as_of)
             or not self.trusted()
             or recorded.get("files") != output_state(self.output)
         ):
             return None
-        return str(recorded["messages"])
+        return str(recorded["messages"]), window
 
     def forget(self) -> None:
         """Remove the manifest: the output is about to change. Git is asked only when there
@@ -118,14 +133,15 @@ class LastBuild:
             with contextlib.suppress(OSError):
                 self.path.unlink()
 
-    def keep(self, inputs: str, as_of: datetime, messages: str) -> None:
+    def keep(self, inputs: str, window: Window, messages: str) -> None:
         """Record a build that succeeded; a folder that cannot be written only costs time."""
         if not self.trusted():
             return
         record = {
             "format": FORMAT,
             "output": str(self.output),
-            "as_of": _instant(as_of),
+            "since": window.since.isoformat(),
+            "until": None if window.until is None else window.until.isoformat(),
             "inputs": inputs,
             "files": output_state(self.output),
             "messages": messages,
@@ -154,8 +170,7 @@ class LastBuild:
 def inputs_digest(settings: dict[str, Any]) -> str | None:
     """The digest of everything a build with ``settings`` reads, but the instant; None when
     some part has no stable digest (then the build is never skipped)."""
-    # Imported here, during a build, which loads Pelican anyway: the check does not.
-    from .plugin import built_commit
+    # Imported here, during a build: the check does not draw cards.
     from .share_images import FONT_DIR
 
     try:
@@ -174,7 +189,6 @@ def inputs_digest(settings: dict[str, Any]) -> str | None:
         text,
         str(root),
         os.getcwd(),
-        built_commit(root) or "-",
         json.dumps(environment),
         code_version(),
         *installed(),
@@ -237,8 +251,3 @@ def output_state(folder: Path) -> str:
             if entry.is_dir(follow_symlinks=False):
                 stack.append((entry.path, f"{prefix}{entry.name}/"))
     return h.hexdigest()
-
-
-def _instant(as_of: datetime) -> str:
-    """The instant with its zone, as exactly as the output could show it."""
-    return f"{as_of.astimezone(UTC).isoformat()} {as_of!r}"

@@ -7,10 +7,6 @@ The state of one build lives on that build's settings dict, so two builds in one
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
-from datetime import UTC
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -20,13 +16,13 @@ from pelican.generators import Generator
 from pelican.readers import BaseReader, Readers
 from pelican.urlwrappers import Category, Tag
 
-from . import localized, translations
+from . import buildinfo, localized, translations
 from .content import MEDIA, load
 from .i18n import Catalogs
 from .models import Release
 from .problems import ContentError, display_path
 from .settings import PELICAN_SETTINGS, SettingsError, from_pelican
-from .state import CHECKED, STATE, BuildState, state_of
+from .state import BUILT_AT, CHECKED, STATE, BuildState, state_of
 
 #: Stands in for Pelican's INTRASITE_LINK_REGEX: a "what" group that can never match.
 NO_INTRASITE_LINKS = "(?P<what>(?!))"
@@ -155,38 +151,8 @@ def generator_init(generator: Generator) -> None:
 
 
 def write_build_record(pelican: Pelican) -> None:
-    """``build.json``: the instant and the commit this site was built from, for scheduled
-    redeploys (deploy/pages.py redeploys when main has moved on or a release is due).
-
-    It holds nothing about what is scheduled next: the timing of an embargoed release is
-    itself sensitive, so the schedule stays in the repository.
-    """
+    """``build.json`` (buildinfo.py), with the instant the build was asked for: commands.build
+    gives it apart from the instant the site is built as of (``BUILT_AT``)."""
     state = state_of(pelican.settings)
-    as_of = state.settings.as_of.astimezone(UTC)
-    record = {"as_of": as_of.isoformat().replace("+00:00", "Z")}
-    commit = built_commit(state.root)
-    if commit:
-        record["commit"] = commit
-    target = Path(pelican.settings["OUTPUT_PATH"]) / "build.json"
-    target.write_text(json.dumps(record, sort_keys=True) + "\n", encoding="utf-8")
-
-
-def built_commit(root: Path) -> str | None:
-    """The commit being built: CI's GITHUB_SHA, else git's HEAD, else None (not a clone).
-
-    Like the instant, it is an input of the build, so the output stays a function of both.
-    """
-    if os.environ.get("GITHUB_SHA"):
-        return os.environ["GITHUB_SHA"]
-    try:
-        done = subprocess.run(
-            ["git", "-C", str(root), "rev-parse", "--verify", "--quiet", "HEAD"],
-            capture_output=True,
-            text=True,
-            check=False,
-            timeout=10,
-        )
-    except (OSError, subprocess.SubprocessError):
-        return None
-    head = done.stdout.strip()
-    return head if done.returncode == 0 and len(head) == 40 else None
+    as_of = pelican.settings.get(BUILT_AT) or state.settings.as_of
+    buildinfo.write(Path(pelican.settings["OUTPUT_PATH"]), as_of, state.root)

@@ -7,10 +7,14 @@ The deploy step builds one snapshot per instant and switches to it at that insta
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from .models import Release
+from .models import Release, Update
+
+#: Google News takes articles published in the last two days (sitemaps.news_releases).
+NEWS_WINDOW = timedelta(hours=48)
 
 
 @dataclass(frozen=True)
@@ -84,3 +88,48 @@ def describe(plan: list[GoLive]) -> str:
                 also = [f"its page, /{release.url}, shows the update"]
             lines.append(f"    also changes: {', '.join(also)}")
     return "\n".join(lines)
+
+
+@dataclass(frozen=True)
+class Window:
+    """The stretch of time over which the public site stays the same, around a build instant.
+
+    The output changes only at instants the content names: a release or an update going
+    live, a withdrawal, a release leaving the news sitemap two days on, a dated entry of
+    the data change log, a line of the go-live log. Between two of them every instant gives
+    the same site, so a build is made as of the last of them (``since``): a build a minute
+    later writes the same bytes, and a rebuild with nothing changed can keep its output
+    until ``until``, the next one (None: nothing is due).
+    """
+
+    since: datetime
+    until: datetime | None
+
+    @classmethod
+    def around(
+        cls,
+        as_of: datetime,
+        releases: Iterable[Release],
+        data_changes: Iterable[Update] = (),
+        served: Iterable[datetime] = (),
+    ) -> Window:
+        """The window holding ``as_of``. With nothing before it (no release is public yet),
+        the window is the instant itself: there is no earlier instant the site is as of."""
+        instants = [*(u.date for u in data_changes), *served]
+        for release in releases:
+            if release.draft:
+                continue
+            instants += [release.date, release.date + NEWS_WINDOW]
+            instants += [u.date for u in release.updates]
+            if release.withdrawal is not None:
+                instants.append(release.withdrawal.date)
+        as_of = as_of.astimezone(UTC)
+        before = [i for i in instants if i <= as_of]
+        after = [i for i in instants if i > as_of]
+        if not before:
+            return cls(as_of, as_of)
+        return cls(max(before).astimezone(UTC), min(after).astimezone(UTC) if after else None)
+
+    def holds(self, as_of: datetime) -> bool:
+        """Whether a build as of ``as_of`` gives the same site as one as of ``since``."""
+        return self.since <= as_of and (self.until is None or as_of < self.until)

@@ -116,12 +116,13 @@ PELICAN_SETTINGS = {
     if "setting" in f.metadata
 }
 #: Set by the plugin itself while it builds (state.STATE, state.CHECKED, state.SERVED,
-#: state.LATER and share_images._STATE), never in a settings file.
+#: state.BUILT_AT, state.LATER and share_images._STATE), never in a settings file.
 INTERNAL = frozenset(
     {
         "NEWSROOM_STATE",
         "NEWSROOM_CHECKED",
         "NEWSROOM_SERVED",
+        "NEWSROOM_BUILT_AT",
         "NEWSROOM_LATER",
         "NEWSROOM_SHARE_IMAGES",
     }

@@ -18,7 +18,7 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +31,7 @@ from . import disclosures, feeds, translations
 from .dates import utc_iso
 from .models import Release
 from .pagelangs import localized
+from .schedule import NEWS_WINDOW
 from .state import state_of
 from .urls import absolute
 
@@ -41,8 +42,6 @@ NEWS_NS = "http://www.google.com/schemas/sitemap-news/0.9"
 #: The sitemaps protocol's limit per file, and Google News's.
 MAX_URLS = 50_000
 MAX_NEWS_URLS = 1_000
-#: Google News takes articles published in the last two days.
-NEWS_WINDOW = timedelta(hours=48)
 
 
 @dataclass(frozen=True)
@@ -181,9 +180,13 @@ def _list_versions(context: dict[str, Any], first: str) -> dict[str, dict[str, s
 
 
 def news_releases(public: Sequence[Release], as_of: datetime) -> list[Release]:
-    """The releases of the two days before the build instant, newest first."""
+    """The releases of the two days before the build instant, newest first.
+
+    A release is in from its instant until exactly two days later, when it leaves: like every
+    change of the output, leaving happens at an instant (schedule.Window counts it).
+    """
     since = as_of - NEWS_WINDOW
-    found = [r for r in public if since <= r.date <= as_of and r.is_public(as_of)]
+    found = [r for r in public if since < r.date <= as_of and r.is_public(as_of)]
     return sorted(found, key=lambda r: (r.date, r.url), reverse=True)
 
 

@@ -22,6 +22,9 @@ STATE = "NEWSROOM_STATE"
 CHECKED = "NEWSROOM_CHECKED"
 #: When each release was first served, by path: the go-live log as commands.build read it.
 SERVED = "NEWSROOM_SERVED"
+#: The instant a build was asked for, which ``build.json`` names; NEWSROOM_AS_OF is then
+#: the instant the site is built as of, the start of its window (schedule.Window).
+BUILT_AT = "NEWSROOM_BUILT_AT"
 #: Work a ``finalized`` handler leaves for after Pelican's run, when it needs nothing Pelican
 #: holds: a list that ``commands`` puts here and runs once Pelican's objects are freed, so
 #: that the memory this work takes never adds to theirs. Without it the work runs at once.

@@ -42,7 +42,8 @@ def test_the_record_lists_the_public_releases_oldest_first(site: Site, tmp_path:
     out = tmp_path / "out"
     site.build(out)  # 2026-11-23T12:00:00Z: the embargoed launch is still three days away
     data = record(out)
-    assert data["generated_for"] == "2026-11-23T12:00:00Z"
+    # As of the last change before the build instant: with-files left the news sitemap.
+    assert data["generated_for"] == "2026-06-03T14:00:00Z"
     assert data["publisher"] == "Example Industries AG"
     assert data["hash_of"] == HASH_OF
     assert [(d["url"], d["published"]) for d in data["disclosures"]] == [

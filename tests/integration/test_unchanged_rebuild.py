@@ -1,4 +1,5 @@
-"""A rebuild with nothing changed writes nothing; any change to what a build reads builds.
+"""A rebuild with nothing changed writes nothing but build.json until the site is due to
+change; any change to what a build reads builds.
 
 In-process builds of the small fixture site through ``commands.build(..., reuse=True)``, the
 call ``invoke build`` makes, and the real ``invoke build`` in fresh interpreters.
@@ -25,9 +26,12 @@ from support import AS_OF, ROOT, Site, git
 #: Before the fixture's embargoed release lifts (2026-12-03 07:00 Europe/Berlin), and after.
 BEFORE_LIFT, AFTER_LIFT = "2026-12-03T05:59:59Z", "2026-12-03T06:00:00Z"
 KEPT = (
-    "Nothing changed since the last build of {out} as of {when} UTC: "
-    "its files are left as they are.\n"
+    "Nothing changed since the last build of {out}, and nothing goes live until {until}: "
+    "its files are left as they are, but build.json.\n"
 )
+#: The fixture's window at AS_OF: from with-files leaving the news sitemap, two days after
+#: its instant, until the embargoed release lifts.
+SINCE, UNTIL = "2026-06-03T14:00:00Z", "2026-12-03 06:00:00 UTC"
 NEW_RELEASE = """---
 title: Example opens an office in Lyon
 date: 2026-05-04 09:00 Europe/Paris
@@ -72,20 +76,39 @@ def builds(site: Site, tmp_path: Path) -> Builds:
 
 
 def state(folder: Path) -> dict[str, tuple[bytes, int, int]]:
-    """Every file's bytes, change time and inode: what "writes nothing" must leave alone."""
+    """Every file's bytes, change time and inode: what "writes nothing" must leave alone.
+    build.json is written again on every build, so only its bytes count."""
     return {
         p.relative_to(folder).as_posix(): (p.read_bytes(), p.stat().st_mtime_ns, p.stat().st_ino)
+        if p.name != "build.json"
+        else (p.read_bytes(), 0, 0)
         for p in sorted(folder.rglob("*"))
         if p.is_file()
     }
 
 
-def test_a_rebuild_with_nothing_changed_writes_nothing(builds: Builds) -> None:
+def build_record(out: Path) -> dict[str, str]:
+    return json.loads((out / "build.json").read_text(encoding="utf-8"))
+
+
+def test_a_rebuild_with_nothing_changed_writes_nothing_but_build_json(builds: Builds) -> None:
     assert builds.run() == (True, "")
     before = state(builds.out)
-    assert builds.run() == (False, KEPT.format(out=builds.out, when="2026-11-23 12:00:00"))
+    assert builds.run() == (False, KEPT.format(out=builds.out, until=UNTIL))
     assert state(builds.out) == before
     assert builds.run()[0] is False  # and again: keeping changes nothing either
+
+
+def test_the_site_is_built_as_of_the_last_change_and_build_json_names_the_instant(
+    builds: Builds,
+) -> None:
+    builds.run()
+    record = json.loads((builds.out / "disclosures.json").read_text(encoding="utf-8"))
+    assert record["generated_for"] == SINCE
+    assert 'as of <time datetime="2026-06-03T14:00:00Z">' in (
+        builds.out / "disclosures/index.html"
+    ).read_text(encoding="utf-8")
+    assert build_record(builds.out)["as_of"] == "2026-11-23T12:00:00Z"
 
 
 def test_the_kept_output_is_byte_identical_to_a_fresh_build(builds: Builds, tmp_path: Path) -> None:
@@ -157,10 +180,6 @@ def change_golive_log(b: Builds) -> None:
     log.write_bytes(log.read_bytes() + b"\n")
 
 
-def commit_again(b: Builds) -> None:
-    git(b.site.path, "commit", "-q", "--allow-empty", "-m", "Nothing but a new commit")
-
-
 def edit_output_file(b: Builds) -> None:
     # The same bytes written again: the build cannot know that nothing was slipped in.
     page = b.out / "index.html"
@@ -207,12 +226,6 @@ def set_up_golive_log(b: Builds) -> None:
     b.extra["NEWSROOM_GOLIVE_LOG"] = str(log)
 
 
-def set_up_repository(b: Builds) -> None:
-    git(b.site.path, "init", "-q", "-b", "main")
-    git(b.site.path, "add", ".")
-    git(b.site.path, "commit", "-qm", "Content")
-
-
 Change = Callable[[Builds], None]
 #: Each change to what a build reads, and what the site needs before the first build.
 INPUT_CHANGES: dict[str, tuple[Change, Change | None]] = {
@@ -227,7 +240,6 @@ INPUT_CHANGES: dict[str, tuple[Change, Change | None]] = {
     "the settings file": (edit_settings_file, set_up_settings_file),
     "the language in the environment": (change_environment, None),
     "the go-live log": (change_golive_log, set_up_golive_log),
-    "the commit": (commit_again, set_up_repository),
 }
 #: Each change to what the last build wrote.
 OUTPUT_CHANGES: dict[str, Change] = {
@@ -270,15 +282,53 @@ def test_an_instant_crossing_an_embargo_lift_builds(builds: Builds) -> None:
     assert builds.run(BEFORE_LIFT)[0] is False
     assert builds.run(AFTER_LIFT)[0] is True
     assert page.is_file()
+    assert builds.run("2026-12-05T05:59:59Z")[0] is False
+    assert builds.run("2026-12-05T06:00:00Z")[0] is True  # it leaves the news sitemap
 
 
-def test_any_other_instant_builds_because_the_output_names_its_instant(builds: Builds) -> None:
-    """Nothing goes live between the two instants, yet build.json and the disclosure record
-    name the instant they were built as of: keeping them would be a lie."""
+@pytest.mark.parametrize("later", ["2026-11-23T12:00:01Z", "2026-12-03T05:59:59Z"])
+def test_a_later_instant_in_the_window_keeps_the_site_and_names_the_instant(
+    builds: Builds, tmp_path: Path, later: str
+) -> None:
+    """What a full build would write at the later instant, byte for byte."""
     builds.run(AS_OF)
-    assert builds.run("2026-11-23T12:00:01Z")[0] is True
-    record = json.loads((builds.out / "build.json").read_text(encoding="utf-8"))
-    assert record["as_of"] == "2026-11-23T12:00:01Z"
+    assert builds.run(later)[0] is False
+    assert build_record(builds.out)["as_of"] == later
+    fresh = Builds(builds.site, tmp_path / "fresh", tmp_path)
+    assert fresh.run(later)[0] is True
+    assert stable_digest(builds.out) == stable_digest(fresh.out)
+
+
+def test_an_instant_before_the_window_builds(builds: Builds) -> None:
+    """Back before the last change the site was another: --as-of in the past builds it."""
+    builds.run(AS_OF)
+    assert builds.run("2026-06-03T13:59:59Z")[0] is True
+    record = json.loads((builds.out / "disclosures.json").read_text(encoding="utf-8"))
+    assert record["generated_for"] == "2026-06-01T14:00:00Z"  # with-files went live
+
+
+def test_a_new_commit_keeps_the_site_and_build_json_names_it(builds: Builds) -> None:
+    """A commit that changes no file the build reads (a README, a workflow) builds nothing."""
+    repo = builds.site.path.parent
+    (repo / ".gitignore").write_text(f"/.cache/\n/{builds.out.name}/\n", encoding="utf-8")
+    git(repo, "init", "-q", "-b", "main")
+    git(repo, "add", ".")
+    git(repo, "commit", "-qm", "Content")
+    builds.extra["NEWSROOM_ROOT"] = str(repo)
+    builds.run()
+    before = state(builds.out)
+    (repo / "README.md").write_text("The newsroom.\n", encoding="utf-8")
+    git(repo, "add", "README.md")
+    git(repo, "commit", "-qm", "A README")
+    assert builds.run()[0] is False
+    head = subprocess.run(
+        ["git", "-C", str(repo), "rev-parse", "HEAD"],
+        capture_output=True, text=True, check=True,
+    ).stdout.strip()  # fmt: skip
+    assert build_record(builds.out)["commit"] == head
+    assert {k: v for k, v in state(builds.out).items() if k != "build.json"} == {
+        k: v for k, v in before.items() if k != "build.json"
+    }
 
 
 def test_a_failed_build_leaves_no_manifest(builds: Builds) -> None:
@@ -304,10 +354,7 @@ def test_the_messages_of_the_build_are_shown_again(builds: Builds) -> None:
         "This line is left out of the record.\n"
     )
     assert (built, said) == (True, warning)
-    assert builds.run() == (
-        False,
-        warning + KEPT.format(out=builds.out, when="2026-11-23 12:00:00"),
-    )
+    assert builds.run() == (False, warning + KEPT.format(out=builds.out, until=UNTIL))
 
 
 def test_a_preview_into_the_same_folder_leaves_no_manifest(builds: Builds) -> None:
@@ -363,7 +410,7 @@ def test_invoke_build_keeps_an_unchanged_output(site: Site, tmp_path: Path) -> N
     env = {"NEWSROOM_SITEURL": "https://news.example"}
     assert invoke_build(tmp_path, out, env).splitlines()[-1].startswith(f"Built {out}/ in ")
     said = invoke_build(tmp_path, out, env).splitlines()
-    assert said[0] == KEPT.format(out=out, when="2026-11-23 12:00:00").rstrip("\n")
+    assert said[0] == KEPT.format(out=out, until=UNTIL).rstrip("\n")
     assert said[1].startswith(f"Kept {out}/ in ")
     # The address publishconf.py reads from the environment is a setting like any other.
     env = {"NEWSROOM_SITEURL": "https://press.example"}

@@ -89,8 +89,8 @@ def test_the_news_window_is_the_48_hours_up_to_the_build_instant(site: Site) -> 
     first = next(r for r in public if r.slug == "first-product")  # 2026-03-02T08:00:00Z
     at = first.date_utc
     assert news_releases(public, at) == [first]  # at its very instant
-    assert news_releases(public, at + timedelta(hours=48)) == [first]
-    assert news_releases(public, at + timedelta(hours=48, seconds=1)) == []
+    assert news_releases(public, at + timedelta(hours=47, minutes=59, seconds=59)) == [first]
+    assert news_releases(public, at + timedelta(hours=48)) == []  # two days on, it leaves
     assert news_releases(public, at - timedelta(seconds=1)) == []  # not yet public
 
 
