@@ -214,7 +214,6 @@ def build(settings: dict[str, Any], out: TextIO | None = None, *, reuse: bool = 
     if inputs is not None and kept is not None:
         messages, window = kept
         buildinfo.write(last.output, as_of, from_pelican(settings).root or Path.cwd())
-        last.keep(inputs, window, messages)  # build.json changed: the record follows it
         out.write(messages)
         print(
             f"Nothing changed since the last build of {_shown(last.output)}, and nothing goes "

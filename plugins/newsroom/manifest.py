@@ -44,6 +44,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from . import buildinfo
 from .cache import (
     PACKAGE,
     code_version,
@@ -222,20 +223,24 @@ def _own_code() -> list[str | bytes]:
 
 def output_state(folder: Path) -> str:
     """Every entry under ``folder`` (and the folder itself) by path, kind, size, inode and
-    change times; links are not followed."""
+    change times; links are not followed. ``build.json`` only by its path: every build
+    writes it again (buildinfo.py), kept or not, which changes the times of the folder it is
+    in, so that folder counts without them (its entries are listed all the same)."""
     h = hashlib.sha256()
 
     def add(path: str, shown: str) -> None:
+        if shown == buildinfo.NAME:
+            h.update(f"{shown}\0rewritten\n".encode())
+            return
         try:
             info = os.lstat(path)
         except OSError:
             h.update(f"{shown}\0gone\n".encode("utf-8", "surrogatepass"))
             return
-        line = (
-            f"{shown}\0{info.st_mode}\0{info.st_size}\0{info.st_ino}\0{info.st_dev}"
-            f"\0{info.st_mtime_ns}\0{info.st_ctime_ns}\n"
-        )
-        h.update(line.encode("utf-8", "surrogatepass"))
+        line = f"{shown}\0{info.st_mode}\0{info.st_ino}\0{info.st_dev}"
+        if shown != ".":
+            line += f"\0{info.st_size}\0{info.st_mtime_ns}\0{info.st_ctime_ns}"
+        h.update(f"{line}\n".encode("utf-8", "surrogatepass"))
 
     add(str(folder), ".")
     stack = [(str(folder), "")] if folder.is_dir() else []
