@@ -22,7 +22,7 @@ import urllib.request
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from . import buildinfo
 from .cache import (
@@ -37,11 +37,8 @@ from .cache import (
     stable_text,
     tree_digest,
 )
-from .content import Newsroom, load
 from .dates import parse_as_of
-from .files import UnsafeFile
 from .golive import GoLiveLog, GoLiveLogError, read_golive_log
-from .history import HistoryError, base_at, compare
 from .hosting import check_output
 from .manifest import LastBuild, inputs_digest
 from .models import Release
@@ -49,6 +46,9 @@ from .problems import ContentError, OutputError, Problem, display_path, escape_d
 from .schedule import Window
 from .settings import SettingsError, from_pelican, with_instant
 from .state import BUILT_AT, CHECKED, LATER, SERVED
+
+if TYPE_CHECKING:
+    from .content import Newsroom
 
 
 class BuildFailed(Exception):
@@ -124,11 +124,16 @@ def check(settings: dict[str, Any], root: Path | None = None) -> Newsroom:
     except SettingsError as err:
         raise BuildFailed(str(err)) from None
     root = root or newsroom_settings.root or Path.cwd()
+    # Imported here: a rebuild that keeps its output checks nothing, and loads none of it.
+    from .content import load
+
     return load(Path(settings["PATH"]), newsroom_settings, root)
 
 
 def check_against(newsroom: Newsroom, ref: str, settings: dict[str, Any], root: Path) -> None:
     """Add the problems of silent edits since ``ref`` to ``newsroom.problems``."""
+    from .history import HistoryError, base_at, compare
+
     newsroom_settings = from_pelican(settings)
     try:
         base = base_at(ref, root, Path(settings["PATH"]), newsroom_settings)
@@ -259,6 +264,8 @@ class _Copied(io.StringIO):
 
 def _build(settings: dict[str, Any], out: TextIO) -> Window:
     """Check and build; the window in time the site is built for (schedule.Window)."""
+    from .files import UnsafeFile
+
     newsroom = check(settings)
     report(newsroom.problems, out)
     if newsroom.errors:

@@ -10,13 +10,15 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import withheld
-from .content import Newsroom
 from .i18n import Catalogs
 from .models import Release
 from .settings import NewsroomSettings
+
+if TYPE_CHECKING:  # the check's modules load only when something checks (commands.check)
+    from .content import Newsroom
 
 STATE = "NEWSROOM_STATE"
 CHECKED = "NEWSROOM_CHECKED"
