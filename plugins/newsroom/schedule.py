@@ -1,4 +1,5 @@
-"""When the public site changes next: every instant at which a release or update goes live.
+"""When the public site changes next: every instant at which a release or an update goes
+live, or a release is withdrawn.
 
 The deploy step builds one snapshot per instant and switches to it at that instant; the
 ``invoke schedule`` task shows the same list to people.
@@ -19,15 +20,16 @@ NEWS_WINDOW = timedelta(hours=48)
 
 @dataclass(frozen=True)
 class Change:
-    """One thing that appears at an instant: a release, or an update to a public one."""
+    """One thing that happens at an instant: a release goes live, a public one gets an update,
+    or one is withdrawn."""
 
     release: Release
-    kind: str  # "release" or "update"
+    kind: str  # "release", "update" or "withdrawal"
     local: datetime  # the instant in the zone the author wrote it in
 
     @property
     def text(self) -> str:
-        what = "goes live" if self.kind == "release" else "gets an update"
+        what = {"release": "goes live", "update": "gets an update"}.get(self.kind, "is withdrawn")
         return f"{self.release.title} ({self.release.source}) {what}"
 
 
@@ -45,7 +47,9 @@ def upcoming(
     """Instants after ``as_of`` (and within ``horizon``, if given) that change the site, in order.
 
     Drafts never go live. An update counts only once its release is public, so an update
-    dated before its embargoed release lifts is folded into the release's own instant.
+    dated before its embargoed release lifts is folded into the release's own instant. A
+    withdrawal dated ahead takes the release down at its instant, like a release going live:
+    the deploy must change the site then too.
     """
     end = as_of + horizon if horizon is not None else None
     found: dict[datetime, list[Change]] = defaultdict(list)
@@ -57,6 +61,9 @@ def upcoming(
             at = max(update.date, release.date).astimezone(UTC)
             if at != release.date_utc:
                 found[at].append(Change(release, "update", update.date))
+        if release.withdrawal is not None:  # the check puts it after the release's instant
+            at = release.withdrawal.date.astimezone(UTC)
+            found[at].append(Change(release, "withdrawal", release.withdrawal.date))
     return [
         GoLive(instant, tuple(sorted(changes, key=lambda c: (c.kind, c.release.source))))
         for instant, changes in sorted(found.items())
@@ -84,6 +91,11 @@ def describe(plan: list[GoLive]) -> str:
                     f"the topic page {release.topic.name}",
                 ]
                 also += [f"the tag page {tag}" for tag in release.tags]
+            elif change.kind == "withdrawal":
+                also = [
+                    f"its page, /{release.url}, becomes the notice of its withdrawal",
+                    "every list, feed, sitemap and the search drop it",
+                ]
             else:
                 also = [f"its page, /{release.url}, shows the update"]
             lines.append(f"    also changes: {', '.join(also)}")

@@ -8,7 +8,7 @@ import pytest
 
 from newsroom.dates import parse_as_of
 from newsroom.models import Update
-from newsroom.schedule import Window, upcoming
+from newsroom.schedule import Window, describe, upcoming
 from support import Site
 
 
@@ -95,3 +95,28 @@ def test_with_nothing_public_yet_the_window_is_the_instant_alone(site: Site) -> 
     as_of = parse_as_of("2020-01-01T00:00:00Z")  # before every release of the fixture
     assert Window.around(as_of, releases) == Window(as_of, as_of)
     assert not Window(as_of, as_of).holds(as_of)
+
+
+def test_a_withdrawal_dated_ahead_is_scheduled_like_a_release(site: Site) -> None:
+    """The deploy changes the site at a withdrawal's instant too (snapshots, Pages' schedule)."""
+    site.write(
+        "releases/2026/recall.md",
+        "---\ntitle: Recall\ndate: 2026-11-02 09:00 Europe/Berlin\ncategory: products\n"
+        "summary: S.\nstatus: withdrawn\nwithdrawal:\n  date: 2026-12-04 18:30 Europe/Berlin\n"
+        "  reason: Sent in error.\n---\nText\n",
+    )
+    plan = upcoming(site.load().releases, parse_as_of("2026-11-23T12:00:00Z"))
+    assert [(g.instant.isoformat(), [c.text for c in g.changes]) for g in plan] == [
+        (
+            "2026-12-03T06:00:00+00:00",
+            ["Secret embargoed widget (releases/2026/embargoed-launch.md) goes live"],
+        ),
+        ("2026-12-04T17:30:00+00:00", ["Recall (releases/2026/recall.md) is withdrawn"]),
+    ]
+    assert describe(plan[1:]).splitlines() == [
+        "2026-12-04 17:30:00 UTC",
+        "  Recall (releases/2026/recall.md) is withdrawn",
+        "    local time: 2026-12-04 18:30 CET (Europe/Berlin)",
+        "    also changes: its page, /news/2026/recall/, becomes the notice of its withdrawal, "
+        "every list, feed, sitemap and the search drop it",
+    ]
