@@ -131,7 +131,9 @@ class Window:
         for release in releases:
             if release.draft:
                 continue
-            instants += [release.date, release.date + NEWS_WINDOW]
+            # In UTC: a day in the author's zone can be 23 or 25 hours long, and the news
+            # sitemap counts 48 real hours back from the build instant.
+            instants += [release.date, release.date_utc + NEWS_WINDOW]
             instants += [u.date for u in release.updates]
             if release.withdrawal is not None:
                 instants.append(release.withdrawal.date)

@@ -120,3 +120,17 @@ def test_a_withdrawal_dated_ahead_is_scheduled_like_a_release(site: Site) -> Non
         "    also changes: its page, /news/2026/recall/, becomes the notice of its withdrawal, "
         "every list, feed, sitemap and the search drop it",
     ]
+
+
+def test_the_news_sitemap_lets_a_release_go_48_real_hours_on_across_a_clock_change(
+    site: Site,
+) -> None:
+    """Europe/Berlin moves its clocks on 2026-03-29: 48 hours after 09:00 CET on the 28th
+    is 10:00 CEST on the 30th, not 09:00."""
+    site.write(
+        "releases/2026/spring.md",
+        "---\ntitle: Spring\ndate: 2026-03-28 09:00 Europe/Berlin\ncategory: products\n"
+        "summary: S.\n---\nText\n",
+    )
+    window = Window.around(parse_as_of("2026-03-29T12:00:00Z"), site.load().releases)
+    assert window.until == datetime(2026, 3, 30, 8, tzinfo=UTC)
