@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import gettext as gettext_module
 from datetime import date, datetime
+from functools import lru_cache
 from io import BytesIO
 from pathlib import Path
 
@@ -59,7 +60,16 @@ def language_name(code: str, in_language: str | None = None) -> str:
 
 def format_day(value: date, lang: str = SOURCE_LANG) -> str:
     """``November 23, 2026`` in English, ``23. November 2026`` in German."""
-    return format_date(value, "long", locale=locale(lang) or SOURCE_LANG)
+    # The day as written where it happened, as Babel takes it (not the day in UTC): two
+    # instants that are equal but written in other zones can fall on different days.
+    return _format_day(value.date() if isinstance(value, datetime) else value, lang)
+
+
+@lru_cache(maxsize=4096)
+def _format_day(day: date, lang: str) -> str:
+    """Remembered: a build writes each release's day on many pages (its own, the lists,
+    the feeds, its share card), and Babel works out the pattern anew each time."""
+    return format_date(day, "long", locale=locale(lang) or SOURCE_LANG)
 
 
 def format_instant(value: datetime, lang: str = SOURCE_LANG) -> str:
