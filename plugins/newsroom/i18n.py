@@ -21,6 +21,7 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from jinja2 import Environment, pass_context
 from jinja2.runtime import Context
+from jinja2.utils import missing
 
 #: Where a theme keeps its catalogues: theme/translations/de/LC_MESSAGES/messages.po.
 CATALOG = "translations/{lang}/LC_MESSAGES/messages.po"
@@ -108,15 +109,18 @@ class Catalogs:
 
     def page_lang(self, context: Context) -> str:
         """A page's language: ``page_lang`` where a generator sets it, else that of the
-        release or the content page it shows, else the site's."""
-        lang = context.get("page_lang")
-        if lang:
+        release or the content page it shows, else the site's.
+
+        Asked for every label of every page: ``resolve_or_missing``, because ``get`` raises
+        and catches an error for each name the page lacks, five times as slow.
+        """
+        lang = context.resolve_or_missing("page_lang")
+        if lang is not missing and lang:
             return str(lang)
-        article = context.get("article")
-        release = getattr(article, "release", None)
+        release = getattr(context.resolve_or_missing("article"), "release", None)
         if release is not None:
             return str(release.lang)
-        page = getattr(context.get("page"), "newsroom_page", None)
+        page = getattr(context.resolve_or_missing("page"), "newsroom_page", None)
         return page.lang if page is not None else self.default
 
     def install(self, env: Environment) -> None:
