@@ -300,6 +300,8 @@ class _Drawing:
     def __iter__(self) -> Iterator[tuple[str, bytes]]:
         if self.pool is None:
             for card in self.cards:
+                if self.stopped:
+                    return
                 yield card.key(), render(card)
             return
         # One card at a time (chunks would hide the iterator that can wait with a timeout),

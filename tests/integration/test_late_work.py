@@ -30,6 +30,7 @@ def children() -> list[int]:
     return found
 
 
+@pytest.mark.skipif((os.cpu_count() or 1) < 2, reason="a pool draws the cards on 2 CPUs or more")
 def test_pagefind_failing_while_cards_are_drawn_stops_the_build_and_the_workers(
     site: Site, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
