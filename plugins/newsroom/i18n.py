@@ -93,6 +93,9 @@ class Catalogs:
         self.theme = theme
         self.default = languages[0]
         self._tables: dict[str, gettext_module.NullTranslations] = {}
+        #: A language without a catalogue keeps the templates' words: one table for all
+        #: of them, not one made for each label of each page.
+        self._untranslated = gettext_module.NullTranslations()
         self.missing: list[str] = []
         for lang in languages:
             path = self.path(lang)
@@ -105,7 +108,7 @@ class Catalogs:
         return self.theme / CATALOG.format(lang=lang)
 
     def table(self, lang: str) -> gettext_module.NullTranslations:
-        return self._tables.get(lang) or gettext_module.NullTranslations()
+        return self._tables.get(lang, self._untranslated)
 
     def page_lang(self, context: Context) -> str:
         """A page's language: ``page_lang`` where a generator sets it, else that of the
