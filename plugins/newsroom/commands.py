@@ -45,7 +45,7 @@ from .models import Release
 from .problems import ContentError, OutputError, Problem, display_path, escape_data
 from .schedule import Window
 from .settings import SettingsError, from_pelican, with_instant
-from .state import BUILT_AT, CHECKED, LATER, SERVED
+from .state import BUILT_AT, CHECKED, LATER, SERVED, Later, run_all
 
 if TYPE_CHECKING:
     from .content import Newsroom
@@ -316,11 +316,11 @@ def _read_golive_log(settings: dict[str, Any], out: TextIO) -> GoLiveLog:
     return log
 
 
-def _run_pelican(settings: dict[str, Any]) -> tuple[list[str], list[Callable[[], None]]]:
+def _run_pelican(settings: dict[str, Any]) -> tuple[list[str], list[Later]]:
     """Run one Pelican build: the errors it logged (Pelican logs some and carries on), and
     the work it left for once its objects are freed (``state.LATER``; see ``_finish``)."""
     counter = _ErrorCounter()
-    later: list[Callable[[], None]] = []
+    later: list[Later] = []
     pelican_logger = logging.getLogger("pelican")
     pelican_logger.addHandler(counter)
     from pelican import Pelican  # only for a build (see the module's note)
@@ -339,18 +339,18 @@ def _run_pelican(settings: dict[str, Any]) -> tuple[list[str], list[Callable[[],
     return counter.messages, later
 
 
-def _finish(later: list[Callable[[], None]]) -> None:
+def _finish(later: list[Later]) -> None:
     """Do the work a build left for later, once the memory its objects held is given back.
 
     The caller has dropped the checked content by now. Python keeps freed memory for itself,
     and glibc's allocator keeps it from the system until asked (``malloc_trim``), so the
-    memory a search index takes would otherwise come on top of all the build held.
+    memory a search index takes would otherwise come on top of all the build held. The
+    share cards and the search index are made side by side (``state.run_all``).
     """
     gc.collect()
     with contextlib.suppress(OSError, AttributeError):  # another C library: nothing to ask
         ctypes.CDLL(None).malloc_trim(0)
-    for work in later:
-        work()
+    run_all(later)
 
 
 def trial_build(settings: dict[str, Any], newsroom: Newsroom, root: Path) -> list[Problem]:

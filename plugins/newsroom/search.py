@@ -18,11 +18,11 @@ caches keep theirs.
 
 from __future__ import annotations
 
-import functools
 import re
 import shutil
 import subprocess
 import sys
+import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -34,7 +34,7 @@ from pelican.writers import Writer
 from .localized import write_each_language
 from .models import Release
 from .problems import OutputError
-from .state import run_later, state_of
+from .state import Beside, run_later, state_of
 
 PAGE_URL = "search/"
 PAGE_SAVE_AS = "search/index.html"
@@ -125,33 +125,66 @@ def build_index(pelican: Pelican) -> None:
 
     Pagefind reads only the written files, so it runs once Pelican's objects are freed
     (``state.run_later``): what Pagefind holds then never adds to what the build held.
+    It runs beside the drawing of share cards (``state.Beside``): one Pagefind keeps about
+    one core busy, and a second at once would double the memory the index takes.
     """
     state = state_of(pelican.settings)
-    output = Path(pelican.settings["OUTPUT_PATH"])
-    cut = parts(state.shown, state.settings.search_part_size)
-    run_later(pelican.settings, functools.partial(write_index, output, cut))
+    indexing = Indexing(
+        Path(pelican.settings["OUTPUT_PATH"]), parts(state.shown, state.settings.search_part_size)
+    )
+    run_later(pelican.settings, lambda: Beside(indexing.run, indexing.stop))
 
 
-def write_index(output: Path, cut: Sequence[Part]) -> None:
-    """Index each part's pages into its own bundle, one Pagefind run at a time."""
-    index = output / INDEX_FOLDER
-    # The folder is the index's alone: a part left from an earlier build could hold a
-    # release that is no longer public.
-    shutil.rmtree(index, ignore_errors=True)
-    newest = {p.lang: p.number for p in cut}
-    for part in cut:
-        _index_part(output, part)
-        _keep_what_is_loaded(output / part.folder, code=part.number == newest[part.lang])
+class Indexing:
+    """Pagefind's runs over the parts, one at a time, until done or stopped."""
 
+    def __init__(self, output: Path, cut: Sequence[Part]) -> None:
+        self.output = output
+        self.cut = cut
+        self._lock = threading.Lock()
+        self._process: subprocess.Popen[str] | None = None
+        self._stopped = False
 
-def _index_part(output: Path, part: Part) -> None:
-    """Runs Pagefind on one part's pages; the next part starts once its memory is freed."""
-    command = [sys.executable, "-m", "pagefind", "--site", str(output), "--glob", part.glob]
-    command += ["--output-path", str(output / part.folder), "--silent"]
-    done = subprocess.run(command, capture_output=True, text=True, check=False)
-    if done.returncode != 0:
-        problem = done.stderr.strip() or done.stdout.strip()
-        raise SearchIndexError(f"Pagefind could not index {part.folder}: {problem}")
+    def run(self) -> None:
+        """Index each part's pages into its own bundle."""
+        index = self.output / INDEX_FOLDER
+        # The folder is the index's alone: a part left from an earlier build could hold a
+        # release that is no longer public.
+        shutil.rmtree(index, ignore_errors=True)
+        newest = {p.lang: p.number for p in self.cut}
+        for part in self.cut:
+            if not self._index_part(part):
+                return
+            _keep_what_is_loaded(self.output / part.folder, code=part.number == newest[part.lang])
+
+    def _index_part(self, part: Part) -> bool:
+        """Runs Pagefind on one part's pages (the next part starts once its memory is freed);
+        False when the indexing was stopped."""
+        bundle = str(self.output / part.folder)
+        command = [sys.executable, "-m", "pagefind", "--site", str(self.output), "--silent"]
+        command += ["--glob", part.glob, "--output-path", bundle]
+        with self._lock:
+            if self._stopped:
+                return False
+            self._process = process = subprocess.Popen(
+                command,
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+            )
+        stdout, stderr = process.communicate()
+        if process.returncode != 0 and not self._stopped:
+            problem = stderr.strip() or stdout.strip()
+            raise SearchIndexError(f"Pagefind could not index {part.folder}: {problem}")
+        return not self._stopped
+
+    def stop(self) -> None:
+        """Ends the running Pagefind, if any, and starts no other."""
+        with self._lock:
+            self._stopped = True
+            if self._process is not None and self._process.poll() is None:
+                self._process.kill()
 
 
 def _keep_what_is_loaded(bundle: Path, code: bool) -> None:

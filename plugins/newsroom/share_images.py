@@ -34,7 +34,7 @@ import os
 import shutil
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from functools import cached_property, partial
+from functools import cached_property, lru_cache, partial
 from pathlib import Path
 from typing import Any
 
@@ -43,7 +43,7 @@ from pelican import Pelican
 from PIL import Image, ImageDraw, ImageFont
 
 from .models import Company, Release
-from .state import run_later, state_of
+from .state import Beside, run_later, state_of
 
 logger = logging.getLogger(__name__)
 
@@ -240,28 +240,40 @@ class Cards:
     by_url: dict[str, Card]
     cache: Path
 
-    def write(self, output: Path) -> None:
-        """Copy each card into the output, drawing only those not in the cache."""
+    def write(self, output: Path) -> Beside:
+        """Copy each card into the output, drawing only those not in the cache.
+
+        The workers are forked now; the drawing goes on beside Pagefind (``state.Beside``).
+        """
         cards = {card.key(): card for card in self.by_url.values()}
         missing = [c for k, c in cards.items() if not (self.cache / f"{k}.png").is_file()]
         if missing:
             self.cache.mkdir(parents=True, exist_ok=True)
-        for key, data in _render_all(missing):
-            cached = self.cache / f"{key}.png"
-            partial = cached.with_suffix(f".{os.getpid()}.tmp")
-            partial.write_bytes(data)
-            os.replace(partial, cached)  # never a half-written file under the final name
-        for url, card in self.by_url.items():
-            target = output / url
-            target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(self.cache / f"{card.key()}.png", target)
-        logger.info(
-            "Share images: %d drawn, %d from the cache.", len(missing), len(cards) - len(missing)
-        )
+        drawing = _Drawing(missing)
+
+        def finish() -> None:
+            for key, data in drawing:
+                cached = self.cache / f"{key}.png"
+                partial = cached.with_suffix(f".{os.getpid()}.tmp")
+                partial.write_bytes(data)
+                os.replace(partial, cached)  # never a half-written file under the final name
+            if drawing.stopped:  # the build stopped meanwhile
+                return
+            for url, card in self.by_url.items():
+                target = output / url
+                target.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(self.cache / f"{card.key()}.png", target)
+            logger.info(
+                "Share images: %d drawn, %d from the cache.",
+                len(missing),
+                len(cards) - len(missing),
+            )
+
+        return Beside(finish, drawing.stop)
 
 
 # Cards waiting to be drawn by forked workers, which inherit this list instead of receiving
-# each card (with its font files) through a pipe. Set and cleared by _render_all only.
+# each card (with its font files) through a pipe. Set and cleared by _Drawing only.
 _PENDING: list[Card] = []
 PARALLEL_FROM = 32
 
@@ -271,18 +283,49 @@ def _render_at(index: int) -> tuple[str, bytes]:
     return card.key(), render(card)
 
 
-def _render_all(cards: list[Card]) -> Iterator[tuple[str, bytes]]:
-    """Draw cards, on every core when there are many (a cold cache in CI draws them all)."""
-    cores = os.cpu_count() or 1
-    if len(cards) < PARALLEL_FROM or cores < 2 or "fork" not in mp.get_all_start_methods():
-        for card in cards:
-            yield card.key(), render(card)
-        return
-    _PENDING[:] = cards
-    try:
-        with mp.get_context("fork").Pool(cores) as pool:
-            yield from pool.imap(_render_at, range(len(cards)), chunksize=16)
-    finally:
+class _Drawing:
+    """Cards being drawn: on every core when there are many (a cold cache in CI draws them
+    all), one after the other when there are few. Iterate for each card's key and bytes."""
+
+    def __init__(self, cards: list[Card]) -> None:
+        self.cards = cards
+        self.pool: Any = None
+        self.stopped = False
+        cores = os.cpu_count() or 1
+        if len(cards) < PARALLEL_FROM or cores < 2 or "fork" not in mp.get_all_start_methods():
+            return
+        _PENDING[:] = cards
+        self.pool = mp.get_context("fork").Pool(cores)
+
+    def __iter__(self) -> Iterator[tuple[str, bytes]]:
+        if self.pool is None:
+            for card in self.cards:
+                if self.stopped:
+                    return
+                yield card.key(), render(card)
+            return
+        # One card at a time (chunks would hide the iterator that can wait with a timeout),
+        # asked again and again: a stopped pool never answers, and this thread would wait
+        # for ever.
+        results = self.pool.imap(_render_at, range(len(self.cards)))
+        while not self.stopped:
+            try:
+                found = results.next(timeout=0.1)
+            except mp.TimeoutError:
+                continue
+            except StopIteration:
+                break
+            yield found
+        if not self.stopped:  # else ``stop`` ends the workers
+            self.pool.close()
+            self.pool.join()
+
+    def stop(self) -> None:
+        """End the workers, done or not (a build that stops leaves none running)."""
+        self.stopped = True
+        if self.pool is not None:
+            self.pool.terminate()
+            self.pool.join()
         _PENDING.clear()
 
 
@@ -349,25 +392,43 @@ class _Typeface:
         return self.sizes[size]
 
 
-def render(card: Card) -> bytes:
-    """The card as palette PNG bytes: the same inputs always give the same bytes."""
-    bold, regular = _Typeface(card.fonts.bold), _Typeface(card.fonts.regular)
+@lru_cache(maxsize=4)
+def _typeface(data: bytes | None) -> _Typeface:
+    """A font file is parsed once per process at each size, not once per card: FreeType's
+    loading of DejaVu took a fifteenth of the time a card took."""
+    return _Typeface(data)
+
+
+@lru_cache(maxsize=2)
+def _band(company: str, logo: bytes | None, fonts: Fonts) -> Image.Image:
+    """The top of every card of a build, drawn once: the background and the white band with
+    the company's logo or wordmark and "Newsroom", as in the site's header.
+
+    Each card draws on a copy, in the order a card drawn alone would: the same pixels.
+    """
+    bold, regular = _typeface(fonts.bold), _typeface(fonts.regular)
     image = Image.new("RGB", (WIDTH, HEIGHT), ACCENT)
     draw = ImageDraw.Draw(image)
-
-    # White band: the company's logo or wordmark, then "Newsroom", as in the site's header.
     draw.rectangle((0, 0, WIDTH, BAND), fill=WHITE)
     draw.rectangle((0, BAND, WIDTH, BAND + STRIPE), fill=MARK)
     middle = BAND // 2
-    if card.logo is not None:
-        right = _paste_logo(image, card.logo, middle)
+    if logo is not None:
+        right = _paste_logo(image, logo, middle)
     else:
         name = bold.at(44)
-        wordmark = _fit(card.company, name, 640)
+        wordmark = _fit(company, name, 640)
         draw.text((MARGIN, middle), wordmark, font=name, fill=ACCENT, anchor="lm")
         right = MARGIN + round(name.getlength(wordmark))
     draw.line((right + 28, middle - 24, right + 28, middle + 24), fill=LINE, width=2)
     draw.text((right + 56, middle), "Newsroom", font=regular.at(34), fill=MUTED, anchor="lm")
+    return image
+
+
+def render(card: Card) -> bytes:
+    """The card as palette PNG bytes: the same inputs always give the same bytes."""
+    bold, regular = _typeface(card.fonts.bold), _typeface(card.fonts.regular)
+    image = _band(card.company, card.logo, card.fonts).copy()
+    draw = ImageDraw.Draw(image)
 
     # The headline, as large as fits in four lines, with balanced line lengths, centred
     # between the band and the footer.

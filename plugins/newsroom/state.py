@@ -7,7 +7,9 @@ output and no Pelican glue, so any output may import it without reaching up.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import queue
+import threading
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -30,6 +32,7 @@ BUILT_AT = "NEWSROOM_BUILT_AT"
 #: Work a ``finalized`` handler leaves for after Pelican's run, when it needs nothing Pelican
 #: holds: a list that ``commands`` puts here and runs once Pelican's objects are freed, so
 #: that the memory this work takes never adds to theirs. Without it the work runs at once.
+#: Each item is a ``Later``: it runs in order, or hands back work that goes on ``Beside``.
 LATER = "NEWSROOM_LATER"
 
 
@@ -66,10 +69,75 @@ def state_of(settings: dict[str, Any]) -> BuildState:
     return settings[STATE]
 
 
-def run_later(settings: dict[str, Any], work: Callable[[], None]) -> None:
+class Beside:
+    """Late work that goes on in a thread of its own, beside the rest of the late work.
+
+    The thread only waits on child processes (the workers drawing share cards, Pagefind), so
+    they share the cores: Pagefind keeps about one core busy, and the cards take the rest.
+    ``stop`` ends the work and its child processes, finished or not, and waits for them.
+    """
+
+    def __init__(self, work: Callable[[], None], stop: Callable[[], None]) -> None:
+        self._work = work
+        self._stop = stop
+        self.error: BaseException | None = None
+        self._thread: threading.Thread | None = None
+
+    def start(self, finished: queue.SimpleQueue[Beside]) -> None:
+        """Run the work in its thread; put this object on ``finished`` when it ends."""
+
+        def run() -> None:
+            try:
+                self._work()
+            except BaseException as err:  # handed to the main thread, which raises it
+                self.error = err
+            finally:
+                finished.put(self)
+
+        self._thread = threading.Thread(target=run, name="newsroom-later", daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop()
+        if self._thread is not None:
+            self._thread.join()
+
+
+#: What a ``finalized`` handler leaves for later: work that runs when called (returning
+#: None), or that gets ready when called (forking its workers) and hands back the rest.
+Later = Callable[[], Beside | None]
+
+
+def run_all(works: Sequence[Later]) -> None:
+    """Run late work: each in order, and what each hands back side by side; raise the first
+    failure, once everything still going on is stopped.
+
+    Every work is called before any ``Beside`` starts, so the card workers are forked before
+    these threads run: a fork copies only the thread that calls it, and a lock another
+    thread held at that moment would stay locked in the child for ever.
+    """
+    besides: list[Beside] = []
+    finished: queue.SimpleQueue[Beside] = queue.SimpleQueue()
+    try:
+        for work in works:
+            started = work()
+            if started is not None:
+                besides.append(started)
+        for beside in besides:
+            beside.start(finished)
+        for _ in besides:
+            done = finished.get()
+            if done.error is not None:
+                raise done.error
+    finally:
+        for beside in besides:
+            beside.stop()
+
+
+def run_later(settings: dict[str, Any], work: Later) -> None:
     """Leave ``work`` for after Pelican's run (``LATER``), or do it now when nobody will."""
     pending = settings.get(LATER)
     if pending is None:
-        work()
+        run_all([work])
     else:
         pending.append(work)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -77,6 +77,20 @@ def test_days_follow_the_language() -> None:
         "3. Dezember 2026",
         "3 décembre 2026",
     ]
+
+
+def test_a_day_is_the_one_where_the_instant_was_written() -> None:
+    """Equal instants in other zones can fall on other days: each keeps its own, however
+    often the same instant was written before."""
+    berlin = datetime(2026, 1, 1, 0, 30, tzinfo=BERLIN)
+    utc = berlin.astimezone(UTC)
+    assert berlin == utc
+    assert [format_day(berlin), format_day(utc), format_day(berlin)] == [
+        "January 1, 2026",
+        "December 31, 2025",
+        "January 1, 2026",
+    ]
+    assert format_day(berlin.date(), "de") == "1. Januar 2026"
 
 
 def test_each_plural_category_has_a_number_to_ask_the_catalogue_with() -> None:

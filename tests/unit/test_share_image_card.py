@@ -146,7 +146,10 @@ def test_many_cards_are_drawn_on_every_core_with_the_same_bytes(monkeypatch) -> 
 
     cards = [replace(CARD, title=f"Headline number {n} of a busy year") for n in range(6)]
     monkeypatch.setattr(share_images, "PARALLEL_FROM", 2)
-    drawn = dict(share_images._render_all(cards))
+    drawing = share_images._Drawing(cards)
+    assert drawing.pool is not None
+    drawn = dict(drawing)
+    drawing.stop()
     assert drawn == {card.key(): render(card) for card in cards}
     assert share_images._PENDING == []
 

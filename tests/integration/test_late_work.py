@@ -1,0 +1,77 @@
+"""The share cards and the search index are made side by side once Pelican is done, and a
+failure of one stops the other: a build that stops leaves no worker drawing and no Pagefind
+indexing behind it."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import time
+from pathlib import Path
+
+import pytest
+
+from newsroom import commands, share_images
+from support import Site
+
+CARDS = Path(".cache/share-images")
+
+
+def children() -> set[int]:
+    """The processes this test's process started that are still running (not zombies)."""
+    found = set()
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rpartition(")")[2].split()
+        except OSError:  # gone meanwhile
+            continue
+        if int(fields[1]) == os.getpid() and fields[0] != "Z":
+            found.add(int(stat.parent.name))
+    return found
+
+
+@pytest.mark.skipif((os.cpu_count() or 1) < 2, reason="a pool draws the cards on 2 CPUs or more")
+def test_pagefind_failing_while_cards_are_drawn_stops_the_build_and_the_workers(
+    site: Site, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real = share_images.render
+
+    def slow(card: share_images.Card) -> bytes:
+        time.sleep(60)  # still drawing when Pagefind fails
+        return real(card)
+
+    # The workers are forked, so they draw with this module as the build left it.
+    monkeypatch.setattr(share_images, "render", slow)
+    monkeypatch.setattr(share_images, "PARALLEL_FROM", 1)
+    before = children()  # an earlier test's may still be ending
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "pagefind").write_text("a file where the index's folder must go")
+    with pytest.raises(
+        commands.BuildFailed, match=r"^The build stopped: Pagefind could not index pagefind/en/0/"
+    ):
+        # Kept by Pelican's cleaning of the output, so that Pagefind finds it in its way.
+        site.build(out, OUTPUT_RETENTION=["pagefind"])
+    assert (out / "index.html").is_file()  # Pelican had written the pages
+    assert multiprocessing.active_children() == []
+    assert children() - before == set()
+    # The build did not wait for the cards: none was drawn, none is in the cache.
+    assert list((site.path.parent / CARDS).glob("*.png")) == []
+    assert share_images._PENDING == []
+
+
+def test_cards_failing_while_pagefind_indexes_stop_it(site: Site, tmp_path: Path) -> None:
+    """A card that cannot be kept (a folder is in the way of its file in the cache) stops
+    the build, and Pagefind with it: nothing is left indexing."""
+    site.build(tmp_path / "first")
+    before = children()  # an earlier test's may still be ending
+    cache = site.path.parent / CARDS
+    keys = [card.stem for card in cache.glob("*.png")]
+    assert keys
+    for key in keys:
+        (cache / f"{key}.png").unlink()
+        (cache / f"{key}.{os.getpid()}.tmp").mkdir()  # where each is written first
+    with pytest.raises(IsADirectoryError):
+        site.build(tmp_path / "out", NEWSROOM={"search_part_size": 1})
+    assert children() - before == set()
+    assert multiprocessing.active_children() == []
