@@ -17,6 +17,7 @@ workers, and a lost worker costs time, never a result or a hang.
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import gc
 import multiprocessing as mp
 import os
@@ -41,6 +42,8 @@ AHEAD = 2
 
 #: What a worker runs, set in each worker as it starts (inherited through fork, never sent).
 _work: Callable[[Any], object] | None = None
+#: prctl's option to be sent a signal when the parent ends (linux/prctl.h).
+_PR_SET_PDEATHSIG = 1
 
 
 def cores() -> int:
@@ -75,7 +78,7 @@ def ordered(work: Callable[[A], T], items: Sequence[A], workers: int | None = No
     waiting: deque[Future[list[T]]] = deque()
     done = 0  # items yielded so far: the rest is worked out here if the pool fails
     pool = ProcessPoolExecutor(
-        processes, mp.get_context("fork"), initializer=_start, initargs=(work,)
+        processes, mp.get_context("fork"), initializer=_start, initargs=(work, os.getpid())
     )
     try:
         # The workers are forked at the first submit. Ctrl-C meanwhile would stop this
@@ -114,13 +117,19 @@ def ordered(work: Callable[[A], T], items: Sequence[A], workers: int | None = No
     yield from map(work, items[done:])
 
 
-def _start(work: Callable[[Any], object]) -> None:
+def _start(work: Callable[[Any], object], parent: int) -> None:
     global _work
     _work = work
     # Ctrl-C reaches every process in the terminal's group: the parent stops the pool and
     # says so once, instead of each worker printing a traceback.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+    # A parent killed outright (SIGKILL, or SIGTERM to it alone) cannot stop its workers,
+    # which would wait for work forever: on Linux, they end with it.
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() != parent:  # it ended before the line above
+        os._exit(1)
 
 
 def _run(items: Sequence[Any]) -> list[Any]:

@@ -256,6 +256,31 @@ def test_ctrl_c_leaves_no_worker_behind(site: Site) -> None:
     assert err.count(b"KeyboardInterrupt") <= 1, err.decode()  # none from the workers
 
 
+def test_workers_end_with_a_check_killed_outright(site: Site) -> None:
+    """SIGKILL to the check alone (not its group) leaves it no chance to stop its workers."""
+    many(site, 8 * COUNT)
+    check = subprocess.Popen(
+        [sys.executable, "-m", "invoke", "check", "--content", str(site.path)],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    try:
+        deadline = time.monotonic() + 120
+        while len(workers := _forked(check.pid)) < 2:
+            assert check.poll() is None and time.monotonic() < deadline
+            time.sleep(0.005)
+        check.kill()
+        check.wait()
+        while _group(check.pid) and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert _group(check.pid) == [], workers
+    finally:
+        if _group(check.pid):
+            os.killpg(check.pid, signal.SIGKILL)
+
+
 def _forked(pid: int) -> list[int]:
     """The children of ``pid`` that are copies of it."""
     own = Path(f"/proc/{pid}/cmdline").read_bytes()
