@@ -17,7 +17,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from . import cache, files, links, mediakit, pagelangs
+from . import cache, files, links, mediakit, pagelangs, parallel
 from .cache import FORMAT, Store, digest, tree_digest
 from .frontmatter import Document, mapping_items, read_bytes
 from .i18n import format_instant, language_name
@@ -85,12 +85,14 @@ def load(
     settings: NewsroomSettings,
     root: Path | None = None,
     cache: Store | None = None,
+    workers: int | None = None,
 ) -> Newsroom:
     """Check and load every file under ``content``; never raises for what authors wrote.
 
     Each release file is read from ``cache`` (by default ``.cache/newsroom/`` beside
     ``content``) when its entry's key and surroundings match (cache.py); everything that
-    involves other files or the build instant is checked on every run.
+    involves other files or the build instant is checked on every run. The files not in
+    the cache are checked on every core (``workers``: see ``parallel.workers_for``).
     """
     root = root or Path.cwd()
     content = content.resolve()
@@ -151,17 +153,49 @@ def load(
     docs: dict[Path, Document] = {}
     keys: dict[Path, str] = {}
     entries: dict[Path, dict[str, Any]] = {}
+    # The files the cache lacks are checked by workers when there are many (parallel.py),
+    # and read by them, so that this process never holds them all, raw or parsed; until
+    # their number is known, only their bytes are kept.
+    missing: dict[Path, bytes] = {}
+    may_spread = parallel.workers_for(len(release_files), workers) > 1
     for file in release_files:
         shown, raw = shown_of(file), file.read_bytes()
         keys[file] = digest(base, shown, raw)
         entry = store.get("release", keys[file]) if file.parent.parent == releases_root else None
         if isinstance(entry, dict):
             entries[file] = entry
+        elif may_spread:
+            missing[file] = raw
         else:
             docs[file] = read_bytes(shown, raw, settings.max_file_bytes)
+    reading = None
+    if parallel.workers_for(len(missing), workers) < 2:
+        for file, raw in missing.items():
+            docs[file] = read_bytes(shown_of(file), raw, settings.max_file_bytes)
+        missing.clear()
+        translation = {file: _translation_key(doc) for file, doc in docs.items()}
+    else:
+        reading = _Reading(base, shown_of, settings.max_file_bytes, keys)
+        names = list(missing)
+        missing.clear()
+        # First the translation keys, which decide what each release may use of the other
+        # versions' folders.
+        translation = dict(
+            zip(names, parallel.ordered(reading.translation_key, names, workers), strict=True)
+        )
     folders = _translation_folders(
-        {file: _translation_key(doc) for file, doc in docs.items()}
-        | {file: entry.get("translation_key") for file, entry in entries.items()}
+        translation | {file: entry.get("translation_key") for file, entry in entries.items()}
+    )
+    # Then every release, in this order, each entry taken by the loop below in turn.
+    checking = {file for file in translation if file.parent.parent == releases_root}
+    fresh = (
+        None
+        if reading is None
+        else parallel.ordered(
+            lambda file: reading.entry(file, folders.get(file, ()), site, settings, content),
+            [file for file in translation if file in checking],
+            workers,
+        )
     )
     for file in release_files:
         if file.parent.parent != releases_root:
@@ -182,20 +216,19 @@ def load(
         # thousand releases, all of them held beside the releases were most of the memory
         # of a check (and of the build, which holds the check's releases while it writes).
         checked = _cached_release(entries.pop(file, None), surroundings, site, content)
+        if fresh is not None and file in checking:
+            # Worked out by a worker, and taken as a cache entry is: unless the file or one
+            # in its folders changed meanwhile, then it is checked again here.
+            entry = next(fresh)
+            checked = None if entry is None else _cached_release(entry, surroundings, site, content)
+            if checked is not None:
+                store.put("release", keys[file], entry)
         if checked is None:
             doc = docs.pop(file, None) or read_bytes(
                 shown_of(file), file.read_bytes(), settings.max_file_bytes
             )
-            checked = _check_release(doc, file, site, settings, shared)
-            store.put(
-                "release",
-                keys[file],
-                {
-                    "translation_key": _translation_key(doc),
-                    "surroundings": surroundings,
-                    **checked.encode(content),
-                },
-            )
+            checked, entry = _entry(doc, file, site, settings, shared, surroundings, content)
+            store.put("release", keys[file], entry)
         newsroom.problems.extend(checked.problems)
         if checked.release is not None:
             newsroom.releases.append(checked.release)
@@ -399,6 +432,58 @@ def _surroundings(file: Path, shared: tuple[Path, ...], shown: Callable[[Path], 
                     with open(entry.path, "rb") as picture:
                         parts.append(picture.read())
     return digest(*parts)
+
+
+@dataclass(frozen=True)
+class _Reading:
+    """What a worker does with a release file the cache lacks (``load``, parallel.py)."""
+
+    base: str
+    shown: Callable[[Path], str]
+    max_bytes: int
+    #: The key of each file's bytes as ``load`` read them.
+    keys: dict[Path, str]
+
+    def translation_key(self, file: Path) -> str | None:
+        return _translation_key(read_bytes(self.shown(file), file.read_bytes(), self.max_bytes))
+
+    def entry(
+        self,
+        file: Path,
+        shared: tuple[Path, ...],
+        site: SiteData,
+        settings: NewsroomSettings,
+        content: Path,
+    ) -> dict[str, Any] | None:
+        """The file's cache entry; None if it is not the file ``load`` read any more."""
+        shown, raw = self.shown(file), file.read_bytes()
+        if digest(self.base, shown, raw) != self.keys[file]:
+            return None
+        doc = read_bytes(shown, raw, self.max_bytes)
+        surroundings = _surroundings(file, shared, self.shown)
+        return _entry(doc, file, site, settings, shared, surroundings, content)[1]
+
+
+def _entry(
+    doc: Document,
+    file: Path,
+    site: SiteData,
+    settings: NewsroomSettings,
+    shared: tuple[Path, ...],
+    surroundings: str,
+    content: Path,
+) -> tuple[_Checked, dict[str, Any]]:
+    """Check one release file, and what the cache keeps of it (small, and picklable for
+    the workers that check files in parallel). ``surroundings`` are read before the check:
+    a picture replaced meanwhile leaves an entry that no longer matches, not one that hides
+    the change."""
+    checked = _check_release(doc, file, site, settings, shared)
+    entry = {
+        "translation_key": _translation_key(doc),
+        "surroundings": surroundings,
+        **checked.encode(content),
+    }
+    return checked, entry
 
 
 def _check_release(

@@ -308,7 +308,17 @@ def render_body(doc: Document, ctx: Context, lang: str | None = None) -> str:
             Severity.WARNING,
         )
         lines[first] = ""
-    body_html, removals = sanitize.render_checked("\n".join(lines), doc.body_line, lang)
+    try:
+        body_html, removals = sanitize.render_checked("\n".join(lines), doc.body_line, lang)
+    except sanitize.TooDeep:
+        ctx.report(
+            doc.body_line,
+            "body",
+            "the text puts lists or quotes inside each other too many levels deep to be read",
+            "Use a few levels at most: start fewer lines with - or >, or with spaces before them",
+            "body-too-deep",
+        )
+        return ""
     for removal in removals:
         ctx.report(
             removal.line,

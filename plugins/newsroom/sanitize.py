@@ -7,6 +7,7 @@ allowlist to tell the author, in words, what the cleaning took out.
 from __future__ import annotations
 
 import re
+import sys
 from dataclasses import dataclass
 from functools import cache
 from html.parser import HTMLParser
@@ -133,11 +134,42 @@ def _converter() -> markdown.Markdown:
     )
 
 
+#: Python frames Python-Markdown may use for one text, above the frame that asks: enough for
+#: lists nested a few hundred deep. Counted from the caller, so that a text is refused or not
+#: alike in a check, a build, the dev server and a worker process, however deep each one's
+#: own stack is when it asks.
+STACK_BUDGET = 800
+
+
+class TooDeep(RecursionError):
+    """A text nested too deeply for Python-Markdown to read within ``STACK_BUDGET``."""
+
+
 def _markdown(text: str, lang: str | None = None) -> str:
     converter = _converter().reset()
     # Read by typography.py: Markdown has no place for per-document options.
     converter.typography_lang = lang
-    return converter.convert(text)
+    limit = sys.getrecursionlimit()
+    sys.setrecursionlimit(_depth() + STACK_BUDGET)
+    try:
+        return converter.convert(text)
+    except BaseException as err:
+        # Cut short, the converter keeps half its state, and reset() does not undo it: the
+        # next text would come out as raw Markdown. The next one gets a converter of its own.
+        _converter.cache_clear()
+        if isinstance(err, RecursionError):
+            raise TooDeep(str(err)) from None
+        raise
+    finally:
+        sys.setrecursionlimit(limit)
+
+
+def _depth() -> int:
+    """How many frames the stack holds now."""
+    frame, depth = sys._getframe(1), 1
+    while frame.f_back is not None:
+        frame, depth = frame.f_back, depth + 1
+    return depth
 
 
 class _Finder(HTMLParser):
