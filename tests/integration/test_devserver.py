@@ -572,5 +572,9 @@ def test_invoke_serve_editor_saves_through_decap_server(tmp_path: Path) -> None:
             p.relative_to(repo).as_posix() for p in (repo / "content" / "releases").glob("*/*.md")
         )
     finally:
-        os.killpg(server.pid, signal.SIGINT)
-        server.wait(timeout=30)
+        os.killpg(server.pid, signal.SIGINT)  # Ctrl+C
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:  # SIGINT ignored (a job started in the background)
+            os.killpg(server.pid, signal.SIGKILL)
+            server.wait(timeout=5)
