@@ -96,10 +96,11 @@ def build(
     started = time.perf_counter()
     extra = {"NEWSROOM_GOLIVE_LOG": str(Path(golive_log).resolve())} if golive_log else {}
     try:
-        built = commands.build(
-            _settings(settings, as_of=as_of, output=output, content=content, extra=extra),
-            reuse=True,
+        built = commands.build_in(
+            ROOT / settings, output=output, as_of=as_of, content=content, extra=extra
         )
+    except commands.SettingsFailed as err:
+        raise Exit(str(err), code=2) from None
     except commands.BuildFailed as err:
         raise Exit(f"Build stopped. {err}", code=1) from None
     done = "Built" if built else "Kept"

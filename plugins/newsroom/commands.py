@@ -40,7 +40,7 @@ from .cache import (
 from .dates import parse_as_of
 from .golive import GoLiveLog, GoLiveLogError, read_golive_log
 from .hosting import check_output
-from .manifest import LastBuild, inputs_digest
+from .manifest import LastBuild, Read, settings_key
 from .models import Release
 from .problems import ContentError, OutputError, Problem, display_path, escape_data
 from .schedule import Window
@@ -53,6 +53,10 @@ if TYPE_CHECKING:
 
 class BuildFailed(Exception):
     """The build stopped; the message is already worded for the person who ran it."""
+
+
+class SettingsFailed(BuildFailed):
+    """The settings file or this run's values cannot be read: nothing was checked."""
 
 
 def pelican_settings(
@@ -69,13 +73,13 @@ def pelican_settings(
         try:
             override["NEWSROOM_AS_OF"] = parse_as_of(as_of) if isinstance(as_of, str) else as_of
         except ValueError as err:
-            raise BuildFailed(str(err)) from None
+            raise SettingsFailed(str(err)) from None
     if output is not None:
         override["OUTPUT_PATH"] = str(Path(output).resolve())
     if content is not None:
         override["PATH"] = str(Path(content).resolve())
     if not Path(settings_file).is_file():
-        raise BuildFailed(f"Settings file {settings_file} not found.")
+        raise SettingsFailed(f"Settings file {settings_file} not found.")
     from pelican.settings import read_settings  # only for a build (see the module's note)
 
     return with_instant(read_settings(str(settings_file), override=override))
@@ -94,7 +98,7 @@ def file_settings(
     """
     path = Path(settings_file)
     if not path.is_file():
-        raise BuildFailed(f"Settings file {settings_file} not found.")
+        raise SettingsFailed(f"Settings file {settings_file} not found.")
     # Loaded as Pelican loads it (pelican.settings.load_source), so that publishconf.py's
     # `from pelicanconf import *` finds the module already there.
     spec = importlib.util.spec_from_file_location(path.stem, path)
@@ -113,7 +117,7 @@ def file_settings(
         try:
             settings["NEWSROOM_AS_OF"] = parse_as_of(as_of) if isinstance(as_of, str) else as_of
         except ValueError as err:
-            raise BuildFailed(str(err)) from None
+            raise SettingsFailed(str(err)) from None
     return with_instant(settings)
 
 
@@ -198,27 +202,38 @@ class _ErrorCounter(logging.Handler):
         self.messages.append(record.getMessage())
 
 
-def build(settings: dict[str, Any], out: TextIO | None = None, *, reuse: bool = False) -> bool:
-    """Check everything, then run Pelican in-process; raise BuildFailed on any problem.
+def build_in(
+    settings_file: str | Path,
+    *,
+    output: str | Path,
+    as_of: str | datetime | None = None,
+    content: str | Path | None = None,
+    extra: dict[str, Any] | None = None,
+    out: TextIO | None = None,
+) -> bool:
+    """``invoke build``: keep the output folder when a build of the same inputs left it
+    untouched and the site is due to stay the same at ``as_of`` (manifest.py), printing its
+    messages again and writing only ``build.json``: False then. Otherwise check and build,
+    and record the build for the next time: True.
 
-    The site is built as of the start of the build instant's window (schedule.Window): the
-    last instant before it at which the content changes the site. With ``reuse`` (invoke
-    build), an output folder that a build of the same inputs left untouched, in the same
-    window, is kept as it is but for ``build.json``, its messages printed again
-    (manifest.py): False then, True after a build. Previews, rehearsals and deploys build
-    in full.
+    Whether to keep is worked out from the settings file run without Pelican, whose loading
+    alone takes longer than all the rest of a rebuild that keeps its output.
     """
     out = out or sys.stdout  # looked up now, so that a captured stdout is the one written to
-    settings = with_instant(settings)  # the check and Pelican gate at the same instant
+    settings = file_settings(settings_file, as_of=as_of, content=content)
+    settings.update(extra or {})
+    settings["OUTPUT_PATH"] = str(Path(output).resolve())
+    instant: datetime = settings["NEWSROOM_AS_OF"]  # read from the clock once (with_instant)
     last = LastBuild.of(settings)
-    as_of: datetime = settings["NEWSROOM_AS_OF"]
-    # Worked out before the build reads anything: a file changed while it runs is then a
-    # change the next build sees.
-    inputs = inputs_digest(settings) if reuse else None
-    kept = last.kept(inputs, as_of) if inputs is not None else None
-    if inputs is not None and kept is not None:
+    try:
+        root = from_pelican(settings).root or Path.cwd()
+        key = settings_key(settings, Path(settings_file))
+    except SettingsError:  # the check says what is wrong with them
+        key = None
+    kept = last.kept(key, instant) if key is not None else None
+    if kept is not None:
         messages, window = kept
-        buildinfo.write(last.output, as_of, from_pelican(settings).root or Path.cwd())
+        buildinfo.write(last.output, instant, root)
         out.write(messages)
         print(
             f"Nothing changed since the last build of {_shown(last.output)}, and nothing goes "
@@ -226,12 +241,33 @@ def build(settings: dict[str, Any], out: TextIO | None = None, *, reuse: bool = 
             file=out,
         )
         return False
+    full = pelican_settings(
+        settings_file, as_of=instant, output=output, content=content, extra=extra
+    )
+    read = Read.of(full) if key is not None else None
+    # Worked out before the build reads anything: a file changed while it runs is then a
+    # change the next build sees.
+    inputs = read.digest(key) if key is not None and read is not None else None
     last.forget()  # before anything is written, so that a failed build leaves no manifest
     printed = _Copied(out)
-    window = _build(settings, printed)
-    if inputs is not None:
-        last.keep(inputs, window, printed.getvalue())
+    window = _build(full, printed)
+    if key is not None and read is not None and inputs is not None:
+        last.keep(key, read, inputs, window, printed.getvalue())
     return True
+
+
+def build(settings: dict[str, Any], out: TextIO | None = None) -> None:
+    """Check everything, then run Pelican in-process; raise BuildFailed on any problem.
+
+    The site is built as of the start of the build instant's window (schedule.Window): the
+    last instant at or before it at which the content changes the site. Previews,
+    rehearsals, deploys and the dev server build this way, in full; ``invoke build`` through
+    ``build_in``, which may keep what an earlier build wrote.
+    """
+    out = out or sys.stdout
+    settings = with_instant(settings)  # the check and Pelican gate at the same instant
+    LastBuild.of(settings).forget()  # what is written here is no build a manifest vouches for
+    _build(settings, out)
 
 
 def _until(window: Window) -> str:

@@ -7,13 +7,16 @@ file it left in the output folder. The next ``invoke build`` into that folder wo
 digest out again and, when all of it matches and its instant is in the window, prints the
 same messages and leaves the output as it is, but for ``build.json`` (buildinfo.py).
 
-What the digest covers (``inputs_digest``): every file in the content folder by name and
-bytes, the theme and the plugin folders, the fonts share images are drawn with, every
-resolved setting by value, the plugin's code and the Python files of the site's own that
-the process loaded (the settings files, what they import), Python's and every installed
-package's version and the zone rules, the go-live log's bytes, the working folder and the
-environment variables that reach the output (locale, Python, Pagefind, git, CI). The commit
-is not among them: only ``build.json`` names it, and that is written again each time.
+What the digest covers: the settings (``settings_key``: the names the settings file
+defines, run without Pelican, by value; the plugin's code and the Python files of the
+site's own that the process loaded, the settings files and what they import; Python's and
+every installed package's version and the zone rules; the working folder and the
+environment variables that reach the output: locale, Python, Pagefind, git, CI), then what
+those settings make the build read (``Read``: every file in the content folder by name and
+bytes, the theme and the plugin folders, the fonts share images are drawn with, the go-live
+log's bytes). Pelican's settings are a function of the first part, so the folders they name
+are recorded with the manifest and a rebuild digests them again without loading Pelican.
+The commit is not among them: only ``build.json`` names it, written again each time.
 
 The window (schedule.Window) runs from the last instant at which the content changed the
 site, which the site is built as of, to the next one: a release or an update going live, a
@@ -97,17 +100,19 @@ class LastBuild:
         where one committed in a pull request would stand in for a build."""
         return not tracked(self.base, FOLDER)
 
-    def kept(self, inputs: str, as_of: datetime) -> tuple[str, Window] | None:
-        """The messages and window of the last build when it read the same ``inputs``, its
-        window holds ``as_of`` and its output is untouched since; None when the site must be
-        built."""
+    def kept(self, key: str, as_of: datetime) -> tuple[str, Window] | None:
+        """The messages and window of the last build when it read the same inputs (its
+        settings ``key``, then the folders it read, digested again), its window holds
+        ``as_of`` and its output is untouched since; None when the site must be built."""
         recorded = self._read()
         if (
             recorded is None
             or recorded.get("format") != FORMAT
             or recorded.get("output") != str(self.output)
-            or recorded.get("inputs") != inputs
+            or recorded.get("key") != key
             or not isinstance(recorded.get("messages"), str)
+            or not isinstance(read := recorded.get("read"), dict)
+            or recorded.get("inputs") != Read.of_record(read).digest(key)
         ):
             return None
         try:
@@ -134,8 +139,10 @@ class LastBuild:
             with contextlib.suppress(OSError):
                 self.path.unlink()
 
-    def keep(self, inputs: str, window: Window, messages: str) -> None:
-        """Record a build that succeeded; a folder that cannot be written only costs time."""
+    def keep(self, key: str, read: Read, inputs: str, window: Window, messages: str) -> None:
+        """Record a build that succeeded; a folder that cannot be written only costs time.
+        ``inputs`` (``read.digest``) was worked out before the build read anything: a file
+        changed while it ran is then a change the next build sees."""
         if not self.trusted():
             return
         record = {
@@ -143,6 +150,8 @@ class LastBuild:
             "output": str(self.output),
             "since": window.since.isoformat(),
             "until": None if window.until is None else window.until.isoformat(),
+            "key": key,
+            "read": read.record(),
             "inputs": inputs,
             "files": output_state(self.output),
             "messages": messages,
@@ -168,38 +177,96 @@ class LastBuild:
         return recorded if isinstance(recorded, dict) else None
 
 
-def inputs_digest(settings: dict[str, Any]) -> str | None:
-    """The digest of everything a build with ``settings`` reads, but the instant; None when
-    some part has no stable digest (then the build is never skipped)."""
-    # Imported here, during a build: the check does not draw cards.
-    from .share_images import FONT_DIR
-
+def settings_key(settings: dict[str, Any], settings_file: Path) -> str | None:
+    """The digest of what decides a build's settings and code, worked out before Pelican is
+    loaded (which takes longer than the rest of a rebuild that keeps its output): the names
+    the settings file defines once run with this run's values (``commands.file_settings``),
+    the file itself, where its THEME is found, the working folder, the environment, Python's and
+    every package's version (Pelican's among them: its defaults), the plugin's code and the
+    site's own Python this process loaded. Pelican's settings are a function of these.
+    None when some part has no stable text (a function): then the build is never kept."""
     try:
-        newsroom = from_pelican(settings)
         text = stable_text({k: v for k, v in settings.items() if k not in _PER_RUN})
-    except (SettingsError, TypeError):
+    except TypeError:
         return None
-    root = newsroom.root or Path.cwd()
+    # Pelican takes THEME as a path beside the settings file if one is there, else as a
+    # folder from the working one, else as the name of one of its own themes.
+    theme = settings.get("THEME")
+    exists = (
+        [str(os.path.exists(settings_file.resolve().parent / theme)), str(os.path.isdir(theme))]
+        if isinstance(theme, str)
+        else []
+    )
     environment = sorted(
         (name, value)
         for name, value in os.environ.items()
         if name in ENVIRONMENT_NAMES or name.startswith(ENVIRONMENT)
     )
     return digest(
-        "build",
+        "settings",
         text,
-        str(root),
+        str(settings_file.resolve()),
+        *exists,
         os.getcwd(),
         json.dumps(environment),
         code_version(),
         *installed(),
         *_own_code(),
-        tree_digest(Path(settings["PATH"])),
-        tree_digest(Path(settings["THEME"])),
-        *(tree_digest(Path(p), skip={"__pycache__"}) for p in settings.get("PLUGIN_PATHS", [])),
-        tree_digest(FONT_DIR),
-        file_digest(newsroom.golive_log),
     )
+
+
+@dataclass(frozen=True)
+class Read:
+    """The folders and files a build reads, as Pelican's settings resolve them: recorded in
+    the manifest, so that a rebuild digests them again without loading Pelican."""
+
+    #: (folder, whether Python's compiled code in it is skipped): content, theme, plugins,
+    #: the share cards' fonts.
+    folders: tuple[tuple[str, bool], ...]
+    golive_log: str | None
+
+    @classmethod
+    def of(cls, settings: dict[str, Any]) -> Read | None:
+        """What a build with Pelican's ``settings`` reads; None for settings it refuses."""
+        # Imported here, during a build: the check does not draw cards.
+        from .share_images import FONT_DIR
+
+        try:
+            log = from_pelican(settings).golive_log
+        except SettingsError:
+            return None
+        folders = [(str(settings["PATH"]), False), (str(settings["THEME"]), False)]
+        folders += [(str(p), True) for p in settings.get("PLUGIN_PATHS", [])]
+        folders.append((str(FONT_DIR), False))
+        return cls(tuple(folders), None if log is None else str(log))
+
+    @classmethod
+    def of_record(cls, record: dict[str, Any]) -> Read:
+        folders = record.get("folders")
+        log = record.get("golive_log")
+        if not isinstance(folders, list) or not all(
+            isinstance(f, list) and len(f) == 2 and isinstance(f[0], str) for f in folders
+        ):
+            folders = []
+        return cls(
+            tuple((f[0], bool(f[1])) for f in folders), log if isinstance(log, str) else None
+        )
+
+    def record(self) -> dict[str, Any]:
+        return {"folders": [list(f) for f in self.folders], "golive_log": self.golive_log}
+
+    def digest(self, key: str) -> str:
+        """Every file under the folders by name and bytes, and the go-live log's bytes."""
+        return digest(
+            "build",
+            key,
+            *(
+                part
+                for folder, code in self.folders
+                for part in (folder, tree_digest(Path(folder), {"__pycache__"} if code else ()))
+            ),
+            file_digest(self.golive_log),
+        )
 
 
 def _own_code() -> list[str | bytes]:

@@ -1,8 +1,8 @@
 """A rebuild with nothing changed writes nothing but build.json until the site is due to
 change; any change to what a build reads builds.
 
-In-process builds of the small fixture site through ``commands.build(..., reuse=True)``, the
-call ``invoke build`` makes, and the real ``invoke build`` in fresh interpreters.
+In-process builds of the small fixture site through ``commands.build_in``, the call
+``invoke build`` makes, and the real ``invoke build`` in fresh interpreters.
 """
 
 from __future__ import annotations
@@ -62,7 +62,14 @@ class Builds:
     def run(self, as_of: str = AS_OF) -> tuple[bool, str]:
         """Whether the build built (False: it kept the output), and what it printed."""
         printed = io.StringIO()
-        built = commands.build(self.settings(as_of), out=printed, reuse=True)
+        built = commands.build_in(
+            self.settings_file,
+            output=self.out,
+            as_of=as_of,
+            content=self.site.path,
+            extra=dict(self.extra),
+            out=printed,
+        )
         return built, printed.getvalue()
 
     @property
@@ -369,9 +376,12 @@ def test_a_preview_into_the_same_folder_leaves_no_manifest(builds: Builds) -> No
 
 def test_builds_without_reuse_always_build(builds: Builds) -> None:
     """Previews, rehearsals and deploys call the build without reuse: always in full."""
+    builds.run()
+    assert builds.manifest.exists()
     for _ in range(2):
-        assert commands.build(builds.settings(), out=io.StringIO()) is True
-    assert not builds.manifest.exists()
+        commands.build(builds.settings(), out=io.StringIO())
+        assert not builds.manifest.exists()  # what it wrote is no build a manifest vouches for
+    assert builds.run()[0] is True
 
 
 def test_a_manifest_folder_git_tracks_is_never_read(builds: Builds) -> None:
