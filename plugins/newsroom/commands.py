@@ -236,8 +236,8 @@ def build_in(
         buildinfo.write(last.output, instant, root)
         out.write(messages)
         print(
-            f"Nothing changed since the last build of {_shown(last.output)}, and nothing goes "
-            f"live until {_until(window)}: its files are left as they are, but build.json.",
+            f"Nothing changed since the last build of {_shown(last.output)}, and {_until(window)}: "
+            "its files are left as they are, but build.json.",
             file=out,
         )
         return False
@@ -271,7 +271,10 @@ def build(settings: dict[str, Any], out: TextIO | None = None) -> None:
 
 
 def _until(window: Window) -> str:
-    return "further notice" if window.until is None else f"{window.until:%Y-%m-%d %H:%M:%S} UTC"
+    """When the site is due to change next, in the words of the kept build's message."""
+    if window.until is None:
+        return "nothing is due to change the site"
+    return f"the site stays as it is until {window.until:%Y-%m-%d %H:%M:%S} UTC"
 
 
 def _shown(folder: Path) -> str:

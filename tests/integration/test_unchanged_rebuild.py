@@ -26,7 +26,7 @@ from support import AS_OF, ROOT, Site, git
 #: Before the fixture's embargoed release lifts (2026-12-03 07:00 Europe/Berlin), and after.
 BEFORE_LIFT, AFTER_LIFT = "2026-12-03T05:59:59Z", "2026-12-03T06:00:00Z"
 KEPT = (
-    "Nothing changed since the last build of {out}, and nothing goes live until {until}: "
+    "Nothing changed since the last build of {out}, and the site stays as it is until {until}: "
     "its files are left as they are, but build.json.\n"
 )
 #: The fixture's window at AS_OF: from with-files leaving the news sitemap, two days after
@@ -291,6 +291,16 @@ def test_an_instant_crossing_an_embargo_lift_builds(builds: Builds) -> None:
     assert page.is_file()
     assert builds.run("2026-12-05T05:59:59Z")[0] is False
     assert builds.run("2026-12-05T06:00:00Z")[0] is True  # it leaves the news sitemap
+
+
+def test_with_nothing_due_the_site_is_kept_for_good(builds: Builds) -> None:
+    """After the last release, update and news-sitemap exit, only new content changes it."""
+    assert builds.run("2030-01-01T00:00:00Z")[0] is True
+    assert builds.run("2031-06-01T00:00:00Z") == (
+        False,
+        f"Nothing changed since the last build of {builds.out}, and nothing is due to change "
+        "the site: its files are left as they are, but build.json.\n",
+    )
 
 
 @pytest.mark.parametrize("later", ["2026-11-23T12:00:01Z", "2026-12-03T05:59:59Z"])
