@@ -226,16 +226,22 @@ def test_a_killed_worker_costs_time_not_a_result(site: Site, tmp_path: Path) -> 
     assert list(_workers_of(os.getpid())) == []
 
 
+def _start_check(site: Site, output: int) -> subprocess.Popen[bytes]:
+    """The real invoke check of ``site``, in a process group of its own, as a terminal's
+    foreground job."""
+    return subprocess.Popen(
+        [sys.executable, "-m", "invoke", "check", "--content", str(site.path)],
+        cwd=ROOT,
+        stdout=output,
+        stderr=output,
+        start_new_session=True,
+    )
+
+
 def test_ctrl_c_leaves_no_worker_behind(site: Site) -> None:
     """Ctrl-C in a terminal reaches the check and its workers at once; all of them end."""
     many(site, 8 * COUNT)
-    check = subprocess.Popen(
-        [sys.executable, "-m", "invoke", "check", "--content", str(site.path)],
-        cwd=ROOT,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        start_new_session=True,  # a group of its own, as a terminal's foreground job
-    )
+    check = _start_check(site, subprocess.PIPE)
     try:
         deadline = time.monotonic() + 120
         # Soon after the first worker is forked, while the others may still be starting.
@@ -259,13 +265,7 @@ def test_ctrl_c_leaves_no_worker_behind(site: Site) -> None:
 def test_workers_end_with_a_check_killed_outright(site: Site) -> None:
     """SIGKILL to the check alone (not its group) leaves it no chance to stop its workers."""
     many(site, 8 * COUNT)
-    check = subprocess.Popen(
-        [sys.executable, "-m", "invoke", "check", "--content", str(site.path)],
-        cwd=ROOT,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )
+    check = _start_check(site, subprocess.DEVNULL)
     try:
         deadline = time.monotonic() + 120
         while len(workers := _forked(check.pid)) < 2:
