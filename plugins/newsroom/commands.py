@@ -77,7 +77,7 @@ def pelican_settings(
     if output is not None:
         override["OUTPUT_PATH"] = str(Path(output).resolve())
     if content is not None:
-        override["PATH"] = str(Path(content).resolve())
+        override["PATH"] = str(_content_folder(content))
     if not Path(settings_file).is_file():
         raise SettingsFailed(f"Settings file {settings_file} not found.")
     from pelican.settings import read_settings  # only for a build (see the module's note)
@@ -108,7 +108,7 @@ def file_settings(
     spec.loader.exec_module(module)
     settings = {k: v for k, v in vars(module).items() if k.isupper()}
     if content is not None:
-        settings["PATH"] = str(Path(content).resolve())
+        settings["PATH"] = str(_content_folder(content))
     elif "PATH" in settings:
         settings["PATH"] = os.path.abspath(os.path.normpath(path.parent / settings["PATH"]))
     else:  # Pelican's default: the working folder
@@ -119,6 +119,19 @@ def file_settings(
         except ValueError as err:
             raise SettingsFailed(str(err)) from None
     return with_instant(settings)
+
+
+def _content_folder(content: str | Path) -> Path:
+    """The folder given with ``--content``, which must be one: a mistyped name would
+    otherwise be checked as a newsroom with every data file missing, or stop Pelican."""
+    folder = Path(content).resolve()
+    if not folder.is_dir():
+        what = "is a file, not a folder" if folder.exists() else "does not exist"
+        raise SettingsFailed(
+            f"The content folder {content} {what}. Give --content the folder that holds "
+            "releases/ and data/, or leave it out to use the settings file's."
+        )
+    return folder
 
 
 def check(settings: dict[str, Any], root: Path | None = None) -> Newsroom:

@@ -299,3 +299,37 @@ def test_release_text_gets_the_typography_of_its_language(site: Site, tmp_path: 
     assert "<p>Said „ready“ – it’s 2025–2026… " in german
     # The summary and title are fields, not text: they stay exactly as written.
     assert "A release to set." in english
+
+
+@pytest.mark.parametrize(
+    ("task", "made", "what"),
+    [
+        ("build", None, "does not exist"),
+        ("check", None, "does not exist"),
+        ("build", "file", "is a file, not a folder"),
+        ("check", "file", "is a file, not a folder"),
+    ],
+)
+def test_a_content_folder_that_is_not_one_is_named_plainly(
+    tmp_path: Path, task: str, made: str | None, what: str
+) -> None:
+    """A mistyped --content stops before anything is checked or written, in one sentence."""
+    import subprocess
+    import sys
+
+    from support import ROOT
+
+    content = tmp_path / "releses"
+    if made == "file":
+        content.write_text("not a folder\n", "utf-8")
+    command = [sys.executable, "-m", "invoke", task, "--content", str(content)]
+    if task == "build":
+        command += ["--output", str(tmp_path / "out")]
+    done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True)
+    assert done.returncode == 2
+    assert done.stderr.strip() == (
+        f"The content folder {content} {what}. Give --content the folder that holds "
+        "releases/ and data/, or leave it out to use the settings file's."
+    )
+    assert done.stdout == ""
+    assert not (tmp_path / "out").exists()
