@@ -23,7 +23,7 @@ RULES = frozenset(
     date-no-timezone date-no-time date-format date-impossible date-offset date-zone
     date-dst-gap date-dst-ambiguous date-range date-folder update-before-release
     asset-missing asset-path asset-type image-unreadable body-empty body-html-removed
-    body-heading body-too-deep
+    body-heading body-too-deep text-too-deep
     link-form link-missing link-embargoed image-external
     file-name file-location file-type file-encoding file-too-large url-duplicate
     translation-language translation-date translation-missing

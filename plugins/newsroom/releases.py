@@ -29,6 +29,7 @@ from .schema import (
     group,
     instant,
     list_of,
+    markdown_text,
     one_of,
     parse_mapping,
     pattern,
@@ -125,7 +126,7 @@ ATTACHMENT: dict[str, Field] = {
 UPDATE: dict[str, Field] = {
     "date": Field(instant, "2026-11-24 10:00 Europe/Berlin", "When the update was made", True),
     "note": Field(
-        text(2000, "Corrected the revenue figure in the second paragraph.", multiline=True),
+        markdown_text(2000, "Corrected the revenue figure in the second paragraph."),
         "Corrected the revenue figure in the second paragraph.",
         "What changed, for readers",
         True,
@@ -136,7 +137,7 @@ UPDATE: dict[str, Field] = {
 WITHDRAWAL: dict[str, Field] = {
     "date": Field(instant, "2026-11-24 10:00 Europe/Berlin", "When it was taken down", True),
     "reason": Field(
-        text(2000, "Withdrawn at the request of the court of Hamburg.", multiline=True),
+        markdown_text(2000, "Withdrawn at the request of the court of Hamburg."),
         "Withdrawn at the request of the court of Hamburg.",
         "Why, for readers",
         True,

@@ -283,6 +283,30 @@ def text(max_length: int, example: str, multiline: bool = False) -> Parser:
     return parse
 
 
+def markdown_text(max_length: int, example: str) -> Parser:
+    """Text of several lines that the site shows as Markdown (an update note, a boilerplate):
+    refused, like a release's body, when it nests lists or quotes too deep to be read."""
+    plain = text(max_length, example, multiline=True)
+
+    def parse(node: Node, ctx: Context, name: str) -> str:
+        value = plain(node, ctx, name)
+        from . import sanitize  # Markdown is loaded only when such a text is read
+
+        try:
+            sanitize.render(value)
+        except sanitize.TooDeep:
+            raise Invalid(
+                "this text puts lists or quotes inside each other too many levels deep to be read",
+                "Use a few levels at most: start fewer lines with - or >, or with spaces "
+                "before them",
+                "text-too-deep",
+            ) from None
+        return value
+
+    parse.limits = plain.limits  # type: ignore[attr-defined]
+    return parse
+
+
 def instant(node: Node, ctx: Context, name: str) -> Any:
     value = _scalar(node, name, f"2026-11-23 09:00 {ctx.zone_example}", "a date and time")
     try:

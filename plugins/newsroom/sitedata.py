@@ -26,6 +26,7 @@ from .schema import (
     file_type,
     group,
     list_of,
+    markdown_text,
     parse_mapping,
     pattern,
     text,
@@ -88,7 +89,7 @@ def _key_text(example: str) -> Any:
     )
 
 
-_SAFE_HARBOR = text(5000, "This release contains forward-looking statements…", multiline=True)
+_SAFE_HARBOR = markdown_text(5000, "This release contains forward-looking statements…")
 
 COMPANY: dict[str, Field] = {
     "name": Field(text(100, "Example"), "Example", "Short company name", required=True),
@@ -207,7 +208,7 @@ CONTACT["translations"] = Field(
 BOILERPLATE: dict[str, Field] = {
     "title": Field(text(100, "About Example"), "About Example", "", True),
     "text": Field(
-        text(3000, "Example Industries makes…", multiline=True),
+        markdown_text(3000, "Example Industries makes…"),
         "Example Industries makes…",
         "",
         True,

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import pytest
+
 from newsroom.content import Newsroom
 from support import Site
 
@@ -55,3 +57,53 @@ def test_how_deep_a_text_may_be_does_not_depend_on_the_caller(site: Site) -> Non
     deep = deeper(600)
     assert deep.problems == shallow.problems
     assert repr(deep.releases) == repr(shallow.releases)
+
+
+DEEP = "- " * 400 + "x"
+TEXT_TOO_DEEP = (
+    "this text puts lists or quotes inside each other too many levels deep to be read. "
+    "Use a few levels at most: start fewer lines with - or >, or with spaces before them."
+)
+
+
+@pytest.mark.parametrize(
+    ("name", "replace", "by", "told"),
+    [
+        (
+            "releases/2026/case.md",
+            "summary: A new lab.\n",
+            f'summary: A new lab.\nupdates:\n  - date: 2026-07-02 09:00 Europe/Berlin\n    note: "{DEEP}"\n',
+            "releases/2026/case.md:8: updates[1].note",
+        ),
+        (
+            "releases/2026/case.md",
+            "summary: A new lab.\n",
+            f'summary: A new lab.\nwithdrawal:\n  date: 2026-07-02 09:00 Europe/Berlin\n  reason: "{DEEP}"\n',
+            "releases/2026/case.md:8: withdrawal.reason",
+        ),
+        (
+            "data/boilerplates.yml",
+            "text: Example Industries AG makes examples for **everyone**.",
+            f'text: "{DEEP}"',
+            "data/boilerplates.yml:3: default.text",
+        ),
+        (
+            "data/company.yml",
+            "  This release contains forward-looking statements. Actual results may differ.",
+            f"  {DEEP}",
+            "data/company.yml:7: safe_harbor",
+        ),
+    ],
+)
+def test_a_markdown_field_nested_too_deep_is_told_at_its_line(
+    site: Site, name: str, replace: str, by: str, told: str
+) -> None:
+    """Update notes, withdrawal reasons, boilerplates and the safe-harbour text are Markdown
+    too; nested too deep, they stopped the check with a traceback."""
+    site.write("releases/2026/case.md", HEAD + "The lab.\n")
+    original = (site.path / name).read_text("utf-8")
+    assert replace in original
+    site.write(name, original.replace(replace, by))
+    problems = [p.text() for p in site.load().problems]
+    assert f"{told}: {TEXT_TOO_DEEP}" in problems
+    assert all("text-too-deep" not in p or p.startswith(told) for p in problems)
