@@ -174,12 +174,12 @@ def main(argv: list[str] | None = None) -> int:
         [
             "### Went live on GitHub Pages",
             "",
-            "| Release instant | Deploy finished | Late by |",
+            "| Due at (a release, an update or a withdrawal) | Deploy finished | Late by |",
             "| --- | --- | --- |",
             *rows,
         ]
         if rows
-        else ["No release went live with this deploy."]
+        else ["Nothing was due to go live with this deploy."]
     )
     print(text)
     summary = os.environ.get("GITHUB_STEP_SUMMARY")
@@ -196,8 +196,8 @@ def main(argv: list[str] | None = None) -> int:
     ]
     for instant in missed:
         print(
-            f"::error::The release due at {instant:%Y-%m-%d %H:%M:%S} UTC went live "
-            f"{int((now - instant).total_seconds()) // 60} minutes late."
+            f"::error::What was due at {instant:%Y-%m-%d %H:%M:%S} UTC (a release, an update "
+            f"or a withdrawal) went live {int((now - instant).total_seconds()) // 60} minutes late."
         )
     return 1 if missed else 0
 

@@ -152,7 +152,8 @@ def test_a_release_that_went_live_since_the_live_build_is_due_and_its_delay_repo
     late = datetime.now(UTC) - instant > timedelta(minutes=30)
     assert reported.returncode == (1 if late else 0), reported.stderr
     assert (
-        f"::error::The release due at {instant:%Y-%m-%d %H:%M:%S} UTC" in reported.stdout
+        f"::error::What was due at {instant:%Y-%m-%d %H:%M:%S} UTC (a release, an update or a "
+        "withdrawal) went live" in reported.stdout
     ) == late
     rows = [line for line in summary.read_text().splitlines() if line.startswith("| 20")]
     assert [row.split(" | ")[0] for row in rows] == [f"| {instant:%Y-%m-%d %H:%M:%S} UTC"]
