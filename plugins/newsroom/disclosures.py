@@ -27,11 +27,11 @@ from .localized import write_each_language
 from .models import Release, Topic, Update
 from .sanitize import plain_text
 from .state import SERVED, state_of
-from .urls import absolute
+from .urls import DISCLOSURES_JSON, absolute
 
 PAGE_URL = "disclosures/"
 PAGE_SAVE_AS = "disclosures/index.html"
-JSON_URL = "disclosures.json"
+JSON_URL = DISCLOSURES_JSON
 
 
 @dataclass(frozen=True)

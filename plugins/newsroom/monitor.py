@@ -18,9 +18,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from urllib.parse import urlsplit
 
-from .disclosures import JSON_URL
 from .fingerprint import content_hash
 from .models import Release
+from .urls import DISCLOSURES_JSON
 
 TIMEOUT = 20
 
@@ -54,7 +54,7 @@ def _get(url: str) -> tuple[int, bytes]:
 
 def read_record(site: str) -> dict[str, dict[str, object]]:
     """The live disclosures.json, its entries by path (``/news/2026/x/``)."""
-    url = f"{site.rstrip('/')}/{JSON_URL}"
+    url = f"{site.rstrip('/')}/{DISCLOSURES_JSON}"
     status, body = _get(url)
     if status != 200:
         raise LiveSiteError(f"The live record {url} cannot be read (HTTP {status or 'no answer'}).")
