@@ -424,7 +424,7 @@ HEADLINE, TOPIC, DATE = (WHITE, ACCENT), (WHITE, DEEP), (PALE, DEEP)
 #: that takes (white on the accent: 8); the quantizer used before kept edges within 15.
 TOLERANCE = 16
 #: zlib level 7: as small as the quantized cards were at level 8, in 5 ms instead of 12
-#: (level 8 searches far longer in long runs of one index for 7% fewer bytes).
+#: (level 8 searches far longer in long runs of one index for 6% fewer bytes).
 COMPRESS_LEVEL = 7
 
 
