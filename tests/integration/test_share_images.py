@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import shutil
 from collections.abc import Callable
 from pathlib import Path
 
@@ -139,6 +140,43 @@ def test_a_png_logo_is_drawn_instead_of_the_wordmark(site: Site, tmp_path: Path)
     site.build(out)
     with Image.open(card_of(out, "news/2026/first-product")) as image:
         assert image.convert("RGB").getpixel((80, 56)) == (200, 0, 0)
+
+
+def test_a_logo_of_many_colours_keeps_the_themes_colours_exact(site: Site, tmp_path: Path) -> None:
+    """A photo-like JPEG logo brings thousands of colours; the card keeps as many as fit in
+    its palette, the theme's own colours stay exact, and a cold build draws the same bytes."""
+    logo = Image.new("RGB", (480, 120))
+    logo.putdata(
+        [(x * 255 // 480, y * 2, 255 - x * 255 // 480) for y in range(120) for x in range(480)]
+    )
+    jpeg = io.BytesIO()
+    logo.save(jpeg, format="JPEG", quality=90)
+    site.write("media/logo.jpg", jpeg.getvalue())
+    company = site.path / "data/company.yml"
+    company.write_text(company.read_text() + "logo: media/logo.jpg\n")
+    out = tmp_path / "out"
+    site.build(out)
+    card = card_of(out, "news/2026/first-product")
+    with Image.open(card) as image:
+        assert (image.mode, len(image.getpalette() or []) // 3) == ("P", 256)
+        pixels = image.convert("RGB")
+    # Scaled to the band's height (224 × 56), at the left margin, in its own colours.
+    with Image.open(io.BytesIO(jpeg.getvalue())) as decoded:
+        expected = decoded.resize((224, 56), Image.Resampling.LANCZOS).getpixel((8, 28))
+    drawn_pixel = pixels.getpixel((72 + 8, 28 + 28))
+    assert sum(abs(a - b) for a, b in zip(drawn_pixel, expected, strict=True)) <= 24
+    for box, colour in {
+        (0, 0, 72, 112): (0xFF, 0xFF, 0xFF),
+        (0, 112, 1200, 121): (0xE0, 0xA5, 0x26),
+        (0, 121, 72, 534): (0x0B, 0x5D, 0x5A),
+        (0, 534, 72, 630): (0x06, 0x40, 0x3E),
+    }.items():
+        area = pixels.crop(box)
+        assert area.getcolors() == [(area.width * area.height, colour)]
+    drawn = card.read_bytes()
+    shutil.rmtree(cache_of(site))
+    site.build(tmp_path / "again")
+    assert card_of(tmp_path / "again", "news/2026/first-product").read_bytes() == drawn
 
 
 def cards(count: int) -> dict[str, object]:

@@ -3,13 +3,34 @@
 from __future__ import annotations
 
 import io
+import os
+import subprocess
+import sys
 from dataclasses import replace
+from pathlib import Path
 
 import pytest
-from PIL import Image, ImageFont
+from PIL import Image, ImageChops, ImageFont
 
+from newsroom import share_images
 from newsroom.settings import SettingsError, from_pelican
-from newsroom.share_images import FONT_DIR, HEIGHT, WIDTH, Card, Fonts, render, wrap
+from newsroom.share_images import (
+    ACCENT,
+    DEEP,
+    FONT_DIR,
+    HEIGHT,
+    LINE,
+    MARK,
+    MUTED,
+    PALE,
+    TOLERANCE,
+    WHITE,
+    WIDTH,
+    Card,
+    Fonts,
+    render,
+    wrap,
+)
 
 FONTS = Fonts.load()
 CARD = Card(
@@ -20,6 +41,33 @@ CARD = Card(
     None,
     FONTS,
 )
+
+
+def png_file(image: Image.Image, format: str = "PNG") -> bytes:
+    buffer = io.BytesIO()
+    image.save(buffer, format=format)
+    return buffer.getvalue()
+
+
+def gradient(width: int, height: int) -> Image.Image:
+    """A logo of thousands of colours, fading in from the left: more than a palette holds."""
+    image = Image.new("RGBA", (width, height))
+    image.putdata(
+        [
+            (x * 255 // width, y * 255 // height, 255 - x * 255 // width, min(255, x * 8))
+            for y in range(height)
+            for x in range(width)
+        ]
+    )
+    return image
+
+
+LOGOS = {
+    "none": None,
+    "flat PNG": png_file(Image.new("RGB", (200, 50), (200, 30, 40))),
+    "gradient PNG": png_file(gradient(480, 120)),
+    "JPEG": png_file(gradient(480, 120).convert("RGB"), "JPEG"),
+}
 
 
 def png_chunks(data: bytes) -> list[bytes]:
@@ -68,12 +116,105 @@ def test_the_same_card_gives_the_same_bytes() -> None:
     assert render(CARD) == render(replace(CARD))
 
 
+@pytest.mark.parametrize("logo", LOGOS.values(), ids=LOGOS.keys())
+def test_a_cards_bytes_do_not_depend_on_what_was_drawn_before(logo: bytes | None) -> None:
+    card = replace(CARD, logo=logo)
+    first = render(card)
+    render(replace(card, title="Another headline", company="Other"))
+    share_images._base.cache_clear()  # the part every card shares, drawn anew
+    assert render(card) == first
+
+
+def test_a_card_has_the_same_bytes_in_another_process() -> None:
+    """Nothing in the drawing depends on the process: not its hash seed, not its order."""
+    script = (
+        "import sys; from dataclasses import replace; "
+        "from test_share_image_card import CARD, LOGOS, render; "
+        "sys.stdout.buffer.write(render(replace(CARD, logo=LOGOS['gradient PNG'])))"
+    )
+    here = Path(__file__).parent
+    env = {**os.environ, "PYTHONHASHSEED": "12345"}
+    env["PYTHONPATH"] = os.pathsep.join([str(here), *sys.path])
+    bytes_there = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, check=True, env=env
+    ).stdout
+    assert bytes_there == render(replace(CARD, logo=LOGOS["gradient PNG"]))
+
+
 def test_the_theme_colours_are_used_exactly() -> None:
     image = drawn(CARD)
     assert image.getpixel((5, 5)) == (0xFF, 0xFF, 0xFF)  # the white band
     assert image.getpixel((5, 115)) == (0xE0, 0xA5, 0x26)  # the gold stripe
     assert image.getpixel((5, 300)) == (0x0B, 0x5D, 0x5A)  # the accent
     assert image.getpixel((5, 620)) == (0x06, 0x40, 0x3E)  # the footer
+
+
+@pytest.mark.parametrize("logo", LOGOS.values(), ids=LOGOS.keys())
+def test_every_flat_area_is_one_exact_theme_colour(logo: bytes | None) -> None:
+    """Whatever colours a logo brings, each flat area is the theme's colour, every pixel."""
+    image = drawn(replace(CARD, logo=logo))
+    areas = {
+        (0, 0, 72, 112): WHITE,  # the band, left of the logo or wordmark
+        (0, 0, WIDTH, 8): WHITE,  # above it
+        (0, 112, WIDTH, 121): MARK,  # the stripe
+        (0, 121, 72, HEIGHT - 96): ACCENT,  # left of the headline
+        (0, 121, WIDTH, 150): ACCENT,  # above it
+        (0, HEIGHT - 96, 72, HEIGHT): DEEP,  # the footer, left of the date
+        (0, HEIGHT - 20, WIDTH, HEIGHT): DEEP,  # below it
+    }
+    for box, colour in areas.items():
+        crop = image.crop(box)
+        assert crop.getcolors() == [(crop.width * crop.height, colour)], box
+
+
+def on_an_edge(colour: tuple[int, int, int]) -> bool:
+    """Whether ``colour`` is a text's colour blended with its background (within 1 of 255)."""
+    pairs = [(ACCENT, WHITE), (MUTED, WHITE), (WHITE, ACCENT), (WHITE, DEEP), (PALE, DEEP)]
+    for ink, ground in pairs:
+        channel = max(range(3), key=lambda c: abs(ink[c] - ground[c]))
+        cover = (colour[channel] - ground[channel]) / (ink[channel] - ground[channel])
+        blend = [g + cover * (i - g) for i, g in zip(ink, ground, strict=True)]
+        if 0 <= cover <= 1 and all(abs(b - c) <= 1 for b, c in zip(blend, colour, strict=True)):
+            return True
+    return False
+
+
+def test_every_colour_is_the_themes_or_a_text_edge_between_two_of_them() -> None:
+    """Nothing drifts: no colour a quantizer made up, only the theme's and the shades of a
+    text's anti-aliased edge, a few for each text (as many as keep it within TOLERANCE)."""
+    image = drawn(CARD)
+    colours = {rgb for _, rgb in image.getcolors()}
+    theme = {WHITE, ACCENT, DEEP, MARK, LINE, PALE, MUTED}
+    assert theme <= colours
+    assert [c for c in colours - theme if not on_an_edge(c)] == []
+    # White on the accent: a shade every 2 × TOLERANCE at most across a contrast of 244.
+    headline = {rgb for _, rgb in image.crop((72, 200, 1128, 440)).getcolors()}
+    assert len(headline) - 2 >= (0xFF - 0x0B) // (2 * TOLERANCE)
+
+
+def test_a_logo_of_many_colours_keeps_them_closely() -> None:
+    """A logo's colours join the palette once per build: a gradient of thousands is drawn
+    with as many as fit beside the theme's, close to the logo composed on white."""
+    card = replace(CARD, logo=LOGOS["gradient PNG"])
+    with Image.open(io.BytesIO(render(card))) as image:
+        assert image.mode == "P"
+        assert len(image.getpalette() or []) // 3 == 256
+        drawn_logo = image.convert("RGB").crop((72, 56 - 28, 72 + 224, 56 + 28))
+    logo = gradient(480, 120).resize((224, 56), Image.Resampling.LANCZOS)
+    expected = Image.new("RGB", logo.size, WHITE)
+    expected.paste(logo, (0, 0), logo)
+    difference = ImageChops.difference(drawn_logo, expected)
+    # 12,442 colours in about 220: within 5 of 255 on average (as the quantizer of the whole
+    # card did before), and no pixel far off.
+    brightness = difference.convert("L").histogram()
+    assert sum(level * count for level, count in enumerate(brightness)) / sum(brightness) < 6
+    assert max(high for _, high in difference.getextrema()) <= 24
+
+
+def test_a_jpeg_logo_is_drawn_in_the_band() -> None:
+    logo = png_file(Image.new("RGB", (200, 50), (30, 90, 200)), "JPEG")
+    red, green, blue = drawn(replace(CARD, logo=logo)).getpixel((72 + 10, 56))
+    assert abs(red - 30) + abs(green - 90) + abs(blue - 200) <= 6
 
 
 @pytest.mark.parametrize(
