@@ -180,7 +180,8 @@ class Indexing:
         """Runs Pagefind on one part's pages (the next part starts once its memory is freed);
         False when the indexing was stopped."""
         bundle = str(self.output / part.folder)
-        binary = get_executable()  # the one ``python -m pagefind`` runs
+        # The binary ``python -m pagefind`` runs (PAGEFIND_BINARY_PATH, else the installed one).
+        binary = get_executable()
         if binary is None:
             raise SearchIndexError(
                 f"Pagefind could not index {part.folder}: its program is not installed "
@@ -191,13 +192,16 @@ class Indexing:
         with self._lock:
             if self._stopped:
                 return False
-            self._process = process = subprocess.Popen(
-                command,
-                stdin=subprocess.DEVNULL,
-                stdout=subprocess.PIPE,
-                stderr=subprocess.PIPE,
-                text=True,
-            )
+            try:
+                self._process = process = subprocess.Popen(
+                    command,
+                    stdin=subprocess.DEVNULL,
+                    stdout=subprocess.PIPE,
+                    stderr=subprocess.PIPE,
+                    text=True,
+                )
+            except OSError as err:  # not found, or not a program
+                raise SearchIndexError(f"Pagefind could not index {part.folder}: {err}") from err
         stdout, stderr = process.communicate()
         if process.returncode != 0 and not self._stopped:
             problem = stderr.strip() or stdout.strip()

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from newsroom.search import Indexing, Part
+from newsroom.search import Indexing, Part, SearchIndexError
 
 LISTED = {
     Part("en", 0, ("news/2026/a/index.html", "news/2026/(b),{c} [d]/index.html")),
@@ -80,3 +80,13 @@ def test_each_bundle_holds_its_parts_pages_and_no_other(output: Path) -> None:
         "pagefind/en/1",
         "pagefind/en/2",
     ]
+
+
+def test_a_pagefind_that_cannot_start_stops_the_build_with_its_reason(
+    output: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Pagefind's own setting for where its binary is, pointing at nothing."""
+    monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(output / "no-such-program"))
+    with pytest.raises(SearchIndexError) as err:
+        Indexing(output, sorted(LISTED, key=lambda p: (p.lang, p.number))).run()
+    assert str(err.value).startswith("Pagefind could not index pagefind/de/0/: [Errno 2] ")
