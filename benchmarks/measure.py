@@ -1,7 +1,7 @@
 """Time and memory of a command and of every process it starts, read from Linux's /proc.
 
 A build is not one process: the newsroom forks workers to draw share cards and runs
-Pagefind (a Python launcher that replaces itself with Pagefind's own binary). The memory
+Pagefind's binary once for each part of the search index. The memory
 the build needs is what all of them hold at the same moment, so a sampler thread walks the
 process tree every ``INTERVAL`` seconds and adds up:
 
@@ -147,7 +147,7 @@ class TreeSampler(threading.Thread):
                 if child in self.last:
                     holders.append(self.last[child])
                 continue
-            # Named at each sample: Pagefind's launcher becomes Pagefind under the same id.
+            # Named at each sample: a forked process may run another program under its id.
             name = _role(_name(child), root)
             rss, private = _rollup(child)
             if rss:

@@ -52,4 +52,31 @@ def test_a_part_closes_before_its_glob_is_too_long_for_linux(
 
 def test_glob_characters_in_addresses_are_escaped() -> None:
     part = search.Part("en", 0, ("news/(2026)/a,b/index.html", "news/2026/c/index.html"))
-    assert part.glob == r"{news/\(2026\)/a\,b/index.html,news/2026/c/index.html}"
+    assert part.glob == r"news/{\(2026\)/a\,b/index.html,2026/c/index.html}"
+
+
+@pytest.mark.parametrize(
+    ("pages", "glob"),
+    [
+        (
+            ("news/2026/a/index.html", "news/2026/b/index.html"),
+            "news/2026/{a/index.html,b/index.html}",
+        ),
+        (
+            ("news/2025/a/index.html", "news/2026/b/index.html"),
+            "news/{2025/a/index.html,2026/b/index.html}",
+        ),
+        (
+            ("news/2026/ab/index.html", "news/2026/a/index.html"),
+            "news/2026/{ab/index.html,a/index.html}",
+        ),
+        (("news/2026/a/index.html",), "news/2026/a/{index.html}"),
+        (("a/index.html", "b/index.html"), "{a/index.html,b/index.html}"),
+        (("(a)/index.html", "(a)/b/index.html"), r"\(a\)/{index.html,b/index.html}"),
+    ],
+)
+def test_a_parts_glob_starts_at_the_folder_its_pages_share(
+    pages: tuple[str, ...], glob: str
+) -> None:
+    """Pagefind walks only below a glob's literal start: the rest of the output is skipped."""
+    assert search.Part("en", 0, pages).glob == glob
