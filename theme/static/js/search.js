@@ -13,7 +13,7 @@ const bundles = form.dataset.bundles
   .split(" ")
   .filter(Boolean)
   .map((folder) => new URL(folder, document.baseURI).href);
-const NEWEST = { published: "desc" }; // the sort key is the UTC go-live instant
+const NEWEST = { published: "desc" }; // the UTC go-live instant, as text (article.html)
 let pagefind;
 let latest = 0;
 
