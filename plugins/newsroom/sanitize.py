@@ -18,6 +18,7 @@ import nh3
 from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
 
+from .inline_skip import InlineSkipExtension
 from .typography import TypographyExtension
 
 HEADINGS = {"h2", "h3", "h4", "h5", "h6"}
@@ -128,7 +129,12 @@ def _converter() -> markdown.Markdown:
     # One converter, reset between documents: setting up the extensions for every release
     # costs more than converting a short one.
     return markdown.Markdown(
-        extensions=[*_MARKDOWN_EXTENSIONS, _UnstyledExtension(), TypographyExtension()],
+        extensions=[
+            *_MARKDOWN_EXTENSIONS,
+            _UnstyledExtension(),
+            TypographyExtension(),
+            InlineSkipExtension(),
+        ],
         extension_configs=_MARKDOWN_CONFIG,
         output_format="html",
     )
