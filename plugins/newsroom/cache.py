@@ -245,6 +245,9 @@ class Store:
         self.folder = folder / f"{FORMAT}-{self.version[:20]}" if folder else None
         #: What this run found: entries read, entries missing or refused, entries written.
         self.hits = self.misses = self.writes = 0
+        #: The folders this run made or found: a check writes thousands of entries into
+        #: a few hundred folders, and asking for each one again was most of writing them.
+        self._folders: set[str] = set()
 
     @classmethod
     def beside(cls, content: Path) -> Store:
@@ -303,7 +306,9 @@ class Store:
         data = json.dumps({**entry, "value": value}, ensure_ascii=False, separators=(",", ":"))
         folder = os.path.dirname(path)
         try:
-            os.makedirs(folder, exist_ok=True)
+            if folder not in self._folders:
+                os.makedirs(folder, exist_ok=True)
+                self._folders.add(folder)
             handle, partial = tempfile.mkstemp(prefix=f".{key[:16]}.", dir=folder)
             try:
                 with os.fdopen(handle, "wb") as out:
@@ -313,6 +318,7 @@ class Store:
                 Path(partial).unlink(missing_ok=True)
                 raise
         except OSError:
+            self._folders.discard(folder)  # removed meanwhile, perhaps: made again next time
             return
         self.writes += 1
 
