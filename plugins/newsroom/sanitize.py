@@ -228,31 +228,27 @@ def start_tags(html: str) -> list[StartTag]:
 #: Elements HTMLParser reads like any other in every Python version (not script or style,
 #: whose text it reads as code, nor textarea or title).
 _PLAIN_TAGS = TAGS | {"h1"}
-#: Text, or a tag written the one way Markdown's and the sanitizer's output write tags:
-#: lowercase names, one space before each attribute, values in double quotes.
-_PLAIN_TOKEN = re.compile(
-    r'[^<]+|</[a-z][a-z0-9]*>|<([a-z][a-z0-9]*)((?: [a-z][a-z0-9-]*(?:="[^"<>]*")?)*)(?: ?/)?>'
-)
+#: A tag written the one way Markdown's and the sanitizer's output write tags: lowercase
+#: names, one space before each attribute, values in double quotes without < or >.
+_PLAIN_START = r'<([a-z][a-z0-9]*)((?: [a-z][a-z0-9-]*(?:="[^"<>]*")?)*+)(?: ?/)?>'
+#: HTML of nothing but text and such tags: each < in it starts a tag.
+_PLAIN_HTML = re.compile(rf"(?:[^<]++|</[a-z][a-z0-9]*+>|{_PLAIN_START})*+")
+_PLAIN_START_TAG = re.compile(_PLAIN_START)
 _PLAIN_ATTRIBUTE = re.compile(r' ([a-z][a-z0-9-]*)(?:="([^"]*)")?')
 
 
 def _plain_start_tags(html: str) -> list[StartTag] | None:
-    """``start_tags`` of HTML written only in the plain form of ``_PLAIN_TOKEN``, read
+    """``start_tags`` of HTML written only in the plain form of ``_PLAIN_HTML``, read
     without HTMLParser's Python loop; None for anything else, which HTMLParser reads."""
+    if _PLAIN_HTML.fullmatch(html) is None:
+        return None
     found: list[StartTag] = []
-    end = 0
-    for token in _PLAIN_TOKEN.finditer(html):
-        if token.start() != end:
-            return None
-        end = token.end()
-        tag, attributes = token.groups()
-        if tag is None:
-            continue  # text, or an end tag
+    for tag, attributes in _PLAIN_START_TAG.findall(html):
         if tag not in _PLAIN_TAGS:
             return None
         pairs = (m.groups() for m in _PLAIN_ATTRIBUTE.finditer(attributes))
         found.append((tag, [(name, _attribute_value(value)) for name, value in pairs]))
-    return found if end == len(html) else None
+    return found
 
 
 def _attribute_value(written: str | None) -> str | None:
