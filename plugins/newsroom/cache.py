@@ -331,13 +331,19 @@ def encode(value: Any, content: Path) -> Any:
     """A release (and what it holds) as plain JSON values; paths inside ``content`` are
     kept relative to it, so a copy of the same content (a git ref's, for ``--against``)
     finds the same entries."""
-    if type(value) in _SHARED:
-        return {"$shared": _SHARED[type(value)], "key": value.key}
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        fields = {
-            f.name: encode(getattr(value, f.name), content) for f in dataclasses.fields(value)
-        }
-        return {"$": type(value).__name__, **fields}
+    kind = type(value)
+    # Most values are text: answered before any other question.
+    if kind in _PLAIN:
+        return value
+    if kind in _SHARED:
+        return {"$shared": _SHARED[kind], "key": value.key}
+    names = _field_names(kind)
+    if names is not None:
+        fields: dict[str, Any] = {"$": kind.__name__}
+        for name in names:
+            item = getattr(value, name)
+            fields[name] = item if type(item) in _PLAIN else encode(item, content)
+        return fields
     if isinstance(value, datetime):
         zone = value.tzinfo
         named = zone.key if isinstance(zone, ZoneInfo) else None
@@ -354,10 +360,22 @@ def encode(value: Any, content: Path) -> Any:
             raise TypeError(f"{value} lies outside the content folder")
         return {"$path": value.relative_to(content).as_posix()}
     if isinstance(value, list | tuple):
-        return [encode(item, content) for item in value]
+        return [item if type(item) in _PLAIN else encode(item, content) for item in value]
     if value is None or isinstance(value, str | int | float):
         return value
     raise TypeError(f"{type(value).__name__} cannot be kept in the cache")
+
+
+#: ``_field_names`` of each type seen so far.
+_NAMES: dict[type, tuple[str, ...] | None] = {}
+
+
+def _field_names(kind: type) -> tuple[str, ...] | None:
+    """The fields of a dataclass, in order; None for any other type."""
+    if kind not in _NAMES:
+        dataclass = dataclasses.is_dataclass(kind)
+        _NAMES[kind] = tuple(f.name for f in dataclasses.fields(kind)) if dataclass else None
+    return _NAMES[kind]
 
 
 def decode(value: Any, site: SiteData, content: Path) -> Any:
