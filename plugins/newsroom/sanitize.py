@@ -116,6 +116,8 @@ class _Unstyled(Treeprocessor):
 
     def run(self, root: Element) -> None:
         for element in root.iter():
+            if not element.attrib:  # most elements: nothing to take out
+                continue
             element.attrib.pop("class", None)
             if not FOOTNOTE_ID.fullmatch(element.get("id", "")):
                 element.attrib.pop("id", None)
