@@ -245,6 +245,9 @@ class Store:
         self.folder = folder / f"{FORMAT}-{self.version[:20]}" if folder else None
         #: What this run found: entries read, entries missing or refused, entries written.
         self.hits = self.misses = self.writes = 0
+        #: The folders this run made or found: a check writes thousands of entries into
+        #: a few hundred folders, and asking for each one again was most of writing them.
+        self._folders: set[str] = set()
 
     @classmethod
     def beside(cls, content: Path) -> Store:
@@ -303,7 +306,9 @@ class Store:
         data = json.dumps({**entry, "value": value}, ensure_ascii=False, separators=(",", ":"))
         folder = os.path.dirname(path)
         try:
-            os.makedirs(folder, exist_ok=True)
+            if folder not in self._folders:
+                os.makedirs(folder, exist_ok=True)
+                self._folders.add(folder)
             handle, partial = tempfile.mkstemp(prefix=f".{key[:16]}.", dir=folder)
             try:
                 with os.fdopen(handle, "wb") as out:
@@ -313,6 +318,7 @@ class Store:
                 Path(partial).unlink(missing_ok=True)
                 raise
         except OSError:
+            self._folders.discard(folder)  # removed meanwhile, perhaps: made again next time
             return
         self.writes += 1
 
@@ -325,13 +331,19 @@ def encode(value: Any, content: Path) -> Any:
     """A release (and what it holds) as plain JSON values; paths inside ``content`` are
     kept relative to it, so a copy of the same content (a git ref's, for ``--against``)
     finds the same entries."""
-    if type(value) in _SHARED:
-        return {"$shared": _SHARED[type(value)], "key": value.key}
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        fields = {
-            f.name: encode(getattr(value, f.name), content) for f in dataclasses.fields(value)
-        }
-        return {"$": type(value).__name__, **fields}
+    kind = type(value)
+    # Most values are text: answered before any other question.
+    if kind in _PLAIN:
+        return value
+    if kind in _SHARED:
+        return {"$shared": _SHARED[kind], "key": value.key}
+    names = _field_names(kind)
+    if names is not None:
+        fields: dict[str, Any] = {"$": kind.__name__}
+        for name in names:
+            item = getattr(value, name)
+            fields[name] = item if type(item) in _PLAIN else encode(item, content)
+        return fields
     if isinstance(value, datetime):
         zone = value.tzinfo
         named = zone.key if isinstance(zone, ZoneInfo) else None
@@ -348,10 +360,22 @@ def encode(value: Any, content: Path) -> Any:
             raise TypeError(f"{value} lies outside the content folder")
         return {"$path": value.relative_to(content).as_posix()}
     if isinstance(value, list | tuple):
-        return [encode(item, content) for item in value]
+        return [item if type(item) in _PLAIN else encode(item, content) for item in value]
     if value is None or isinstance(value, str | int | float):
         return value
     raise TypeError(f"{type(value).__name__} cannot be kept in the cache")
+
+
+#: ``_field_names`` of each type seen so far.
+_NAMES: dict[type, tuple[str, ...] | None] = {}
+
+
+def _field_names(kind: type) -> tuple[str, ...] | None:
+    """The fields of a dataclass, in order; None for any other type."""
+    if kind not in _NAMES:
+        dataclass = dataclasses.is_dataclass(kind)
+        _NAMES[kind] = tuple(f.name for f in dataclasses.fields(kind)) if dataclass else None
+    return _NAMES[kind]
 
 
 def decode(value: Any, site: SiteData, content: Path) -> Any:

@@ -176,13 +176,13 @@ def load(
         translation = {file: _translation_key(doc) for file, doc in docs.items()}
     else:
         reading = _Reading(base, shown_of, settings.max_file_bytes, keys)
-        names = list(missing)
-        missing.clear()
         # First the translation keys, which decide what each release may use of the other
-        # versions' folders.
-        translation = dict(
-            zip(names, parallel.ordered(reading.translation_key, names, workers), strict=True)
-        )
+        # versions' folders: here, from the bytes already read, since most files name none.
+        translation = {
+            file: _written_translation_key(shown_of(file), raw, settings.max_file_bytes)
+            for file, raw in missing.items()
+        }
+        missing.clear()
     folders = _translation_folders(
         translation | {file: entry.get("translation_key") for file, entry in entries.items()}
     )
@@ -343,6 +343,17 @@ def _translation_key(doc: Document) -> str | None:
     return key.strip() if isinstance(key, str) and key.strip() else None
 
 
+def _written_translation_key(shown: str, raw: bytes, max_bytes: int) -> str | None:
+    """``_translation_key`` of a file's bytes, without reading its YAML when it cannot
+    have one."""
+    # A key reads as translation_key only if the file spells it out, or writes it in double
+    # quotes with an escape (a backslash); everything else YAML does to a key (folding
+    # lines, quoting) cannot make those letters out of others.
+    if b"translation_key" not in raw and b"\\" not in raw:
+        return None
+    return _translation_key(read_bytes(shown, raw, max_bytes))
+
+
 def _translation_folders(keys: dict[Path, str | None]) -> dict[Path, tuple[Path, ...]]:
     """For each release, the file folders of the other versions with its translation key.
 
@@ -443,9 +454,6 @@ class _Reading:
     max_bytes: int
     #: The key of each file's bytes as ``load`` read them.
     keys: dict[Path, str]
-
-    def translation_key(self, file: Path) -> str | None:
-        return _translation_key(read_bytes(self.shown(file), file.read_bytes(), self.max_bytes))
 
     def entry(
         self,

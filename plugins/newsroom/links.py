@@ -20,13 +20,13 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
 
 from .i18n import format_instant
 from .models import Page, Release
 from .problems import Problem
+from .sanitize import start_tags
 
 #: Pelican's link forms (``{filename}x.md``, ``|static|x.png``), which the newsroom does not use.
 PELICAN_FORM = re.compile(r"\s*[{|]\s*(\w*)\s*[}|]")
@@ -335,26 +335,17 @@ def _line_of(value: str, text: str, first_line: int) -> int:
     return first_line
 
 
-class _LinkFinder(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.found: list[tuple[str, str]] = []
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        for name, value in attrs:
-            if name in _URL_ATTRIBUTES and value is not None:
-                self.found.append((tag, value))
-
-
 def found_in(html: str, text: str, first_line: int) -> tuple[Link, ...]:
     """Every link and picture address in ``html`` (the first of each tag and address), with
     the line of ``text`` (what the author wrote, from ``first_line``) it was written on."""
-    finder = _LinkFinder()
-    finder.feed(html)
-    finder.close()
     seen: set[tuple[str, str]] = set()
     found: list[Link] = []
-    for tag, value in finder.found:
+    for tag, value in (
+        (tag, value)
+        for tag, attrs in start_tags(html)
+        for name, value in attrs
+        if name in _URL_ATTRIBUTES and value is not None
+    ):
         if (tag, value) not in seen:
             seen.add((tag, value))
             found.append((tag, value, _line_of(value, text, first_line)))

@@ -6,6 +6,7 @@ import dataclasses
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -476,8 +477,10 @@ def load_release(
     return release, ctx
 
 
+@lru_cache(maxsize=4096)
 def tag_slug(tag: str) -> str:
     """The part of a tag's address Pelican makes from it (``pelican.utils.slugify``)."""
+    # Kept per tag: thousands of releases share a few hundred tags.
     value = unidecode(unicodedata.normalize("NFKC", Markup(tag).striptags()))
     for search, replacement in TAG_SUBSTITUTIONS:
         value = re.sub(search, replacement, value, flags=re.IGNORECASE)

@@ -1,15 +1,18 @@
 """Markdown to safe HTML: author HTML is untrusted, so an allowlist decides what stays.
 
-nh3 does the cleaning. Alongside it, ``removed_markup`` walks the same HTML with the same
-allowlist to tell the author, in words, what the cleaning took out.
+nh3 does the cleaning. Alongside it, ``_find_removals`` reads the start tags of the same HTML
+(``start_tags``, which the link check reads links with too) against the same allowlist, to
+tell the author, in words, what the cleaning took out.
 """
 
 from __future__ import annotations
 
 import re
 import sys
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
+from html import unescape
 from html.parser import HTMLParser
 from xml.etree.ElementTree import Element
 
@@ -18,6 +21,7 @@ import nh3
 from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
 
+from .inline_skip import InlineSkipExtension
 from .typography import TypographyExtension
 
 HEADINGS = {"h2", "h3", "h4", "h5", "h6"}
@@ -112,6 +116,8 @@ class _Unstyled(Treeprocessor):
 
     def run(self, root: Element) -> None:
         for element in root.iter():
+            if not element.attrib:  # most elements: nothing to take out
+                continue
             element.attrib.pop("class", None)
             if not FOOTNOTE_ID.fullmatch(element.get("id", "")):
                 element.attrib.pop("id", None)
@@ -128,7 +134,12 @@ def _converter() -> markdown.Markdown:
     # One converter, reset between documents: setting up the extensions for every release
     # costs more than converting a short one.
     return markdown.Markdown(
-        extensions=[*_MARKDOWN_EXTENSIONS, _UnstyledExtension(), TypographyExtension()],
+        extensions=[
+            *_MARKDOWN_EXTENSIONS,
+            _UnstyledExtension(),
+            TypographyExtension(),
+            InlineSkipExtension(),
+        ],
         extension_configs=_MARKDOWN_CONFIG,
         output_format="html",
     )
@@ -172,32 +183,79 @@ def _depth() -> int:
     return depth
 
 
-class _Finder(HTMLParser):
+def _unsafe(tag: str, attrs: list[tuple[str, str | None]]) -> Iterator[tuple[str, str]]:
+    """(description, text to look for) of what the cleaning takes out of one start tag."""
+    if tag not in TAGS:
+        yield (f"{_a(tag)} <{tag}> element", f"<{tag}")
+        return
+    allowed = ATTRIBUTES["*"] | ATTRIBUTES.get(tag, set())
+    for name, value in attrs:
+        if tag == "code" and name == "class" and (value or "").startswith("language-"):
+            continue  # a fenced code block's language, written by Markdown
+        if name not in allowed or _keep_attribute(tag, name, value or "") is None:
+            what = (
+                f"an event handler ({name}=) in {_a(tag)} <{tag}> tag"
+                if name.startswith("on")
+                else f"{_a(name)} {name}= attribute in {_a(tag)} <{tag}> tag"
+            )
+            yield (what, f"{name}=")
+        elif name in URL_ATTRIBUTES and value and not _safe_url(value):
+            scheme = _scheme(_squeezed(value))
+            yield (f"a {scheme}: link", f"{scheme}:")
+
+
+StartTag = tuple[str, list[tuple[str, str | None]]]
+
+
+class _StartTags(HTMLParser):
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
-        self.found: list[tuple[str, str]] = []  # (description, text to look for)
+        self.found: list[StartTag] = []
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag not in TAGS:
-            self.found.append((f"{_a(tag)} <{tag}> element", f"<{tag}"))
-            return
-        allowed = ATTRIBUTES["*"] | ATTRIBUTES.get(tag, set())
-        for name, value in attrs:
-            if tag == "code" and name == "class" and (value or "").startswith("language-"):
-                continue  # a fenced code block's language, written by Markdown
-            if name not in allowed or _keep_attribute(tag, name, value or "") is None:
-                what = (
-                    f"an event handler ({name}=) in {_a(tag)} <{tag}> tag"
-                    if name.startswith("on")
-                    else f"{_a(name)} {name}= attribute in {_a(tag)} <{tag}> tag"
-                )
-                self.found.append((what, f"{name}="))
-            elif name in URL_ATTRIBUTES and value and not _safe_url(value):
-                scheme = _scheme(_squeezed(value))
-                self.found.append((f"a {scheme}: link", f"{scheme}:"))
+        self.found.append((tag, attrs))
 
-    def handle_comment(self, data: str) -> None:
-        pass  # comments are dropped silently: they were never meant for readers
+
+def start_tags(html: str) -> list[StartTag]:
+    """Each start tag in ``html`` with its attributes, as Python's HTMLParser reads them."""
+    found = _plain_start_tags(html)
+    if found is None:
+        parser = _StartTags()
+        parser.feed(html)
+        parser.close()
+        found = parser.found
+    return found
+
+
+#: Elements HTMLParser reads like any other in every Python version (not script or style,
+#: whose text it reads as code, nor textarea or title).
+_PLAIN_TAGS = TAGS | {"h1"}
+#: A tag written the one way Markdown's and the sanitizer's output write tags: lowercase
+#: names, one space before each attribute, values in double quotes without < or >.
+_PLAIN_START = r'<([a-z][a-z0-9]*)((?: [a-z][a-z0-9-]*(?:="[^"<>]*")?)*+)(?: ?/)?>'
+#: HTML of nothing but text and such tags: each < in it starts a tag.
+_PLAIN_HTML = re.compile(rf"(?:[^<]++|</[a-z][a-z0-9]*+>|{_PLAIN_START})*+")
+_PLAIN_START_TAG = re.compile(_PLAIN_START)
+_PLAIN_ATTRIBUTE = re.compile(r' ([a-z][a-z0-9-]*)(?:="([^"]*)")?')
+
+
+def _plain_start_tags(html: str) -> list[StartTag] | None:
+    """``start_tags`` of HTML written only in the plain form of ``_PLAIN_HTML``, read
+    without HTMLParser's Python loop; None for anything else, which HTMLParser reads."""
+    if _PLAIN_HTML.fullmatch(html) is None:
+        return None
+    found: list[StartTag] = []
+    for tag, attributes in _PLAIN_START_TAG.findall(html):
+        if tag not in _PLAIN_TAGS:
+            return None
+        pairs = (m.groups() for m in _PLAIN_ATTRIBUTE.finditer(attributes))
+        found.append((tag, [(name, _attribute_value(value)) for name, value in pairs]))
+    return found
+
+
+def _attribute_value(written: str | None) -> str | None:
+    # HTMLParser's reading of a quoted value: character references turned into characters.
+    return written if written is None or "&" not in written else unescape(written)
 
 
 def _a(word: str) -> str:
@@ -221,12 +279,9 @@ def _scheme(value: str) -> str:
 
 
 def _find_removals(html: str, source: str, first_line: int) -> list[Removal]:
-    finder = _Finder()
-    finder.feed(html)
-    finder.close()
     lines = source.split("\n")
     removals: dict[str, Removal] = {}
-    for what, needle in finder.found:
+    for what, needle in (found for tag in start_tags(html) for found in _unsafe(*tag)):
         if what in removals:
             continue
         index = next(

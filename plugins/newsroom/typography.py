@@ -51,6 +51,10 @@ class _Smartener:
         self.single = False  # a single quotation mark is open, so the next one may close
 
     def text(self, text: str) -> str:
+        if _TOKENS.search(text) is None:  # most list items, cells and headings
+            if text:
+                self.previous = text[-1]
+            return text
         out: list[str] = []
         last = 0
         for match in _TOKENS.finditer(text):

@@ -55,6 +55,9 @@ def release(n: int) -> str | bytes:
         case 4:  # versions of one release, the German one using the English one's picture
             front += f"translation_key: plant-{n // 8}\n"
             front += "image:\n  file: plant.png\n  alt: The plant\n"
+        case 5 if n % 16 == 13:  # the key's name written with an escape, as YAML allows
+            front += f'lang: de\n"translation\\x5fkey": plant-{n // 8}\n'
+            front += "image:\n  file: plant.png\n  alt: Das Werk\n"
         case 5:
             front += f"lang: de\ntranslation_key: plant-{n // 8}\n"
             front += "image:\n  file: plant.png\n  alt: Das Werk\n"
