@@ -7,6 +7,10 @@ import hashlib
 import logging
 import os
 import shutil
+import signal
+import subprocess
+import sys
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -25,8 +29,12 @@ FAILING = "numbered-30"
 
 @pytest.fixture
 def many(site: Site) -> Site:
-    """The basic site and ``COUNT`` more releases, some in German, some updated."""
-    for n in range(COUNT):
+    return with_releases(site, COUNT)
+
+
+def with_releases(site: Site, count: int) -> Site:
+    """The basic site and ``count`` more releases, some in German, some updated."""
+    for n in range(count):
         front = (
             f"---\ntitle: Example release number {n}\n"
             f"date: 2025-{n % 12 + 1:02d}-{n % 27 + 1:02d} 09:{n % 60:02d} Europe/Berlin\n"
@@ -55,10 +63,10 @@ def files(output: Path) -> dict[str, str]:
     }
 
 
-def children() -> list[int]:
-    """The processes this one started that are still there."""
+def children(pid: int | None = None) -> list[int]:
+    """The processes this one (or ``pid``) started that are still there."""
     found = []
-    for task in Path(f"/proc/{os.getpid()}/task").iterdir():
+    for task in Path(f"/proc/{pid or os.getpid()}/task").iterdir():
         try:
             found += [int(pid) for pid in (task / "children").read_text().split()]
         except OSError:
@@ -151,3 +159,70 @@ def test_an_error_logged_in_a_worker_fails_the_build_as_in_one_process(
         assert (rendered_by == {str(os.getpid())}) == (workers == 1), rendered_by
     assert messages[1] == messages[2] == f"The build logged errors:\nCannot show {FAILING}"
     assert children() == []
+
+
+def test_render_workers_end_with_a_build_killed_outright(site: Site, tmp_path: Path) -> None:
+    """SIGKILL to ``invoke build`` alone, while its workers render: they end with it."""
+    with_releases(site, 400)
+    out = tmp_path / "out"
+    command = ["build", "--content", str(site.path), "--output", str(out), "--as-of", AS_OF]
+    build = subprocess.Popen(
+        [sys.executable, "-m", "invoke", *command],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    try:
+        deadline = time.monotonic() + 300
+        # Pages are asked for (their files created empty) once the check and its workers
+        # are done; the home page is rendered after the release pages: copies of the build
+        # while it is still empty are the workers rendering release pages.
+        while not (empty(out / "index.html") and len(forked(build.pid)) >= 2):
+            assert build.poll() is None and time.monotonic() < deadline
+            time.sleep(0.002)
+        build.kill()
+        build.wait()
+        while group(build.pid) and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert group(build.pid) == []
+    finally:
+        if group(build.pid):
+            os.killpg(build.pid, signal.SIGKILL)
+
+
+def empty(path: Path) -> bool:
+    try:
+        return path.stat().st_size == 0
+    except OSError:
+        return False
+
+
+def forked(pid: int) -> list[int]:
+    """The children of ``pid`` that are copies of it."""
+    found = []
+    for child in children(pid):
+        try:
+            if (
+                Path(f"/proc/{child}/cmdline").read_bytes()
+                == Path(f"/proc/{pid}/cmdline").read_bytes()
+            ):
+                found.append(child)
+        except OSError:  # ended meanwhile
+            continue
+    return found
+
+
+def group(leader: int) -> list[int]:
+    """The processes still alive in the process group ``leader`` leads."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            fields = stat[stat.rindex(")") + 2 :].split()
+            if int(fields[2]) == leader and fields[0] != "Z":
+                found.append(int(entry.name))
+    return found
