@@ -18,7 +18,7 @@ import pytest
 
 from newsroom import commands
 from newsroom.rendering import WORKERS
-from support import AS_OF, ROOT, Site
+from support import AS_OF, ROOT, Site, children_of, forked, group
 
 #: Releases added to the fixture site: enough release pages that workers render them.
 COUNT = 48
@@ -63,24 +63,13 @@ def files(output: Path) -> dict[str, str]:
     }
 
 
-def children(pid: int | None = None) -> list[int]:
-    """The processes this one (or ``pid``) started that are still there."""
-    found = []
-    for task in Path(f"/proc/{pid or os.getpid()}/task").iterdir():
-        try:
-            found += [int(pid) for pid in (task / "children").read_text().split()]
-        except OSError:
-            continue
-    return found
-
-
 def test_fixture_site_is_the_same_rendered_by_workers(many: Site, tmp_path: Path) -> None:
     many.build(tmp_path / "one", **{WORKERS: 1})
     many.build(tmp_path / "two", **{WORKERS: 2})
     one, two = files(tmp_path / "one"), files(tmp_path / "two")
     assert len(one) > 50
     assert one == two
-    assert children() == []
+    assert children_of(os.getpid()) == []
 
 
 def test_sample_newsroom_is_the_same_rendered_by_workers(tmp_path: Path) -> None:
@@ -126,7 +115,7 @@ def test_a_template_error_in_a_worker_fails_the_build_as_in_one_process(
     two = failure(lambda: many.build(outputs[2], THEME=str(broken), **{WORKERS: 2}))
     assert one == two
     assert "no_such_field" in one[1]
-    assert children() == []
+    assert children_of(os.getpid()) == []
 
 
 def test_an_error_logged_in_a_worker_fails_the_build_as_in_one_process(
@@ -158,7 +147,7 @@ def test_an_error_logged_in_a_worker_fails_the_build_as_in_one_process(
         rendered_by = set(pids.read_text().split())
         assert (rendered_by == {str(os.getpid())}) == (workers == 1), rendered_by
     assert messages[1] == messages[2] == f"The build logged errors:\nCannot show {FAILING}"
-    assert children() == []
+    assert children_of(os.getpid()) == []
 
 
 def test_render_workers_end_with_a_build_killed_outright(site: Site, tmp_path: Path) -> None:
@@ -196,33 +185,3 @@ def empty(path: Path) -> bool:
         return path.stat().st_size == 0
     except OSError:
         return False
-
-
-def forked(pid: int) -> list[int]:
-    """The children of ``pid`` that are copies of it."""
-    found = []
-    for child in children(pid):
-        try:
-            if (
-                Path(f"/proc/{child}/cmdline").read_bytes()
-                == Path(f"/proc/{pid}/cmdline").read_bytes()
-            ):
-                found.append(child)
-        except OSError:  # ended meanwhile
-            continue
-    return found
-
-
-def group(leader: int) -> list[int]:
-    """The processes still alive in the process group ``leader`` leads."""
-    found = []
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                stat = (entry / "stat").read_text()
-            except OSError:
-                continue
-            fields = stat[stat.rindex(")") + 2 :].split()
-            if int(fields[2]) == leader and fields[0] != "Z":
-                found.append(int(entry.name))
-    return found
