@@ -174,6 +174,11 @@ class Writer(PelicanWriter):
         try:
             workers = self.settings.get(WORKERS)
             for part, single in _runs(pages):
+                if single:
+                    # Its first page here: the templates it includes are then loaded once,
+                    # and the workers forked next inherit them loaded.
+                    self._render(part[0])
+                    part = part[1:]
                 for records in parallel.ordered(self._render, part, workers if single else 1):
                     for record in records:
                         logging.getLogger(record.name).handle(record)
