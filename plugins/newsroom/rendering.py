@@ -1,15 +1,19 @@
 """Pages rendered on every core: Pelican's writer, with the Jinja rendering spread out.
 
-Rendering templates is most of Pelican's run, and Pelican renders one page after the other,
-on one core. ``Writer`` is Pelican's own writer (``signals.get_writer``) that lets every
-``write_file`` call run as Pelican wrote it (pagination, the context of each page, the
-checks that refuse to write a file twice, the messages, the errors), except that the
-template is not rendered yet: the page is recorded, and its file created empty. Once every
-generator has asked for its pages (``render_pages``, the first ``finalized`` handler, since
-later ones read the pages), the recorded pages are rendered in order on every core
-(``parallel.ordered``: forked workers that inherit the pages instead of receiving them) and
-each is written to the file Pelican opened for it. The files hold the same bytes as
-Pelican's writer would write.
+Rendering templates is more than half of Pelican's run, and Pelican renders one page after
+the other, on one core. ``Writer`` is Pelican's own writer (``signals.get_writer``) that
+lets every ``write_file`` call run as Pelican wrote it (pagination, the context of each
+page, the checks that refuse to write a file twice, the messages, the errors), except that
+the template is not rendered yet: the page is recorded, and its file created empty. Once
+every generator has asked for its pages (``render_pages``, the first ``finalized`` handler,
+since later ones read the pages), the recorded pages are rendered in order and each is
+written to the file Pelican opened for it. The files hold the same bytes as Pelican's
+writer would write.
+
+The pages of one release (or one page of content) are rendered by forked workers
+(``parallel.ordered``: they inherit the pages instead of receiving them), a fresh pair for
+every ``SLICE`` pages; the pages that list releases are rendered by this process (see
+``SINGLE`` for why: the memory a worker would copy).
 
 What a deferred page sees is what it would have seen at once:
 
