@@ -116,3 +116,42 @@ def add_kiel_lab(repo: Path, size: tuple[int, int] = (640, 320)) -> None:
     (folder / "kiel-lab.md").write_text(KIEL_LAB, encoding="utf-8")
     (folder / "kiel-lab").mkdir()
     Image.new("RGB", size, (20, 90, 160)).save(folder / "kiel-lab" / "lab.png")
+
+
+def children_of(pid: int) -> list[int]:
+    """The processes ``pid`` started that are still there."""
+    found = []
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        try:
+            found += [int(child) for child in (task / "children").read_text().split()]
+        except OSError:
+            continue
+    return found
+
+
+def forked(pid: int) -> list[int]:
+    """The children of ``pid`` that are copies of it (forked workers)."""
+    own = Path(f"/proc/{pid}/cmdline").read_bytes()
+    found = []
+    for child in children_of(pid):
+        try:
+            if Path(f"/proc/{child}/cmdline").read_bytes() == own:
+                found.append(child)
+        except OSError:  # ended meanwhile
+            continue
+    return found
+
+
+def group(leader: int) -> list[int]:
+    """The processes still alive in the process group ``leader`` leads."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            fields = stat[stat.rindex(")") + 2 :].split()
+            if int(fields[2]) == leader and fields[0] != "Z":
+                found.append(int(entry.name))
+    return found

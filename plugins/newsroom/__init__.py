@@ -20,6 +20,7 @@ def register() -> None:
         markup,
         mediakit_build,
         plugin,
+        rendering,
         search,
         share_images,
         sitemaps,
@@ -41,6 +42,10 @@ def register() -> None:
     signals.article_generator_pretaxonomy.connect(timegate.apply_time_gate)
     # Pelican's own copy of media/ takes only files the check passed, never through a link.
     signals.static_generator_finalized.connect(assets.guard_static_files)
+    # Pages are rendered on every core once all are asked for (rendering.py): first thing
+    # on finalized, since the handlers below read them.
+    signals.get_writer.connect(rendering.get_writer)
+    signals.finalized.connect(rendering.render_pages)
     # Release images and attachments, for public releases only, once all is written.
     signals.finalized.connect(assets.copy_release_files)
     # Year archive pages, grouped by each release's own year (see archives.py).

@@ -378,8 +378,15 @@ def _run_pelican(settings: dict[str, Any]) -> tuple[list[str], list[Later]]:
     from pelican import Pelican  # only for a build (see the module's note)
     from pelican.contents import Content
 
+    from .rendering import settle
+
+    run = {**settings, LATER: later}
     try:
-        Pelican({**settings, LATER: later}).run()
+        try:
+            Pelican(run).run()
+        except Exception:
+            settle(run)  # an error in a page asked for earlier is the one to raise
+            raise
     finally:
         pelican_logger.removeHandler(counter)
         # Pelican memoizes each page's content and summary by the page itself, in caches on

@@ -116,7 +116,8 @@ PELICAN_SETTINGS = {
     if "setting" in f.metadata
 }
 #: Set by the plugin itself while it builds (state.STATE, state.CHECKED, state.SERVED,
-#: state.BUILT_AT, state.LATER and share_images._STATE), never in a settings file.
+#: state.BUILT_AT, state.LATER, share_images._STATE, rendering.WRITER and
+#: rendering.WORKERS), never in a settings file.
 INTERNAL = frozenset(
     {
         "NEWSROOM_STATE",
@@ -125,6 +126,8 @@ INTERNAL = frozenset(
         "NEWSROOM_BUILT_AT",
         "NEWSROOM_LATER",
         "NEWSROOM_SHARE_IMAGES",
+        "NEWSROOM_WRITER",
+        "NEWSROOM_RENDER_WORKERS",
     }
 )
 _SHARE = {"linkedin", "x", "facebook", "email"}

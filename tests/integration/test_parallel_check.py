@@ -13,7 +13,6 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -25,7 +24,7 @@ from newsroom.cache import Store
 from newsroom.content import Newsroom, load
 from newsroom.problems import display_path
 from newsroom.settings import NewsroomSettings
-from support import ROOT, Site
+from support import ROOT, Site, children_of, forked, group
 
 LANGUAGES = ("en", "de")
 #: Enough files that the check forks workers by itself (``parallel.PARALLEL_FROM``).
@@ -194,14 +193,6 @@ def test_text_too_deep_for_markdown_is_told_as_in_one_process(site: Site, tmp_pa
     assert '<a href="/news/2026/first-product/"' in after.body_html
 
 
-def _workers_of(pid: int) -> Iterator[int]:
-    for task in Path(f"/proc/{pid}/task").iterdir():
-        try:
-            yield from map(int, (task / "children").read_text().split())
-        except OSError:
-            continue
-
-
 def test_a_killed_worker_costs_time_not_a_result(site: Site, tmp_path: Path) -> None:
     many(site, 4 * COUNT)
     sequential = loaded(site, Store(tmp_path / "one", "v"), workers=1)
@@ -210,7 +201,7 @@ def test_a_killed_worker_costs_time_not_a_result(site: Site, tmp_path: Path) -> 
     def kill_a_worker() -> None:
         deadline = time.monotonic() + 60
         while not killed and time.monotonic() < deadline:
-            for pid in _workers_of(os.getpid()):
+            for pid in children_of(os.getpid()):
                 os.kill(pid, signal.SIGKILL)  # as the kernel does to a process out of memory
                 killed.append(pid)
                 break
@@ -226,7 +217,7 @@ def test_a_killed_worker_costs_time_not_a_result(site: Site, tmp_path: Path) -> 
     assert killed[0] != 0
     assert_same(on_two, sequential)
     assert kept(Store(tmp_path / "two", "v")) == kept(Store(tmp_path / "one", "v"))
-    assert list(_workers_of(os.getpid())) == []
+    assert list(children_of(os.getpid())) == []
 
 
 def _start_check(site: Site, output: int) -> subprocess.Popen[bytes]:
@@ -249,14 +240,14 @@ def test_ctrl_c_leaves_no_worker_behind(site: Site) -> None:
         deadline = time.monotonic() + 120
         # Soon after the first worker is forked, while the others may still be starting.
         seen: set[int] = set()
-        while not seen.intersection(forked := _forked(check.pid)):
+        while not seen.intersection(copies := forked(check.pid)):
             assert check.poll() is None and time.monotonic() < deadline, check.communicate()
-            seen = set(forked)
+            seen = set(copies)
             time.sleep(0.005)  # longer than git, which the check also runs, stays a copy
         os.killpg(check.pid, signal.SIGINT)
         _, err = check.communicate(timeout=60)
     finally:
-        with_group = _group(check.pid)
+        with_group = group(check.pid)
         if check.poll() is None or with_group:
             os.killpg(check.pid, signal.SIGKILL)
             check.wait()
@@ -271,42 +262,14 @@ def test_workers_end_with_a_check_killed_outright(site: Site) -> None:
     check = _start_check(site, subprocess.DEVNULL)
     try:
         deadline = time.monotonic() + 120
-        while len(workers := _forked(check.pid)) < 2:
+        while len(workers := forked(check.pid)) < 2:
             assert check.poll() is None and time.monotonic() < deadline
             time.sleep(0.005)
         check.kill()
         check.wait()
-        while _group(check.pid) and time.monotonic() < deadline:
+        while group(check.pid) and time.monotonic() < deadline:
             time.sleep(0.01)
-        assert _group(check.pid) == [], workers
+        assert group(check.pid) == [], workers
     finally:
-        if _group(check.pid):
+        if group(check.pid):
             os.killpg(check.pid, signal.SIGKILL)
-
-
-def _forked(pid: int) -> list[int]:
-    """The children of ``pid`` that are copies of it."""
-    own = Path(f"/proc/{pid}/cmdline").read_bytes()
-    found = []
-    for child in _workers_of(pid):
-        try:
-            if Path(f"/proc/{child}/cmdline").read_bytes() == own:
-                found.append(child)
-        except OSError:  # ended meanwhile
-            continue
-    return found
-
-
-def _group(group: int) -> list[int]:
-    """The processes still alive in process group ``group``."""
-    found = []
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                stat = (entry / "stat").read_text()
-            except OSError:
-                continue
-            fields = stat[stat.rindex(")") + 2 :].split()
-            if int(fields[2]) == group and fields[0] != "Z":
-                found.append(int(entry.name))
-    return found

@@ -39,8 +39,8 @@ LAYERS: dict[str, int] = {
     **dict.fromkeys(["api", "archives", "assets", "cms", "disclosures", "feeds"], 6),
     **dict.fromkeys(["headers", "languages", "mediakit_build", "search", "share_images"], 6),
     **dict.fromkeys(["markup", "sitemaps", "structured", "taxonomies", "withdrawals"], 6),
-    # 7. The Pelican glue that wires them.
-    **dict.fromkeys(["plugin", "__init__"], 7),
+    # 7. The Pelican glue that wires them, and Pelican's writer that renders them.
+    **dict.fromkeys(["plugin", "rendering", "__init__"], 7),
     # 8. What the tasks call.
     **dict.fromkeys(["commands", "manifest", "monitor"], 8),
 }

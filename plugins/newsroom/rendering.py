@@ -1,0 +1,307 @@
+"""Pages rendered on every core: Pelican's writer, with the Jinja rendering spread out.
+
+Rendering templates is more than half of Pelican's run, and Pelican renders one page after
+the other, on one core. ``Writer`` is Pelican's own writer (``signals.get_writer``) that
+lets every ``write_file`` call run as Pelican wrote it (pagination, the context of each
+page, the checks that refuse to write a file twice, the messages, the errors), except that
+the template is not rendered yet: the page is recorded, and its file created empty. Once
+every generator has asked for its pages (``render_pages``, the first ``finalized`` handler,
+since later ones read the pages), the recorded pages are rendered in order and each is
+written to the file Pelican opened for it. The files hold the same bytes as Pelican's
+writer would write.
+
+The pages of one release (or one page of content) are rendered by forked workers
+(``parallel.ordered``: they inherit the pages instead of receiving them), a fresh pair for
+every ``SLICE`` pages; the pages that list releases are rendered by this process (see
+``SINGLE`` for why: the memory a worker would copy).
+
+What a deferred page sees is what it would have seen at once:
+
+- its context is the one Pelican built for it: the values of the shared context when it was
+  asked for (a copy is taken whenever one changes), with the page's own values on top;
+- Pelican runs every generator's ``generate_context`` before any ``generate_output``, and
+  neither Pelican's generators nor the newsroom's change the objects pages show while
+  they write (the newsroom's generators only read the build state and write files);
+- a file written twice ends with the later write, as with Pelican: an earlier page whose
+  file was overwritten (``override_output``, or a file written by other means) is rendered
+  but not written, and a page Pelican skips is rendered and thrown away, as Pelican does;
+- whatever a worker logs is logged again here, in page order, through this process's
+  loggers (so ``commands._ErrorCounter`` counts it, and Pelican's filters see it once);
+- an error in a page is raised here, by rendering that page again here (``parallel``), with
+  the message it has without workers; a build that stops for another reason first renders
+  the pages it recorded before (``settle``), so the first error in Pelican's order is the
+  one raised;
+- a ``content_written`` handler expects each file written when it is told: when one is
+  connected, every page is rendered at once, as Pelican does.
+
+What is not reproduced: a page's content read through Pelican's shared ``localsiteurl`` by a
+page written with relative URLs into another context than the shared one (Pelican's period
+archives); it changes only the ``{filename}`` links, which the newsroom turns off
+(``plugin.NO_INTRASITE_LINKS``).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from jinja2 import Template
+from pelican import Pelican
+from pelican.plugins import signals
+from pelican.writers import Writer as PelicanWriter
+
+from . import parallel
+
+#: Pelican setting (internal): the writer of the build under way, for ``render_pages``.
+WRITER = "NEWSROOM_WRITER"
+#: Pelican setting (internal): how many processes render (``parallel.workers_for``); None,
+#: the default, means one per core once there are enough pages. Tests set 1 or 2.
+WORKERS = "NEWSROOM_RENDER_WORKERS"
+
+#: Pages one set of workers renders before it ends and a fresh one is forked. A worker
+#: copies each page of memory it touches (reference counts) and holds the copies until it
+#: ends: short-lived workers hold copies of their own pages' objects only.
+SLICE = 500
+#: The keys of the one content a page of Pelican's shows (``article``, ``page``): such pages
+#: are rendered by workers. A page that lists releases (an archive, a topic, the record)
+#: touches the objects of all it lists, and a worker would copy most of the build's memory
+#: for a few of them: those are rendered here.
+SINGLE = ("article", "page")
+
+_MISSING = object()
+
+
+@dataclass
+class _Page:
+    """One page Pelican asked for, to render later."""
+
+    template: Template
+    #: The context passed to ``write_file``: Pelican sets its ``localsiteurl`` before
+    #: rendering, and the content objects read it there.
+    context: dict[str, Any]
+    #: That context's values when the page was asked for.
+    values: dict[str, Any]
+    #: What Pelican's context for the page has that differs from ``values``.
+    own: dict[str, Any]
+    #: The file to write; None to render only (Pelican skips the file, or a later write
+    #: took it).
+    target: str | None = None
+    #: The empty file as created for the page: written only if still the same.
+    stamp: tuple[int, int, int] = (0, 0, 0)
+
+    @property
+    def single(self) -> bool:
+        """Whether the page shows one content (``SINGLE``): a worker may render it."""
+        return any(key in self.own for key in SINGLE)
+
+
+@dataclass
+class _Snapshot:
+    context: dict[str, Any]
+    values: dict[str, Any] = field(default_factory=dict)
+
+
+class Writer(PelicanWriter):
+    """Pelican's writer, rendering pages later and on every core (see the module's note)."""
+
+    def __init__(self, output_path: str, settings: dict[str, Any] | None = None) -> None:
+        super().__init__(output_path, settings=settings)
+        self._pages: list[_Page] = []
+        self._pending: dict[str, int] = {}  # recorded page by the file it will write
+        self._asked: _Page | None = None  # the page whose file Pelican opens next
+        self._snapshots: dict[int, _Snapshot] = {}
+        self._deferring = True
+        self._parent = os.getpid()
+        self._logging_kept_in = 0  # the worker whose log records are kept (``_keep_logs``)
+        self._records: list[logging.LogRecord] = []
+        if settings is not None:
+            settings[WRITER] = self
+
+    def write_file(
+        self, name: str, template: Template, context: dict[str, Any], *args: Any, **kwargs: Any
+    ) -> None:
+        """Pelican's ``write_file``, rendering the page later (or at once, see the note)."""
+        if not self._deferring or signals.content_written.receivers:
+            super().write_file(name, template, context, *args, **kwargs)
+            return
+        values = self._values(context)
+        super().write_file(
+            name, _Recorder(self, template, context, values), context, *args, **kwargs
+        )
+
+    def _values(self, context: dict[str, Any]) -> dict[str, Any]:
+        """A copy of ``context``'s values, taken again only when one of them changed.
+
+        ``localsiteurl`` is left out of the comparison: Pelican sets it for each page with
+        relative URLs, and each page's own value is kept with the page.
+        """
+        held = self._snapshots.get(id(context))
+        if held is None or held.context is not context or not _same(held.values, context):
+            held = _Snapshot(context, context.copy())
+            self._snapshots[id(context)] = held
+        return held.values
+
+    def _open_w(self, filename: str, encoding: str, override: bool = False) -> Any:
+        # Pelican opens each file through here, after rendering (or recording) its page:
+        # its checks and messages run unchanged, and the page learns its file.
+        page, self._asked = self._asked, None
+        try:
+            opened = super()._open_w(filename, encoding, override)
+        except Exception:
+            if page is not None:  # Pelican renders a page before refusing its file
+                self._pages.append(page)
+            raise
+        if opened.name != os.devnull:
+            earlier = self._pending.pop(opened.name, None)
+            if earlier is not None:  # written again: the later write is what stays
+                self._pages[earlier].target = None
+        if page is not None:
+            if opened.name != os.devnull:
+                found = os.fstat(opened.fileno())
+                page.target = opened.name
+                page.stamp = (found.st_dev, found.st_ino, found.st_mtime_ns)
+                self._pending[opened.name] = len(self._pages)
+            self._pages.append(page)
+        return opened
+
+    def render_pending(self) -> None:
+        """Render every recorded page, in order and on every core; write each one's file.
+
+        From now on pages are rendered as Pelican asks for them.
+        """
+        self._deferring = False
+        self._snapshots.clear()
+        pages = self._pages
+        try:
+            workers = self.settings.get(WORKERS)
+            for part, single in _runs(pages):
+                if single:
+                    # Its first page here: the templates it includes are then loaded once,
+                    # and the workers forked next inherit them loaded.
+                    self._render(part[0])
+                    part = part[1:]
+                for records in parallel.ordered(self._render, part, workers if single else 1):
+                    for record in records:
+                        logging.getLogger(record.name).handle(record)
+        finally:
+            self._pages, self._pending = [], {}
+
+    def _render(self, index: int) -> list[logging.LogRecord]:
+        """Render and write one page; in a worker, the log records it made, to log here."""
+        in_worker = os.getpid() != self._parent
+        if in_worker:
+            self._keep_logs()
+            self._records.clear()  # those of a page that failed before
+        page = self._pages[index]
+        context = {**page.values, **page.own}
+        if context["localsiteurl"]:  # as Pelican's writer does before rendering
+            page.context["localsiteurl"] = context["localsiteurl"]
+        output = page.template.render(context)
+        if page.target is not None and _unchanged(page.target, page.stamp):
+            with open(page.target, "w", encoding="utf-8") as file:
+                file.write(output)
+        if not in_worker:
+            return []
+        records = list(self._records)
+        self._records.clear()
+        return records
+
+    def _keep_logs(self) -> None:
+        """In a worker: keep every log record instead of handling it, to log it in the parent.
+
+        The parent hands each record to its own loggers (``render_pending``), whose filters
+        and handlers then run once, as for a page rendered there.
+        """
+        if self._logging_kept_in == os.getpid():
+            return
+        self._logging_kept_in = os.getpid()
+        keeper = _Keeper(self._records)
+        loggers = [logging.getLogger()]
+        loggers += [
+            logger
+            for logger in logging.Logger.manager.loggerDict.values()
+            if isinstance(logger, logging.Logger)
+        ]
+        for logger in loggers:
+            logger.filters = []
+            logger.handlers = [keeper] if logger is loggers[0] or not logger.propagate else []
+
+
+class _Recorder:
+    """Stands in for a template in Pelican's ``write_file``: records the page instead."""
+
+    def __init__(
+        self, writer: Writer, template: Template, context: dict[str, Any], values: dict[str, Any]
+    ) -> None:
+        self.writer = writer
+        self.template = template
+        self.context = context
+        self.values = values
+
+    def render(self, page_context: dict[str, Any]) -> str:
+        own = {k: v for k, v in page_context.items() if self.values.get(k, _MISSING) is not v}
+        self.writer._asked = _Page(self.template, self.context, self.values, own)
+        return ""
+
+
+class _Keeper(logging.Handler):
+    """Keeps log records, their message worked out, so they can be sent to the parent."""
+
+    def __init__(self, records: list[logging.LogRecord]) -> None:
+        super().__init__(logging.NOTSET)
+        self.records = records
+
+    def emit(self, record: logging.LogRecord) -> None:
+        record.msg = record.getMessage()
+        record.args = None
+        if record.exc_info:
+            record.exc_text = logging.Formatter().formatException(record.exc_info)
+            record.exc_info = None
+        self.records.append(record)
+
+
+def _runs(pages: list[_Page]) -> Iterator[tuple[range, bool]]:
+    """The pages in order, in runs of single pages (at most ``SLICE``) and of the others."""
+    start = 0
+    for end in range(1, len(pages) + 1):
+        single = pages[start].single
+        if end == len(pages) or pages[end].single != single or (single and end - start == SLICE):
+            yield range(start, end), single
+            start = end
+
+
+def _same(values: dict[str, Any], context: dict[str, Any]) -> bool:
+    if len(values) != len(context):
+        return False
+    return all(context.get(k, _MISSING) is v or k == "localsiteurl" for k, v in values.items())
+
+
+def _unchanged(path: str, stamp: tuple[int, int, int]) -> bool:
+    """Whether ``path`` is still the empty file created for its page (not written since)."""
+    try:
+        found = os.stat(path)
+    except OSError:
+        return False
+    return found.st_size == 0 and (found.st_dev, found.st_ino, found.st_mtime_ns) == stamp
+
+
+def get_writer(pelican: Pelican) -> type[Writer]:
+    return Writer
+
+
+def render_pages(pelican: Pelican) -> None:
+    """Pelican ``finalized``: render the recorded pages, before any handler reads them."""
+    writer = pelican.settings.get(WRITER)
+    if isinstance(writer, Writer):
+        writer.render_pending()
+
+
+def settle(settings: dict[str, Any]) -> None:
+    """A build stopped before its pages were rendered: render them, so that an error in
+    one of them is raised, as it would have been before the one that stopped the build."""
+    writer = settings.get(WRITER)
+    if isinstance(writer, Writer) and writer._deferring:
+        writer.render_pending()

@@ -1,0 +1,187 @@
+"""Pages rendered on every core (rendering.py): the same files, the same failures, and no
+worker left behind, as when one process renders every page."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from newsroom import commands
+from newsroom.rendering import WORKERS
+from support import AS_OF, ROOT, Site, children_of, forked, group
+
+#: Releases added to the fixture site: enough release pages that workers render them.
+COUNT = 48
+#: The page of a release a broken template fails on: one in the middle, which a worker
+#: renders.
+FAILING = "numbered-30"
+
+
+@pytest.fixture
+def many(site: Site) -> Site:
+    return with_releases(site, COUNT)
+
+
+def with_releases(site: Site, count: int) -> Site:
+    """The basic site and ``count`` more releases, some in German, some updated."""
+    for n in range(count):
+        front = (
+            f"---\ntitle: Example release number {n}\n"
+            f"date: 2025-{n % 12 + 1:02d}-{n % 27 + 1:02d} 09:{n % 60:02d} Europe/Berlin\n"
+            f"category: {('products', 'financial-results')[n % 2]}\n"
+            f'tags: [grid software, number {n % 5}]\nsummary: Release {n} & "quotes".\n'
+        )
+        if n % 6 == 1:
+            front += f"lang: de\ntranslation_key: numbered-{n - 1}\n"
+        elif n % 6 == 0:
+            front += f"translation_key: numbered-{n}\n"
+        if n % 7 == 3:
+            front += "updates:\n  - date: 2026-01-05 10:00 UTC\n    note: A figure corrected.\n"
+        body = f"Example today said that its *grid software* runs in {n} more cities.\n\n" * (
+            1 + n % 4
+        )
+        site.write(f"releases/2025/numbered-{n}.md", front + "---\n" + body)
+    return site
+
+
+def files(output: Path) -> dict[str, str]:
+    """Every file's digest, but Pagefind's index, which is not written byte-stably."""
+    return {
+        path.relative_to(output).as_posix(): hashlib.sha256(path.read_bytes()).hexdigest()
+        for path in sorted(output.rglob("*"))
+        if path.is_file() and not path.relative_to(output).as_posix().startswith("pagefind/")
+    }
+
+
+def test_fixture_site_is_the_same_rendered_by_workers(many: Site, tmp_path: Path) -> None:
+    many.build(tmp_path / "one", **{WORKERS: 1})
+    many.build(tmp_path / "two", **{WORKERS: 2})
+    one, two = files(tmp_path / "one"), files(tmp_path / "two")
+    assert len(one) > 50
+    assert one == two
+    assert children_of(os.getpid()) == []
+
+
+def test_sample_newsroom_is_the_same_rendered_by_workers(tmp_path: Path) -> None:
+    """``invoke build`` of content/ (``commands.build_in``), in one process and on two."""
+    for name, workers in (("one", 1), ("two", 2)):
+        built = commands.build_in(
+            ROOT / "pelicanconf.py", output=tmp_path / name, as_of=AS_OF, extra={WORKERS: workers}
+        )
+        assert built
+    one, two = files(tmp_path / "one"), files(tmp_path / "two")
+    assert len(one) > 100
+    assert one == two
+
+
+@pytest.fixture
+def theme(tmp_path: Path) -> Callable[[str], Path]:
+    """A copy of the theme whose release page template gets ``line`` at its top."""
+
+    def with_line(line: str) -> Path:
+        copy = tmp_path / "theme"
+        shutil.copytree(ROOT / "theme", copy)
+        template = copy / "templates" / "article.html"
+        template.write_text(line + template.read_text("utf-8"), encoding="utf-8")
+        return copy
+
+    return with_line
+
+
+def failure(build: Callable[[], None]) -> tuple[type[BaseException], str]:
+    with pytest.raises(Exception) as raised:
+        build()
+    return raised.type, str(raised.value)
+
+
+def test_a_template_error_in_a_worker_fails_the_build_as_in_one_process(
+    many: Site, tmp_path: Path, theme: Callable[[str], Path]
+) -> None:
+    broken = theme(
+        f'{{% if article.slug == "{FAILING}" %}}{{{{ article.no_such_field }}}}{{% endif %}}'
+    )
+    outputs = {n: tmp_path / f"out{n}" for n in (1, 2)}
+    one = failure(lambda: many.build(outputs[1], THEME=str(broken), **{WORKERS: 1}))
+    two = failure(lambda: many.build(outputs[2], THEME=str(broken), **{WORKERS: 2}))
+    assert one == two
+    assert "no_such_field" in one[1]
+    assert children_of(os.getpid()) == []
+
+
+def test_an_error_logged_in_a_worker_fails_the_build_as_in_one_process(
+    many: Site, tmp_path: Path, theme: Callable[[str], Path]
+) -> None:
+    """A filter a fork adds (``JINJA_FILTERS``) logs an error while one page renders: the
+    parent logs it, once, and the build fails with it, as without workers."""
+    pids = tmp_path / "pids"
+
+    def noted(slug: str) -> str:
+        with pids.open("a") as file:
+            file.write(f"{os.getpid()}\n")
+        if slug == FAILING:
+            logging.getLogger("pelican.theme").error("Cannot show %s", slug)
+        return ""
+
+    noting = theme("{{ article.slug | noted }}")
+    messages = {}
+    for workers in (1, 2):
+        pids.write_text("")
+        with pytest.raises(commands.BuildFailed) as raised:
+            many.build(
+                tmp_path / f"out{workers}",
+                THEME=str(noting),
+                JINJA_FILTERS={"noted": noted},
+                **{WORKERS: workers},
+            )
+        messages[workers] = str(raised.value)
+        rendered_by = set(pids.read_text().split())
+        assert (rendered_by == {str(os.getpid())}) == (workers == 1), rendered_by
+    assert messages[1] == messages[2] == f"The build logged errors:\nCannot show {FAILING}"
+    assert children_of(os.getpid()) == []
+
+
+def test_render_workers_end_with_a_build_killed_outright(site: Site, tmp_path: Path) -> None:
+    """SIGKILL to ``invoke build`` alone, while its workers render: they end with it."""
+    with_releases(site, 400)
+    out = tmp_path / "out"
+    command = ["build", "--content", str(site.path), "--output", str(out), "--as-of", AS_OF]
+    build = subprocess.Popen(
+        [sys.executable, "-m", "invoke", *command],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    try:
+        deadline = time.monotonic() + 300
+        # Pages are asked for (their files created empty) once the check and its workers
+        # are done; the home page is rendered after the release pages: copies of the build
+        # while it is still empty are the workers rendering release pages.
+        while not (empty(out / "index.html") and len(forked(build.pid)) >= 2):
+            assert build.poll() is None and time.monotonic() < deadline
+            time.sleep(0.002)
+        build.kill()
+        build.wait()
+        while group(build.pid) and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert group(build.pid) == []
+    finally:
+        if group(build.pid):
+            os.killpg(build.pid, signal.SIGKILL)
+
+
+def empty(path: Path) -> bool:
+    try:
+        return path.stat().st_size == 0
+    except OSError:
+        return False
