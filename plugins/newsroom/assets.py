@@ -9,6 +9,7 @@ from pelican import Pelican
 from pelican.generators import StaticGenerator
 
 from . import files, release_images
+from .cache import own_folder
 from .state import state_of
 
 
@@ -41,7 +42,7 @@ def copy_release_files(pelican: Pelican) -> None:
     state = state_of(pelican.settings)
     output = Path(pelican.settings["OUTPUT_PATH"])
     content = Path(pelican.settings["PATH"]).resolve()
-    cache = content.parent / release_images.CACHE_FOLDER
+    cache = own_folder(content.parent, release_images.CACHE_FOLDER)
     if state.settings.preview:
         # A preview asks search engines and crawlers to stay away, on top of noindex.
         (output / "robots.txt").write_text("User-agent: *\nDisallow: /\n", encoding="utf-8")

@@ -17,9 +17,11 @@ from them, and only when the entry names this code's version and its own key.
 
 from __future__ import annotations
 
+import atexit
 import dataclasses
 import hashlib
 import json
+import logging
 import os
 import shutil
 import subprocess
@@ -46,6 +48,8 @@ from .models import (
     Update,
 )
 from .problems import Problem, Severity
+
+logger = logging.getLogger(__name__)
 
 #: Beside the content folder, like the picture caches (``.cache/`` is git-ignored).
 FOLDER = Path(".cache") / "newsroom"
@@ -113,6 +117,27 @@ def tracked(repo: Path, folder: Path) -> bool:
     if listed.returncode == 0:
         return bool(listed.stdout)
     return b"not a git repository (or any of the parent directories)" not in listed.stderr
+
+
+def own_folder(repo: Path, folder: Path) -> Path:
+    """``repo/folder``, for a cache of pictures this machine made; when git tracks anything
+    there, a new empty folder of this process's own instead, removed when it ends.
+
+    Pictures are kept by a hash of what they are made from, which anyone can work out: one
+    committed in a pull request under that name would be published in place of the real
+    one. Like the check's entries (``Store.beside``), a committed cache is never read.
+    """
+    if not tracked(repo, folder):
+        return repo / folder
+    logger.warning(
+        "%s is committed to the repository: its files are not used, and every picture is "
+        "made again. Remove it from git (git rm -r --cached %s); it is git-ignored.",
+        folder.as_posix(),
+        folder.as_posix(),
+    )
+    private = Path(tempfile.mkdtemp(prefix=f"newsroom-{folder.name}-"))
+    atexit.register(shutil.rmtree, private, ignore_errors=True)
+    return private
 
 
 def digest(*parts: str | bytes) -> str:

@@ -25,6 +25,7 @@ from pelican.writers import Writer
 from PIL import Image
 
 from . import files, imaging
+from .cache import own_folder
 from .localized import write_each_language
 from .mediakit import KIT_FOLDER, RASTER, Album, Item, MediaKit
 from .models import Texts, format_size
@@ -188,7 +189,7 @@ class MediaKitGenerator(Generator):
             return
         content = Path(self.settings["PATH"]).resolve()
         output = Path(self.output_path)
-        cache = content.parent / CACHE_FOLDER
+        cache = own_folder(content.parent, CACHE_FOLDER)
         albums = [
             build_album(album, content / KIT_FOLDER, cache, output) for album in self.kit.albums
         ]

@@ -51,6 +51,7 @@ import PIL
 from pelican import Pelican
 from PIL import Image, ImageDraw, ImageFont
 
+from .cache import own_folder
 from .models import Company, Release
 from .state import Beside, run_later, state_of
 
@@ -356,7 +357,7 @@ def of_build(settings: dict[str, Any]) -> ShareImages:
         images = ShareImages(
             state.newsroom.site.company,
             content,
-            content.parent / CACHE_FOLDER,
+            own_folder(content.parent, CACHE_FOLDER),
             Fonts.load(),
             lambda: state.shown,
             # The topic page's folder, as Pelican names it (the reader sets slug = key).

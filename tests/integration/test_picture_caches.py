@@ -1,0 +1,63 @@
+"""Pictures kept in ``.cache/`` are this machine's own work: a committed one is never published.
+
+They are named by a hash of what they are made from, which anyone can work out, so a file a
+pull request commits under that name would otherwise stand in for the real picture.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+from pathlib import Path
+
+from PIL import Image
+
+from support import Site, git
+
+CACHES = ("share-images", "release-images")
+
+
+def pictures(output: Path) -> dict[str, str]:
+    """Every picture of the site by its SHA-256 (the search index aside)."""
+    return {
+        p.relative_to(output).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(output.rglob("*"))
+        if p.suffix in {".png", ".jpg", ".jpeg", ".webp"} and "pagefind" not in p.parts
+    }
+
+
+def forged(path: Path) -> bytes:
+    """A red picture in the format of ``path``."""
+    out = io.BytesIO()
+    kind = {".jpg": "JPEG", ".jpeg": "JPEG", ".webp": "WEBP"}.get(path.suffix, "PNG")
+    Image.new("RGB", (1200, 630), (255, 0, 0)).save(out, format=kind)
+    return out.getvalue()
+
+
+def test_a_committed_picture_cache_is_never_published(site: Site, tmp_path: Path) -> None:
+    # Wide enough for narrower copies (release_images.WIDTHS), which are kept in the cache.
+    wide = io.BytesIO()
+    Image.new("RGB", (1000, 600), (20, 90, 160)).save(wide, format="PNG")
+    site.write("releases/2026/with-files/plant.png", wide.getvalue())
+    site.build(tmp_path / "first")
+    made = pictures(tmp_path / "first")
+    root = site.path.parent
+    red: set[str] = set()
+    for name in CACHES:
+        files = [p for p in (root / ".cache" / name).rglob("*") if p.is_file()]
+        assert files, name  # the first build filled it
+        for path in files:
+            data = forged(path)
+            path.write_bytes(data)
+            red.add(hashlib.sha256(data).hexdigest())
+    git(root, "init", "-q")
+    git(root, "add", "-f", ".cache")
+    git(root, "commit", "-qm", "Pictures, committed")
+
+    site.build(tmp_path / "second")
+    assert pictures(tmp_path / "second") == made
+    assert not red & set(made.values())
+    # The committed files are left as they are, and nothing was added beside them.
+    for name in CACHES:
+        for path in (root / ".cache" / name).rglob("*"):
+            assert not path.is_file() or hashlib.sha256(path.read_bytes()).hexdigest() in red
