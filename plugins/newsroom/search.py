@@ -23,15 +23,26 @@ releases a glob of bare alternatives walked all 30,000 files of the output in ea
 (0.15 s of CPU), one rooted at ``news/2021/`` walks 1,700 (0.02 s). The rest of a run, most
 of it, is what Pagefind does for each page (parse it, index its words, compress what it
 writes at its best level), which none of its options changes (benchmarks/README.md).
+
+A part whose pages are byte for byte those of a part indexed before is not indexed again:
+each bundle is kept in ``.cache/search-parts/`` beside the content folder, under a hash of
+its pages' addresses and bytes, whether it carries Pagefind's code, Pagefind's version and
+binary, and Pagefind's configuration (``Bundles``). A new or edited release changes one
+part's pages, so a rebuild runs Pagefind on that part alone. The files are hard links where
+the file system allows (nothing in a build writes into a file it did not just create), and
+entries no build has used for an hour are removed.
 """
 
 from __future__ import annotations
 
+import hashlib
+import os
 import posixpath
 import re
 import shutil
 import subprocess
 import threading
+import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -41,6 +52,7 @@ from pelican import Pelican
 from pelican.generators import Generator
 from pelican.writers import Writer
 
+from .cache import installed, own_folder
 from .localized import write_each_language
 from .models import Release
 from .problems import OutputError
@@ -148,18 +160,125 @@ def build_index(pelican: Pelican) -> None:
     one core busy, and a second at once would double the memory the index takes.
     """
     state = state_of(pelican.settings)
+    content = Path(pelican.settings["PATH"]).resolve()
     indexing = Indexing(
-        Path(pelican.settings["OUTPUT_PATH"]), parts(state.shown, state.settings.search_part_size)
+        Path(pelican.settings["OUTPUT_PATH"]),
+        parts(state.shown, state.settings.search_part_size),
+        Bundles(own_folder(content.parent, CACHE_FOLDER)),
     )
     run_later(pelican.settings, lambda: Beside(indexing.run, indexing.stop))
+
+
+#: Beside the content folder, like the other caches (``.cache/`` is git-ignored).
+CACHE_FOLDER = Path(".cache") / "search-parts"
+#: Part of every key: change it whenever what a bundle holds changes.
+BUNDLE_FORMAT = "masthead-search-part-1"
+#: Entries no build used for this long are removed (seconds).
+KEEP_UNUSED = 3600
+
+
+class Bundles:
+    """Parts' bundles kept from earlier builds, by a hash of everything Pagefind reads.
+
+    Never needed for a correct result: a missing or damaged entry costs a Pagefind run, and
+    an entry is written whole under a temporary name, then renamed.
+    """
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self._used: set[str] = set()
+        self._pagefind: str | None = None
+
+    def key(self, output: Path, part: Part, code: bool, binary: Path) -> str:
+        """Everything a part's bundle is made from: its pages, by address and bytes."""
+        if self._pagefind is None:
+            self._pagefind = _pagefind_identity(binary)
+        h = hashlib.sha256()
+        for text in (BUNDLE_FORMAT, self._pagefind, part.lang, part.folder, str(code)):
+            h.update(text.encode() + b"\0")
+        for page in part.pages:
+            data = (output / page).read_bytes()
+            h.update(f"{page}\0{len(data)}\0".encode() + data)
+        return h.hexdigest()
+
+    def restore(self, key: str, bundle: Path) -> bool:
+        """Put the kept bundle of ``key`` at ``bundle``; False when there is none."""
+        entry = self.folder / key
+        if not (entry / "pagefind-entry.json").is_file():
+            return False
+        try:
+            shutil.rmtree(bundle, ignore_errors=True)
+            _copy_tree(entry, bundle)
+            os.utime(entry)
+        except OSError:
+            shutil.rmtree(bundle, ignore_errors=True)
+            return False
+        self._used.add(key)
+        return True
+
+    def keep(self, key: str, bundle: Path) -> None:
+        """Keep the bundle Pagefind just wrote, under ``key``."""
+        entry = self.folder / key
+        partial = self.folder / f".{key}.{os.getpid()}.tmp"
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            shutil.rmtree(partial, ignore_errors=True)
+            _copy_tree(bundle, partial)
+            os.replace(partial, entry)
+        except OSError:  # another build kept it meanwhile, or no room: only time is lost
+            shutil.rmtree(partial, ignore_errors=True)
+            return
+        self._used.add(key)
+
+    def tidy(self) -> None:
+        """Remove entries this build did not use and no build used for ``KEEP_UNUSED``."""
+        try:
+            entries = list(self.folder.iterdir())
+        except OSError:
+            return
+        old = time.time() - KEEP_UNUSED
+        for entry in entries:
+            try:
+                unused = entry.name not in self._used and entry.stat().st_mtime < old
+            except OSError:
+                continue
+            if unused:
+                shutil.rmtree(entry, ignore_errors=True)
+
+
+def _pagefind_identity(binary: Path) -> str:
+    """Pagefind as it will run: the installed packages' versions, the binary, and the
+    configuration Pagefind reads from the working folder and the environment."""
+    try:
+        stat = binary.stat()
+        found = f"{stat.st_size}\0{stat.st_mtime_ns}"
+    except OSError:  # it will not start either, and the build stops there
+        found = "missing"
+    parts = [*installed(), str(binary), found]
+    parts += sorted(f"{k}={v}" for k, v in os.environ.items() if k.startswith("PAGEFIND"))
+    for name in ("pagefind.yml", "pagefind.yaml", "pagefind.json", "pagefind.toml"):
+        config = Path(name)
+        if config.is_file():
+            parts.append(name + "\0" + config.read_text("utf-8", "replace"))
+    return hashlib.sha256("\0".join(parts).encode()).hexdigest()
+
+
+def _copy_tree(source: Path, target: Path) -> None:
+    """``source`` at ``target``, by hard links when on one file system, else copied."""
+    try:
+        shutil.copytree(source, target, copy_function=os.link)
+    except OSError:
+        shutil.rmtree(target, ignore_errors=True)
+        shutil.copytree(source, target)
 
 
 class Indexing:
     """Pagefind's runs over the parts, one at a time, until done or stopped."""
 
-    def __init__(self, output: Path, cut: Sequence[Part]) -> None:
+    def __init__(self, output: Path, cut: Sequence[Part], kept: Bundles | None = None) -> None:
         self.output = output
         self.cut = cut
+        self.kept = kept
         self._lock = threading.Lock()
         self._process: subprocess.Popen[str] | None = None
         self._stopped = False
@@ -172,22 +291,35 @@ class Indexing:
         shutil.rmtree(index, ignore_errors=True)
         newest = {p.lang: p.number for p in self.cut}
         for part in self.cut:
+            code = part.number == newest[part.lang]
+            bundle = self.output / part.folder
+            key = self._key(part, code)
+            if key is not None and self.kept is not None and self.kept.restore(key, bundle):
+                continue
             if not self._index_part(part):
                 return
-            _keep_what_is_loaded(self.output / part.folder, code=part.number == newest[part.lang])
+            _keep_what_is_loaded(bundle, code=code)
+            if self.kept is not None and key is not None:
+                self.kept.keep(key, bundle)
+        if self.kept is not None:
+            self.kept.tidy()
+
+    def _key(self, part: Part, code: bool) -> str | None:
+        """The part's key among the kept bundles; None when none are kept or a page cannot
+        be read (Pagefind then says what is wrong)."""
+        if self.kept is None:
+            return None
+        binary = _binary(part)
+        try:
+            return self.kept.key(self.output, part, code, binary)
+        except OSError:
+            return None
 
     def _index_part(self, part: Part) -> bool:
         """Runs Pagefind on one part's pages (the next part starts once its memory is freed);
         False when the indexing was stopped."""
         bundle = str(self.output / part.folder)
-        # The binary ``python -m pagefind`` runs (PAGEFIND_BINARY_PATH, else the installed one).
-        binary = get_executable()
-        if binary is None:
-            raise SearchIndexError(
-                f"Pagefind could not index {part.folder}: its program is not installed "
-                "(pip install pagefind[extended])."
-            )
-        command = [str(binary), "--site", str(self.output), "--silent"]
+        command = [str(_binary(part)), "--site", str(self.output), "--silent"]
         command += ["--glob", part.glob, "--output-path", bundle]
         with self._lock:
             if self._stopped:
@@ -214,6 +346,17 @@ class Indexing:
             self._stopped = True
             if self._process is not None and self._process.poll() is None:
                 self._process.kill()
+
+
+def _binary(part: Part) -> Path:
+    """The binary ``python -m pagefind`` runs (PAGEFIND_BINARY_PATH, else the installed one)."""
+    binary = get_executable()
+    if binary is None:
+        raise SearchIndexError(
+            f"Pagefind could not index {part.folder}: its program is not installed "
+            "(pip install pagefind[extended])."
+        )
+    return Path(binary)
 
 
 def _keep_what_is_loaded(bundle: Path, code: bool) -> None:
