@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -155,3 +157,19 @@ def group(leader: int) -> list[int]:
             if int(fields[2]) == leader and fields[0] != "Z":
                 found.append(int(entry.name))
     return found
+
+
+def survivors_of_kill(leader: subprocess.Popen[bytes], deadline: float) -> list[int]:
+    """SIGKILL ``leader`` alone (not its group), which leaves it no chance to stop its
+    workers; the processes of its group still alive once they had until ``deadline``."""
+    leader.kill()
+    leader.wait()
+    while group(leader.pid) and time.monotonic() < deadline:
+        time.sleep(0.01)
+    return group(leader.pid)
+
+
+def end_group(leader: subprocess.Popen[bytes]) -> None:
+    """Whatever a failed test left of ``leader``'s group is ended."""
+    if group(leader.pid):
+        os.killpg(leader.pid, signal.SIGKILL)

@@ -24,7 +24,7 @@ from newsroom.cache import Store
 from newsroom.content import Newsroom, load
 from newsroom.problems import display_path
 from newsroom.settings import NewsroomSettings
-from support import ROOT, Site, children_of, forked, group
+from support import ROOT, Site, children_of, end_group, forked, group, survivors_of_kill
 
 LANGUAGES = ("en", "de")
 #: Enough files that the check forks workers by itself (``parallel.PARALLEL_FROM``).
@@ -265,11 +265,6 @@ def test_workers_end_with_a_check_killed_outright(site: Site) -> None:
         while len(workers := forked(check.pid)) < 2:
             assert check.poll() is None and time.monotonic() < deadline
             time.sleep(0.005)
-        check.kill()
-        check.wait()
-        while group(check.pid) and time.monotonic() < deadline:
-            time.sleep(0.01)
-        assert group(check.pid) == [], workers
+        assert survivors_of_kill(check, deadline) == [], workers
     finally:
-        if group(check.pid):
-            os.killpg(check.pid, signal.SIGKILL)
+        end_group(check)

@@ -7,7 +7,6 @@ import hashlib
 import logging
 import os
 import shutil
-import signal
 import subprocess
 import sys
 import time
@@ -18,7 +17,7 @@ import pytest
 
 from newsroom import commands
 from newsroom.rendering import WORKERS
-from support import AS_OF, ROOT, Site, children_of, forked, group
+from support import AS_OF, ROOT, Site, children_of, end_group, forked, survivors_of_kill
 
 #: Releases added to the fixture site: enough release pages that workers render them.
 COUNT = 48
@@ -170,14 +169,9 @@ def test_render_workers_end_with_a_build_killed_outright(site: Site, tmp_path: P
         while not (empty(out / "index.html") and len(forked(build.pid)) >= 2):
             assert build.poll() is None and time.monotonic() < deadline
             time.sleep(0.002)
-        build.kill()
-        build.wait()
-        while group(build.pid) and time.monotonic() < deadline:
-            time.sleep(0.01)
-        assert group(build.pid) == []
+        assert survivors_of_kill(build, deadline) == []
     finally:
-        if group(build.pid):
-            os.killpg(build.pid, signal.SIGKILL)
+        end_group(build)
 
 
 def empty(path: Path) -> bool:
