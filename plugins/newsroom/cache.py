@@ -101,7 +101,15 @@ def tracked(repo: Path, folder: Path) -> bool:
     folder as owned by another user, as in some CI containers), the answer is yes: reading
     a cache that a pull request committed would publish what no check has seen, while
     ignoring an honest one only costs time.
+
+    A folder reached through a symbolic link counts as tracked too: git lists nothing
+    beyond a committed link (``.cache`` pointing at a committed folder of forged entries).
     """
+    inside = repo
+    for name in folder.parts:
+        inside = inside / name
+        if inside.is_symlink():
+            return True
     try:
         listed = subprocess.run(
             ["git", "-C", str(repo), "ls-files", "-z", "--", folder.as_posix()],
@@ -130,10 +138,11 @@ def own_folder(repo: Path, folder: Path) -> Path:
     if not tracked(repo, folder):
         return repo / folder
     logger.warning(
-        "%s is committed to the repository: its files are not used, and every picture is "
-        "made again. Remove it from git (git rm -r --cached %s); it is git-ignored.",
+        "%s is committed to the repository (or reached through a symbolic link): nothing kept "
+        "there is used, and all of it is made again. Remove it from git (git rm -r --cached "
+        "%s); .cache/ is git-ignored.",
         folder.as_posix(),
-        folder.as_posix(),
+        folder.parts[0],
     )
     private = Path(tempfile.mkdtemp(prefix=f"newsroom-{folder.name}-"))
     atexit.register(shutil.rmtree, private, ignore_errors=True)

@@ -327,6 +327,23 @@ def test_a_cache_committed_to_the_repository_is_never_read(site: Site) -> None:
     assert (store.hits, store.writes) == (0, 0)
 
 
+def test_a_cache_reached_through_a_committed_link_is_never_read(site: Site) -> None:
+    """git lists nothing beyond a committed symbolic link: ``.cache`` pointing at a committed
+    folder of entries would pass for this machine's own cache."""
+    rich_site(site)
+    loaded(site, Store.beside(site.path))
+    root = site.path.parent
+    (root / ".cache").rename(root / "entries")
+    (root / ".cache").symlink_to("entries")
+    git(root, "init", "-q")
+    git(root, "add", "-f", ".cache", "entries")
+    git(root, "commit", "-qm", "A link to committed entries")
+    store = Store.beside(site.path)
+    assert store.folder is None
+    loaded(site, store)
+    assert (store.hits, store.writes) == (0, 0)
+
+
 @pytest.mark.parametrize("refusal", ["dubious-ownership", "unreadable-repository"])
 def test_a_repository_git_will_not_read_keeps_the_cache_unread(site: Site, refusal: str) -> None:
     """When git cannot say whether the cache is committed (a checkout owned by another user,

@@ -10,6 +10,7 @@ import hashlib
 import io
 from pathlib import Path
 
+import pytest
 from PIL import Image
 
 from support import Site, git
@@ -34,7 +35,8 @@ def forged(path: Path) -> bytes:
     return out.getvalue()
 
 
-def test_a_committed_picture_cache_is_never_published(site: Site, tmp_path: Path) -> None:
+@pytest.mark.parametrize("how", ["committed", "linked"])
+def test_a_committed_picture_cache_is_never_published(site: Site, tmp_path: Path, how: str) -> None:
     # Wide enough for narrower copies (release_images.WIDTHS), which are kept in the cache.
     wide = io.BytesIO()
     Image.new("RGB", (1000, 600), (20, 90, 160)).save(wide, format="PNG")
@@ -50,8 +52,11 @@ def test_a_committed_picture_cache_is_never_published(site: Site, tmp_path: Path
             data = forged(path)
             path.write_bytes(data)
             red.add(hashlib.sha256(data).hexdigest())
+    if how == "linked":  # git lists nothing beyond a committed link
+        (root / ".cache").rename(root / "pictures")
+        (root / ".cache").symlink_to("pictures")
     git(root, "init", "-q")
-    git(root, "add", "-f", ".cache")
+    git(root, "add", "-f", ".cache", *(["pictures"] if how == "linked" else []))
     git(root, "commit", "-qm", "Pictures, committed")
 
     site.build(tmp_path / "second")
