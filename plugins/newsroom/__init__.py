@@ -19,6 +19,7 @@ def register() -> None:
         languages,
         markup,
         mediakit_build,
+        membership,
         plugin,
         rendering,
         search,
@@ -59,6 +60,9 @@ def register() -> None:
     # Open Graph, Twitter card and JSON-LD of each release, once the gate has run (finalized
     # fires after pretaxonomy) and before any page is written.
     signals.article_generator_finalized.connect(structured.attach)
+    # Topic, tag and author lists that answer "is this release in it" at once: Pelican asks
+    # it of every release for every list as it writes their pages (membership.py).
+    signals.article_generator_finalized.connect(membership.index_taxonomies)
     # A list page per language, once the gate has split releases from their translations.
     signals.get_generators.connect(languages.get_generators)
     # Topic, tag, year and 404 pages in each other language, from those lists.
