@@ -20,9 +20,11 @@ from __future__ import annotations
 import atexit
 import dataclasses
 import hashlib
+import io
 import json
 import logging
 import os
+import pickle
 import shutil
 import subprocess
 import sys
@@ -464,6 +466,38 @@ def _decode(value: Any, site: SiteData, content: Path) -> Any:
             if k in names
         }
     )
+
+
+def pack(value: Any, site: SiteData) -> bytes:
+    """``value`` (what ``decode`` made) as bytes for the process that forked this one, the
+    shared data in it named by key as an entry names it (``unpack``).
+
+    A worker sends the release it kept in the cache this way: taking in a pickle is done in
+    C, where decoding the entry again would be most of the parent's share of a cold check.
+    Pickles only ever pass between the processes of one run: an entry, which another run
+    may have written, is JSON and is read only by ``decode``.
+    """
+    shared = {id(item): (table, key) for table in _SHARED.values()
+              for key, item in getattr(site, table).items()}  # fmt: skip
+    buffer = io.BytesIO()
+    pickler = pickle.Pickler(buffer, pickle.HIGHEST_PROTOCOL)
+    pickler.persistent_id = lambda item: shared.get(id(item))  # type: ignore[method-assign]
+    pickler.dump(value)
+    return buffer.getvalue()
+
+
+def unpack(data: bytes, site: SiteData) -> Any:
+    """What ``pack`` sent, with the shared data from ``site``: the same objects as here."""
+
+    def shared(name: Any) -> Any:
+        table, key = name
+        if table not in _SHARED.values():
+            raise pickle.UnpicklingError(f"{table} is not shared data")
+        return getattr(site, table)[key]
+
+    unpickler = pickle.Unpickler(io.BytesIO(data))
+    unpickler.persistent_load = shared  # type: ignore[method-assign]
+    return unpickler.load()
 
 
 def encode_problems(problems: list[Problem]) -> list[list[Any]]:

@@ -130,7 +130,11 @@ def test_workers_check_what_one_process_checks(site: Site, tmp_path: Path) -> No
     on_two = loaded(site, Store(tmp_path / "two", "v"), workers=2)
     assert children_cpu() > before  # the releases were checked by workers
     assert_same(on_two, sequential)
+    # The workers wrote the entries, the same ones; the releases they sent name the site's
+    # own topics, as releases made here do.
     assert kept(Store(tmp_path / "two", "v")) == kept(Store(tmp_path / "one", "v"))
+    assert on_two.site is not None
+    assert all(r.topic is on_two.site.topics[r.topic.key] for r in on_two.releases)
     assert len(on_two.releases) == 5 + COUNT * 5 // 8  # the three bad kinds are not
     shown = [p.text() for p in on_two.problems]
     assert [text for text in shown if text.startswith("releases/2025/numbered-001.md")] == [
