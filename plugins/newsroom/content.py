@@ -177,11 +177,25 @@ def load(
     else:
         reading = _Reading(base, shown_of, settings.max_file_bytes, keys, store)
         # First the translation keys, which decide what each release may use of the other
-        # versions' folders: here, from the bytes already read, since most files name none.
-        translation = {
-            file: _written_translation_key(shown_of(file), raw, settings.max_file_bytes)
-            for file, raw in missing.items()
-        }
+        # versions' folders: from the bytes already read, since most files name none. The
+        # YAML of those that may name one is read on every core too: in a newsroom whose
+        # releases mostly have translations, reading it here was most of a cold check's
+        # time before the first worker started.
+        named = [file for file, raw in missing.items() if _may_name_translation_key(raw)]
+        written = dict(
+            zip(
+                named,
+                parallel.ordered(
+                    lambda file: _translation_key(
+                        read_bytes(shown_of(file), missing[file], settings.max_file_bytes)
+                    ),
+                    named,
+                    workers,
+                ),
+                strict=True,
+            )
+        )
+        translation = {file: written.get(file) for file in missing}
         missing.clear()
     folders = _translation_folders(
         translation | {file: entry.get("translation_key") for file, entry in entries.items()}
@@ -350,15 +364,13 @@ def _translation_key(doc: Document) -> str | None:
     return key.strip() if isinstance(key, str) and key.strip() else None
 
 
-def _written_translation_key(shown: str, raw: bytes, max_bytes: int) -> str | None:
-    """``_translation_key`` of a file's bytes, without reading its YAML when it cannot
-    have one."""
+def _may_name_translation_key(raw: bytes) -> bool:
+    """Whether a file's bytes may hold a translation key: when not, its YAML need not be
+    read for ``_translation_key``, which would find none."""
     # A key reads as translation_key only if the file spells it out, or writes it in double
     # quotes with an escape (a backslash); everything else YAML does to a key (folding
     # lines, quoting) cannot make those letters out of others.
-    if b"translation_key" not in raw and b"\\" not in raw:
-        return None
-    return _translation_key(read_bytes(shown, raw, max_bytes))
+    return b"translation_key" in raw or b"\\" in raw
 
 
 def _translation_folders(keys: dict[Path, str | None]) -> dict[Path, tuple[Path, ...]]:
