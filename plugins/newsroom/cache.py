@@ -279,7 +279,8 @@ class Store:
     def __init__(self, folder: Path | None, version: str | None = None) -> None:
         self.version = version or code_version()
         self.folder = folder / f"{FORMAT}-{self.version[:20]}" if folder else None
-        #: What this run found: entries read, entries missing or refused, entries written.
+        #: What this process found: entries read, entries missing or refused, entries written
+        #: (a parallel check's workers write theirs in their own copies).
         self.hits = self.misses = self.writes = 0
         #: The folders this run made or found: a check writes thousands of entries into
         #: a few hundred folders, and asking for each one again was most of writing them.
