@@ -470,11 +470,12 @@ def _decode(value: Any, site: SiteData, content: Path) -> Any:
 
 
 def pack(value: Any, site: SiteData) -> bytes:
-    """``value`` (what ``decode`` made) as bytes for the process that forked this one, the
-    shared data in it named by key as an entry names it (``unpack``).
+    """``value`` (a release and what it holds, as ``decode`` makes them) as bytes for the
+    process that forked this one, the shared data in it named by key as an entry names it
+    (``unpack``).
 
     A worker sends the release it kept in the cache this way: taking in a pickle is done in
-    C, where decoding the entry again would be most of the parent's share of a cold check.
+    C, where decoding the entry would be most of the parent's share of a cold check.
     Pickles only ever pass between the processes of one run: an entry, which another run
     may have written, is JSON and is read only by ``decode``.
     """
