@@ -20,9 +20,11 @@ from __future__ import annotations
 import atexit
 import dataclasses
 import hashlib
+import io
 import json
 import logging
 import os
+import pickle
 import shutil
 import subprocess
 import sys
@@ -277,7 +279,8 @@ class Store:
     def __init__(self, folder: Path | None, version: str | None = None) -> None:
         self.version = version or code_version()
         self.folder = folder / f"{FORMAT}-{self.version[:20]}" if folder else None
-        #: What this run found: entries read, entries missing or refused, entries written.
+        #: What this process found: entries read, entries missing or refused, entries written
+        #: (a parallel check's workers write theirs in their own copies).
         self.hits = self.misses = self.writes = 0
         #: The folders this run made or found: a check writes thousands of entries into
         #: a few hundred folders, and asking for each one again was most of writing them.
@@ -464,6 +467,39 @@ def _decode(value: Any, site: SiteData, content: Path) -> Any:
             if k in names
         }
     )
+
+
+def pack(value: Any, site: SiteData) -> bytes:
+    """``value`` (a release and what it holds, as ``decode`` makes them) as bytes for the
+    process that forked this one, the shared data in it named by key as an entry names it
+    (``unpack``).
+
+    A worker sends the release it kept in the cache this way: taking in a pickle is done in
+    C, where decoding the entry would be most of the parent's share of a cold check.
+    Pickles only ever pass between the processes of one run: an entry, which another run
+    may have written, is JSON and is read only by ``decode``.
+    """
+    shared = {id(item): (table, key) for table in _SHARED.values()
+              for key, item in getattr(site, table).items()}  # fmt: skip
+    buffer = io.BytesIO()
+    pickler = pickle.Pickler(buffer, pickle.HIGHEST_PROTOCOL)
+    pickler.persistent_id = lambda item: shared.get(id(item))  # type: ignore[method-assign]
+    pickler.dump(value)
+    return buffer.getvalue()
+
+
+def unpack(data: bytes, site: SiteData) -> Any:
+    """What ``pack`` sent, with the shared data from ``site``: the same objects as here."""
+
+    def shared(name: Any) -> Any:
+        table, key = name
+        if table not in _SHARED.values():
+            raise pickle.UnpicklingError(f"{table} is not shared data")
+        return getattr(site, table)[key]
+
+    unpickler = pickle.Unpickler(io.BytesIO(data))
+    unpickler.persistent_load = shared  # type: ignore[method-assign]
+    return unpickler.load()
 
 
 def encode_problems(problems: list[Problem]) -> list[list[Any]]:

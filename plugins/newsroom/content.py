@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from . import cache, files, links, mediakit, pagelangs, parallel
-from .cache import FORMAT, Store, digest, tree_digest
+from .cache import FORMAT, Store, digest, pack, tree_digest, unpack
 from .frontmatter import Document, mapping_items, read_bytes
 from .i18n import format_instant, language_name
 from .models import Page, Release, SiteData
@@ -175,13 +175,27 @@ def load(
         missing.clear()
         translation = {file: _translation_key(doc) for file, doc in docs.items()}
     else:
-        reading = _Reading(base, shown_of, settings.max_file_bytes, keys)
+        reading = _Reading(base, shown_of, settings.max_file_bytes, keys, store)
         # First the translation keys, which decide what each release may use of the other
-        # versions' folders: here, from the bytes already read, since most files name none.
-        translation = {
-            file: _written_translation_key(shown_of(file), raw, settings.max_file_bytes)
-            for file, raw in missing.items()
-        }
+        # versions' folders: from the bytes already read, since most files name none. The
+        # YAML of those that may name one is read on every core too: in a newsroom whose
+        # releases mostly have translations, reading it here was most of a cold check's
+        # time before the first worker started.
+        named = [file for file, raw in missing.items() if _may_name_translation_key(raw)]
+        written = dict(
+            zip(
+                named,
+                parallel.ordered(
+                    lambda file: _translation_key(
+                        read_bytes(shown_of(file), missing[file], settings.max_file_bytes)
+                    ),
+                    named,
+                    workers,
+                ),
+                strict=True,
+            )
+        )
+        translation = {file: written.get(file) for file in missing}
         missing.clear()
     folders = _translation_folders(
         translation | {file: entry.get("translation_key") for file, entry in entries.items()}
@@ -192,7 +206,7 @@ def load(
         None
         if reading is None
         else parallel.ordered(
-            lambda file: reading.entry(file, folders.get(file, ()), site, settings, content),
+            lambda file: reading.check(file, folders.get(file, ()), site, settings, content),
             [file for file in translation if file in checking],
             workers,
         )
@@ -217,18 +231,25 @@ def load(
         # of a check (and of the build, which holds the check's releases while it writes).
         checked = _cached_release(entries.pop(file, None), surroundings, site, content)
         if fresh is not None and file in checking:
-            # Worked out by a worker, and taken as a cache entry is: unless the file or one
-            # in its folders changed meanwhile, then it is checked again here.
-            entry = next(fresh)
-            checked = None if entry is None else _cached_release(entry, surroundings, site, content)
-            if checked is not None:
-                store.put("release", keys[file], entry)
+            # Worked out and kept in the cache by a worker: unless the file or one in its
+            # folders changed meanwhile, then it is checked again here.
+            sent = next(fresh)
+            if sent is not None:
+                seen, checked = unpack(sent, site)
+                if seen != surroundings:
+                    checked = None
         if checked is None:
-            doc = docs.pop(file, None) or read_bytes(
-                shown_of(file), file.read_bytes(), settings.max_file_bytes
-            )
+            key, doc = keys[file], docs.pop(file, None)
+            if doc is None:
+                # Read again, and kept under the key of what was read: the file may have
+                # changed since it was hashed above.
+                raw = file.read_bytes()
+                key, doc = (
+                    digest(base, shown_of(file), raw),
+                    read_bytes(shown_of(file), raw, settings.max_file_bytes),
+                )
             checked, entry = _entry(doc, file, site, settings, shared, surroundings, content)
-            store.put("release", keys[file], entry)
+            store.put("release", key, entry)
         newsroom.problems.extend(checked.problems)
         if checked.release is not None:
             newsroom.releases.append(checked.release)
@@ -343,15 +364,13 @@ def _translation_key(doc: Document) -> str | None:
     return key.strip() if isinstance(key, str) and key.strip() else None
 
 
-def _written_translation_key(shown: str, raw: bytes, max_bytes: int) -> str | None:
-    """``_translation_key`` of a file's bytes, without reading its YAML when it cannot
-    have one."""
+def _may_name_translation_key(raw: bytes) -> bool:
+    """Whether a file's bytes may hold a translation key: when not, its YAML need not be
+    read for ``_translation_key``, which would find none."""
     # A key reads as translation_key only if the file spells it out, or writes it in double
     # quotes with an escape (a backslash); everything else YAML does to a key (folding
     # lines, quoting) cannot make those letters out of others.
-    if b"translation_key" not in raw and b"\\" not in raw:
-        return None
-    return _translation_key(read_bytes(shown, raw, max_bytes))
+    return b"translation_key" in raw or b"\\" in raw
 
 
 def _translation_folders(keys: dict[Path, str | None]) -> dict[Path, tuple[Path, ...]]:
@@ -454,22 +473,32 @@ class _Reading:
     max_bytes: int
     #: The key of each file's bytes as ``load`` read them.
     keys: dict[Path, str]
+    store: Store
 
-    def entry(
+    def check(
         self,
         file: Path,
         shared: tuple[Path, ...],
         site: SiteData,
         settings: NewsroomSettings,
         content: Path,
-    ) -> dict[str, Any] | None:
-        """The file's cache entry; None if it is not the file ``load`` read any more."""
+    ) -> bytes | None:
+        """The file checked and kept in the cache, and the surroundings it was checked in,
+        as ``cache.pack`` sends them; None if it is not the file ``load`` read any more.
+
+        The entry is written here, and the release sent as it is rather than as its entry,
+        so that ``load`` neither writes nor decodes: both were most of its share of a cold
+        check, which it spends while the workers wait for it to take their results.
+        """
         shown, raw = self.shown(file), file.read_bytes()
-        if digest(self.base, shown, raw) != self.keys[file]:
+        key = digest(self.base, shown, raw)
+        if key != self.keys[file]:
             return None
         doc = read_bytes(shown, raw, self.max_bytes)
         surroundings = _surroundings(file, shared, self.shown)
-        return _entry(doc, file, site, settings, shared, surroundings, content)[1]
+        checked, entry = _entry(doc, file, site, settings, shared, surroundings, content)
+        self.store.put("release", key, entry)
+        return pack((surroundings, checked), site)
 
 
 def _entry(

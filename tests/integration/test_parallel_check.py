@@ -36,15 +36,16 @@ PARAGRAPH = (
 )
 
 
-def release(n: int) -> str | bytes:
-    """Release number ``n``: most are fine, one in each few has something wrong with it."""
+def release(n: int, translated: bool = True) -> str | bytes:
+    """Release number ``n``: most are fine, one in each few has something wrong with it;
+    unless ``translated`` is False, some are translations of each other."""
     front = (
         f"---\ntitle: Example release number {n}\n"
         f"date: 2025-{n % 12 + 1:02d}-{n % 27 + 1:02d} 09:00 Europe/Berlin\n"
         "category: products\ntags: [grid software]\nsummary: Numbered.\n"
     )
     body = PARAGRAPH.format(n=n) * (3 + n % 5)
-    match n % 8:
+    match n % 8 if translated or n % 8 not in (4, 5) else 0:
         case 1:  # markup the sanitizer removes: a warning from the worker's Markdown
             body += '<script>alert("x")</script>\n\n<p class="banner">Hi</p>\n'
         case 2:  # a link to nothing, found in the worker and checked across files here
@@ -72,13 +73,13 @@ def release(n: int) -> str | bytes:
     return front + "---\n" + body
 
 
-def many(site: Site, count: int = COUNT) -> Site:
+def many(site: Site, count: int = COUNT, translated: bool = True) -> Site:
     """The basic site and ``count`` more releases, with a picture for each translated pair,
     a long one and one too big to read."""
     for n in range(count):
         name = f"releases/2025/numbered-{n:03d}.md"
-        site.write(name, release(n))
-        if n % 8 == 4:
+        site.write(name, release(n, translated))
+        if n % 8 == 4 and translated:
             shutil.copy(
                 site.path / "releases/2026/with-files/plant.png",
                 site.write(f"releases/2025/numbered-{n:03d}/plant.png", b"").parent,
@@ -130,7 +131,11 @@ def test_workers_check_what_one_process_checks(site: Site, tmp_path: Path) -> No
     on_two = loaded(site, Store(tmp_path / "two", "v"), workers=2)
     assert children_cpu() > before  # the releases were checked by workers
     assert_same(on_two, sequential)
+    # The workers wrote the entries, the same ones; the releases they sent name the site's
+    # own topics, as releases made here do.
     assert kept(Store(tmp_path / "two", "v")) == kept(Store(tmp_path / "one", "v"))
+    assert on_two.site is not None
+    assert all(r.topic is on_two.site.topics[r.topic.key] for r in on_two.releases)
     assert len(on_two.releases) == 5 + COUNT * 5 // 8  # the three bad kinds are not
     shown = [p.text() for p in on_two.problems]
     assert [text for text in shown if text.startswith("releases/2025/numbered-001.md")] == [
@@ -193,8 +198,32 @@ def test_text_too_deep_for_markdown_is_told_as_in_one_process(site: Site, tmp_pa
     assert '<a href="/news/2026/first-product/"' in after.body_html
 
 
-def test_a_killed_worker_costs_time_not_a_result(site: Site, tmp_path: Path) -> None:
+def test_translation_keys_read_by_workers_are_the_ones_read_here(
+    site: Site, tmp_path: Path
+) -> None:
+    """Enough releases name a translation key that workers read their YAML for it."""
     many(site, 4 * COUNT)
+    named = [n for n in range(4 * COUNT) if n % 8 in (4, 5)]
+    assert parallel.workers_for(len(named), 2) == 2
+    sequential = loaded(site, Store(tmp_path / "one", "v"), workers=1)
+    on_two = loaded(site, Store(tmp_path / "two", "v"), workers=2)
+    assert_same(on_two, sequential)
+    assert kept(Store(tmp_path / "two", "v")) == kept(Store(tmp_path / "one", "v"))
+    # Its key is written with an escape, and it shows its English version's picture.
+    werk = next(r for r in on_two.releases if r.slug == "numbered-013")
+    assert werk.translation_key == "plant-1"
+    assert werk.file_path("plant.png") == site.path / "releases/2025/numbered-012/plant.png"
+
+
+@pytest.mark.parametrize(
+    "translated", [True, False], ids=["reading translation keys", "checking releases"]
+)
+def test_a_killed_worker_costs_time_not_a_result(
+    site: Site, tmp_path: Path, translated: bool
+) -> None:
+    """The first worker forked is killed: with translations, one reading their keys (the
+    first workers of a check), without, one checking releases."""
+    many(site, 4 * COUNT, translated)
     sequential = loaded(site, Store(tmp_path / "one", "v"), workers=1)
     killed: list[int] = []
 
