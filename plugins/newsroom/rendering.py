@@ -53,13 +53,12 @@ from pelican import Pelican
 from pelican.plugins import signals
 from pelican.writers import Writer as PelicanWriter
 
-from . import parallel
+from . import parallel, state
 
 #: Pelican setting (internal): the writer of the build under way, for ``render_pages``.
 WRITER = "NEWSROOM_WRITER"
-#: Pelican setting (internal): how many processes render (``parallel.workers_for``); None,
-#: the default, means one per core once there are enough pages. Tests set 1 or 2.
-WORKERS = "NEWSROOM_RENDER_WORKERS"
+#: Pelican setting (internal): how many processes render (``state.WORKERS``).
+WORKERS = state.WORKERS
 
 #: Pages one set of workers renders before it ends and a fresh one is forked. A worker
 #: copies each page of memory it touches (reference counts) and holds the copies until it

@@ -116,8 +116,8 @@ PELICAN_SETTINGS = {
     if "setting" in f.metadata
 }
 #: Set by the plugin itself while it builds (state.STATE, state.CHECKED, state.SERVED,
-#: state.BUILT_AT, state.LATER, share_images._STATE, rendering.WRITER and
-#: rendering.WORKERS), never in a settings file.
+#: state.BUILT_AT, state.LATER, state.WORKERS, share_images._STATE and rendering.WRITER),
+#: never in a settings file.
 INTERNAL = frozenset(
     {
         "NEWSROOM_STATE",

@@ -34,6 +34,10 @@ BUILT_AT = "NEWSROOM_BUILT_AT"
 #: that the memory this work takes never adds to theirs. Without it the work runs at once.
 #: Each item is a ``Later``: it runs in order, or hands back work that goes on ``Beside``.
 LATER = "NEWSROOM_LATER"
+#: How many processes make a build's per-release files (``parallel.workers_for``): the
+#: release pages (rendering.py) and the API's records (api.py). None, the default, means
+#: one per core once there are enough files; tests set 1 or 2.
+WORKERS = "NEWSROOM_RENDER_WORKERS"
 
 
 @dataclass

@@ -17,7 +17,16 @@ import pytest
 
 from newsroom import commands
 from newsroom.rendering import WORKERS
-from support import AS_OF, ROOT, Site, children_of, end_group, forked, survivors_of_kill
+from support import (
+    AS_OF,
+    ROOT,
+    Site,
+    children_of,
+    end_group,
+    forked,
+    survivors_of_kill,
+    with_releases,
+)
 
 #: Releases added to the fixture site: enough release pages that workers render them.
 COUNT = 48
@@ -29,28 +38,6 @@ FAILING = "numbered-30"
 @pytest.fixture
 def many(site: Site) -> Site:
     return with_releases(site, COUNT)
-
-
-def with_releases(site: Site, count: int) -> Site:
-    """The basic site and ``count`` more releases, some in German, some updated."""
-    for n in range(count):
-        front = (
-            f"---\ntitle: Example release number {n}\n"
-            f"date: 2025-{n % 12 + 1:02d}-{n % 27 + 1:02d} 09:{n % 60:02d} Europe/Berlin\n"
-            f"category: {('products', 'financial-results')[n % 2]}\n"
-            f'tags: [grid software, number {n % 5}]\nsummary: Release {n} & "quotes".\n'
-        )
-        if n % 6 == 1:
-            front += f"lang: de\ntranslation_key: numbered-{n - 1}\n"
-        elif n % 6 == 0:
-            front += f"translation_key: numbered-{n}\n"
-        if n % 7 == 3:
-            front += "updates:\n  - date: 2026-01-05 10:00 UTC\n    note: A figure corrected.\n"
-        body = f"Example today said that its *grid software* runs in {n} more cities.\n\n" * (
-            1 + n % 4
-        )
-        site.write(f"releases/2025/numbered-{n}.md", front + "---\n" + body)
-    return site
 
 
 def files(output: Path) -> dict[str, str]:

@@ -1,0 +1,108 @@
+"""The JSON API's records written on every core (api.py): the same files, the same failure,
+and no worker left behind, as when one process writes them."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from pelican.plugins import signals
+
+from newsroom.state import WORKERS
+from support import (
+    AS_OF,
+    ROOT,
+    Site,
+    end_group,
+    forked,
+    survivors_of_kill,
+    with_releases,
+)
+
+#: Releases added to the fixture site: enough records that workers write them.
+COUNT = 48
+
+
+def api_files(output: Path) -> dict[str, str]:
+    """Every file under api/, by path, with its digest."""
+    return {
+        path.relative_to(output).as_posix(): hashlib.sha256(path.read_bytes()).hexdigest()
+        for path in sorted((output / "api").rglob("*"))
+        if path.is_file()
+    }
+
+
+def test_the_api_is_the_same_written_by_workers(site: Site, tmp_path: Path) -> None:
+    with_releases(site, COUNT)
+    for workers in (1, 2):
+        site.build(tmp_path / f"out{workers}", NEWSROOM={"api_page_size": 10}, **{WORKERS: workers})
+    one, two = api_files(tmp_path / "out1"), api_files(tmp_path / "out2")
+    # The basic site's three public releases and the added ones, in six list pages of ten,
+    # and shared.json.
+    records = [path for path in one if path.count("/") == 3 and "/page/" not in path]
+    assert len(records) == COUNT + 3
+    assert len(one) == len(records) + 6 + 1
+    assert one == two
+    assert forked(os.getpid()) == []  # no worker left (other tests may leave other children)
+
+
+def test_a_record_that_fails_fails_the_build_as_in_one_process(site: Site, tmp_path: Path) -> None:
+    """A release's attachment removed while the build runs (after the check, before the API
+    is written): its record cannot be made, and the build stops with the same error."""
+    with_releases(site, COUNT)
+    attachment = site.path / "releases" / "2026" / "with-files" / "factsheet.pdf"
+    kept = attachment.read_bytes()
+
+    def remove(generators: object) -> None:
+        attachment.unlink()
+
+    signals.all_generators_finalized.connect(remove)
+    raised = {}
+    try:
+        for workers in (1, 2):
+            attachment.write_bytes(kept)
+            with pytest.raises(FileNotFoundError) as failure:
+                site.build(tmp_path / f"out{workers}", **{WORKERS: workers})
+            raised[workers] = str(failure.value)
+            # Raised where the record is made, not by a later output.
+            assert any(Path(entry.path).name == "api.py" for entry in failure.traceback)
+    finally:
+        signals.all_generators_finalized.disconnect(remove)
+    assert raised[1] == raised[2] == f"[Errno 2] No such file or directory: '{attachment}'"
+    assert forked(os.getpid()) == []  # no worker left (other tests may leave other children)
+
+
+def test_api_workers_end_with_a_build_killed_outright(site: Site, tmp_path: Path) -> None:
+    """SIGKILL to ``invoke build`` alone, while its workers write records: they end with it."""
+    with_releases(site, 400)
+    out = tmp_path / "out"
+    # The oldest added release: among the last records written.
+    last = out / "api" / "releases" / "2025" / "numbered-0.json"
+    command = ["build", "--content", str(site.path), "--output", str(out), "--as-of", AS_OF]
+    build = subprocess.Popen(
+        [sys.executable, "-m", "invoke", *command],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    try:
+        deadline = time.monotonic() + 300
+        # The list pages and shared.json are written before the records, and the pages are
+        # rendered only after the last record: copies of the build in between are the
+        # workers writing records.
+        while not (
+            len(forked(build.pid)) >= 2
+            and (out / "api" / "shared.json").exists()
+            and not last.exists()
+        ):
+            assert build.poll() is None and time.monotonic() < deadline
+            time.sleep(0.002)
+        assert survivors_of_kill(build, deadline) == []
+    finally:
+        end_group(build)
