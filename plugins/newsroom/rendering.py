@@ -42,6 +42,7 @@ archives); it changes only the ``{filename}`` links, which the newsroom turns of
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 from collections.abc import Iterator
@@ -50,6 +51,7 @@ from typing import Any
 
 from jinja2 import Template
 from pelican import Pelican
+from pelican.log import FilteredMessage
 from pelican.plugins import signals
 from pelican.writers import Writer as PelicanWriter
 
@@ -184,7 +186,10 @@ class Writer(PelicanWriter):
                     part = part[1:]
                 for records in parallel.ordered(self._render, part, workers if single else 1):
                     for record in records:
-                        logging.getLogger(record.name).handle(record)
+                        # Pelican's loggers drop a message they logged before by raising
+                        # from their filter, which their own ``_log`` catches: as there.
+                        with contextlib.suppress(FilteredMessage):
+                            logging.getLogger(record.name).handle(record)
         finally:
             self._pages, self._pending = [], {}
 

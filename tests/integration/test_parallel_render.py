@@ -136,6 +136,47 @@ def test_an_error_logged_in_a_worker_fails_the_build_as_in_one_process(
     assert children_of(os.getpid()) == []
 
 
+class Handled(logging.Handler):
+    """The theme's records as Pelican's loggers hand them on, without the build's name."""
+
+    def __init__(self, handled: list[str]) -> None:
+        super().__init__(logging.WARNING)
+        self.handled = handled
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if record.name == "pelican.theme":
+            message = record.getMessage().rsplit(" in ", 1)[0]
+            self.handled.append(f"{record.levelname} {message}")
+
+
+def test_a_message_every_page_logs_is_shown_once_with_workers_as_in_one_process(
+    many: Site, tmp_path: Path, theme: Callable[[str], Path]
+) -> None:
+    """Pelican's loggers drop a message logged before, and raise from their filter to say
+    so: a worker's records handed to them here are dropped the same way, not raised."""
+    same = theme("{{ article.slug | same }}")
+    handled: list[str] = []
+    handler = Handled(handled)
+    logging.getLogger("pelican").addHandler(handler)
+    try:
+        for workers in (1, 2):
+            build = f"{tmp_path.name} {workers}"  # Pelican drops a repeat across builds too
+
+            def warn(slug: str, build: str = build) -> str:
+                logging.getLogger("pelican.theme").warning("The same on every page in %s", build)
+                return ""
+
+            many.build(
+                tmp_path / f"out{workers}",
+                THEME=str(same),
+                JINJA_FILTERS={"same": warn},
+                **{WORKERS: workers},
+            )
+    finally:
+        logging.getLogger("pelican").removeHandler(handler)
+    assert handled == ["WARNING The same on every page"] * 2
+
+
 def test_render_workers_end_with_a_build_killed_outright(site: Site, tmp_path: Path) -> None:
     """SIGKILL to ``invoke build`` alone, while its workers render: they end with it."""
     with_releases(site, 400)
