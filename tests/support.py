@@ -181,6 +181,19 @@ def group(leader: int) -> list[int]:
     return found
 
 
+def start_build(site: Site, out: Path) -> subprocess.Popen[bytes]:
+    """The real ``invoke build`` of ``site`` into ``out``, in a process group of its own, as a
+    terminal's foreground job: for tests that kill it while its workers run."""
+    command = ["build", "--content", str(site.path), "--output", str(out), "--as-of", AS_OF]
+    return subprocess.Popen(
+        [sys.executable, "-m", "invoke", *command],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+
+
 def survivors_of_kill(leader: subprocess.Popen[bytes], deadline: float) -> list[int]:
     """SIGKILL ``leader`` alone (not its group), which leaves it no chance to stop its
     workers; the processes of its group still alive once they had until ``deadline``."""

@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -15,11 +13,10 @@ from pelican.plugins import signals
 
 from newsroom.state import WORKERS
 from support import (
-    AS_OF,
-    ROOT,
     Site,
     end_group,
     forked,
+    start_build,
     survivors_of_kill,
     with_releases,
 )
@@ -83,14 +80,7 @@ def test_api_workers_end_with_a_build_killed_outright(site: Site, tmp_path: Path
     out = tmp_path / "out"
     # The oldest added release: among the last records written.
     last = out / "api" / "releases" / "2025" / "numbered-0.json"
-    command = ["build", "--content", str(site.path), "--output", str(out), "--as-of", AS_OF]
-    build = subprocess.Popen(
-        [sys.executable, "-m", "invoke", *command],
-        cwd=ROOT,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )
+    build = start_build(site, out)
     try:
         deadline = time.monotonic() + 300
         # The list pages and shared.json are written before the records, and the pages are

@@ -7,8 +7,6 @@ import hashlib
 import logging
 import os
 import shutil
-import subprocess
-import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -24,6 +22,7 @@ from support import (
     children_of,
     end_group,
     forked,
+    start_build,
     survivors_of_kill,
     with_releases,
 )
@@ -181,14 +180,7 @@ def test_render_workers_end_with_a_build_killed_outright(site: Site, tmp_path: P
     """SIGKILL to ``invoke build`` alone, while its workers render: they end with it."""
     with_releases(site, 400)
     out = tmp_path / "out"
-    command = ["build", "--content", str(site.path), "--output", str(out), "--as-of", AS_OF]
-    build = subprocess.Popen(
-        [sys.executable, "-m", "invoke", *command],
-        cwd=ROOT,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )
+    build = start_build(site, out)
     try:
         deadline = time.monotonic() + 300
         # Pages are asked for (their files created empty) once the check and its workers
