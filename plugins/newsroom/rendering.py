@@ -55,13 +55,11 @@ from pelican.log import FilteredMessage
 from pelican.plugins import signals
 from pelican.writers import Writer as PelicanWriter
 
-from . import parallel, state
+from . import parallel
+from .state import WORKERS
 
 #: Pelican setting (internal): the writer of the build under way, for ``render_pages``.
 WRITER = "NEWSROOM_WRITER"
-#: Pelican setting (internal): how many processes render (``state.WORKERS``).
-WORKERS = state.WORKERS
-
 #: Pages one set of workers renders before it ends and a fresh one is forked. A worker
 #: copies each page of memory it touches (reference counts) and holds the copies until it
 #: ends: short-lived workers hold copies of their own pages' objects only.

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from newsroom import commands
-from newsroom.rendering import WORKERS
+from newsroom.state import WORKERS
 from support import (
     AS_OF,
     ROOT,
