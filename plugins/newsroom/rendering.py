@@ -4,11 +4,18 @@ Rendering templates is more than half of Pelican's run, and Pelican renders one 
 the other, on one core. ``Writer`` is Pelican's own writer (``signals.get_writer``) that
 lets every ``write_file`` call run as Pelican wrote it (pagination, the context of each
 page, the checks that refuse to write a file twice, the messages, the errors), except that
-the template is not rendered yet: the page is recorded, and its file created empty. Once
-every generator has asked for its pages (``render_pages``, the first ``finalized`` handler,
-since later ones read the pages), the recorded pages are rendered in order and each is
-written to the file Pelican opened for it. The files hold the same bytes as Pelican's
-writer would write.
+the template is not rendered yet: the page is recorded, and its file made later. Once every
+generator has asked for its pages (``render_pages``, the first ``finalized`` handler, since
+later ones read the pages), the recorded pages are rendered in order and each is written to
+the file Pelican opened for it. The files hold the same bytes as Pelican's writer would
+write.
+
+A page's file is made by the process that renders it, not when Pelican asks for the page:
+making 10,000 files one after the other took this process seconds, while the workers make
+theirs side by side. While a page is recorded, Pelican's writer module sees an ``open`` that
+creates no file where none is (``_files_made_later``); a file that is there already is
+emptied at once, as Pelican would. Its folder is made at once, as Pelican does: other
+generators write into folders that pages made.
 
 The pages of one release (or one page of content) are rendered by forked workers
 (``parallel.ordered``: they inherit the pages instead of receiving them), a fresh pair for
@@ -23,8 +30,9 @@ What a deferred page sees is what it would have seen at once:
   neither Pelican's generators nor the newsroom's change the objects pages show while
   they write (the newsroom's generators only read the build state and write files);
 - a file written twice ends with the later write, as with Pelican: an earlier page whose
-  file was overwritten (``override_output``, or a file written by other means) is rendered
-  but not written, and a page Pelican skips is rendered and thrown away, as Pelican does;
+  file was overwritten (``override_output``, or a file written by other means: one that was
+  not there is then found made, one that was is found changed) is rendered but not
+  written, and a page Pelican skips is rendered and thrown away, as Pelican does;
 - whatever a worker logs is logged again here, in page order, through this process's
   loggers (so ``commands._ErrorCounter`` counts it, and Pelican's filters see it once);
 - an error in a page is raised here, by rendering that page again here (``parallel``), with
@@ -49,6 +57,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+import pelican.writers
 from jinja2 import Template
 from pelican import Pelican
 from pelican.log import FilteredMessage
@@ -88,8 +97,10 @@ class _Page:
     #: The file to write; None to render only (Pelican skips the file, or a later write
     #: took it).
     target: str | None = None
-    #: The empty file as created for the page: written only if still the same.
-    stamp: tuple[int, int, int] = (0, 0, 0)
+    #: None when there was no file yet: it is made, folder and all, when the page is written,
+    #: unless something made it since. Else the file as emptied for the page: written only
+    #: if still the same.
+    stamp: tuple[int, int, int] | None = None
 
     @property
     def single(self) -> bool:
@@ -111,6 +122,7 @@ class Writer(PelicanWriter):
         self._pages: list[_Page] = []
         self._pending: dict[str, int] = {}  # recorded page by the file it will write
         self._asked: _Page | None = None  # the page whose file Pelican opens next
+        self._opening: _Page | None = None  # the page whose file Pelican is opening
         self._snapshots: dict[int, _Snapshot] = {}
         self._deferring = True
         self._parent = os.getpid()
@@ -127,9 +139,10 @@ class Writer(PelicanWriter):
             super().write_file(name, template, context, *args, **kwargs)
             return
         values = self._values(context)
-        super().write_file(
-            name, _Recorder(self, template, context, values), context, *args, **kwargs
-        )
+        with _files_made_later(self):
+            super().write_file(
+                name, _Recorder(self, template, context, values), context, *args, **kwargs
+            )
 
     def _values(self, context: dict[str, Any]) -> dict[str, Any]:
         """A copy of ``context``'s values, taken again only when one of them changed.
@@ -147,24 +160,34 @@ class Writer(PelicanWriter):
         # Pelican opens each file through here, after rendering (or recording) its page:
         # its checks and messages run unchanged, and the page learns its file.
         page, self._asked = self._asked, None
+        self._opening = page
         try:
             opened = super()._open_w(filename, encoding, override)
         except Exception:
             if page is not None:  # Pelican renders a page before refusing its file
                 self._pages.append(page)
             raise
+        finally:
+            self._opening = None
         if opened.name != os.devnull:
             earlier = self._pending.pop(opened.name, None)
             if earlier is not None:  # written again: the later write is what stays
                 self._pages[earlier].target = None
         if page is not None:
             if opened.name != os.devnull:
-                found = os.fstat(opened.fileno())
+                if not isinstance(opened, _Later):
+                    found = os.fstat(opened.fileno())
+                    page.stamp = (found.st_dev, found.st_ino, found.st_mtime_ns)
                 page.target = opened.name
-                page.stamp = (found.st_dev, found.st_ino, found.st_mtime_ns)
                 self._pending[opened.name] = len(self._pages)
             self._pages.append(page)
         return opened
+
+    def _open(self, file: str, mode: str = "r", *args: Any, **kwargs: Any) -> Any:
+        """``open`` for Pelican's writer module while a page is recorded (see the note)."""
+        if self._opening is None or mode != "w" or file == os.devnull or os.path.lexists(file):
+            return open(file, mode, *args, **kwargs)
+        return _Later(file)
 
     def render_pending(self) -> None:
         """Render every recorded page, in order and on every core; write each one's file.
@@ -202,9 +225,8 @@ class Writer(PelicanWriter):
         if context["localsiteurl"]:  # as Pelican's writer does before rendering
             page.context["localsiteurl"] = context["localsiteurl"]
         output = page.template.render(context)
-        if page.target is not None and _unchanged(page.target, page.stamp):
-            with open(page.target, "w", encoding="utf-8") as file:
-                file.write(output)
+        if page.target is not None:
+            _write(page.target, page.stamp, output)
         if not in_worker:
             return []
         records = list(self._records)
@@ -247,6 +269,55 @@ class _Recorder:
         own = {k: v for k, v in page_context.items() if self.values.get(k, _MISSING) is not v}
         self.writer._asked = _Page(self.template, self.context, self.values, own)
         return ""
+
+
+class _Later:
+    """The file Pelican's writer opens for a recorded page where there is none yet: it is
+    made when the page is written (``_write``)."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def write(self, text: str) -> int:
+        return len(text)  # the recorded page renders to nothing
+
+    def __enter__(self) -> _Later:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        return None
+
+
+@contextlib.contextmanager
+def _files_made_later(writer: Writer) -> Iterator[None]:
+    """Pelican's writer module makes no file where there is none while ``writer`` records a
+    page: the process that renders the page makes it (``_write``)."""
+    module = vars(pelican.writers)
+    before = module.get("open")
+    module["open"] = writer._open
+    try:
+        yield
+    finally:
+        if before is None:
+            del module["open"]  # the builtin again
+        else:
+            module["open"] = before
+
+
+def _write(path: str, stamp: tuple[int, int, int] | None, text: str) -> None:
+    """Write a rendered page's file, unless something else wrote it since it was recorded:
+    the later write is the one that stays, as in Pelican."""
+    if stamp is None:
+        mode = "x"  # not there when recorded: made by nothing else since
+    elif _unchanged(path, stamp):
+        mode = "w"
+    else:
+        return
+    try:
+        with open(path, mode, encoding="utf-8") as file:
+            file.write(text)
+    except FileExistsError:
+        return
 
 
 class _Keeper(logging.Handler):
