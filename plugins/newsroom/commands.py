@@ -24,7 +24,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
-from . import buildinfo
+from . import buildinfo, outfolder
 from .cache import (
     Store,
     Unreadable,
@@ -381,6 +381,11 @@ def _run_pelican(settings: dict[str, Any]) -> tuple[list[str], list[Later]]:
     from .rendering import settle
 
     run = {**settings, LATER: later}
+    emptying = None
+    if run.get("DELETE_OUTPUT_DIRECTORY"):
+        emptying = outfolder.empty(run["OUTPUT_PATH"], run.get("OUTPUT_RETENTION") or ())
+        if emptying is not None:  # what is left is the folder being deleted: Pelican keeps it
+            run["DELETE_OUTPUT_DIRECTORY"] = False
     try:
         try:
             Pelican(run).run()
@@ -389,6 +394,8 @@ def _run_pelican(settings: dict[str, Any]) -> tuple[list[str], list[Later]]:
             raise
     finally:
         pelican_logger.removeHandler(counter)
+        if emptying is not None:
+            emptying.done()
         # Pelican memoizes each page's content and summary by the page itself, in caches on
         # its Content class (pelican/contents.py, utils.memoized) that are never emptied:
         # they would keep every page, and through them the whole build, for the life of the

@@ -22,7 +22,7 @@ LAYERS: dict[str, int] = {
         ["characters", "problems", "zones", "dates", "i18n", "typography", "sanitize"], 0
     ),
     **dict.fromkeys(["yaml_traps", "yamlguard", "urls", "hosting", "buildinfo", "parallel"], 0),
-    **dict.fromkeys(["inline_skip", "membership"], 0),
+    **dict.fromkeys(["inline_skip", "membership", "outfolder"], 0),
     # 1. Settings and models, and what works on models alone.
     **dict.fromkeys(["settings", "models", "translations", "withheld", "schedule"], 1),
     **dict.fromkeys(["fingerprint", "sharing", "catalogs", "golive", "pagelangs", "cache"], 1),
