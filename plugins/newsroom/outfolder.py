@@ -70,7 +70,11 @@ def empty(output: str | Path, keep: Iterable[str] = ()) -> Emptying | None:
     try:
         aside = Path(tempfile.mkdtemp(prefix=PREFIX, dir=output))
         for name in names:
-            os.rename(os.path.join(output, name), aside / name)
+            path = os.path.join(output, name)
+            try:
+                os.rename(path, aside / name)
+            except OSError:  # a mount point, say: deleted here, as Pelican would
+                _delete(path)
     except OSError as err:
         raise OutputError(
             f"the output folder {output} could not be emptied: {err.strerror or err}."
@@ -82,3 +86,10 @@ def empty(output: str | Path, keep: Iterable[str] = ()) -> Emptying | None:
         stderr=subprocess.DEVNULL,
     )
     return Emptying(aside, process)
+
+
+def _delete(path: str) -> None:
+    if os.path.isdir(path) and not os.path.islink(path):
+        shutil.rmtree(path)
+    else:
+        os.remove(path)

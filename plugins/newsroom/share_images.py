@@ -400,6 +400,9 @@ class _Drawing:
         if self.ahead is not None:
             self.ahead.process.terminate()
             self.ahead.process.join()
+            # The card it was writing when it ended, if any (``_keep``).
+            for partial in self.ahead.cache.glob(f"*.{self.ahead.process.pid}.tmp"):
+                partial.unlink(missing_ok=True)
         _PENDING.clear()
 
 
