@@ -25,7 +25,6 @@ from pelican.writers import Writer
 
 from . import parallel, share_images
 from .dates import utc_iso
-from .fingerprint import content_hash
 from .models import Release
 from .share_images import ShareImage
 from .state import WORKERS, state_of
@@ -112,10 +111,15 @@ def summary_record(release: Release, image: ShareImage, site_url: str) -> dict[s
 
 
 def release_record(
-    release: Release, image: ShareImage, site_url: str, translations: Sequence[Release] = ()
+    release: Release,
+    image: ShareImage,
+    sha256: str,
+    site_url: str,
+    translations: Sequence[Release] = (),
 ) -> dict[str, Any]:
     """Every public field of a release, with its sanitized HTML and content fingerprint.
 
+    ``sha256`` is its ``content_hash`` (``BuildState.fingerprint``, which the record shares);
     ``translations`` are its other public language versions.
     """
     return {
@@ -147,7 +151,7 @@ def release_record(
         "contacts": [c.key for c in release.contacts],
         "boilerplate": release.boilerplate.key,
         "safe_harbor_html": release.safe_harbor_html,
-        "sha256": content_hash(release),
+        "sha256": sha256,
     }
 
 
@@ -200,14 +204,20 @@ class ReleaseFiles:
     """The file of each release, made on demand from its position in the list.
 
     Positions are all that forked workers are sent (api.ApiGenerator): they inherit the
-    releases, and each file is made, held and written by one process, one at a time.
+    releases, their share images and fingerprints, and each file is made, held and written
+    by one process, one at a time.
     """
 
     def __init__(
-        self, public: Sequence[Release], images: Sequence[ShareImage], site_url: str
+        self,
+        public: Sequence[Release],
+        images: Sequence[ShareImage],
+        fingerprints: Sequence[str],
+        site_url: str,
     ) -> None:
         self.public = public
         self.images = images
+        self.fingerprints = fingerprints
         self.site_url = site_url
         self.versions: dict[str, list[Release]] = defaultdict(list)
         for release in public:
@@ -221,13 +231,16 @@ class ReleaseFiles:
         release = self.public[index]
         key = release.translation_key or ""
         others = [r for r in self.versions.get(key, ()) if r is not release]
-        record = release_record(release, self.images[index], self.site_url, others)
+        record = release_record(
+            release, self.images[index], self.fingerprints[index], self.site_url, others
+        )
         return ApiFile(release_path(release), to_json(record))
 
 
 def build_api(
     public: Sequence[Release],
     images: Sequence[ShareImage],
+    fingerprints: Sequence[str],
     site_url: str,
     page_size: int,
 ) -> Iterator[ApiFile]:
@@ -237,7 +250,7 @@ def build_api(
     records (each with its release's HTML) grew with the number of releases.
     """
     yield from list_files(public, images, site_url, page_size)
-    records = ReleaseFiles(public, images, site_url)
+    records = ReleaseFiles(public, images, fingerprints, site_url)
     for index in range(len(records)):
         yield records.file(index)
 
@@ -253,10 +266,13 @@ class ApiGenerator(Generator):
         state = state_of(self.settings)
         shares = share_images.of_build(self.settings)
         images = [shares.for_release(r) for r in state.public]
+        # Here, before the workers are forked, so that they inherit them: the record's
+        # generator asks for the same ones, and whichever asks second finds them made.
+        fingerprints = [state.fingerprint(r) for r in state.public]
         site_url = self.settings.get("SITEURL", "")
         # Made lazily: each file is made as generate_output writes it (see build_api).
         self.lists = list_files(state.public, images, site_url, state.settings.api_page_size)
-        self.records = ReleaseFiles(state.public, images, site_url)
+        self.records = ReleaseFiles(state.public, images, fingerprints, site_url)
 
     def generate_output(self, writer: Writer) -> None:
         self._folders: set[str] = set()  # made already, by this process or before it forked

@@ -7,7 +7,13 @@ from dataclasses import replace
 
 import pytest
 
-from newsroom.api import MEDIA_TYPES, build_api, page_path, release_path
+from newsroom.api import (
+    MEDIA_TYPES,
+    build_api,
+    page_path,
+    release_path,
+)
+from newsroom.fingerprint import content_hash
 from newsroom.models import Release
 from newsroom.releases import ATTACHMENT_TYPES
 from newsroom.settings import SettingsError, from_pelican
@@ -25,6 +31,10 @@ def images(releases: list[Release]) -> list[ShareImage]:
     return [ShareImage(f"{r.url}share.png", 1200, 630, r.title) for r in releases]
 
 
+def hashes(releases: list[Release]) -> list[str]:
+    return [content_hash(r) for r in releases]
+
+
 def pages(files: dict[str, str]) -> list[dict]:
     found, path = [], "api/releases.json"
     while path:
@@ -37,7 +47,9 @@ def pages(files: dict[str, str]) -> list[dict]:
 @pytest.mark.parametrize(("size", "expected"), [(1, 3), (2, 2), (3, 1), (50, 1)])
 def test_pages_cover_every_release_once_newest_first(site: Site, size: int, expected: int) -> None:
     releases = public(site)
-    files = {f.path: f.text for f in build_api(releases, images(releases), SITE, size)}
+    files = {
+        f.path: f.text for f in build_api(releases, images(releases), hashes(releases), SITE, size)
+    }
     chain = pages(files)
     assert len(chain) == expected
     assert [p["page"] for p in chain] == list(range(1, expected + 1))
@@ -59,7 +71,7 @@ def test_page_addresses() -> None:
 
 
 def test_no_releases_is_one_empty_page(site: Site) -> None:
-    files = {f.path: f.text for f in build_api([], [], SITE, 50)}
+    files = {f.path: f.text for f in build_api([], [], [], SITE, 50)}
     assert list(files) == ["api/releases.json", "api/shared.json"]
     assert json.loads(files["api/shared.json"]) == {"contacts": {}, "boilerplates": {}}
     assert json.loads(files["api/releases.json"]) == {
@@ -83,7 +95,7 @@ def test_a_release_is_filed_under_its_folder_year_not_its_date(site: Site) -> No
 
 def test_records_are_sorted_json_with_a_trailing_newline(site: Site) -> None:
     releases = public(site)
-    for file in build_api(releases, images(releases), "", 2):
+    for file in build_api(releases, images(releases), hashes(releases), "", 2):
         data = json.loads(file.text)
         assert (
             file.text
@@ -93,7 +105,10 @@ def test_records_are_sorted_json_with_a_trailing_newline(site: Site) -> None:
 
 def test_without_a_site_url_addresses_are_root_relative(site: Site) -> None:
     releases = public(site)
-    files = {f.path: json.loads(f.text) for f in build_api(releases, images(releases), "", 1)}
+    files = {
+        f.path: json.loads(f.text)
+        for f in build_api(releases, images(releases), hashes(releases), "", 1)
+    }
     assert files["api/releases.json"]["next"] == "/api/releases/page/2.json"
     record = files["api/releases/2026/with-files.json"]
     assert record["url"] == "/news/2026/with-files/"
