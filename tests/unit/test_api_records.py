@@ -4,12 +4,17 @@ from __future__ import annotations
 
 import json
 from dataclasses import replace
+from pathlib import PurePosixPath
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from newsroom.api import (
     MEDIA_TYPES,
     build_api,
+    folder_name,
+    media_type,
     page_path,
     release_path,
 )
@@ -91,6 +96,60 @@ def test_a_release_is_filed_under_its_folder_year_not_its_date(site: Site) -> No
     assert release_path(release) == "api/releases/2025/q4-results.json"
     moved = replace(release, date=release.date.replace(year=2026))
     assert release_path(moved) == "api/releases/2025/q4-results.json"
+
+
+# The content folder is part of a release's source, and may be named anything.
+@pytest.mark.parametrize(
+    ("source", "year"),
+    [
+        ("content/releases/2025/q4-results.md", "2025"),
+        ("releases/2025/q4-results.md", "2025"),
+        ("/srv/news.v2/content/releases/2025/q4-results.md", "2025"),
+        ("../nëws 100%/releases/2025/q4-results.md", "2025"),
+        ("./content/releases/./2025/q4-results.md", "2025"),
+        ("content//releases/2025//q4-results.md", "2025"),
+        ("content/releases/2025/./q4-results.md", "2025"),
+        ("content/releases/2025/q4-results.md/", "2025"),
+        ("content/releases/2025/..", "2025"),
+        ("content/releases/%32%30/q4.results.md", "%32%30"),
+        ("content/releases/.2025./q4-results.md", ".2025."),
+        ("q4-results.md", ""),
+        ("/q4-results.md", ""),
+        ("//q4-results.md", ""),
+        ("", ""),
+    ],
+)
+def test_the_year_in_an_address_is_the_folder_pathlib_names(
+    site: Site, source: str, year: str
+) -> None:
+    release = replace(next(r for r in public(site) if r.slug == "q4-results"), source=source)
+    assert PurePosixPath(source).parent.name == year
+    assert release_path(release) == f"api/releases/{year}/q4-results.json"
+
+
+@given(st.text(alphabet="/.a%é ", max_size=12))
+def test_addresses_and_media_types_match_pathlib_for_any_path(path: str) -> None:
+    assert folder_name(path) == PurePosixPath(path).parent.name
+    expected = MEDIA_TYPES.get(PurePosixPath(path).suffix.lower(), "application/octet-stream")
+    assert media_type(path) == expected
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("factsheet.pdf", "application/pdf"),
+        ("Fact.Sheet.PDF", "application/pdf"),
+        ("100%-growth.xlsx", MEDIA_TYPES[".xlsx"]),
+        ("grafik-ü.png", "image/png"),
+        (".pdf", "application/octet-stream"),
+        ("factsheet.", "application/octet-stream"),
+        ("factsheet", "application/octet-stream"),
+        ("factsheet.exe", "application/octet-stream"),
+    ],
+)
+def test_an_attachments_type_is_read_from_its_ending(name: str, expected: str) -> None:
+    by_pathlib = MEDIA_TYPES.get(PurePosixPath(name).suffix.lower(), "application/octet-stream")
+    assert media_type(name) == by_pathlib == expected
 
 
 def test_records_are_sorted_json_with_a_trailing_newline(site: Site) -> None:
