@@ -11,7 +11,7 @@ Each entry carries the release's fingerprint (fingerprint.py).
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -152,6 +152,7 @@ def build_record(
     data_changes: Sequence[Update] = (),
     withdrawn: Sequence[Release] = (),
     served: Mapping[str, datetime] | None = None,
+    fingerprint: Callable[[Release], str] = content_hash,
 ) -> Record:
     """The record of the releases public at ``as_of``, in chronological order.
 
@@ -161,7 +162,8 @@ def build_record(
     (from ``read_golive_log``) gives, by path, when each release was first served; an
     instant after ``as_of`` is not shown yet, and one before the release's own instant is
     never shown: neither the switcher nor the Pages job logs a release before its instant,
-    so such a line is not evidence of anything.
+    so such a line is not evidence of anything. ``fingerprint`` gives a release's
+    ``content_hash``: a build passes ``BuildState.fingerprint``, which the API shares.
     """
     ordered = sorted([*public, *withdrawn], key=lambda r: (r.date_utc, r.url))
     served = {path: when for path, when in (served or {}).items() if when <= as_of}
@@ -169,7 +171,8 @@ def build_record(
         generated_for=Instant.of(as_of.astimezone(UTC)),
         publisher=publisher,
         disclosures=tuple(
-            _disclosure(r.at(as_of), site_url, _served(served.get(f"/{r.url}"), r)) for r in ordered
+            _disclosure(r.at(as_of), site_url, _served(served.get(f"/{r.url}"), r), fingerprint)
+            for r in ordered
         ),
         data_changes=_disclosed(c for c in data_changes if c.date <= as_of),
     )
@@ -186,7 +189,12 @@ def _disclosed(updates: Iterable[Update]) -> tuple[DisclosedUpdate, ...]:
     )
 
 
-def _disclosure(release: Release, site_url: str, served: datetime | None) -> Disclosure:
+def _disclosure(
+    release: Release,
+    site_url: str,
+    served: datetime | None,
+    fingerprint: Callable[[Release], str],
+) -> Disclosure:
     return Disclosure(
         title=release.title,
         url=absolute(site_url, release.url),
@@ -194,7 +202,7 @@ def _disclosure(release: Release, site_url: str, served: datetime | None) -> Dis
         lang=release.lang,
         published=Instant.of(release.date),
         updates=_disclosed(release.updates),
-        sha256=content_hash(release),
+        sha256=fingerprint(release),
         withdrawn=None
         if release.withdrawal is None
         else DisclosedUpdate(
@@ -225,6 +233,7 @@ class DisclosureGenerator(Generator):
             state.withdrawn,
             # Read, and its skipped lines reported, once per build by commands.build.
             self.settings.get(SERVED) or {},
+            state.fingerprint,
         )
         self.context.update(disclosures_url=PAGE_URL, disclosures_json_url=JSON_URL)
 

@@ -207,14 +207,18 @@ class ShareImages:
         self._topic_url = topic_url
         self._own_cards = own_cards
         self._newest: frozenset[str] | None = None
-        # The pages, the API and the writer all ask: each release is worked out once.
-        self._known: dict[Release, ShareImage] = {}
+        # The pages, the API and the writer all ask, 5 times a release: each is worked out
+        # once. By source, its file (one release each in a build): a Release hashes every
+        # field, its body too, and a copy cut to the build instant (Release.at) shows the
+        # same picture.
+        self._known: dict[str, ShareImage] = {}
         self._ahead: _Ahead | None = None  # the cards being drawn ahead (``draw_ahead``)
 
     def for_release(self, release: Release) -> ShareImage:
-        if release not in self._known:
-            self._known[release] = self._image(release)
-        return self._known[release]
+        known = self._known.get(release.source)
+        if known is None:
+            known = self._known[release.source] = self._image(release)
+        return known
 
     def has_own_card(self, release: Release) -> bool:
         """Whether the release is among the newest ``share_cards`` without a lead image."""

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from . import withheld
+from .fingerprint import content_hash
 from .i18n import Catalogs
 from .models import Release
 from .settings import NewsroomSettings
@@ -59,6 +60,21 @@ class BuildState:
     #: Releases that went live and were withdrawn by the build instant, newest first: each
     #: gets a notice page, a feed tombstone and its entry in the record, and nothing else.
     withdrawn: list[Release] = field(default_factory=list)
+    #: Fingerprints worked out so far, by source (a release's file: one release each).
+    _fingerprints: dict[str, str] = field(default_factory=dict, repr=False)
+
+    def fingerprint(self, release: Release) -> str:
+        """``content_hash`` of the release as published at the build instant, worked out once
+        a build: the record and the API both show it, and it hashes the body and every file.
+
+        Ask for it in the build process: what a forked worker works out is lost with it
+        (api.py asks before its workers are forked).
+        """
+        known = self._fingerprints.get(release.source)
+        if known is None:
+            known = content_hash(release, self.settings.as_of)
+            self._fingerprints[release.source] = known
+        return known
 
     @property
     def shown(self) -> list[Release]:

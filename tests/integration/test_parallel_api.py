@@ -9,6 +9,7 @@ import time
 from pathlib import Path
 
 import pytest
+from pelican.generators import Generator
 from pelican.plugins import signals
 
 from newsroom.state import WORKERS
@@ -49,28 +50,30 @@ def test_the_api_is_the_same_written_by_workers(site: Site, tmp_path: Path) -> N
 
 
 def test_a_record_that_fails_fails_the_build_as_in_one_process(site: Site, tmp_path: Path) -> None:
-    """A release's attachment removed while the build runs (after the check, before the API
-    is written): its record cannot be made, and the build stops with the same error."""
+    """A file in the way of the folder of 2025's records, put there after the context is
+    made and before the API is written: those records cannot be written, and the build
+    stops with the same error."""
     with_releases(site, COUNT)
-    attachment = site.path / "releases" / "2026" / "with-files" / "factsheet.pdf"
-    kept = attachment.read_bytes()
 
-    def remove(generators: object) -> None:
-        attachment.unlink()
+    def block(generators: list[Generator]) -> None:
+        folder = Path(generators[0].output_path) / "api" / "releases" / "2025"
+        folder.parent.mkdir(parents=True, exist_ok=True)
+        folder.write_text("in the way\n")
 
-    signals.all_generators_finalized.connect(remove)
+    signals.all_generators_finalized.connect(block)
     raised = {}
     try:
         for workers in (1, 2):
-            attachment.write_bytes(kept)
-            with pytest.raises(FileNotFoundError) as failure:
+            with pytest.raises(FileExistsError) as failure:
                 site.build(tmp_path / f"out{workers}", **{WORKERS: workers})
             raised[workers] = str(failure.value)
-            # Raised where the record is made, not by a later output.
+            # Raised where the record is written, not by a later output.
             assert any(Path(entry.path).name == "api.py" for entry in failure.traceback)
     finally:
-        signals.all_generators_finalized.disconnect(remove)
-    assert raised[1] == raised[2] == f"[Errno 2] No such file or directory: '{attachment}'"
+        signals.all_generators_finalized.disconnect(block)
+    for workers in (1, 2):
+        folder = tmp_path / f"out{workers}" / "api" / "releases" / "2025"
+        assert raised[workers] == f"[Errno 17] File exists: '{folder}'"
     assert forked(os.getpid()) == []  # no worker left (other tests may leave other children)
 
 
