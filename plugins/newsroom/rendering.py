@@ -97,9 +97,9 @@ class _Page:
     #: The file to write; None to render only (Pelican skips the file, or a later write
     #: took it).
     target: str | None = None
-    #: None when there was no file yet: it is made, folder and all, when the page is written,
-    #: unless something made it since. Else the file as emptied for the page: written only
-    #: if still the same.
+    #: None when there was no file yet: it is made when the page is written, unless
+    #: something made it since. Else the file as emptied for the page: written only if
+    #: still the same.
     stamp: tuple[int, int, int] | None = None
 
     @property
