@@ -72,9 +72,7 @@ def register() -> None:
     signals.get_generators.connect(sitemaps.get_generators)
     # The notice pages of withdrawn releases, at the addresses their pages had.
     signals.get_generators.connect(withdrawals.get_generators)
-    # Share images of public releases: those the cache lacks are drawn by a process of their
-    # own from when the time gate is done, and all are copied once all is written.
-    signals.article_generator_finalized.connect(share_images.draw_share_images_ahead)
+    # Share images of public releases, drawn or taken from the cache, once all is written.
     signals.finalized.connect(share_images.write_share_images)
     # The build instant, read by the scheduled redeploy (invoke due).
     signals.finalized.connect(plugin.write_build_record)

@@ -132,45 +132,11 @@ def each(
             pass
 
 
-def start(work: Callable[[], object]) -> Any:
-    """``work()`` in one forked process, bound to this one (``bound_to``), started now: a
-    ``multiprocessing`` process to ``join``. Its exit code is 1 if ``work`` raised.
-
-    None where fork is unavailable: the caller does the work itself.
-    """
-    if "fork" not in mp.get_all_start_methods():
-        return None
-    process = mp.get_context("fork").Process(
-        target=_alone, args=(work, os.getpid()), daemon=True, name="newsroom-worker"
-    )
-    mask = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})  # as in ``ordered``
-    gc.freeze()
-    try:
-        process.start()
-    finally:
-        gc.unfreeze()
-        signal.pthread_sigmask(signal.SIG_SETMASK, mask)
-    return process
-
-
-def _alone(work: Callable[[], object], parent: int) -> None:
-    bound_to(parent)
-    try:
-        work()
-    except BaseException:  # the caller finds the work undone and does it, errors and all
-        os._exit(1)
-
-
 def _start(work: Callable[[Any], object], parent: int) -> None:
     global _work
     _work = work
-    bound_to(parent)
-
-
-def bound_to(parent: int) -> None:
-    """In a forked worker: end with ``parent``, and leave Ctrl-C to it."""
-    # Ctrl-C reaches every process in the terminal's group: the parent stops its workers
-    # and says so once, instead of each worker printing a traceback.
+    # Ctrl-C reaches every process in the terminal's group: the parent stops the pool and
+    # says so once, instead of each worker printing a traceback.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
     # A parent killed outright (SIGKILL, or SIGTERM to it alone) cannot stop its workers,

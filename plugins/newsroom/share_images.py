@@ -31,7 +31,6 @@ brings its own colours; they join the palette once per build (up to 256 in all).
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import io
 import itertools
@@ -52,7 +51,6 @@ import PIL
 from pelican import Pelican
 from PIL import Image, ImageDraw, ImageFont
 
-from . import parallel
 from .cache import own_folder
 from .models import Company, Release
 from .state import Beside, run_later, state_of
@@ -212,7 +210,6 @@ class ShareImages:
         # field, its body too, and a copy cut to the build instant (Release.at) shows the
         # same picture.
         self._known: dict[str, ShareImage] = {}
-        self._ahead: _Ahead | None = None  # the cards being drawn ahead (``draw_ahead``)
 
     def for_release(self, release: Release) -> ShareImage:
         known = self._known.get(release.source)
@@ -243,22 +240,7 @@ class ShareImages:
     def cards(self, releases: Sequence[Release]) -> Cards:
         """The cards these releases show, by address; a topic's card once."""
         images = map(self.for_release, releases)
-        by_url = {i.url: i.card for i in images if i.card is not None}
-        return Cards(by_url, self.cache, self._ahead)
-
-    def draw_ahead(self, releases: Sequence[Release]) -> None:
-        """Start drawing the cards these releases show that the cache lacks, in one forked
-        process, while Pelican works on one core: they are in the cache by the time the
-        build copies them (``Cards.write``, which draws whatever is still missing)."""
-        if self._ahead is not None:
-            return
-        missing = self.cards(releases).missing()
-        if len(missing) < PARALLEL_FROM:
-            return
-        with contextlib.suppress(OSError):  # no process to spare: drawn later, as before
-            process = parallel.start(partial(_draw_into, missing, self.cache))
-            if process is not None:
-                self._ahead = _Ahead(process, {card.key() for card in missing}, self.cache)
+        return Cards({i.url: i.card for i in images if i.card is not None}, self.cache)
 
 
 @dataclass(frozen=True)
@@ -268,68 +250,37 @@ class Cards:
 
     by_url: dict[str, Card]
     cache: Path
-    #: The cards being drawn ahead, if any (``ShareImages.draw_ahead``).
-    ahead: _Ahead | None = None
-
-    def missing(self) -> list[Card]:
-        """The cards not in the cache, each once."""
-        cards = {card.key(): card for card in self.by_url.values()}
-        return [c for k, c in cards.items() if not (self.cache / f"{k}.png").is_file()]
 
     def write(self, output: Path) -> Beside:
         """Copy each card into the output, drawing only those not in the cache.
 
-        The workers are forked now, unless cards are being drawn ahead; the drawing (or the
-        wait for it) goes on beside Pagefind (``state.Beside``).
+        The workers are forked now; the drawing goes on beside Pagefind (``state.Beside``).
         """
-        missing = self.missing()
+        cards = {card.key(): card for card in self.by_url.values()}
+        missing = [c for k, c in cards.items() if not (self.cache / f"{k}.png").is_file()]
         if missing:
             self.cache.mkdir(parents=True, exist_ok=True)
-        drawn = {c.key() for c in missing} | (self.ahead.keys if self.ahead else set())
-        drawing = _Drawing(missing, self.ahead)
-        total = len({card.key() for card in self.by_url.values()})
+        drawing = _Drawing(missing)
 
         def finish() -> None:
             for key, data in drawing:
-                _keep(self.cache, key, data)
+                cached = self.cache / f"{key}.png"
+                partial = cached.with_suffix(f".{os.getpid()}.tmp")
+                partial.write_bytes(data)
+                os.replace(partial, cached)  # never a half-written file under the final name
             if drawing.stopped:  # the build stopped meanwhile
                 return
             for url, card in self.by_url.items():
                 target = output / url
                 target.parent.mkdir(parents=True, exist_ok=True)
                 shutil.copyfile(self.cache / f"{card.key()}.png", target)
-            cached = total - len(drawn)
-            logger.info("Share images: %d drawn, %d from the cache.", len(drawn), cached)
+            logger.info(
+                "Share images: %d drawn, %d from the cache.",
+                len(missing),
+                len(cards) - len(missing),
+            )
 
         return Beside(finish, drawing.stop)
-
-
-def _keep(cache: Path, key: str, data: bytes) -> None:
-    """Put a drawn card in the cache: never a half-written file under its name."""
-    cached = cache / f"{key}.png"
-    partial = cached.with_suffix(f".{os.getpid()}.tmp")
-    partial.write_bytes(data)
-    try:
-        os.replace(partial, cached)
-    except OSError:
-        partial.unlink()
-        raise
-
-
-@dataclass(frozen=True)
-class _Ahead:
-    """Cards being drawn by a process of their own while Pelican runs (``draw_ahead``)."""
-
-    process: Any  # multiprocessing's process
-    keys: set[str]
-    cache: Path
-
-
-def _draw_into(cards: list[Card], cache: Path) -> None:
-    """In the process that draws ahead: each card into the cache."""
-    cache.mkdir(parents=True, exist_ok=True)
-    for card in cards:
-        _keep(cache, card.key(), render(card))
 
 
 # Cards waiting to be drawn by forked workers, which inherit this list instead of receiving
@@ -345,34 +296,19 @@ def _render_at(index: int) -> tuple[str, bytes]:
 
 class _Drawing:
     """Cards being drawn: on every core when there are many (a cold cache in CI draws them
-    all), one after the other when there are few. Iterate for each card's key and bytes.
+    all), one after the other when there are few. Iterate for each card's key and bytes."""
 
-    With cards drawn ahead, no worker is forked: iterating waits for that process to end,
-    then draws here whatever is still missing (all it could not draw, if it failed).
-    """
-
-    def __init__(self, cards: list[Card], ahead: _Ahead | None = None) -> None:
+    def __init__(self, cards: list[Card]) -> None:
         self.cards = cards
-        self.ahead = ahead
         self.pool: Any = None
         self.stopped = False
         cores = os.cpu_count() or 1
-        if (
-            ahead is not None
-            or len(cards) < PARALLEL_FROM
-            or cores < 2
-            or "fork" not in mp.get_all_start_methods()
-        ):
+        if len(cards) < PARALLEL_FROM or cores < 2 or "fork" not in mp.get_all_start_methods():
             return
         _PENDING[:] = cards
         self.pool = mp.get_context("fork").Pool(cores)
 
     def __iter__(self) -> Iterator[tuple[str, bytes]]:
-        if self.ahead is not None:
-            while self.ahead.process.is_alive() and not self.stopped:
-                self.ahead.process.join(0.1)
-            cache = self.ahead.cache
-            self.cards = [c for c in self.cards if not (cache / f"{c.key()}.png").is_file()]
         if self.pool is None:
             for card in self.cards:
                 if self.stopped:
@@ -401,12 +337,6 @@ class _Drawing:
         if self.pool is not None:
             self.pool.terminate()
             self.pool.join()
-        if self.ahead is not None:
-            self.ahead.process.terminate()
-            self.ahead.process.join()
-            # The card it was writing when it ended, if any (``_keep``).
-            for partial in self.ahead.cache.glob(f"*.{self.ahead.process.pid}.tmp"):
-                partial.unlink(missing_ok=True)
         _PENDING.clear()
 
 
@@ -440,12 +370,6 @@ def of_build(settings: dict[str, Any]) -> ShareImages:
         )
         made = settings[_STATE] = (state, images)
     return made[1]
-
-
-def draw_share_images_ahead(generator: Any) -> None:
-    """Pelican ``article_generator_finalized``: once the time gate has decided what is
-    shown, start drawing the cards the cache lacks (``ShareImages.draw_ahead``)."""
-    of_build(generator.settings).draw_ahead(state_of(generator.settings).shown)
 
 
 def write_share_images(pelican: Pelican) -> None:

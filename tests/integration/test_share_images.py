@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import multiprocessing
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -247,28 +246,3 @@ def test_with_no_cards_of_their_own_a_topics_releases_share_one_file(
         assert og(out, folder, "og:image") == f"/{products.relative_to(out)}"
     # A lead image is still the release's own.
     assert og(out, "news/2026/with-files", "og:image") == "/news/2026/with-files/plant.png"
-
-
-def test_cards_drawn_ahead_are_the_cards_drawn_at_the_end(
-    site: Site, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, renders: list[str]
-) -> None:
-    """With enough cards missing, a process of their own draws them while Pelican runs (none
-    is drawn by the build's own process); the build's cards, pages and cache are the same
-    as when they are drawn at its end."""
-    other = Site(tmp_path / "other" / "site")
-    shutil.copytree(site.path, other.path)
-    site.build(tmp_path / "end")
-    assert len(renders) == 2  # too few to draw ahead: drawn here, at the end
-    renders.clear()
-    monkeypatch.setattr(share_images, "PARALLEL_FROM", 1)
-    other.build(tmp_path / "ahead")
-    assert renders == []
-    assert multiprocessing.active_children() == []
-    for folder in DRAWN:
-        end, ahead = card_of(tmp_path / "end", folder), card_of(tmp_path / "ahead", folder)
-        assert end.relative_to(tmp_path / "end") == ahead.relative_to(tmp_path / "ahead")
-        assert end.read_bytes() == ahead.read_bytes()
-        page = f"{folder}/index.html"
-        assert (tmp_path / "end" / page).read_bytes() == (tmp_path / "ahead" / page).read_bytes()
-    kept = {p.name: p.read_bytes() for p in cache_of(site).iterdir()}
-    assert {p.name: p.read_bytes() for p in cache_of(other).iterdir()} == kept
