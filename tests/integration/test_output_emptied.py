@@ -9,8 +9,12 @@ empty one would leave it, and nothing outside it is touched.
 from __future__ import annotations
 
 import os
+import subprocess
 from pathlib import Path
 
+import pytest
+
+from newsroom import commands
 from newsroom.outfolder import PREFIX
 from support import Site
 
@@ -84,3 +88,27 @@ def test_an_output_folder_that_is_a_link_is_emptied_in_place(site: Site, tmp_pat
     assert output.is_symlink()
     assert not (real / "stale.html").exists()
     assert (real / "index.html").is_file()
+
+
+def test_an_earlier_output_that_cannot_be_deleted_stops_the_build(
+    site: Site, tmp_path: Path
+) -> None:
+    """A file nobody may delete (immutable) in the earlier output: the build stops with a
+    plain message, rather than leave the old file in what would be uploaded."""
+    output = tmp_path / "out"
+    site.build(output)
+    stuck = output / "news" / "stuck.html"
+    stuck.write_text("an old page")
+    if subprocess.run(["chattr", "+i", str(stuck)], capture_output=True).returncode != 0:
+        pytest.skip("files cannot be made immutable here (chattr +i)")
+    try:
+        with pytest.raises(commands.BuildFailed) as stopped:
+            site.build(output)
+        (aside,) = [p for p in output.iterdir() if p.name.startswith(PREFIX)]
+        assert str(stopped.value) == (
+            f"The build stopped: the output of the build before could not be deleted from "
+            f"{aside}: Operation not permitted."
+        )
+    finally:
+        for path in output.rglob("stuck.html"):
+            subprocess.run(["chattr", "-i", str(path)], check=True)
