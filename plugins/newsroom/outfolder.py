@@ -1,10 +1,11 @@
 """The output folder emptied before a build, in an instant instead of seconds.
 
 Pelican empties the output folder first (``DELETE_OUTPUT_DIRECTORY``), one file after the
-other, in the build's own process: 1 to 3 s at 10,000 releases, before anything else can
-start. ``empty`` moves what is there into one hidden folder inside it, which another process
-deletes while the build goes on; the build waits for that before it ends (``Emptying.done``),
-so the folder it leaves holds only what it wrote, as with Pelican.
+other, in the build's own process: 2.6 to 4.2 s at 10,000 releases on an idle machine,
+before anything else can start. ``empty`` moves what is there into one hidden folder
+inside it, which another process deletes while the build goes on; the build waits for that
+before it ends (``Emptying.done``), so the folder it leaves holds only what it wrote, as
+with Pelican.
 
 The hidden folder stays inside the output folder, never beside it: a build stopped before
 the deleting is done leaves it there, and the next build deletes it with the rest.
@@ -37,11 +38,12 @@ class Emptying:
     """The earlier output, being deleted by another process."""
 
     folder: Path
-    process: subprocess.Popen[bytes]
+    process: subprocess.Popen[bytes] | None
 
     def done(self) -> None:
         """Wait for the deleting to end; delete here what is left (raise if it cannot)."""
-        self.process.wait()
+        if self.process is not None:
+            self.process.wait()
         if not os.path.lexists(self.folder):
             return
         try:
@@ -79,12 +81,16 @@ def empty(output: str | Path, keep: Iterable[str] = ()) -> Emptying | None:
         raise OutputError(
             f"the output folder {output} could not be emptied: {err.strerror or err}."
         ) from None
-    process = subprocess.Popen(
-        [sys.executable, "-c", _DELETE, str(aside)],
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    try:
+        process = subprocess.Popen(
+            [sys.executable, "-c", _DELETE, str(aside)],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+    except OSError:  # no process to spare: deleted here, as Pelican would
+        Emptying(aside, None).done()
+        return None
     return Emptying(aside, process)
 
 

@@ -11,10 +11,11 @@ from __future__ import annotations
 import os
 import subprocess
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
-from newsroom import commands
+from newsroom import commands, outfolder
 from newsroom.outfolder import PREFIX
 from support import Site
 
@@ -112,3 +113,19 @@ def test_an_earlier_output_that_cannot_be_deleted_stops_the_build(
     finally:
         for path in output.rglob("stuck.html"):
             subprocess.run(["chattr", "-i", str(path)], check=True)
+
+
+def test_without_a_process_to_delete_it_the_earlier_output_is_deleted_by_the_build(
+    site: Site, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No second interpreter can be started (here: its path leads nowhere): the build deletes
+    the earlier output itself, as Pelican does, and goes on."""
+    fresh, reused = tmp_path / "fresh", tmp_path / "reused"
+    site.build(fresh)
+    site.build(reused)
+    leave_earlier_output(reused, tmp_path / "elsewhere.txt")
+    monkeypatch.setattr(outfolder, "sys", SimpleNamespace(executable=str(tmp_path / "none")))
+
+    site.build(reused)
+
+    assert files(reused) == files(fresh)
