@@ -27,7 +27,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from gettext import NullTranslations
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -212,8 +212,7 @@ class Publisher:
 
 def stable_id(release: Release, host: str) -> str:
     """``tag:<host>,<folder year>:<file name>``: fixed at first publication (module docstring)."""
-    year = PurePosixPath(release.source).parent.name
-    return f"tag:{host},{year}:{release.slug}"
+    return f"tag:{host},{release.folder}:{release.slug}"
 
 
 def item_for(release: Release, publisher: Publisher) -> Item:

@@ -13,13 +13,12 @@ from hypothesis import strategies as st
 from newsroom.api import (
     MEDIA_TYPES,
     build_api,
-    folder_name,
     media_type,
     page_path,
     release_path,
 )
 from newsroom.fingerprint import content_hash
-from newsroom.models import Release
+from newsroom.models import Release, folder_name
 from newsroom.releases import ATTACHMENT_TYPES
 from newsroom.settings import SettingsError, from_pelican
 from newsroom.share_images import ShareImage
