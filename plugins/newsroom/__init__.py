@@ -41,6 +41,8 @@ def register() -> None:
     signals.generator_init.connect(markup.unindent_templates)
     # The time gate, before Pelican derives topics, tags, archives and pagination.
     signals.article_generator_pretaxonomy.connect(timegate.apply_time_gate)
+    # From then on the share cards to show are known: a process starts drawing them.
+    signals.article_generator_pretaxonomy.connect(share_images.draw_ahead)
     # Pelican's own copy of media/ takes only files the check passed, never through a link.
     signals.static_generator_finalized.connect(assets.guard_static_files)
     # Pages are rendered on every core once all are asked for (rendering.py): first thing

@@ -45,7 +45,7 @@ from .models import Release
 from .problems import ContentError, OutputError, Problem, display_path, escape_data
 from .schedule import Window
 from .settings import SettingsError, from_pelican, with_instant
-from .state import BUILT_AT, CHECKED, LATER, SERVED, Later, run_all
+from .state import AHEAD, BUILT_AT, CHECKED, LATER, SERVED, Late
 
 if TYPE_CHECKING:
     from .content import Newsroom
@@ -368,11 +368,12 @@ def _read_golive_log(settings: dict[str, Any], out: TextIO) -> GoLiveLog:
     return log
 
 
-def _run_pelican(settings: dict[str, Any]) -> tuple[list[str], list[Later]]:
+def _run_pelican(settings: dict[str, Any]) -> tuple[list[str], Late]:
     """Run one Pelican build: the errors it logged (Pelican logs some and carries on), and
-    the work it left for once its objects are freed (``state.LATER``; see ``_finish``)."""
+    the work it left for once its objects are freed (``state.LATER``; see ``_finish``),
+    with the processes it started for that work (``state.AHEAD``)."""
     counter = _ErrorCounter()
-    later: list[Later] = []
+    later = Late()
     pelican_logger = logging.getLogger("pelican")
     pelican_logger.addHandler(counter)
     from pelican import Pelican  # only for a build (see the module's note)
@@ -380,7 +381,7 @@ def _run_pelican(settings: dict[str, Any]) -> tuple[list[str], list[Later]]:
 
     from .rendering import settle
 
-    run = {**settings, LATER: later}
+    run = {**settings, LATER: later.works, AHEAD: later.ahead}
     emptying = None
     if run.get("DELETE_OUTPUT_DIRECTORY"):
         emptying = outfolder.empty(run["OUTPUT_PATH"], run.get("OUTPUT_RETENTION") or ())
@@ -392,6 +393,9 @@ def _run_pelican(settings: dict[str, Any]) -> tuple[list[str], list[Later]]:
         except Exception:
             settle(run)  # an error in a page asked for earlier is the one to raise
             raise
+    except BaseException:  # Ctrl-C too: nothing will wait for what was started ahead
+        later.stop()
+        raise
     finally:
         pelican_logger.removeHandler(counter)
         if emptying is not None:
@@ -405,18 +409,19 @@ def _run_pelican(settings: dict[str, Any]) -> tuple[list[str], list[Later]]:
     return counter.messages, later
 
 
-def _finish(later: list[Later]) -> None:
+def _finish(later: Late) -> None:
     """Do the work a build left for later, once the memory its objects held is given back.
 
     The caller has dropped the checked content by now. Python keeps freed memory for itself,
     and glibc's allocator keeps it from the system until asked (``malloc_trim``), so the
     memory a search index takes would otherwise come on top of all the build held. The
-    share cards and the search index are made side by side (``state.run_all``).
+    share cards and the search index are made side by side (``state.run_all``), and no
+    process started ahead outlives this call (``state.Late``).
     """
     gc.collect()
     with contextlib.suppress(OSError, AttributeError):  # another C library: nothing to ask
         ctypes.CDLL(None).malloc_trim(0)
-    run_all(later)
+    later.run()
 
 
 def trial_build(settings: dict[str, Any], newsroom: Newsroom, root: Path) -> list[Problem]:

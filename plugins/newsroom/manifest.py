@@ -229,7 +229,7 @@ class Read:
     def of(cls, settings: dict[str, Any]) -> Read | None:
         """What a build with Pelican's ``settings`` reads; None for settings it refuses."""
         # Imported here, during a build: the check does not draw cards.
-        from .share_images import FONT_DIR
+        from .card_drawing import FONT_DIR
 
         try:
             log = from_pelican(settings).golive_log

@@ -116,7 +116,8 @@ PELICAN_SETTINGS = {
     if "setting" in f.metadata
 }
 #: Set by the plugin itself while it builds (state.STATE, state.CHECKED, state.SERVED,
-#: state.BUILT_AT, state.LATER, state.WORKERS, share_images._STATE and rendering.WRITER),
+#: state.BUILT_AT, state.LATER, state.AHEAD, state.WORKERS, share_images._STATE and
+#: rendering.WRITER),
 #: never in a settings file.
 INTERNAL = frozenset(
     {
@@ -125,6 +126,7 @@ INTERNAL = frozenset(
         "NEWSROOM_SERVED",
         "NEWSROOM_BUILT_AT",
         "NEWSROOM_LATER",
+        "NEWSROOM_AHEAD",
         "NEWSROOM_SHARE_IMAGES",
         "NEWSROOM_WRITER",
         "NEWSROOM_RENDER_WORKERS",

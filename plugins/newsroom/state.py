@@ -35,6 +35,11 @@ BUILT_AT = "NEWSROOM_BUILT_AT"
 #: that the memory this work takes never adds to theirs. Without it the work runs at once.
 #: Each item is a ``Later``: it runs in order, or hands back work that goes on ``Beside``.
 LATER = "NEWSROOM_LATER"
+#: What stops each process a build starts while Pelican runs, for late work to wait for (the
+#: share cards, drawn from the moment the time gate has run: share_images.py): a list that
+#: ``commands`` puts here and runs when the build ends, done or stopped (``Late``), so that
+#: none outlives the build. Without it nothing is started ahead: nobody would stop it.
+AHEAD = "NEWSROOM_AHEAD"
 #: How many processes make a build's per-release files (``parallel.workers_for``): the
 #: release pages (rendering.py) and the API's records (api.py). None, the default, means
 #: one per core once there are enough files; tests set 1 or 2.
@@ -92,8 +97,8 @@ def state_of(settings: dict[str, Any]) -> BuildState:
 class Beside:
     """Late work that goes on in a thread of its own, beside the rest of the late work.
 
-    The thread only waits on child processes (the workers drawing share cards, Pagefind), so
-    they share the cores: Pagefind keeps about one core busy, and the cards take the rest.
+    The thread mostly waits on child processes (Pagefind; the process drawing share cards
+    ahead), so they share the cores: Pagefind keeps about one core busy, the cards the rest.
     ``stop`` ends the work and its child processes, finished or not, and waits for them.
     """
 
@@ -132,7 +137,7 @@ def run_all(works: Sequence[Later]) -> None:
     """Run late work: each in order, and what each hands back side by side; raise the first
     failure, once everything still going on is stopped.
 
-    Every work is called before any ``Beside`` starts, so the card workers are forked before
+    Every work is called before any ``Beside`` starts, so a work that forks does so before
     these threads run: a fork copies only the thread that calls it, and a lock another
     thread held at that moment would stay locked in the child for ever.
     """
@@ -161,3 +166,24 @@ def run_later(settings: dict[str, Any], work: Later) -> None:
         run_all([work])
     else:
         pending.append(work)
+
+
+@dataclass
+class Late:
+    """What one Pelican run leaves for after it: the work (``LATER``), and what stops the
+    processes started ahead for that work (``AHEAD``)."""
+
+    works: list[Later] = field(default_factory=list)
+    ahead: list[Callable[[], None]] = field(default_factory=list)
+
+    def run(self) -> None:
+        """Run the work (``run_all``); then no process started ahead is left, whatever happened."""
+        try:
+            run_all(self.works)
+        finally:
+            self.stop()
+
+    def stop(self) -> None:
+        """End the processes started ahead (the build stopped, or they are done with)."""
+        for stop in self.ahead:
+            stop()

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-import time
+import sys
 from pathlib import Path
 
 import pytest
@@ -30,18 +30,25 @@ def children() -> set[int]:
     return found
 
 
-@pytest.mark.skipif((os.cpu_count() or 1) < 2, reason="a pool draws the cards on 2 CPUs or more")
+def slow_python(folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """From now on the process drawing cards ahead waits a minute before it starts drawing
+    (an interpreter that sleeps, then becomes the real one); other processes start at once."""
+    wrapper = folder / "python"
+    wrapper.write_text(
+        f"#!{sys.executable}\n"
+        "import os, sys, time\n"
+        "if any('card_drawing' in arg for arg in sys.argv): time.sleep(60)\n"
+        f"os.execv({sys.executable!r}, [{sys.executable!r}, *sys.argv[1:]])\n"
+    )
+    wrapper.chmod(0o755)
+    monkeypatch.setattr(sys, "executable", str(wrapper))
+
+
 def test_pagefind_failing_while_cards_are_drawn_stops_the_build_and_the_workers(
     site: Site, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    real = share_images.render
-
-    def slow(card: share_images.Card) -> bytes:
-        time.sleep(60)  # still drawing when Pagefind fails
-        return real(card)
-
-    # The workers are forked, so they draw with this module as the build left it.
-    monkeypatch.setattr(share_images, "render", slow)
+    # The fixture's cards are drawn ahead, by a process still drawing when Pagefind fails.
+    slow_python(tmp_path, monkeypatch)
     monkeypatch.setattr(share_images, "PARALLEL_FROM", 1)
     before = children()  # an earlier test's may still be ending
     out = tmp_path / "out"
@@ -57,7 +64,6 @@ def test_pagefind_failing_while_cards_are_drawn_stops_the_build_and_the_workers(
     assert children() - before == set()
     # The build did not wait for the cards: none was drawn, none is in the cache.
     assert list((site.path.parent / CARDS).glob("*.png")) == []
-    assert share_images._PENDING == []
 
 
 def test_cards_failing_while_pagefind_indexes_stop_it(site: Site, tmp_path: Path) -> None:

@@ -23,6 +23,8 @@ LAYERS: dict[str, int] = {
     ),
     **dict.fromkeys(["yaml_traps", "yamlguard", "urls", "hosting", "buildinfo", "parallel"], 0),
     **dict.fromkeys(["inline_skip", "membership", "outfolder"], 0),
+    # Drawing a share card: Pillow alone, so that a fresh interpreter draws them lightly.
+    "card_drawing": 0,
     # 1. Settings and models, and what works on models alone.
     **dict.fromkeys(["settings", "models", "translations", "withheld", "schedule"], 1),
     **dict.fromkeys(["fingerprint", "sharing", "catalogs", "golive", "pagelangs", "cache"], 1),

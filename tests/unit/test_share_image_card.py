@@ -12,9 +12,8 @@ from pathlib import Path
 import pytest
 from PIL import Image, ImageChops, ImageFont
 
-from newsroom import share_images
-from newsroom.settings import SettingsError, from_pelican
-from newsroom.share_images import (
+from newsroom import card_drawing
+from newsroom.card_drawing import (
     ACCENT,
     DEEP,
     FONT_DIR,
@@ -31,6 +30,7 @@ from newsroom.share_images import (
     render,
     wrap,
 )
+from newsroom.settings import SettingsError, from_pelican
 
 FONTS = Fonts.load()
 CARD = Card(
@@ -121,7 +121,7 @@ def test_a_cards_bytes_do_not_depend_on_what_was_drawn_before(logo: bytes | None
     card = replace(CARD, logo=logo)
     first = render(card)
     render(replace(card, title="Another headline", company="Other"))
-    share_images._base.cache_clear()  # the part every card shares, drawn anew
+    card_drawing._base.cache_clear()  # the part every card shares, drawn anew
     assert render(card) == first
 
 
@@ -281,18 +281,21 @@ def test_an_empty_headline_is_one_empty_line() -> None:
     assert wrap("   ", FONT.getlength, 600) == [""]
 
 
-def test_many_cards_are_drawn_on_every_core_with_the_same_bytes(monkeypatch) -> None:
-    """A cold cache draws in forked workers; each card must come out as if drawn alone."""
+def test_cards_drawn_by_the_process_ahead_have_the_same_bytes(tmp_path: Path) -> None:
+    """A cold cache draws in a fresh interpreter; each card must come out as if drawn here,
+    the logo's colours and the fonts sent to it as they were read."""
     from newsroom import share_images
 
-    cards = [replace(CARD, title=f"Headline number {n} of a busy year") for n in range(6)]
-    monkeypatch.setattr(share_images, "PARALLEL_FROM", 2)
-    drawing = share_images._Drawing(cards)
-    assert drawing.pool is not None
-    drawn = dict(drawing)
-    drawing.stop()
-    assert drawn == {card.key(): render(card) for card in cards}
-    assert share_images._PENDING == []
+    cards = [
+        replace(CARD, title=f"Headline number {n} of a busy year", logo=logo)
+        for n, logo in enumerate(LOGOS.values())
+    ]
+    ahead = share_images._Ahead(cards, tmp_path)
+    ahead.wait()
+    assert ahead.process.returncode == 0
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(f"{c.key()}.png" for c in cards)
+    for card in cards:
+        assert (tmp_path / f"{card.key()}.png").read_bytes() == render(card)
 
 
 @pytest.mark.parametrize(
