@@ -1,9 +1,9 @@
 """Time and memory of a command and of every process it starts, read from Linux's /proc.
 
-A build is not one process: the newsroom forks workers to draw share cards and runs
-Pagefind's binary once for each part of the search index. The memory
-the build needs is what all of them hold at the same moment, so a sampler thread walks the
-process tree every ``INTERVAL`` seconds and adds up:
+A build is not one process: the newsroom forks workers to render pages, starts a process
+to draw share cards and runs Pagefind's binary once for each part of the search index. The
+memory the build needs is what all of them hold at the same moment, so a sampler thread
+walks the process tree every ``INTERVAL`` seconds and adds up:
 
 - the resident memory (RSS) of the command's own process, and
 - the private memory (USS: ``Private_Clean + Private_Dirty`` in ``smaps_rollup``) of each

@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from pelican import signals
 
 from newsroom import commands, share_images
 from support import Site
@@ -81,3 +82,31 @@ def test_cards_failing_while_pagefind_indexes_stop_it(site: Site, tmp_path: Path
         site.build(tmp_path / "out", NEWSROOM={"search_part_size": 1})
     assert children() - before == set()
     assert multiprocessing.active_children() == []
+
+
+@pytest.mark.parametrize("stop", [KeyboardInterrupt, RuntimeError])
+def test_a_build_stopped_before_its_end_stops_the_process_drawing_ahead(
+    site: Site, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, stop: type[BaseException]
+) -> None:
+    """Ctrl-C, or any error, once the cards are being drawn ahead and before the build waits
+    for them: the process is ended with the build, and nothing of it is kept."""
+    slow_python(tmp_path, monkeypatch)
+    monkeypatch.setattr(share_images, "PARALLEL_FROM", 1)
+    started: list[int] = []
+
+    def interrupt(pelican: object) -> None:
+        ahead = share_images.of_build(pelican.settings).ahead  # type: ignore[attr-defined]
+        assert ahead is not None and ahead.process.poll() is None
+        started.append(ahead.process.pid)
+        raise stop("stopped while the cards are drawn")
+
+    before = children()  # an earlier test's may still be ending
+    signals.finalized.connect(interrupt)
+    try:
+        with pytest.raises(stop, match=r"^stopped while the cards are drawn$"):
+            site.build(tmp_path / "out")
+    finally:
+        signals.finalized.disconnect(interrupt)
+    assert started and started[0] not in children()
+    assert children() - before == set()
+    assert list((site.path.parent / CARDS).glob("*")) == []

@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import io
 import shutil
+import time
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
+from pelican import signals
 from PIL import Image
 
 from newsroom import share_images
-from support import Site, settings_file_newsroom
+from support import Site, settings_file_newsroom, with_releases
 
 CACHE = Path(".cache/share-images")
 DRAWN = ("news/2025/q4-results", "news/2026/first-product")
@@ -246,3 +248,69 @@ def test_with_no_cards_of_their_own_a_topics_releases_share_one_file(
         assert og(out, folder, "og:image") == f"/{products.relative_to(out)}"
     # A lead image is still the release's own.
     assert og(out, "news/2026/with-files", "og:image") == "/news/2026/with-files/plant.png"
+
+
+def cards_in(out: Path) -> dict[str, bytes]:
+    return {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*.png"))}
+
+
+@pytest.fixture
+def many(site: Site, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, bytes]:
+    """The basic site with enough releases that a cold build draws its cards ahead, and
+    every picture of its output as the build draws them itself, one after another."""
+    with_releases(site, share_images.PARALLEL_FROM + 8)
+    with monkeypatch.context() as alone:
+        alone.setattr(share_images, "PARALLEL_FROM", 10**9)
+        site.build(tmp_path / "alone")
+    shutil.rmtree(cache_of(site))
+    return cards_in(tmp_path / "alone")
+
+
+def test_a_cold_cache_is_drawn_ahead_with_the_same_bytes(
+    site: Site, tmp_path: Path, many: dict[str, bytes], renders: list[str]
+) -> None:
+    out = tmp_path / "out"
+    site.build(out)
+    assert renders == []  # every card came from the process that drew them ahead
+    assert len([name for name in many if "/share-" in name]) > share_images.PARALLEL_FROM
+    assert cards_in(out) == many
+    assert len(cached(site)) == len({data for name, data in many.items() if "/share-" in name})
+    assert not list(cache_of(site).glob("*.tmp"))
+
+
+def test_a_drawing_process_that_dies_costs_no_card(
+    site: Site,
+    tmp_path: Path,
+    many: dict[str, bytes],
+    renders: list[str],
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """Killed once it has delivered its first card: the build draws the others itself."""
+    delivered: list[str] = []
+
+    def kill(generator: object) -> None:
+        ahead = share_images.of_build(generator.settings).ahead  # type: ignore[attr-defined]
+        assert ahead is not None
+        while not (found := list(cache_of(site).glob("*.png"))):
+            assert ahead.process.poll() is None, "it ended before drawing a card"
+            time.sleep(0.001)
+        ahead.process.kill()
+        ahead.process.wait()
+        delivered.extend(p.name for p in cache_of(site).glob("*.png"))
+        assert found
+
+    # Right after the gate, when the process has just started.
+    signals.article_generator_finalized.connect(kill)
+    try:
+        out = tmp_path / "out"
+        site.build(out)
+    finally:
+        signals.article_generator_finalized.disconnect(kill)
+    assert cards_in(out) == many
+    cards = len(cached(site))
+    assert 0 < len(delivered) < cards
+    assert len(renders) == cards - len(delivered)
+    assert (
+        "Share images: the process drawing them ahead stopped (exit status -9: no message); "
+        "the build draws the cards it left."
+    ) in caplog.messages
