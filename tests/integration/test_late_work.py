@@ -7,6 +7,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -31,14 +32,14 @@ def children() -> set[int]:
     return found
 
 
-def slow_python(folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """From now on the process drawing cards ahead waits a minute before it starts drawing
+def slow_python(folder: Path, monkeypatch: pytest.MonkeyPatch, seconds: float = 60) -> None:
+    """From now on the process drawing cards ahead waits ``seconds`` before it starts drawing
     (an interpreter that sleeps, then becomes the real one); other processes start at once."""
     wrapper = folder / "python"
     wrapper.write_text(
         f"#!{sys.executable}\n"
         "import os, sys, time\n"
-        "if any('card_drawing' in arg for arg in sys.argv): time.sleep(60)\n"
+        f"if any('card_drawing' in arg for arg in sys.argv): time.sleep({seconds})\n"
         f"os.execv({sys.executable!r}, [{sys.executable!r}, *sys.argv[1:]])\n"
     )
     wrapper.chmod(0o755)
@@ -48,9 +49,14 @@ def slow_python(folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 def test_pagefind_failing_while_cards_are_drawn_stops_the_build_and_the_workers(
     site: Site, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # The fixture's cards are drawn ahead, by a process still drawing when Pagefind fails.
-    slow_python(tmp_path, monkeypatch)
-    monkeypatch.setattr(share_images, "PARALLEL_FROM", 1)
+    real = share_images.render
+
+    def slow(card: share_images.Card) -> bytes:
+        time.sleep(3)  # still drawing when Pagefind fails
+        return real(card)
+
+    # The fixture's few cards are drawn by the build at its end, beside Pagefind.
+    monkeypatch.setattr(share_images, "render", slow)
     before = children()  # an earlier test's may still be ending
     out = tmp_path / "out"
     out.mkdir()
@@ -63,7 +69,7 @@ def test_pagefind_failing_while_cards_are_drawn_stops_the_build_and_the_workers(
     assert (out / "index.html").is_file()  # Pelican had written the pages
     assert multiprocessing.active_children() == []
     assert children() - before == set()
-    # The build did not wait for the cards: none was drawn, none is in the cache.
+    # The card being drawn when Pagefind failed is not kept: none is in the cache.
     assert list((site.path.parent / CARDS).glob("*.png")) == []
 
 
@@ -94,19 +100,52 @@ def test_a_build_stopped_before_its_end_stops_the_process_drawing_ahead(
     monkeypatch.setattr(share_images, "PARALLEL_FROM", 1)
     started: list[int] = []
 
-    def interrupt(pelican: object) -> None:
-        ahead = share_images.of_build(pelican.settings).ahead  # type: ignore[attr-defined]
+    def interrupt(generator: object) -> None:
+        ahead = share_images.of_build(generator.settings).ahead  # type: ignore[attr-defined]
         assert ahead is not None and ahead.process.poll() is None
         started.append(ahead.process.pid)
         raise stop("stopped while the cards are drawn")
 
     before = children()  # an earlier test's may still be ending
-    signals.finalized.connect(interrupt)
+    # Right after the gate, while the process waits to start drawing.
+    signals.article_generator_finalized.connect(interrupt)
     try:
         with pytest.raises(stop, match=r"^stopped while the cards are drawn$"):
             site.build(tmp_path / "out")
     finally:
-        signals.finalized.disconnect(interrupt)
+        signals.article_generator_finalized.disconnect(interrupt)
     assert started and started[0] not in children()
     assert children() - before == set()
     assert list((site.path.parent / CARDS).glob("*")) == []
+
+
+def test_the_process_drawing_ahead_is_done_before_anything_is_written(
+    site: Site, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Pages and records are written at the build's peak of memory, by forked workers: the
+    process drawing cards is not beside them. A slow one is waited for, and draws them all."""
+    slow_python(tmp_path, monkeypatch, seconds=2)
+    monkeypatch.setattr(share_images, "PARALLEL_FROM", 1)
+    real = share_images.render
+    drawn_here: list[str] = []
+
+    def counting(card: share_images.Card) -> bytes:
+        drawn_here.append(card.title)
+        return real(card)
+
+    monkeypatch.setattr(share_images, "render", counting)
+    status: list[int | None] = []
+
+    def first_page(generator: object, content: object) -> None:
+        ahead = share_images.of_build(generator.settings).ahead  # type: ignore[attr-defined]
+        assert ahead is not None
+        status.append(ahead.process.returncode)
+
+    signals.article_generator_write_article.connect(first_page)
+    try:
+        site.build(tmp_path / "out")
+    finally:
+        signals.article_generator_write_article.disconnect(first_page)
+    assert status and set(status) == {0}
+    assert drawn_here == []
+    assert len(list(tmp_path.joinpath("out").rglob("share-*.png"))) == 2
