@@ -20,7 +20,7 @@ Which cards a build shows is known as soon as the time gate has run, long before
 done. When many are not in the cache (a cold cache: about 200 cards, 3 s of CPU), a fresh
 interpreter that loads only Pillow and card_drawing.py (``_Ahead``) draws them from then on,
 on the core Pelican leaves idle while it builds its lists (``draw_ahead``), into the cache.
-It is done before Pelican writes anything (``wait_ahead``): the build's peak of memory is
+It is done before the pages are rendered (``wait_ahead``): the build's peak of memory is
 then, and that process's 20 MB never add to it. At the end of the build (``Cards.write``)
 the build draws itself any card that process did not deliver, and copies the cards into the
 output. Not forked: a forked process keeps a private copy of every page of memory the build
@@ -48,7 +48,7 @@ from pathlib import Path
 from typing import Any
 
 from pelican import Pelican
-from pelican.generators import ArticlesGenerator, Generator
+from pelican.generators import ArticlesGenerator
 
 from . import card_drawing
 from .cache import own_folder
@@ -345,15 +345,14 @@ def draw_ahead(generator: ArticlesGenerator) -> None:
         stops.append(images.ahead.stop)
 
 
-def wait_ahead(generators: Sequence[Generator]) -> None:
-    """Before Pelican writes anything: the process drawing cards ahead is done, so that its
-    memory never adds to the build's peak, reached while pages and API records are written
-    by forked workers. It usually is, seconds before (2 s of 9 at 10,000 releases); on a
-    busy machine the build waits for the rest, which it would otherwise draw at its end."""
-    for generator in generators[:1]:
-        ahead = of_build(generator.settings).ahead
-        if ahead is not None:
-            ahead.wait()
+def wait_ahead(pelican: Pelican) -> None:
+    """Before the pages are rendered, by forked workers, at the build's peak of memory: the
+    process drawing cards ahead is done, so that its memory never adds to that peak. It
+    usually is, long before (2 s after the time gate, 15 s before the pages at 10,000
+    releases); on a busy machine the build waits for the rest."""
+    ahead = of_build(pelican.settings).ahead
+    if ahead is not None:
+        ahead.wait()
 
 
 def write_share_images(pelican: Pelican) -> None:
