@@ -483,11 +483,14 @@ def read_job(data: bytes) -> tuple[Path, list[Card]]:
 
 def main(parent: int) -> int:
     """Draw the cards of the ``job`` on standard input into its folder, one after another;
-    1 when any could not be drawn (its error on standard error), 0 when all were.
+    1 when any could not be drawn (its error on standard error), 0 when all were or when
+    asked to stop (SIGTERM: after the card it draws, so no file is left half-renamed).
 
     Started by the build (share_images.py), which stops it when the build stops and draws
     itself whatever this process did not deliver.
     """
+    stopping: list[int] = []
+    signal.signal(signal.SIGTERM, lambda number, frame: stopping.append(number))
     # Ctrl-C reaches every process in the terminal's group: the build stops this one.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     # A build killed outright (SIGKILL) cannot stop it: on Linux, it ends with the build.
@@ -498,6 +501,8 @@ def main(parent: int) -> int:
     cache, cards = read_job(sys.stdin.buffer.read())
     failed = 0
     for card in cards:
+        if stopping:
+            return 0
         try:
             keep(cache, card.key(), render(card))
         except Exception:  # the others are still drawn; the build draws this one again
