@@ -97,8 +97,9 @@ def state_of(settings: dict[str, Any]) -> BuildState:
 class Beside:
     """Late work that goes on in a thread of its own, beside the rest of the late work.
 
-    The thread mostly waits on child processes (Pagefind; the process drawing share cards
-    ahead), so they share the cores: Pagefind keeps about one core busy, the cards the rest.
+    The thread waits on a child process (Pagefind) or draws the share cards still missing
+    (share_images.py), so they share the cores: Pagefind keeps about one core busy, the
+    cards take the other.
     ``stop`` ends the work and its child processes, finished or not, and waits for them.
     """
 

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from pelican import signals
 
-from newsroom import commands, rendering, share_images
+from newsroom import commands, share_images
 from support import Site
 
 CARDS = Path(".cache/share-images")
@@ -119,12 +119,13 @@ def test_a_build_stopped_before_its_end_stops_the_process_drawing_ahead(
     assert list((site.path.parent / CARDS).glob("*")) == []
 
 
-def test_the_process_drawing_ahead_is_done_before_the_pages_are_rendered(
+def test_the_process_drawing_ahead_ends_before_anything_is_written(
     site: Site, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Pages are rendered at the build's peak of memory, by forked workers: the process
-    drawing cards is not beside them. A slow one is waited for, and draws them all."""
-    slow_python(tmp_path, monkeypatch, seconds=2)
+    """Pelican writes at the build's peak of memory, with forked workers: the process drawing
+    cards is not beside it. One still drawing then is stopped, and the build draws the
+    cards it left at its end."""
+    slow_python(tmp_path, monkeypatch, seconds=60)
     monkeypatch.setattr(share_images, "PARALLEL_FROM", 1)
     real = share_images.render
     drawn_here: list[str] = []
@@ -135,16 +136,25 @@ def test_the_process_drawing_ahead_is_done_before_the_pages_are_rendered(
 
     monkeypatch.setattr(share_images, "render", counting)
     status: list[int | None] = []
-    render_pending = rendering.Writer.render_pending
 
-    def rendering_pages(writer: rendering.Writer) -> None:
-        ahead = share_images.of_build(writer.settings).ahead
+    def first_page(generator: object, content: object) -> None:
+        ahead = share_images.of_build(generator.settings).ahead  # type: ignore[attr-defined]
         assert ahead is not None
         status.append(ahead.process.returncode)
-        render_pending(writer)
 
-    monkeypatch.setattr(rendering.Writer, "render_pending", rendering_pages)
-    site.build(tmp_path / "out")
-    assert status == [0]
-    assert drawn_here == []
-    assert len(list(tmp_path.joinpath("out").rglob("share-*.png"))) == 2
+    before = children()
+    started = time.monotonic()
+    signals.article_generator_write_article.connect(first_page)
+    try:
+        site.build(tmp_path / "out")
+    finally:
+        signals.article_generator_write_article.disconnect(first_page)
+    assert time.monotonic() - started < 30  # it did not wait for the sleeping process
+    assert status and None not in status
+    assert children() - before == set()
+    assert sorted(drawn_here) == [
+        "Example launches its first product",
+        "Example reports Q4 2025 results",
+    ]
+    out_cards = sorted(p.name for p in tmp_path.joinpath("out").rglob("share-*.png"))
+    assert len(out_cards) == 2
