@@ -43,13 +43,15 @@ def register() -> None:
     signals.article_generator_pretaxonomy.connect(timegate.apply_time_gate)
     # From then on the share cards to show are known: a process starts drawing them.
     signals.article_generator_pretaxonomy.connect(share_images.draw_ahead)
-    # It ends before anything is written, at the build's peak of memory (share_images.py).
+    # In a large build it ends before anything is written, at the peak of memory.
     signals.all_generators_finalized.connect(share_images.stop_ahead)
     # Pelican's own copy of media/ takes only files the check passed, never through a link.
     signals.static_generator_finalized.connect(assets.guard_static_files)
     # Pages are rendered on every core once all are asked for (rendering.py): first thing
     # on finalized, since the handlers below read them.
     signals.get_writer.connect(rendering.get_writer)
+    # In a smaller one the share cards' process is done before then (share_images.py).
+    signals.finalized.connect(share_images.wait_ahead)
     signals.finalized.connect(rendering.render_pages)
     # Release images and attachments, for public releases only, once all is written.
     signals.finalized.connect(assets.copy_release_files)

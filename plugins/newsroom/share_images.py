@@ -20,14 +20,16 @@ Which cards a build shows is known as soon as the time gate has run, long before
 done. When many are not in the cache (a cold cache: about 200 cards, 2 s of CPU), a fresh
 interpreter that loads only Pillow and card_drawing.py (``_Ahead``) draws them from then on,
 on the core Pelican leaves idle while it builds its lists (``draw_ahead``), into the cache.
-It ends before Pelican writes anything, done or stopped (``stop_ahead``): the build's peak
-of memory is then, and that process's 21 MiB never add to it. At the end of the build
-(``Cards.write``) the build draws itself any card that process did not deliver, beside
-Pagefind, and copies the cards into the output. Not forked: a forked process keeps a
-private copy of every page of memory the build writes after the fork (the peak at 10,000
-releases went from 382 to 492 MB when it was). A few cards (a rebuild after an edit) are
-drawn by the build itself at its end: starting an interpreter costs more than they do. A
-build that stops stops that process too (``state.AHEAD``).
+In a large build it ends before Pelican writes anything, done or stopped (``stop_ahead``):
+the build's peak of memory is then, and that process's 21 MiB never add to it; in a
+smaller one it draws beside the writing, and is waited for before the pages are rendered
+(``wait_ahead``). At the end of the build (``Cards.write``) the build draws itself any card
+that process did not deliver, beside Pagefind, and copies the cards into the output. Not
+forked: a forked process keeps a private copy of every page of memory the build writes
+after the fork (the peak at 10,000 releases went from 382 to 492 MB when it was). A few
+cards (a rebuild after an edit) are drawn by the build itself at its end: starting an
+interpreter costs more than they do. A build that stops stops that process too
+(``state.AHEAD``).
 """
 
 from __future__ import annotations
@@ -62,6 +64,11 @@ CACHE_FOLDER = Path(".cache") / "share-images"
 #: A company logo in one of these formats is drawn; any other (SVG) becomes a wordmark.
 RASTER_LOGOS = frozenset({".png", ".jpg", ".jpeg", ".webp", ".gif"})
 _STATE = "NEWSROOM_SHARE_IMAGES"
+#: From this many releases shown, the process drawing cards ahead ends before Pelican writes
+#: (``stop_ahead``): such a build's peak of memory, while it writes, comes near the 400 MiB
+#: the project holds itself to at 10,000 releases (about 25 KB a release). A smaller build
+#: lets it draw beside the writing, which starts soon after the gate.
+ENDS_BEFORE_WRITING_FROM = 5000
 #: From this many cards to draw, a process draws them ahead (``_Ahead``); fewer are drawn
 #: by the build at its end: an interpreter takes 0.1 to 0.2 s to start, 15 cards' worth.
 PARALLEL_FROM = 32
@@ -124,8 +131,10 @@ class ShareImages:
         self._topic_url = topic_url
         self._own_cards = own_cards
         self._newest: frozenset[str] | None = None
-        #: The process drawing this build's cards ahead, if one was started (draw_ahead).
+        #: The process drawing this build's cards ahead, if one was started (draw_ahead), and
+        #: whether it ends before Pelican writes (stop_ahead) or is waited for after.
         self.ahead: _Ahead | None = None
+        self.ahead_ends = False
         # The pages, the API and the writer all ask, 5 times a release: each is worked out
         # once. By source, its file (one release each in a build): a Release hashes every
         # field, its body too, and a copy cut to the build instant (Release.at) shows the
@@ -353,23 +362,33 @@ def draw_ahead(generator: ArticlesGenerator) -> None:
     images.ahead = _Ahead.start(list(missing.values()), images.cache)
     if images.ahead is not None:
         stops.append(images.ahead.stop)
+        images.ahead_ends = len(state_of(generator.settings).shown) >= ENDS_BEFORE_WRITING_FROM
 
 
 def stop_ahead(generators: Sequence[Any]) -> None:
-    """Before Pelican writes anything: the process drawing cards ahead ends, done or asked
-    to stop after the card it draws; the build draws the cards it left at its end, beside
-    Pagefind (one core each).
+    """Before Pelican writes anything, in a large build: the process drawing cards ahead
+    ends, done or asked to stop after the card it draws; the build draws the cards it left
+    at its end, beside Pagefind (one core each).
 
-    Pelican writes with forked workers, and the build process reaches its own peak of memory
-    then: that process's 21 MiB never add to it, however busy the machine (drawing beside
-    the writing, it did once: 399.6 MiB against 381.8 at 10,000 releases). At 10,000
-    releases it is done about then (2.3 s after the time gate); at 1,000 releases the
-    writing starts sooner, and most cards are drawn at the end, beside Pagefind.
+    Pelican writes with forked workers, and a large build's process reaches its own peak of
+    memory then: that process's 21 MiB must not add to it, however busy the machine
+    (drawing beside the writing, it did once: 399.6 MiB against 381.8 at 10,000 releases).
+    It is usually done about then (2.3 s after the time gate at 10,000 releases).
     """
     for generator in generators[:1]:
-        ahead = of_build(generator.settings).ahead
-        if ahead is not None:
-            ahead.stop()
+        images = of_build(generator.settings)
+        if images.ahead is not None and images.ahead_ends:
+            images.ahead.stop()
+
+
+def wait_ahead(pelican: Pelican) -> None:
+    """Before the pages are rendered, by forked workers: the process drawing cards ahead is
+    done. In a smaller build it draws beside Pelican's writing (at 1,000 releases the
+    writing starts a fraction of a second after the time gate, and most cards are drawn
+    then), and the build waits for what is left, if anything."""
+    ahead = of_build(pelican.settings).ahead
+    if ahead is not None:
+        ahead.wait()
 
 
 def write_share_images(pelican: Pelican) -> None:

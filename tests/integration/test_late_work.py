@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from pelican import signals
 
-from newsroom import commands, share_images
+from newsroom import commands, rendering, share_images
 from support import Site
 
 CARDS = Path(".cache/share-images")
@@ -119,7 +119,7 @@ def test_a_build_stopped_before_its_end_stops_the_process_drawing_ahead(
     assert list((site.path.parent / CARDS).glob("*")) == []
 
 
-def test_the_process_drawing_ahead_ends_before_anything_is_written(
+def test_in_a_large_build_the_process_drawing_ahead_ends_before_anything_is_written(
     site: Site, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Pelican writes at the build's peak of memory, with forked workers: the process drawing
@@ -127,6 +127,7 @@ def test_the_process_drawing_ahead_ends_before_anything_is_written(
     cards it left at its end."""
     slow_python(tmp_path, monkeypatch, seconds=60)
     monkeypatch.setattr(share_images, "PARALLEL_FROM", 1)
+    monkeypatch.setattr(share_images, "ENDS_BEFORE_WRITING_FROM", 1)  # a large build
     real = share_images.render
     drawn_here: list[str] = []
 
@@ -158,3 +159,34 @@ def test_the_process_drawing_ahead_ends_before_anything_is_written(
     ]
     out_cards = sorted(p.name for p in tmp_path.joinpath("out").rglob("share-*.png"))
     assert len(out_cards) == 2
+
+
+def test_in_a_smaller_build_the_process_drawing_ahead_is_done_before_pages_are_rendered(
+    site: Site, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """It draws beside Pelican's writing, and the pages wait for it: a slow one draws them
+    all, and none is drawn by the build."""
+    slow_python(tmp_path, monkeypatch, seconds=2)
+    monkeypatch.setattr(share_images, "PARALLEL_FROM", 1)
+    real = share_images.render
+    drawn_here: list[str] = []
+
+    def counting(card: share_images.Card) -> bytes:
+        drawn_here.append(card.title)
+        return real(card)
+
+    monkeypatch.setattr(share_images, "render", counting)
+    status: list[int | None] = []
+    render_pending = rendering.Writer.render_pending
+
+    def rendering_pages(writer: rendering.Writer) -> None:
+        ahead = share_images.of_build(writer.settings).ahead
+        assert ahead is not None
+        status.append(ahead.process.returncode)
+        render_pending(writer)
+
+    monkeypatch.setattr(rendering.Writer, "render_pending", rendering_pages)
+    site.build(tmp_path / "out")
+    assert status == [0]
+    assert drawn_here == []
+    assert len(list(tmp_path.joinpath("out").rglob("share-*.png"))) == 2

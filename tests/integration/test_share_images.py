@@ -266,30 +266,25 @@ def many(site: Site, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[st
     return cards_in(tmp_path / "alone")
 
 
-def wait_for_the_process(generator: object) -> None:
-    """Give the process drawing ahead the time a large site's lists give it: the build goes
-    on when it has drawn every card."""
-    ahead = share_images.of_build(generator.settings).ahead  # type: ignore[attr-defined]
-    assert ahead is not None
-    ahead.process.wait()
-
-
-@pytest.mark.parametrize("waited", [True, False], ids=["all drawn ahead", "some left"])
+@pytest.mark.parametrize("large", [False, True], ids=["waited for", "ended before writing"])
 def test_a_cold_cache_is_drawn_ahead_with_the_same_bytes(
-    site: Site, tmp_path: Path, many: dict[str, bytes], renders: list[str], waited: bool
+    site: Site,
+    tmp_path: Path,
+    many: dict[str, bytes],
+    renders: list[str],
+    monkeypatch: pytest.MonkeyPatch,
+    large: bool,
 ) -> None:
-    """Drawn by the process ahead, or partly by the build at its end when the process is
-    stopped before Pelican writes (this small site's lists take a fraction of a second)."""
-    if waited:
-        signals.article_generator_finalized.connect(wait_for_the_process)
-    try:
-        out = tmp_path / "out"
-        site.build(out)
-    finally:
-        signals.article_generator_finalized.disconnect(wait_for_the_process)
+    """Drawn by the process ahead, waited for before the pages are rendered; or, in a large
+    build, partly by the build at its end when the process is stopped before Pelican
+    writes (this small site's lists take a fraction of a second)."""
+    if large:
+        monkeypatch.setattr(share_images, "ENDS_BEFORE_WRITING_FROM", 1)
+    out = tmp_path / "out"
+    site.build(out)
     own = {data for name, data in many.items() if "/share-" in name}
     assert len(own) > share_images.PARALLEL_FROM
-    if waited:
+    if not large:
         assert renders == []  # every card came from the process that drew them ahead
     assert cards_in(out) == many
     assert len(cached(site)) == len(own)
