@@ -55,7 +55,6 @@ def parse_instant(text: str, example_zone: str = "Europe/Berlin", place: str = "
         naive = _naive(m, text, example_zone)
         return _localize(naive, zone, text)
     if m := OFFSET.match(text):
-        naive = _naive(m, text, example_zone)
         off = m["off"]
         if off == "Z":
             tz = UTC
@@ -70,8 +69,11 @@ def parse_instant(text: str, example_zone: str = "Europe/Berlin", place: str = "
                     "date-offset",
                 )
             tz = timezone(sign * timedelta(hours=hours, minutes=minutes))
-        return naive.replace(tzinfo=tz)
+        return _naive(m, text, example_zone).replace(tzinfo=tz)
     if m := NAIVE.match(text):
+        # The date itself first: the fix below would otherwise show the author an impossible
+        # date (or another one) with a timezone added, as if only the zone were wrong.
+        _naive(m, text, example_zone)
         if m["h"] is None:
             raise DateProblem(
                 f'"{text}" has no time of day and no timezone',
@@ -119,13 +121,24 @@ def parse_day(text: str) -> date:
 
 
 def _naive(m: re.Match[str], text: str, example_zone: str) -> datetime:
+    """The date and time of ``m`` when they exist; a date without a time is checked as a
+    date, and its fixes suggest 09:00."""
     year, month, day = int(m["y"]), int(m["mo"]), int(m["d"])
-    hour, minute, second = int(m["h"]), int(m["mi"]), int(m["s"] or 0)
-    _check_year(year, text, f"Check the year, and write it like 2026-11-23 09:00 {example_zone}")
+    timed = m["h"] is not None
+    hour, minute = (int(m["h"]), int(m["mi"])) if timed else (9, 0)
+    second = int(m["s"] or 0)
+    found = m.groupdict()
+    # The zone or offset the author wrote, for the fixes' examples (already checked).
+    zone = found.get("zone") or found.get("off") or example_zone
+    _check_year(year, text, f"Check the year, and write it like 2026-11-23 09:00 {zone}")
     if not 1 <= month <= 12:
+        example = f"{year}-11-23 09:00 {zone}"
+        if 1 <= day <= 12 and 1 <= month <= calendar.monthrange(year, day)[1]:
+            # Day and month swapped (2026-13-02): the date written the other way round.
+            example = f"{year}-{day:02d}-{month:02d} {hour:02d}:{minute:02d} {zone}"
         raise DateProblem(
             f'"{text}" has month {month}, but months run from 1 to 12',
-            f"Write the date as year-month-day, like {year}-11-23 09:00 {example_zone}",
+            f"Write the date as year-month-day, like {example}",
             "date-impossible",
         )
     last = calendar.monthrange(year, month)[1]
@@ -137,19 +150,15 @@ def _naive(m: re.Match[str], text: str, example_zone: str) -> datetime:
             if rolled
             else f"{year}-{month:02d}-{last:02d} {hour:02d}:{minute:02d}"
         )
-        rest = text[m.end("mi") :].strip()
-        if m["s"]:
-            rest = rest[3:].strip()
         raise DateProblem(
             f'"{text}" is not a real date ({MONTHS[month]} {year} has {last} days)',
-            f"Write it like {hint} {rest or example_zone}".rstrip(),
+            f"Write it like {hint} {zone}",
             "date-impossible",
         )
     if hour > 23 or minute > 59 or second > 59:
         raise DateProblem(
             f'"{text}" is not a real time of day',
-            f"Use 24-hour time from 00:00 to 23:59, like {year}-{month:02d}-{day:02d} 09:00 "
-            f"{example_zone}",
+            f"Use 24-hour time from 00:00 to 23:59, like {year}-{month:02d}-{day:02d} 09:00 {zone}",
             "date-impossible",
         )
     return datetime(year, month, day, hour, minute, second)
@@ -212,14 +221,12 @@ def _zone_names() -> frozenset[str]:
 
 
 def _example(m: re.Match[str], example_zone: str) -> str:
-    try:
-        year, month, day = int(m["y"]), int(m["mo"]), int(m["d"])
-        datetime(year, month, day)
-        date = f"{year}-{month:02d}-{day:02d}"
-    except ValueError:
-        date = "2026-11-23"
+    """The author's own date and time (already checked by ``_naive``) with a zone added."""
+    day = f"{int(m['y'])}-{int(m['mo']):02d}-{int(m['d']):02d}"
     time = f"{int(m['h']):02d}:{m['mi']}" if m["h"] is not None else "09:00"
-    return f"{date} {time} {example_zone}"
+    if m["s"]:
+        time += f":{m['s']}"
+    return f"{day} {time} {example_zone}"
 
 
 def _fmt_offset(dt: datetime) -> str:

@@ -82,6 +82,70 @@ CASES = [
         id="no-time",
     ),
     pytest.param(
+        release(date="2026-13-02 09:00"),
+        [
+            f'{P}:3: date: "2026-13-02 09:00" has month 13, but months run from 1 to 12. Write '
+            "the date as year-month-day, like 2026-02-13 09:00 Europe/Berlin."
+        ],
+        id="day-and-month-swapped-no-timezone",
+    ),
+    pytest.param(
+        release(date="2026-31-12 17:30 UTC"),
+        [
+            f'{P}:3: date: "2026-31-12 17:30 UTC" has month 31, but months run from 1 to 12. '
+            "Write the date as year-month-day, like 2026-12-31 17:30 UTC."
+        ],
+        id="day-and-month-swapped",
+    ),
+    pytest.param(
+        release(date="2026-14-14 09:00 UTC"),
+        [
+            f'{P}:3: date: "2026-14-14 09:00 UTC" has month 14, but months run from 1 to 12. '
+            "Write the date as year-month-day, like 2026-11-23 09:00 UTC."
+        ],
+        id="impossible-month",
+    ),
+    pytest.param(
+        release(date="2026-02-30"),
+        [
+            f'{P}:3: date: "2026-02-30" is not a real date (February 2026 has 28 days). Write it '
+            "like 2026-03-02 09:00 Europe/Berlin."
+        ],
+        id="impossible-date-no-time",
+    ),
+    pytest.param(
+        release(date="2026-11-23 25:00"),
+        [
+            f'{P}:3: date: "2026-11-23 25:00" is not a real time of day. Use 24-hour time from '
+            "00:00 to 23:59, like 2026-11-23 09:00 Europe/Berlin."
+        ],
+        id="impossible-time-no-timezone",
+    ),
+    pytest.param(
+        release(date="2026-02-30T09:00:00+01:00"),
+        [
+            f'{P}:3: date: "2026-02-30T09:00:00+01:00" is not a real date (February 2026 has 28 '
+            "days). Write it like 2026-03-02 09:00 +01:00."
+        ],
+        id="impossible-date-with-offset",
+    ),
+    pytest.param(
+        release(date="2026-13-02T09:00+25:00"),
+        [
+            f'{P}:3: date: "2026-13-02T09:00+25:00" has an offset, +25:00, that no place on Earth '
+            "uses. Use an offset between -12:00 and +14:00, or a zone name like Europe/Berlin."
+        ],
+        id="impossible-offset-first",
+    ),
+    pytest.param(
+        release(date="2026-11-23 09:00:30"),
+        [
+            f'{P}:3: date: "2026-11-23 09:00:30" has no timezone, so the moment of publication is '
+            "unclear. Add the timezone, like 2026-11-23 09:00:30 Europe/Berlin."
+        ],
+        id="no-timezone-with-seconds",
+    ),
+    pytest.param(
         release(date="2026-11-23 09:00 Europe/Berln"),
         [
             f'{P}:3: date: "2026-11-23 09:00 Europe/Berln" names a timezone, "Europe/Berln", that I '
