@@ -19,6 +19,23 @@ def site(tmp_path: Path) -> Site:
 
 
 @pytest.fixture
+def renders(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The title of every share card the build draws itself (not taken from the cache, nor
+    drawn by the process that draws them ahead) from now on."""
+    from newsroom import share_images
+
+    drawn: list[str] = []
+    real = share_images.render
+
+    def counting(card: share_images.Card) -> bytes:
+        drawn.append(card.title)
+        return real(card)
+
+    monkeypatch.setattr(share_images, "render", counting)
+    return drawn
+
+
+@pytest.fixture
 def problems_for(site: Site) -> Callable[[str], list[str]]:
     """Write one release and return the text of every problem reported for it."""
 

@@ -120,7 +120,7 @@ def test_a_build_stopped_before_its_end_stops_the_process_drawing_ahead(
 
 
 def test_in_a_large_build_the_process_drawing_ahead_ends_before_anything_is_written(
-    site: Site, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    site: Site, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, renders: list[str]
 ) -> None:
     """Pelican writes at the build's peak of memory, with forked workers: the process drawing
     cards is not beside it. One still drawing then is stopped, and the build draws the
@@ -128,14 +128,6 @@ def test_in_a_large_build_the_process_drawing_ahead_ends_before_anything_is_writ
     slow_python(tmp_path, monkeypatch, seconds=60)
     monkeypatch.setattr(share_images, "PARALLEL_FROM", 1)
     monkeypatch.setattr(share_images, "ENDS_BEFORE_WRITING_FROM", 1)  # a large build
-    real = share_images.render
-    drawn_here: list[str] = []
-
-    def counting(card: share_images.Card) -> bytes:
-        drawn_here.append(card.title)
-        return real(card)
-
-    monkeypatch.setattr(share_images, "render", counting)
     status: list[int | None] = []
 
     def first_page(generator: object, content: object) -> None:
@@ -153,7 +145,7 @@ def test_in_a_large_build_the_process_drawing_ahead_ends_before_anything_is_writ
     assert time.monotonic() - started < 30  # it did not wait for the sleeping process
     assert status and None not in status
     assert children() - before == set()
-    assert sorted(drawn_here) == [
+    assert sorted(renders) == [
         "Example launches its first product",
         "Example reports Q4 2025 results",
     ]
@@ -162,20 +154,12 @@ def test_in_a_large_build_the_process_drawing_ahead_ends_before_anything_is_writ
 
 
 def test_in_a_smaller_build_the_process_drawing_ahead_is_done_before_pages_are_rendered(
-    site: Site, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    site: Site, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, renders: list[str]
 ) -> None:
     """It draws beside Pelican's writing, and the pages wait for it: a slow one draws them
     all, and none is drawn by the build."""
     slow_python(tmp_path, monkeypatch, seconds=2)
     monkeypatch.setattr(share_images, "PARALLEL_FROM", 1)
-    real = share_images.render
-    drawn_here: list[str] = []
-
-    def counting(card: share_images.Card) -> bytes:
-        drawn_here.append(card.title)
-        return real(card)
-
-    monkeypatch.setattr(share_images, "render", counting)
     status: list[int | None] = []
     render_pending = rendering.Writer.render_pending
 
@@ -188,5 +172,5 @@ def test_in_a_smaller_build_the_process_drawing_ahead_is_done_before_pages_are_r
     monkeypatch.setattr(rendering.Writer, "render_pending", rendering_pages)
     site.build(tmp_path / "out")
     assert status == [0]
-    assert drawn_here == []
+    assert renders == []
     assert len(list(tmp_path.joinpath("out").rglob("share-*.png"))) == 2

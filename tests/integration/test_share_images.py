@@ -5,7 +5,6 @@ from __future__ import annotations
 import io
 import shutil
 import time
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -38,20 +37,6 @@ def cache_of(site: Site) -> Path:
 
 def cached(site: Site) -> dict[str, int]:
     return {p.name: p.stat().st_mtime_ns for p in sorted(cache_of(site).glob("*.png"))}
-
-
-@pytest.fixture
-def renders(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """The title of every card drawn (not taken from the cache) from now on."""
-    drawn: list[str] = []
-    real: Callable[[share_images.Card], bytes] = share_images.render
-
-    def counting(card: share_images.Card) -> bytes:
-        drawn.append(card.title)
-        return real(card)
-
-    monkeypatch.setattr(share_images, "render", counting)
-    return drawn
 
 
 def test_releases_without_an_image_get_a_drawn_card(site: Site, tmp_path: Path) -> None:
