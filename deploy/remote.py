@@ -307,9 +307,14 @@ def read_build(work: Path) -> list[Built]:
 
 
 def prepare(
-    built: list[Built], work: Path, connection: Connection, out: Callable[[str], None]
+    built: list[Built],
+    work: Path,
+    programs: Path,
+    connection: Connection,
+    out: Callable[[str], None],
 ) -> None:
-    """Phase one on one host: every snapshot in place and the schedule beside the live one.
+    """Phase one on one host: every snapshot in place, the programs of ``programs``
+    (``stage_programs``) in its bin/ and the schedule beside the live one.
 
     Nothing served or scheduled changes: the snapshots get folders of their own that the
     live schedule does not name, and the new schedule waits as ``.schedule.json.incoming``.
@@ -344,9 +349,7 @@ def prepare(
         previous = snapshot.dir
         out(f"Uploaded snapshot {snapshot.dir}.")
     # --checksum: unchanged programs are left alone, so the running switcher does not restart.
-    connection.rsync(
-        f"{stage_programs(work)}/", f"{root}/bin/", ["--delete", "--checksum", "--chmod=D755"]
-    )
+    connection.rsync(f"{programs}/", f"{root}/bin/", ["--delete", "--checksum", "--chmod=D755"])
     connection.rsync(work / MANIFEST, f"{root}/.{MANIFEST}.incoming", ["--chmod=F644"])
     quoted = shlex.quote(root)
     script = ["set -e", f"cd {quoted}/snapshots"]
@@ -406,8 +409,11 @@ def ship(work: Path, connections: Sequence[Connection], out: TextIO = sys.stdout
         with lock:
             print(f"{connection.target}: {line}" if several else line, file=out, flush=True)
 
+    # Laid out once, before the hosts are prepared at the same time: laid out again for each
+    # host, one host's copy was deleted under another's rsync ("file has vanished").
+    programs = stage_programs(work)
     failed = on_every_host(
-        connections, lambda c: prepare(built, work, c, lambda line: say(c, line))
+        connections, lambda c: prepare(built, work, programs, c, lambda line: say(c, line))
     )
     if failed:
         raise DeployFailed(
