@@ -1,5 +1,6 @@
 """Feeds of the public releases: Atom, RSS 2.0 and JSON Feed 1.1, for all, each topic, each
-language, and the "Follow our news" page that lists them.
+language, each topic in each language after the first, and the "Follow our news" page that
+lists them.
 
 The feeds are a generator of their own, like the disclosure record: Pelican runs it after the
 articles generator, whose pretaxonomy signal applied the time gate, so ``state.public`` is
@@ -7,8 +8,18 @@ final and an embargoed release cannot reach a feed (a preview, which is never de
 for ``state.shown``: its feeds show what its pages show). Topic and language feeds exist
 only while they have public releases, like topic pages: a feed named after an unannounced
 topic would give the news away. Every feed is a pure function of the commit and the build
-instant: dates come from the releases (the build instant only dates a feed with no items),
-and JSON keys are sorted.
+instant: dates come from the releases (the build instant only dates the all-releases feed
+while nothing is public), and JSON keys are sorted.
+
+A German reader who follows a topic from its German page (``/de/topics/products/``, which
+lists the German releases, taxonomies.py) expects the German releases of that topic, so each
+language after the first has a feed per topic (``feeds/lang/de/topics/products.atom.xml``)
+beside its language feed, named and described in that language. It exists while the topic
+has a page, so the page's "Follow" link always leads somewhere, empty until a release of
+the topic is written in that language. The first language's pages link the topic feeds that
+list each piece of news once, as they always did. A site with one language has no language
+feeds: each would repeat the main feed item for item, one more address to choose for
+nothing.
 
 Item IDs are fixed at first publication. A feed reader decides by the ID whether an item is
 new, so an ID that changed would show a corrected release as a second release. The ID is
@@ -24,9 +35,10 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from gettext import NullTranslations
+from itertools import islice
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -42,7 +54,8 @@ from pelican.writers import Writer
 from .dates import utc_iso
 from .i18n import N_, language_name
 from .localized import write_each_language
-from .models import Company, Release, SiteData
+from .models import Company, Release, SiteData, text_in
+from .pagelangs import localized
 from .sanitize import clean, plain_text
 from .settings import NewsroomSettings
 from .state import state_of
@@ -151,6 +164,12 @@ class Feed:
     #: Withdrawn releases this feed would list; only Atom can say so (RSS and JSON Feed
     #: have no way to), the others simply drop the item.
     tombstones: tuple[Tombstone, ...] = ()
+    #: The key of the topic it follows; "" for the all-releases and language feeds.
+    topic: str = ""
+    #: The date of a feed with nothing in it yet: when its topic's first release went live
+    #: (the feed began then), so that it keeps its bytes, and WebSub stays quiet, from one
+    #: build to the next. None dates it by the build instant.
+    since: datetime | None = None
 
     @property
     def anchor(self) -> str:
@@ -167,12 +186,22 @@ class FeedIndex:
 
     all: Feed
     topics: dict[str, Feed]
+    #: Empty on a site with one language.
     languages: tuple[Feed, ...]
+    #: The topic feeds of each language after the first, by language, then topic key.
+    language_topics: dict[str, dict[str, Feed]] = field(default_factory=dict)
 
     def __iter__(self) -> Iterator[Feed]:
         yield self.all
         yield from self.topics.values()
         yield from self.languages
+        for topics in self.language_topics.values():
+            yield from topics.values()
+
+    def topics_in(self, lang: str) -> dict[str, Feed]:
+        """The topic feeds a page in ``lang`` offers: its language's, or on the first
+        language's pages the ones that list each piece of news once."""
+        return self.language_topics.get(lang, self.topics)
 
     @property
     def paths(self) -> list[str]:
@@ -251,6 +280,12 @@ def tombstone(release: Release, host: str) -> Tombstone:
     )
 
 
+def belongs(topic: str = "", lang: str = "") -> Callable[[Release], bool]:
+    """Whether a release (or a withdrawn one's tombstone) is in the feed of ``topic`` and
+    ``lang`` ("": any)."""
+    return lambda r: (not topic or r.topic.key == topic) and (not lang or r.lang == lang)
+
+
 def plan(
     public: Sequence[Release],
     site: SiteData,
@@ -260,7 +295,8 @@ def plan(
     withdrawn: Sequence[Release] = (),
     labels: Callable[[str], NullTranslations] = lambda lang: NullTranslations(),
 ) -> FeedIndex:
-    """The feeds of the releases in ``public`` (newest first): all, per topic, per language.
+    """The feeds of the releases in ``public`` (newest first): all, per topic, per language,
+    and per topic in each language after the first (module docstring).
 
     ``topic_url`` gives each topic's page, where its feed's readers are sent. Each feed that
     exists also carries a tombstone for each ``withdrawn`` release it would list. ``labels``
@@ -268,7 +304,11 @@ def plan(
     described in its own language.
     """
     items: dict[str, Item] = {}
-    gone = [tombstone(r, publisher.host) for r in withdrawn]
+    gone = [(r, tombstone(r, publisher.host)) for r in withdrawn]
+    languages = settings.languages
+    # Each piece of news once in the main and topic feeds, like the lists; the language
+    # feeds, and their topic feeds, have every version in their language.
+    once = listed(public, languages)
 
     def feed(
         key: str,
@@ -277,23 +317,25 @@ def plan(
         description: str,
         home: str,
         lang: str,
-        releases: Sequence[Release],
-        kept: Sequence[Tombstone] = (),
+        source: Sequence[Release],
+        keep: Callable[[Release], bool],
+        topic: str = "",
+        since: datetime | None = None,
     ) -> Feed:
         chosen: list[Item] = []
-        for release in releases[: settings.feed_items]:
+        for release in islice(filter(keep, source), settings.feed_items):
             if release.source not in items:  # resolved once, however many feeds list it
                 items[release.source] = item_for(release, publisher)
             chosen.append(items[release.source])
         files = tuple(
             FeedFile(fmt, f"feeds/{key}{fmt.suffix}", f"{title} ({fmt.label})") for fmt in FORMATS
         )
-        return Feed(key, name, title, description, home, lang, tuple(chosen), files, tuple(kept))
+        kept = tuple(stone for r, stone in gone if keep(r))
+        return Feed(
+            key, name, title, description, home, lang, tuple(chosen), files, kept, topic, since
+        )
 
     company, site_name = publisher.company, publisher.site_name
-    # Each piece of news once in the main and topic feeds, like the lists; the language
-    # feeds have every version in their language.
-    once = listed(public, settings.languages)
     everything = feed(
         "all",
         "All releases",
@@ -302,9 +344,10 @@ def plan(
         "",
         settings.lang,
         once,
-        gone,
+        belongs(),
     )
     with_releases = [t for t in site.topics.values() if any(r.topic.key == t.key for r in once)]
+    with_releases.sort(key=lambda t: (t.name.casefold(), t.key))
     topics = {
         t.key: feed(
             f"topics/{t.key}",
@@ -313,33 +356,61 @@ def plan(
             t.description,
             topic_url[t.key],
             settings.lang,
-            [r for r in once if r.topic.key == t.key],
-            [g for g, r in zip(gone, withdrawn, strict=True) if r.topic.key == t.key],
+            once,
+            belongs(t.key),
+            t.key,
         )
-        for t in sorted(with_releases, key=lambda t: (t.name.casefold(), t.key))
+        for t in with_releases
     }
-    languages = tuple(
+    if len(languages) < 2:
+        return FeedIndex(everything, topics, ())
+    # A language's list page, its feed's home, exists while two languages have releases.
+    written = [code for code in languages if any(r.lang == code for r in public)]
+    language_feeds = tuple(
         feed(
             f"lang/{code}",
             language_name(code),
             f"{site_name}: {language_name(code)}",
             labels(code).gettext(LANGUAGE_FEED)
             % {"company": company.legal_name, "language": language_name(code)},
-            list_url(code) if len(settings.languages) > 1 else "",
+            list_url(code) if len(written) > 1 else "",
             code,
-            [r for r in public if r.lang == code],
-            [g for g in gone if g.lang == code],
+            public,
+            belongs(lang=code),
         )
-        for code in settings.languages
-        if any(r.lang == code for r in public)
+        for code in written
     )
-    return FeedIndex(everything, topics, languages)
+    began: dict[str, datetime] = {}
+    for release in public:
+        began[release.topic.key] = min(began.get(release.topic.key, release.date), release.date)
+    language_topics = {}
+    for code in languages[1:]:
+        # In the order of their names in the language, as its follow page lists them.
+        named = [(str(text_in(t, "name", code)), t) for t in with_releases]
+        named.sort(key=lambda pair: (pair[0].casefold(), pair[1].key))
+        language_topics[code] = {
+            t.key: feed(
+                f"lang/{code}/topics/{t.key}",
+                name,
+                f"{site_name}: {name}",
+                str(text_in(t, "description", code)),
+                localized(topic_url[t.key], code, languages),
+                code,
+                public,
+                belongs(t.key, code),
+                t.key,
+                began[t.key].astimezone(UTC),
+            )
+            for name, t in named
+        }
+    return FeedIndex(everything, topics, language_feeds, language_topics)
 
 
 def updated(feed: Feed, publisher: Publisher) -> datetime:
-    """The latest change to any item or withdrawal; the build instant only for an empty feed."""
+    """The latest change to any item or withdrawal; for an empty feed, when it began, or the
+    build instant for the all-releases feed of a newsroom with nothing public yet."""
     changes = [*(i.modified for i in feed.items), *(t.when for t in feed.tombstones)]
-    return max(changes, default=publisher.as_of.astimezone(UTC))
+    return max(changes, default=(feed.since or publisher.as_of).astimezone(UTC))
 
 
 class _WebSubHub(BaseExtension):

@@ -8,7 +8,8 @@ language); tags and years have one where the language's releases have that tag o
 A tag only a translation has is listed here alone, not on the first language's pages.
 
 Only releases past the time gate are in the context, so a German release under embargo adds
-no page, tag or count here. Feeds are not multiplied: a topic page links its topic's feed.
+no page, tag or count here. A topic's page in a language links that topic's feed in the
+language, which lists the same releases (feeds.py).
 """
 
 from __future__ import annotations

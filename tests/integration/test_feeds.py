@@ -21,7 +21,7 @@ from typing import Any
 
 import feedparser
 import pytest
-from bs4 import BeautifulSoup
+from bs4 import BeautifulSoup, Tag
 from lxml import etree
 
 from newsroom.feeds import INDEX, JSON_FEED_VERSION
@@ -34,11 +34,17 @@ AT_LAUNCH = "2026-12-03T06:00:00Z"  # the embargoed launch goes live: 07:00 in B
 BEFORE_LAUNCH = "2026-12-03T05:59:59Z"
 EMBARGOED = ("Secret embargoed widget", "embargoed-launch", "secret-tag", "Embargoed body text")
 A = "{http://www.w3.org/2005/Atom}"
-FEEDS = [
-    f"feeds/{name}{suffix}"
-    for name in ("all", "lang/en", "topics/financial-results", "topics/products")
-    for suffix in (".atom.xml", ".json", ".rss.xml")
-]
+#: The fixture is in English and German, with no German release: each topic has a German
+#: page, and so a German feed, empty until a release of it is written in German.
+NAMES = (
+    "all",
+    "lang/de/topics/financial-results",
+    "lang/de/topics/products",
+    "lang/en",
+    "topics/financial-results",
+    "topics/products",
+)
+FEEDS = [f"feeds/{name}{suffix}" for name in NAMES for suffix in (".atom.xml", ".json", ".rss.xml")]
 
 
 def build(site: Site, out: Path, as_of: str = AT_LAUNCH, **newsroom: Any) -> Path:
@@ -291,7 +297,7 @@ def test_every_topic_and_language_gets_atom_rss_and_json(out: Path) -> None:
 
 def test_every_feed_is_valid(out: Path) -> None:
     check_all(out)
-    assert len(files(out, ".atom.xml")) == 4 and len(files(out, ".rss.xml")) == 4
+    assert len(files(out, ".atom.xml")) == 6 and len(files(out, ".rss.xml")) == 6
 
 
 def test_the_rules_catch_broken_feeds(out: Path, tmp_path: Path) -> None:
@@ -388,7 +394,7 @@ def test_updated_comes_from_the_update_history(out: Path) -> None:
 
 
 def test_every_format_lists_the_same_items_newest_first(out: Path) -> None:
-    for name in ("all", "lang/en", "topics/products", "topics/financial-results"):
+    for name in NAMES:
         atom_ids = [e.findtext(f"{A}id") for e in atom(out, name).findall(f"{A}entry")]
         rss = etree.parse(str(out / f"feeds/{name}.rss.xml"))
         assert [g.text for g in rss.iter("guid")] == atom_ids, name
@@ -425,7 +431,7 @@ def test_an_embargoed_release_is_in_no_feed_before_its_instant(site: Site, tmp_p
 
 def test_an_embargoed_release_is_in_every_relevant_feed_at_its_instant(out: Path) -> None:
     for path, text in feed_text(out).items():
-        relevant = "financial-results" not in path
+        relevant = "financial-results" not in path and "/de/" not in path  # English, a product
         assert ("Secret embargoed widget" in text) is relevant, path
         assert ("tag:news.example.com,2026:embargoed-launch" in text) is relevant, path
 
@@ -517,11 +523,13 @@ MEDIA_TYPES = {
 }
 
 
-def topic_of(page: str) -> str | None:
-    """The topic whose feeds a page links besides the all-releases ones: its own topic's."""
-    page = page.removeprefix("de/")  # a topic's German page links the topic's feeds too
+def topic_feed_of(page: str) -> str | None:
+    """The feed a page links besides the all-releases one: a topic page its topic's, in the
+    page's language (the German page, the feed of the topic's German releases)."""
+    german = page.startswith("de/")
+    page = page.removeprefix("de/")
     if page.startswith("topics/") and page.count("/") >= 2:
-        return page.split("/")[1]
+        return f"{'lang/de/' if german else ''}topics/{page.split('/')[1]}"
     return None
 
 
@@ -532,7 +540,8 @@ def test_every_page_links_its_feeds(out: Path) -> None:
     releases = 0
     for page in pages:
         name = page.relative_to(out).as_posix()
-        keys = ["all"] + ([f"topics/{topic_of(name)}"] if topic_of(name) else [])
+        topic = topic_feed_of(name)
+        keys = ["all"] + ([topic] if topic else [])
         soup = BeautifulSoup(page.read_text("utf-8"), "html.parser")
         # A release page: the all-releases feeds in Atom and RSS, for feed readers.
         release = soup.find("meta", property="og:type", content="article") is not None
@@ -556,7 +565,8 @@ def test_the_follow_page_lists_every_feed(out: Path) -> None:
     assert main is not None
     assert main.h1 is not None and main.h1.text == "Follow our news"
     listed = {a["href"] for a in main.find_all("a", href=True) if "/feeds/" in a["href"]}
-    assert listed == {address(p) for p in FEEDS}
+    # The German topic feeds are on the German follow page (below), not on this one.
+    assert listed == {address(p) for p in FEEDS if not p.startswith("feeds/lang/de/")}
     names = [h.text for h in main.find_all("h3")]
     assert names == ["Financial results", "Products", "English"]
     assert soup.find(id="topics-products") is not None
@@ -581,3 +591,160 @@ def test_the_feed_index_lists_every_feed_with_the_hash_of_its_bytes(out: Path) -
     assert text.count("\n") == 1 and text.endswith("\n")  # one line: a CI job output
     digests = {p: hashlib.sha256((out / p).read_bytes()).hexdigest() for p in FEEDS}
     assert json.loads(text) == {"feeds": digests}
+
+
+def follow_rows(page: Path, section: str) -> list[tuple[str, str, list[str]]]:
+    """A section of a follow page as (anchor, heading, feed addresses) for each feed."""
+    soup = BeautifulSoup(page.read_text("utf-8"), "html.parser")
+    found = soup.find("section", attrs={"aria-labelledby": section})
+    assert isinstance(found, Tag)
+    return [
+        (str(li["id"]), li.h3.text, [str(a["href"]) for a in li.find_all("a")])
+        for li in found.find_all("li", id=True)
+        if li.h3 is not None
+    ]
+
+
+def formats(name: str) -> list[str]:
+    """A feed's addresses as the pages list them: Atom, RSS, JSON Feed."""
+    return [address(f"feeds/{name}{suffix}") for suffix in (".atom.xml", ".rss.xml", ".json")]
+
+
+def linked(name: str, title: str) -> list[tuple[str, str, str]]:
+    """What a page's head says of a feed: (type, address, title) of each format."""
+    return [
+        (kind, address(f"feeds/{name}{suffix}"), f"{title} ({label})")
+        for (suffix, kind), label in zip(
+            MEDIA_TYPES.items(), ("Atom", "RSS", "JSON Feed"), strict=True
+        )
+    ]
+
+
+def head_feeds(page: Path) -> list[tuple[str, str, str]]:
+    soup = BeautifulSoup(page.read_text("utf-8"), "html.parser")
+    return [
+        (str(link["type"]), str(link["href"]), str(link["title"]))
+        for link in soup.select('link[rel="alternate"][type]')
+    ]
+
+
+def test_the_german_follow_page_lists_the_topics_german_feeds(out: Path) -> None:
+    """Each topic has a German page, so a German feed: empty while nothing of it is German."""
+    assert follow_rows(out / "de/follow/index.html", "topics-title") == [
+        (
+            "lang-de-topics-financial-results",
+            "Finanzergebnisse",
+            formats("lang/de/topics/financial-results"),
+        ),
+        ("lang-de-topics-products", "Produkte", formats("lang/de/topics/products")),
+    ]
+    assert follow_rows(out / "follow/index.html", "topics-title") == [
+        ("topics-financial-results", "Financial results", formats("topics/financial-results")),
+        ("topics-products", "Products", formats("topics/products")),
+    ]
+    german = (out / "de/topics/products/index.html").read_text("utf-8")
+    assert (
+        f'<a href="{SITE_URL}/de/follow/#lang-de-topics-products">Diesem Thema folgen</a>' in german
+    )
+    feed = atom(out, "lang/de/topics/products")
+    assert feed.findall(f"{A}entry") == []
+    # Dated by the topic's first release, when its pages and feeds began, not by the build.
+    assert feed.findtext(f"{A}updated") == "2026-03-02T08:00:00+00:00"
+
+
+def test_a_german_topic_page_links_the_feed_of_its_german_releases(
+    site: Site, tmp_path: Path
+) -> None:
+    for slug, date, title in (
+        ("produkt-de", "2026-03-02 09:00", "Erstes Produkt"),
+        ("spaeter-de", "2026-12-24 09:00", "Geheimes Produkt"),  # embargoed until then
+    ):
+        site.write(
+            f"releases/2026/{slug}.md",
+            f"---\ntitle: {title}\ndate: {date} Europe/Berlin\ncategory: products\n"
+            "lang: de\nsummary: Kurz.\n---\nText.\n",
+        )
+    out = build(site, tmp_path / "out")
+    sitename = "Aldercrest Newsroom"
+    german = head_feeds(out / "de/topics/products/index.html")
+    assert german == linked("all", sitename) + linked(
+        "lang/de/topics/products", f"{sitename}: Produkte"
+    )
+    assert german[3] == (
+        "application/atom+xml",
+        "https://news.example.com/feeds/lang/de/topics/products.atom.xml",
+        "Aldercrest Newsroom: Produkte (Atom)",
+    )
+    # The English page keeps the topic's feed that lists each piece of news once.
+    assert head_feeds(out / "topics/products/index.html") == linked("all", sitename) + linked(
+        "topics/products", f"{sitename}: Products"
+    )
+    feed = atom(out, "lang/de/topics/products")
+    assert feed.get("{http://www.w3.org/XML/1998/namespace}lang") == "de"
+    assert feed.findtext(f"{A}title") == f"{sitename}: Produkte"
+    assert feed.findtext(f"{A}subtitle") == "Neue Produkte und Dienstleistungen."
+    home = feed.find(f"{A}link[@rel='alternate']")
+    assert home is not None and home.get("href") == address("de/topics/products/")
+    ids = [e.findtext(f"{A}id") for e in feed.findall(f"{A}entry")]
+    assert ids == ["tag:news.example.com,2026:produkt-de"]
+    assert [i["id"] for i in json_feed(out, "lang/de/topics/products")["items"]] == ids
+    rss = etree.parse(str(out / "feeds/lang/de/topics/products.rss.xml")).find("channel")
+    assert rss is not None
+    assert (rss.findtext("title"), rss.findtext("language")) == (f"{sitename}: Produkte", "de")
+    assert [g.text for g in rss.iter("guid")] == ids
+    assert atom(out, "lang/de/topics/financial-results").findall(f"{A}entry") == []
+    assert "Geheimes Produkt" not in "".join(feed_text(out).values())
+    check_all(out)
+    # At its instant, the embargoed German release joins the German feeds, newest first.
+    later = build(site, tmp_path / "later", as_of="2026-12-24T08:00:00Z")
+    entries = atom(later, "lang/de/topics/products").findall(f"{A}entry")
+    assert [e.findtext(f"{A}title") for e in entries] == ["Geheimes Produkt", "Erstes Produkt"]
+    assert atom(later, "lang/de/topics/financial-results").findall(f"{A}entry") == []
+
+
+def test_an_empty_german_topic_feed_keeps_its_bytes(site: Site, tmp_path: Path) -> None:
+    """Nothing new in it, nothing to announce: the WebSub hub hears only of feeds that changed."""
+    first = build(site, tmp_path / "a")
+    later = build(site, tmp_path / "b", as_of="2027-06-01T00:00:00Z")
+    for name in ("lang/de/topics/products", "lang/de/topics/financial-results"):
+        for suffix in (".atom.xml", ".rss.xml", ".json"):
+            path = f"feeds/{name}{suffix}"
+            assert (first / path).read_bytes() == (later / path).read_bytes(), path
+
+
+def test_a_language_feed_leads_to_its_list_only_where_there_is_one(out: Path) -> None:
+    """With releases in one language only, there is no /en/ list: the feed leads home."""
+    assert not (out / "en").exists()
+    channel = etree.parse(str(out / "feeds/lang/en.rss.xml")).find("channel")
+    assert channel is not None and channel.findtext("link") == address("")
+    assert json_feed(out, "lang/en")["home_page_url"] == address("")
+
+
+def test_a_one_language_site_has_no_language_feed(site: Site, tmp_path: Path) -> None:
+    """It would repeat the main feed item for item: not written, linked nor listed."""
+    shutil.rmtree(site.path / "pages" / "de")  # the German about page needs German
+    out = build(site, tmp_path / "out", languages=["en"])
+    one = [p for p in FEEDS if not p.startswith("feeds/lang/")]
+    assert paths_in(out) == sorted(one)
+    assert not (out / "feeds/lang").exists()
+    assert sorted(json.loads((out / INDEX).read_text("utf-8"))["feeds"]) == sorted(one)
+    pages = sorted(p for p in out.rglob("*.html") if p.parent.name != "admin")
+    named = [p.relative_to(out).as_posix() for p in pages if "/feeds/lang" in p.read_text("utf-8")]
+    assert named == []
+    follow = out / "follow/index.html"
+    assert follow_rows(follow, "topics-title") == [
+        ("topics-financial-results", "Financial results", formats("topics/financial-results")),
+        ("topics-products", "Products", formats("topics/products")),
+    ]
+    soup = BeautifulSoup(follow.read_text("utf-8"), "html.parser")
+    assert [h.text for h in soup.select("main h2")] == [
+        "All releases",
+        "By topic",
+        "Email alerts",
+        "For developers",
+    ]
+    assert [link[1] for link in head_feeds(out / "topics/products/index.html")] == [
+        *formats("all"),
+        *formats("topics/products"),
+    ]
+    check_all(out)

@@ -39,17 +39,64 @@ def build_plan(
     return plan(public, newsroom.site, settings, publisher(newsroom, as_of), TOPIC_URLS)
 
 
+def slugs(index: FeedIndex) -> dict[str, list[str]]:
+    return {feed.key: [i.url.split("/")[-2] for i in feed.items] for feed in index}
+
+
 def test_all_topic_and_language_feeds_list_their_releases_newest_first(site: Site) -> None:
-    index = build_plan(site.load(), NewsroomSettings())
-    slugs = {feed.key: [i.url.split("/")[-2] for i in feed.items] for feed in index}
-    assert slugs == {
-        "all": ["embargoed-launch", "with-files", "first-product", "q4-results"],
+    site.write(
+        "releases/2026/auf-deutsch.md",
+        "---\ntitle: Auf Deutsch\ndate: 2026-07-01 09:00 Europe/Berlin\ncategory: products\n"
+        "lang: de\nsummary: S.\n---\nText.\n",
+    )
+    settings = NewsroomSettings(languages=("en", "de"))
+    index = build_plan(site.load(languages=("en", "de")), settings)
+    assert slugs(index) == {
+        "all": ["embargoed-launch", "auf-deutsch", "with-files", "first-product", "q4-results"],
         "topics/financial-results": ["q4-results"],
-        "topics/products": ["embargoed-launch", "with-files", "first-product"],
+        "topics/products": ["embargoed-launch", "auf-deutsch", "with-files", "first-product"],
         "lang/en": ["embargoed-launch", "with-files", "first-product", "q4-results"],
+        "lang/de": ["auf-deutsch"],
+        "lang/de/topics/financial-results": [],
+        "lang/de/topics/products": ["auf-deutsch"],
     }
     assert index.paths[:3] == ["feeds/all.atom.xml", "feeds/all.rss.xml", "feeds/all.json"]
-    assert len(index.paths) == 12
+    assert len(index.paths) == 21
+    # Each language's pages offer its own topic feeds, named in it; the first's, the main ones.
+    assert index.topics_in("en") is index.topics
+    german = index.topics_in("de")
+    assert [(f.name, f.title, f.lang, f.home) for f in german.values()] == [
+        ("Finanzergebnisse", "News: Finanzergebnisse", "de", "de/topics/financial-results/"),
+        ("Produkte", "News: Produkte", "de", "de/topics/products/"),
+    ]
+    assert [f.description for f in german.values()] == [
+        "Quartals- und Jahresergebnisse.",
+        "Neue Produkte und Dienstleistungen.",
+    ]
+    assert [f.home for f in index.languages] == ["en/", "de/"]
+
+
+def test_a_one_language_site_has_no_language_feeds(site: Site) -> None:
+    """A language feed would repeat the main feed item for item."""
+    index = build_plan(site.load(languages=("en",)), NewsroomSettings(languages=("en",)))
+    assert list(slugs(index)) == ["all", "topics/financial-results", "topics/products"]
+    assert index.languages == () and index.language_topics == {}
+    assert index.topics_in("en") is index.topics
+    assert len(index.paths) == 9
+
+
+def test_an_empty_language_topic_feed_is_dated_by_its_topics_first_release(site: Site) -> None:
+    settings = NewsroomSettings(languages=("en", "de"))
+    newsroom = site.load(languages=("en", "de"))
+    for as_of in (AS_OF, datetime(2030, 1, 1, tzinfo=UTC)):
+        index = build_plan(newsroom, settings, as_of)
+        german = index.topics_in("de")
+        assert {k: f.items for k, f in german.items()} == {"financial-results": (), "products": ()}
+        dates = {k: updated(f, publisher(newsroom, as_of)) for k, f in german.items()}
+        assert dates == {
+            "financial-results": datetime(2025, 12, 15, 6, 30, tzinfo=UTC),
+            "products": datetime(2026, 3, 2, 8, 0, tzinfo=UTC),
+        }
 
 
 def test_a_topic_or_language_without_public_releases_has_no_feed(site: Site) -> None:
@@ -61,7 +108,12 @@ def test_a_topic_or_language_without_public_releases_has_no_feed(site: Site) -> 
     settings = NewsroomSettings(languages=("en", "de"))
     newsroom = site.load(languages=("en", "de"))
     before = build_plan(newsroom, settings, datetime(2025, 12, 20, tzinfo=UTC))
-    assert [f.key for f in before] == ["all", "topics/financial-results", "lang/en"]
+    assert [f.key for f in before] == [
+        "all",
+        "topics/financial-results",
+        "lang/en",
+        "lang/de/topics/financial-results",
+    ]
     after = build_plan(newsroom, settings, datetime(2026, 12, 24, 8, tzinfo=UTC))
     assert [f.key for f in after.languages] == ["lang/en", "lang/de"]
     assert after.languages[1].name == "Deutsch" and after.languages[1].lang == "de"
@@ -86,7 +138,7 @@ def test_a_feed_is_dated_by_its_latest_change_not_the_build(site: Site) -> None:
 
 def test_feed_items_caps_every_feed(site: Site) -> None:
     index = build_plan(site.load(), NewsroomSettings(feed_items=2))
-    assert [len(f.items) for f in index] == [2, 1, 2, 2]
+    assert [len(f.items) for f in index] == [2, 1, 2]
 
 
 def test_every_lead_image_type_has_a_media_type() -> None:
