@@ -89,6 +89,32 @@ def test_a_topic_page_switches_to_the_topic_in_german(page) -> None:
     page.wait_for_url("**/de/topics/")
 
 
+def test_following_a_topic_from_its_german_page(page, public) -> None:
+    """ "Diesem Thema folgen" leads to the topic's German feeds, which list its German releases."""
+    page.goto(f"{page.base}/de/topics/investor-relations/")
+    page.get_by_role("link", name="Diesem Thema folgen").click()
+    page.wait_for_url("**/de/follow/#lang-de-topics-investor-relations")
+    assert page.locator("html").get_attribute("lang") == "de"
+    topic = page.locator("li:target")
+    assert topic.locator("h3").inner_text() == "Pflichtmitteilungen"
+    assert topic.get_by_role("link").all_inner_texts() == ["Atom", "RSS", "JSON Feed"]
+    feeds = [a.get_attribute("href") for a in topic.get_by_role("link").all()]
+    assert feeds == [
+        f"/feeds/lang/de/topics/investor-relations{suffix}"
+        for suffix in (".atom.xml", ".rss.xml", ".json")
+    ]
+    # What a feed reader given the JSON Feed's address gets: the German releases of the topic.
+    response = page.request.get(page.base + feeds[2])
+    assert response.ok
+    feed = response.json()
+    assert feed["title"] == "Aldercrest Newsroom: Pflichtmitteilungen"
+    assert feed["language"] == "de"
+    assert [item["title"] for item in feed["items"]] == [
+        r.title for r in public if r.lang == "de" and r.topic.key == "investor-relations"
+    ]
+    assert feed["items"]
+
+
 def test_german_search_has_its_own_index_and_word_rules(secure_page, public) -> None:
     german = next(r for r in public if r.lang == "de" and "Prognose" in r.title)
     secure_page.goto(secure_page.base + "/de/search/")

@@ -328,3 +328,49 @@ def test_the_language_feeds_are_described_in_their_language(sample: tuple[Any, P
         "en": "Press releases from Aldercrest Systems SE in English.",
         "de": "Pressemitteilungen von Aldercrest Systems SE auf Deutsch.",
     }
+
+
+def test_a_german_topic_page_offers_the_topics_german_releases(sample: tuple[Any, Path]) -> None:
+    """Its head and its "Follow" link lead to the topic's feed in German, which lists what
+    the page lists (the English page keeps the feed of each piece of news once)."""
+    _, out = sample
+    topics = sorted(p.name for p in (out / "de/topics").iterdir() if p.is_dir())
+    assert len(topics) == 6
+    for key in topics:
+        page = BeautifulSoup(
+            (out / f"de/topics/{key}/index.html").read_text("utf-8"), "html.parser"
+        )
+        name = page.h1.get_text() if page.h1 else ""
+        feeds = [
+            (link["href"], link["title"])
+            for link in page.select('link[rel="alternate"][type]')
+            if "/topics/" in str(link["href"])
+        ]
+        assert feeds == [
+            (f"/feeds/lang/de/topics/{key}{suffix}", f"Aldercrest Newsroom: {name} ({label})")
+            for suffix, label in (
+                (".atom.xml", "Atom"),
+                (".rss.xml", "RSS"),
+                (".json", "JSON Feed"),
+            )
+        ], key
+        follow = page.find("a", string="Diesem Thema folgen")
+        assert follow is not None and follow["href"] == f"/de/follow/#lang-de-topics-{key}"
+        feed = BeautifulSoup((out / f"feeds/lang/de/topics/{key}.atom.xml").read_bytes(), "xml")
+        assert feed.feed is not None and feed.feed["xml:lang"] == "de"
+        assert feed.feed.title is not None and feed.feed.title.get_text() == (
+            f"Aldercrest Newsroom: {name}"
+        )
+        listed = [a["href"] for a in page.select("main .card-title a")]
+        items = [e.find("link", rel="alternate")["href"] for e in feed.find_all("entry")]
+        assert items == listed, key
+    # The German investor-relations release is public; the German GridPilot launch is not yet.
+    relations = (out / "feeds/lang/de/topics/investor-relations.json").read_text("utf-8")
+    assert "aldercrest-raises-2026-guidance-de" in relations
+    everything = "".join(p.read_text("utf-8") for p in (out / "feeds").rglob("*.*"))
+    assert "gridpilot-6-launch-de" not in everything
+    follow = BeautifulSoup((out / "de/follow/index.html").read_text("utf-8"), "html.parser")
+    rows = follow.select("section[aria-labelledby=topics-title] li[id]")
+    assert sorted(str(li["id"]) for li in rows) == [f"lang-de-topics-{key}" for key in topics]
+    names = [li.h3.get_text() for li in rows if li.h3]
+    assert names == sorted(names, key=str.casefold)  # in the order of their German names
