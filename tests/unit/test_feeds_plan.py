@@ -173,3 +173,33 @@ def test_pages_cannot_take_the_feed_or_follow_addresses(site: Site) -> None:
         f"file, for example to {name}-page.md."
         for name in ("feeds", "follow")
     ]
+
+
+def test_a_withdrawal_is_announced_in_each_feed_that_listed_the_release(site: Site) -> None:
+    site.write(
+        "releases/2026/zurueckgezogen.md",
+        "---\ntitle: Zurückgezogen\ndate: 2026-07-01 09:00 Europe/Berlin\ncategory: products\n"
+        "lang: de\nsummary: S.\nstatus: withdrawn\nwithdrawal:\n"
+        "  date: 2026-08-01 09:00 Europe/Berlin\n  reason: Auf Anordnung des Gerichts.\n---\n"
+        "Text.\n",
+    )
+    newsroom = site.load(languages=("en", "de"))
+    assert newsroom.site is not None and not newsroom.errors
+    gone = [r for r in newsroom.releases if r.went_live(AS_OF) and r.is_withdrawn(AS_OF)]
+    public = [r for r in newsroom.releases if r.is_public(AS_OF) and r not in gone]
+    public.sort(key=lambda r: (r.date, r.source), reverse=True)
+    settings = NewsroomSettings(languages=("en", "de"))
+    index = plan(public, newsroom.site, settings, publisher(newsroom), TOPIC_URLS, gone)
+    ref = "tag:news.example.com,2026:zurueckgezogen"
+    assert {f.key: [t.ref for t in f.tombstones] for f in index} == {
+        "all": [ref],
+        "topics/financial-results": [],
+        "topics/products": [ref],
+        "lang/en": [],
+        "lang/de/topics/financial-results": [],
+        "lang/de/topics/products": [ref],
+    }
+    # The German feed of the topic is dated by the withdrawal, its latest change.
+    assert updated(index.topics_in("de")["products"], publisher(newsroom)) == datetime(
+        2026, 8, 1, 7, 0, tzinfo=UTC
+    )
