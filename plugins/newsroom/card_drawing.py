@@ -22,8 +22,6 @@ brings its own colours; they join the palette once per build (up to 256 in all).
 from __future__ import annotations
 
 import base64
-import contextlib
-import ctypes
 import hashlib
 import io
 import json
@@ -41,6 +39,8 @@ from typing import Any
 
 import PIL
 from PIL import Image, ImageDraw, ImageFont
+
+from .orphans import end_with
 
 logger = logging.getLogger(__name__)
 
@@ -421,9 +421,6 @@ def _split_long(word: str, measure: Any, width: float) -> list[str]:
 
 # --- drawing in a fresh interpreter --------------------------------------------------------
 
-#: prctl's option to be sent a signal when the parent ends (linux/prctl.h).
-_PR_SET_PDEATHSIG = 1
-
 
 def keep(cache: Path, key: str, data: bytes) -> None:
     """Put a card's bytes in the cache under its key: written under a name of this process's
@@ -493,10 +490,8 @@ def main(parent: int) -> int:
     signal.signal(signal.SIGTERM, lambda number, frame: stopping.append(number))
     # Ctrl-C reaches every process in the terminal's group: the build stops this one.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    # A build killed outright (SIGKILL) cannot stop it: on Linux, it ends with the build.
-    with contextlib.suppress(OSError, AttributeError):
-        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
-    if os.getppid() != parent:  # the build ended before the line above
+    # A build killed outright (SIGKILL) cannot stop it: it ends with the build.
+    if not end_with(parent):
         return 1
     cache, cards = read_job(sys.stdin.buffer.read())
     failed = 0

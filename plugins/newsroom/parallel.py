@@ -17,7 +17,6 @@ workers, and a lost worker costs time, never a result or a hang.
 from __future__ import annotations
 
 import contextlib
-import ctypes
 import gc
 import multiprocessing as mp
 import os
@@ -27,6 +26,8 @@ from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from itertools import islice
 from typing import Any, TypeVar
+
+from .orphans import end_with
 
 T = TypeVar("T")
 A = TypeVar("A")
@@ -42,8 +43,6 @@ AHEAD = 2
 
 #: What a worker runs, set in each worker as it starts (inherited through fork, never sent).
 _work: Callable[[Any], object] | None = None
-#: prctl's option to be sent a signal when the parent ends (linux/prctl.h).
-_PR_SET_PDEATHSIG = 1
 
 
 def cores() -> int:
@@ -140,10 +139,8 @@ def _start(work: Callable[[Any], object], parent: int) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
     # A parent killed outright (SIGKILL, or SIGTERM to it alone) cannot stop its workers,
-    # which would wait for work forever: on Linux, they end with it.
-    with contextlib.suppress(OSError, AttributeError):
-        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
-    if os.getppid() != parent:  # it ended before the line above
+    # which would wait for work forever: they end with it.
+    if not end_with(parent):
         os._exit(1)
 
 
