@@ -15,6 +15,8 @@ import subprocess
 from datetime import UTC, datetime
 from pathlib import Path
 
+from .atomic import write_file
+
 NAME = "build.json"
 
 
@@ -24,10 +26,7 @@ def write(output: Path, as_of: datetime, root: Path) -> None:
     commit = built_commit(root)
     if commit:
         record["commit"] = commit
-    target = output / NAME
-    partial = target.with_name(f".{NAME}.{os.getpid()}")
-    partial.write_text(json.dumps(record, sort_keys=True) + "\n", encoding="utf-8")
-    os.replace(partial, target)
+    write_file(output / NAME, (json.dumps(record, sort_keys=True) + "\n").encode("utf-8"))
 
 
 def built_commit(root: Path) -> str | None:

@@ -38,6 +38,7 @@ from zoneinfo import ZoneInfo
 
 import yaml
 
+from .atomic import write_file
 from .models import (
     Attachment,
     Boilerplate,
@@ -346,14 +347,8 @@ class Store:
             if folder not in self._folders:
                 os.makedirs(folder, exist_ok=True)
                 self._folders.add(folder)
-            handle, partial = tempfile.mkstemp(prefix=f".{key[:16]}.", dir=folder)
-            try:
-                with os.fdopen(handle, "wb") as out:
-                    out.write(data.encode("utf-8", "surrogatepass"))
-                os.replace(partial, path)
-            except BaseException:
-                Path(partial).unlink(missing_ok=True)
-                raise
+            # The owner's alone (0o600): nothing but this code reads them.
+            write_file(path, data.encode("utf-8", "surrogatepass"), mode=0o600)
         except OSError:
             self._folders.discard(folder)  # removed meanwhile, perhaps: made again next time
             return

@@ -27,7 +27,6 @@ import io
 import json
 import logging
 import math
-import os
 import signal
 import sys
 import traceback
@@ -40,6 +39,7 @@ from typing import Any
 import PIL
 from PIL import Image, ImageDraw, ImageFont
 
+from .atomic import write_file
 from .orphans import end_with
 
 logger = logging.getLogger(__name__)
@@ -423,12 +423,9 @@ def _split_long(word: str, measure: Any, width: float) -> list[str]:
 
 
 def keep(cache: Path, key: str, data: bytes) -> None:
-    """Put a card's bytes in the cache under its key: written under a name of this process's
-    own first, then renamed, so that nobody ever finds half a file under the final name."""
-    cached = cache / f"{key}.png"
-    partial = cached.with_suffix(f".{os.getpid()}.tmp")
-    partial.write_bytes(data)
-    os.replace(partial, cached)
+    """Put a card's bytes in the cache under its key, whole (atomic.py): nobody ever finds
+    half a file under the final name, nor a temporary one left by a failed write."""
+    write_file(cache / f"{key}.png", data)
 
 
 def job(cards: Sequence[Card], cache: Path) -> bytes:

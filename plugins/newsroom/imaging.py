@@ -11,13 +11,12 @@ from __future__ import annotations
 import hashlib
 import io
 import json
-import os
-import shutil
 import warnings
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from .atomic import replacing
 from .schema import Invalid
 
 if TYPE_CHECKING:
@@ -119,15 +118,17 @@ def cached(folder: Path, make: Callable[[], dict[str, Any]]) -> Path:
     """
     if folder.is_dir():
         return folder
-    files = make()
-    partial = folder.with_name(f"{folder.name}.{os.getpid()}.tmp")
-    shutil.rmtree(partial, ignore_errors=True)
-    partial.mkdir(parents=True)
-    for name, value in files.items():
-        blob = value if isinstance(value, bytes) else json.dumps(value, sort_keys=True).encode()
-        (partial / name).write_bytes(blob)
+    files = {
+        name: value if isinstance(value, bytes) else json.dumps(value, sort_keys=True).encode()
+        for name, value in make().items()
+    }
+    folder.parent.mkdir(parents=True, exist_ok=True)
     try:
-        os.replace(partial, folder)
+        with replacing(folder) as partial:
+            partial.mkdir()
+            for name, blob in files.items():
+                (partial / name).write_bytes(blob)
     except OSError:
-        shutil.rmtree(partial, ignore_errors=True)  # another build made it meanwhile
+        if not folder.is_dir():  # else another build made it meanwhile, and theirs is kept
+            raise
     return folder

@@ -41,13 +41,13 @@ import hashlib
 import json
 import os
 import sys
-import tempfile
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from . import buildinfo
+from .atomic import write_file
 from .cache import (
     PACKAGE,
     code_version,
@@ -158,14 +158,8 @@ class LastBuild:
         }
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            handle, partial = tempfile.mkstemp(prefix=".manifest.", dir=self.path.parent)
-            try:
-                with os.fdopen(handle, "w", encoding="utf-8") as out:
-                    json.dump(record, out)
-                os.replace(partial, self.path)
-            except BaseException:
-                Path(partial).unlink(missing_ok=True)
-                raise
+            # The owner's alone (0o600): nothing but this code reads it.
+            write_file(self.path, json.dumps(record).encode("utf-8"), mode=0o600)
         except OSError:
             return
 

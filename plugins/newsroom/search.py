@@ -52,6 +52,7 @@ from pelican import Pelican
 from pelican.generators import Generator
 from pelican.writers import Writer
 
+from .atomic import replacing
 from .cache import installed, own_folder
 from .localized import write_each_language
 from .models import Release
@@ -218,15 +219,11 @@ class Bundles:
 
     def keep(self, key: str, bundle: Path) -> None:
         """Keep the bundle Pagefind just wrote, under ``key``."""
-        entry = self.folder / key
-        partial = self.folder / f".{key}.{os.getpid()}.tmp"
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
-            shutil.rmtree(partial, ignore_errors=True)
-            _copy_tree(bundle, partial)
-            os.replace(partial, entry)
+            with replacing(self.folder / key) as partial:
+                _copy_tree(bundle, partial)
         except OSError:  # another build kept it meanwhile, or no room: only time is lost
-            shutil.rmtree(partial, ignore_errors=True)
             return
         self._used.add(key)
 
