@@ -130,6 +130,29 @@ def tracked(repo: Path, folder: Path) -> bool:
     return b"not a git repository (or any of the parent directories)" not in listed.stderr
 
 
+#: The caches ``refused`` has warned of in this process, by repository and folder.
+_TOLD: set[tuple[str, str]] = set()
+
+
+def refused(repo: Path, folder: Path) -> bool:
+    """Whether the cache in ``repo/folder`` must go unused because git tracks it (``tracked``),
+    saying so once per process for each folder: a check or a build asks several times (a
+    trial build's halving runs many builds), and one warning tells the person what to do."""
+    if not tracked(repo, folder):
+        return False
+    told = (str(repo.resolve()), folder.as_posix())
+    if told not in _TOLD:
+        _TOLD.add(told)
+        logger.warning(
+            "%s is committed to the repository (or reached through a symbolic link): nothing "
+            "kept there is used, and all of it is made again. Remove it from git (git rm -r "
+            "--cached %s); .cache/ is git-ignored.",
+            folder.as_posix(),
+            folder.parts[0],
+        )
+    return True
+
+
 def own_folder(repo: Path, folder: Path) -> Path:
     """``repo/folder``, for a cache of pictures this machine made; when git tracks anything
     there, a new empty folder of this process's own instead, removed when it ends.
@@ -138,15 +161,8 @@ def own_folder(repo: Path, folder: Path) -> Path:
     committed in a pull request under that name would be published in place of the real
     one. Like the check's entries (``Store.beside``), a committed cache is never read.
     """
-    if not tracked(repo, folder):
+    if not refused(repo, folder):
         return repo / folder
-    logger.warning(
-        "%s is committed to the repository (or reached through a symbolic link): nothing kept "
-        "there is used, and all of it is made again. Remove it from git (git rm -r --cached "
-        "%s); .cache/ is git-ignored.",
-        folder.as_posix(),
-        folder.parts[0],
-    )
     private = Path(tempfile.mkdtemp(prefix=f"newsroom-{folder.name}-"))
     atexit.register(shutil.rmtree, private, ignore_errors=True)
     return private
@@ -291,10 +307,11 @@ class Store:
     def beside(cls, content: Path) -> Store:
         """The store in ``.cache/newsroom/`` next to ``content``; older versions' are removed.
 
-        None when the repository tracks a file there: entries are trusted as this machine's
-        own work, and one committed in a pull request could carry HTML no check has seen.
+        None, with a warning (``refused``), when the repository tracks a file there: entries
+        are trusted as this machine's own work, and one committed in a pull request could
+        carry HTML no check has seen.
         """
-        if tracked(content.parent, FOLDER):
+        if refused(content.parent, FOLDER):
             return cls(None)
         store = cls(content.parent / FOLDER)
         if store.folder is not None and store.folder.parent.is_dir():

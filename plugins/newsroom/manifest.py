@@ -54,8 +54,8 @@ from .cache import (
     digest,
     file_digest,
     installed,
+    refused,
     stable_text,
-    tracked,
     tree_digest,
 )
 from .schedule import Window
@@ -98,7 +98,7 @@ class LastBuild:
     def trusted(self) -> bool:
         """Whether manifests are this machine's own record: not when git tracks their folder,
         where one committed in a pull request would stand in for a build."""
-        return not tracked(self.base, FOLDER)
+        return not refused(self.base, FOLDER)
 
     def kept(self, key: str, as_of: datetime) -> tuple[str, Window] | None:
         """The messages and window of the last build when it read the same inputs (its

@@ -7,6 +7,8 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -19,7 +21,7 @@ from newsroom.cache import FOLDER, PACKAGE, Store, code_version
 from newsroom.content import Newsroom, load
 from newsroom.problems import display_path
 from newsroom.settings import NewsroomSettings
-from support import ROOT, Site, git
+from support import AS_OF, ROOT, Site, git
 
 LANGUAGES = ("en", "de")
 RICH = """\
@@ -366,3 +368,53 @@ def test_a_repository_git_will_not_read_keeps_the_cache_unread(site: Site, refus
     assert store.folder is None
     loaded(site, store)
     assert (store.hits, store.writes) == (0, 0)
+
+
+def invoke(task: str, site: Site, out: Path) -> subprocess.CompletedProcess[str]:
+    """The real ``invoke check`` or ``invoke build`` of ``site``, in a process of its own."""
+    command = [sys.executable, "-m", "invoke", task, "--content", str(site.path)]
+    if task == "build":
+        command += ["--output", str(out), "--as-of", AS_OF]
+    env = {k: v for k, v in os.environ.items() if k not in ("GITHUB_ACTIONS", "GITHUB_SHA")}
+    return subprocess.run(
+        command, cwd=ROOT, env=env, capture_output=True, text=True, check=True, timeout=600
+    )
+
+
+#: What ``invoke check`` and ``invoke build`` say, once, of a check cache they will not use.
+COMMITTED_CHECK_CACHE = (
+    ".cache/newsroom is committed to the repository (or reached through a symbolic link): "
+    "nothing kept there is used, and all of it is made again. Remove it from git (git rm -r "
+    "--cached .cache); .cache/ is git-ignored."
+)
+
+
+@pytest.mark.parametrize("task", ["check", "build"])
+@pytest.mark.parametrize("how", ["committed", "linked"])
+def test_a_committed_check_cache_is_refused_in_words(
+    site: Site, tmp_path: Path, task: str, how: str
+) -> None:
+    """Refused silently, a committed cache only made every check slow; the person who runs
+    it is told why, and what to do, once however often the run looks at the cache."""
+    root = site.path.parent
+    first = invoke(task, site, tmp_path / "first")
+    assert first.stderr == ""
+    assert entries(site)  # the first run filled it
+    if how == "linked":  # git lists nothing beyond a committed link
+        (root / ".cache").rename(root / "entries")
+        (root / ".cache").symlink_to("entries")
+    git(root, "init", "-q")
+    git(root, "add", "-f", ".cache/newsroom" if how == "committed" else ".cache")
+    git(root, "commit", "-qm", "The check's cache, committed")
+    written = entries(site)
+
+    again = invoke(task, site, tmp_path / "again")
+    done = {"check": "All good: 4 releases and 2 pages checked.", "build": "Built "}[task]
+    assert again.stdout.splitlines()[-1].startswith(done)
+    warnings = again.stderr.splitlines()
+    if how == "committed":
+        assert warnings == [COMMITTED_CHECK_CACHE]
+    else:  # every cache behind the link is refused, each named once
+        assert warnings.count(COMMITTED_CHECK_CACHE) == 1
+        assert len(warnings) == len(set(warnings))
+    assert entries(site) == written  # nothing read, nothing added
