@@ -1,9 +1,10 @@
 """Drawing a share card: a release's headline, date and topic, and the company's wordmark or
 logo, as a 1200×630 palette PNG (share_images.py says which releases get one, and keeps them).
 
-This module imports Pillow and nothing of Pelican or the rest of the build, so that a fresh
-interpreter can draw a build's cards while Pelican still runs (``main``), in about 30 MB,
-and give each to the cache as its file. The build draws the few a rebuild needs itself.
+This module imports Pillow and, of the package, only two modules that need nothing but the
+standard library (atomic.py, orphans.py), so that a fresh interpreter can draw a build's
+cards while Pelican still runs (``main``), in about 30 MB, and give each to the cache as its
+file. The build draws the few a rebuild needs itself.
 
 A card is flat colour and text, so it is saved as a palette PNG: 11 to 20 KB (15 on average)
 instead of 55 to 70 KB for the full-colour PNG. JPEG (68 KB at quality 75) and lossy WebP

@@ -8,6 +8,7 @@ module is placed on purpose.
 from __future__ import annotations
 
 import ast
+import sys
 from pathlib import Path
 
 import pytest
@@ -25,7 +26,7 @@ LAYERS: dict[str, int] = {
     **dict.fromkeys(["inline_skip", "membership", "outfolder"], 0),
     # Files put in place whole, and processes that end with the build: the standard library.
     **dict.fromkeys(["atomic", "orphans"], 0),
-    # Drawing a share card: Pillow alone, so that a fresh interpreter draws them lightly.
+    # Drawing a share card: Pillow and the leaves, so that a fresh interpreter draws them lightly.
     "card_drawing": 0,
     # 1. Settings and models, and what works on models alone.
     **dict.fromkeys(["settings", "models", "translations", "withheld", "schedule"], 1),
@@ -91,6 +92,21 @@ def test_imports_point_down(module: str) -> None:
 @pytest.mark.parametrize("module", sorted(m for m in GRAPH if LAYERS[m] < NO_PELICAN_BELOW))
 def test_the_check_does_not_import_pelican(module: str) -> None:
     assert "pelican" not in GRAPH[module][1]
+
+
+def test_the_share_cards_drawing_process_loads_only_leaves() -> None:
+    """card_drawing.py runs in a fresh interpreter beside the build, in about 30 MB: what it
+    imports of the package, and through it, is Pillow and the standard library alone."""
+    reached: set[str] = set()
+    waiting = ["card_drawing"]
+    while waiting:
+        module = waiting.pop()
+        if module not in reached:
+            reached.add(module)
+            waiting.extend(GRAPH[module][0])
+    assert sorted(reached) == ["atomic", "card_drawing", "orphans"]
+    other = set().union(*(GRAPH[module][1] for module in reached))
+    assert sorted(other - set(sys.stdlib_module_names)) == ["PIL"]
 
 
 def test_no_cycles() -> None:
