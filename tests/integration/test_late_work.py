@@ -83,11 +83,13 @@ def test_cards_failing_while_pagefind_indexes_stop_it(site: Site, tmp_path: Path
     assert keys
     for key in keys:
         (cache / f"{key}.png").unlink()
-        (cache / f"{key}.{os.getpid()}.tmp").mkdir()  # where each is written first
+        (cache / f"{key}.png").mkdir()  # a card written aside cannot be renamed over it
     with pytest.raises(IsADirectoryError):
         site.build(tmp_path / "out", NEWSROOM={"search_part_size": 1})
     assert children() - before == set()
     assert multiprocessing.active_children() == []
+    # Each card written aside was removed when it could not be put in place.
+    assert sorted(p.name for p in cache.iterdir()) == sorted(f"{key}.png" for key in keys)
 
 
 @pytest.mark.parametrize("stop", [KeyboardInterrupt, RuntimeError])
