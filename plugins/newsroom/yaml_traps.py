@@ -148,6 +148,15 @@ def hidden_text(text: str) -> list[Hidden]:
     """Notes after ``#``, and ``!tag``, ``&anchor`` and ``*alias`` markers, in YAML that
     composed without an error: YAML drops all of them from the values without a word."""
     lines = text.split("\n")
+    if not _MARKS.search(text) and not any(map(_NO_SPACE.match, lines)):
+        # Nothing below can be found without one of these (most front matter has none):
+        # the tokens are not worth scanning for (about half of reading the front matter).
+        return []
+    return scanned(text, lines)
+
+
+def scanned(text: str, lines: list[str]) -> list[Hidden]:
+    """``hidden_text`` from YAML's tokens, without its shortcut (``lines``: the text's)."""
     try:
         tokens = [t for t in yaml.scan(text, Loader=_LOADER) if _width(t)]
     except yaml.YAMLError:  # composed already, so not expected; never worse than before
@@ -312,6 +321,8 @@ def _marker(token: Token, following: list[Token], lines: list[str]) -> Hidden:
 # --- errors YAML stops at, explained by what the author most likely did ----------------
 
 _KEY = r"[A-Za-z_][A-Za-z0-9_-]*"
+#: A note starts with #; a tag, an anchor and an alias with !, & and *.
+_MARKS = re.compile(r"[#!&*]")
 _NO_SPACE = re.compile(rf"^(?P<indent>\s*(?:- )?)(?P<key>{_KEY}):(?P<value>[^\s/].*)$")
 _KEY_LINE = re.compile(rf"^(?P<indent>\s*(?:- )?)(?P<key>{_KEY}):(?:\s+(?P<value>.*))?$")
 _QUOTE_FIRST = re.compile(rf"^(?P<prefix>\s*(?:- )?(?:{_KEY}:\s+)?)(?P<value>[\"'\[{{].*?)\s*$")
