@@ -113,6 +113,12 @@ class Card:
     fonts: Fonts
 
     def key(self) -> str:
+        """The hash of everything drawn; worked out once per card (a build asks for every
+        release's, several times)."""
+        return self._key
+
+    @cached_property
+    def _key(self) -> str:
         inputs = {
             "template": TEMPLATE_VERSION,
             "pillow": PIL.__version__,

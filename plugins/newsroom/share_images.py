@@ -140,6 +140,9 @@ class ShareImages:
         # field, its body too, and a copy cut to the build instant (Release.at) shows the
         # same picture.
         self._known: dict[str, ShareImage] = {}
+        #: A topic's card, by the topic and its name in a release's language: the older
+        #: releases of a topic (most of a large newsroom's) share one card and one key.
+        self._topic_images: dict[tuple[str, str], ShareImage] = {}
 
     def for_release(self, release: Release) -> ShareImage:
         known = self._known.get(release.source)
@@ -162,10 +165,15 @@ class ShareImages:
             card = card_for(release, self.company, self.logo, self.fonts)
             alt = f"{self.company.name} Newsroom: {release.title}"
             return ShareImage(image_path(release.url, card), WIDTH, HEIGHT, alt, card)
-        card = topic_card_for(release, self.company, self.logo, self.fonts)
-        alt = f"{self.company.name} Newsroom: {release.topic_name}"
-        folder = self._topic_url(release.topic.key)
-        return ShareImage(image_path(folder, card), WIDTH, HEIGHT, alt, card)
+        topic = (release.topic.key, release.topic_name)
+        known = self._topic_images.get(topic)
+        if known is None:
+            card = topic_card_for(release, self.company, self.logo, self.fonts)
+            alt = f"{self.company.name} Newsroom: {release.topic_name}"
+            folder = self._topic_url(release.topic.key)
+            known = ShareImage(image_path(folder, card), WIDTH, HEIGHT, alt, card)
+            self._topic_images[topic] = known
+        return known
 
     def cards(self, releases: Sequence[Release]) -> Cards:
         """The cards these releases show, by address; a topic's card once."""
