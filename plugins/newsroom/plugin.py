@@ -7,6 +7,7 @@ The state of one build lives on that build's settings dict, so two builds in one
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -81,9 +82,13 @@ class NewsroomReader(BaseReader):
     enabled = True
     file_extensions: ClassVar[list[str]] = ["md"]
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._folders: dict[str, str] = {}  # each folder's display path (``_shown``)
+
     def read(self, source_path: str) -> tuple[str, dict[str, Any]]:
         state = state_of(self.settings)
-        shown = display_path(Path(source_path), state.root)
+        shown = self._shown(source_path, state.root)
         release = state.newsroom.release_for(shown)
         if release is not None:
             return release.body_html, self._release_metadata(release)
@@ -101,6 +106,15 @@ class NewsroomReader(BaseReader):
             }
         # Unreachable while Pelican reads only the checked folders (see initialized).
         raise RuntimeError(f"{shown} was not checked before the build")
+
+    def _shown(self, source_path: str, root: Path) -> str:
+        """``display_path`` of a file, from its folder's, worked out once a folder: Pelican
+        asks for every file, and a relative path each took most of reading one."""
+        folder, name = os.path.split(source_path)
+        shown = self._folders.get(folder)
+        if shown is None:
+            shown = self._folders[folder] = display_path(Path(folder), root)
+        return name if shown == "." else f"{shown}/{name}"
 
     def _release_metadata(self, release: Release) -> dict[str, Any]:
         category = Category(release.topic.name, self.settings)
