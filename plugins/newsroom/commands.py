@@ -201,6 +201,13 @@ def summary(newsroom: Newsroom) -> str:
     if warnings:
         parts.append(f"{warnings} warning{'s' * (warnings != 1)}")
     verdict = "Fix the errors above, then run the check again." if errors else "No errors."
+    if any(p.rule == "file-symlink" for p in newsroom.problems):
+        # content.check reads nothing else then (through a link it could quote a secret): the
+        # author must not take the short list for all there is.
+        verdict = (
+            "Replace each link above with the file itself, then run the check again: "
+            "no other file is read while a symbolic link is in the content folder."
+        )
     return f"{' and '.join(parts)} in {files} file{'s' * (files != 1)}. {verdict}"
 
 

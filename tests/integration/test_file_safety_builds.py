@@ -38,6 +38,11 @@ def test_invoke_check_refuses_a_link_to_the_environment_without_printing_it(site
     )
     assert f"::error file={shown}/media/env.txt,title=file-symlink::" in done.stdout
     assert secret not in done.stdout + done.stderr
+    # Nothing else was read: the author is told the list is not all there may be.
+    assert done.stdout.splitlines()[-1] == (
+        "2 errors in 2 files. Replace each link above with the file itself, then run the "
+        "check again: no other file is read while a symbolic link is in the content folder."
+    )
 
 
 @pytest.mark.parametrize(
