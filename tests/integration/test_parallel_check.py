@@ -225,12 +225,15 @@ def test_a_killed_worker_costs_time_not_a_result(
     first workers of a check), without, one checking releases."""
     many(site, 4 * COUNT, translated)
     sequential = loaded(site, Store(tmp_path / "one", "v"), workers=1)
+    before = set(children_of(os.getpid()))  # the session's own: a browser's driver, a server
     killed: list[int] = []
 
     def kill_a_worker() -> None:
         deadline = time.monotonic() + 60
         while not killed and time.monotonic() < deadline:
-            for pid in children_of(os.getpid()):
+            # Forked copies of this process only: not a browser's driver or a server the
+            # session started, which are children too.
+            for pid in forked(os.getpid()):
                 os.kill(pid, signal.SIGKILL)  # as the kernel does to a process out of memory
                 killed.append(pid)
                 break
@@ -246,7 +249,7 @@ def test_a_killed_worker_costs_time_not_a_result(
     assert killed[0] != 0
     assert_same(on_two, sequential)
     assert kept(Store(tmp_path / "two", "v")) == kept(Store(tmp_path / "one", "v"))
-    assert list(children_of(os.getpid())) == []
+    assert set(children_of(os.getpid())) <= before
 
 
 def _start_check(site: Site, output: int) -> subprocess.Popen[bytes]:

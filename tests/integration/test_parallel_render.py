@@ -49,12 +49,13 @@ def files(output: Path) -> dict[str, str]:
 
 
 def test_fixture_site_is_the_same_rendered_by_workers(many: Site, tmp_path: Path) -> None:
+    before = set(children_of(os.getpid()))  # the session's own: a browser's driver, a server
     many.build(tmp_path / "one", **{WORKERS: 1})
     many.build(tmp_path / "two", **{WORKERS: 2})
     one, two = files(tmp_path / "one"), files(tmp_path / "two")
     assert len(one) > 50
     assert one == two
-    assert children_of(os.getpid()) == []
+    assert set(children_of(os.getpid())) <= before
 
 
 def test_sample_newsroom_is_the_same_rendered_by_workers(tmp_path: Path) -> None:
@@ -96,11 +97,12 @@ def test_a_template_error_in_a_worker_fails_the_build_as_in_one_process(
         f'{{% if article.slug == "{FAILING}" %}}{{{{ article.no_such_field }}}}{{% endif %}}'
     )
     outputs = {n: tmp_path / f"out{n}" for n in (1, 2)}
+    before = set(children_of(os.getpid()))
     one = failure(lambda: many.build(outputs[1], THEME=str(broken), **{WORKERS: 1}))
     two = failure(lambda: many.build(outputs[2], THEME=str(broken), **{WORKERS: 2}))
     assert one == two
     assert "no_such_field" in one[1]
-    assert children_of(os.getpid()) == []
+    assert set(children_of(os.getpid())) <= before
 
 
 def test_an_error_logged_in_a_worker_fails_the_build_as_in_one_process(
@@ -118,6 +120,7 @@ def test_an_error_logged_in_a_worker_fails_the_build_as_in_one_process(
         return ""
 
     noting = theme("{{ article.slug | noted }}")
+    before = set(children_of(os.getpid()))
     messages = {}
     for workers in (1, 2):
         pids.write_text("")
@@ -132,7 +135,7 @@ def test_an_error_logged_in_a_worker_fails_the_build_as_in_one_process(
         rendered_by = set(pids.read_text().split())
         assert (rendered_by == {str(os.getpid())}) == (workers == 1), rendered_by
     assert messages[1] == messages[2] == f"The build logged errors:\nCannot show {FAILING}"
-    assert children_of(os.getpid()) == []
+    assert set(children_of(os.getpid())) <= before
 
 
 class Handled(logging.Handler):
