@@ -76,25 +76,30 @@ def ordered(work: Callable[[A], T], items: Sequence[A], workers: int | None = No
     chunks = (items[start : start + CHUNK] for start in range(0, len(items), CHUNK))
     waiting: deque[Future[list[T]]] = deque()
     done = 0  # items yielded so far: the rest is worked out here if the pool fails
+    collecting = gc.isenabled()
     pool = ProcessPoolExecutor(
-        processes, mp.get_context("fork"), initializer=_start, initargs=(work, os.getpid())
+        processes,
+        mp.get_context("fork"),
+        initializer=_start,
+        initargs=(work, os.getpid(), collecting),
     )
     try:
         # The workers are forked at the first submit. Ctrl-C meanwhile would stop this
         # process before it can stop them (and they would wait for work forever), so it
         # waits until they are all started; they inherit the block and ignore it (_start).
         mask = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
-        # Objects that exist now are never collected by a worker: without this, a worker's
-        # first collection writes to every object it inherited, copying this process's
-        # memory page by page.
-        gc.freeze()
+        # No collection from here until each worker has frozen what it inherited (_start).
+        # Only the switch is turned, and turned back as it was: a gc.freeze() here would
+        # need a gc.unfreeze(), which thaws whatever the caller froze too (build_worker.py).
+        gc.disable()
         try:
             for chunk in islice(chunks, processes * AHEAD):
                 waiting.append(pool.submit(_run, chunk))
         except Exception:  # no worker could be started (out of processes or memory)
             pass
         finally:
-            gc.unfreeze()
+            if collecting:
+                gc.enable()
             signal.pthread_sigmask(signal.SIG_SETMASK, mask)
         while waiting:
             try:
@@ -131,8 +136,14 @@ def each(
             pass
 
 
-def _start(work: Callable[[Any], object], parent: int) -> None:
+def _start(work: Callable[[Any], object], parent: int, collecting: bool) -> None:
     global _work
+    # What the worker inherited is never collected here: a collection writes to every object
+    # it looks at, which would copy the parent's memory page by page. Freezing moves whole
+    # lists of objects, writing to none of them; the collector was off since the fork.
+    gc.freeze()
+    if collecting:
+        gc.enable()
     _work = work
     # Ctrl-C reaches every process in the terminal's group: the parent stops the pool and
     # says so once, instead of each worker printing a traceback.
