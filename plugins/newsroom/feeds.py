@@ -17,9 +17,10 @@ language after the first has a feed per topic (``feeds/lang/de/topics/products.a
 beside its language feed, named and described in that language. It exists while the topic
 has a page, so the page's "Follow" link always leads somewhere, empty until a release of
 the topic is written in that language. The first language's pages link the topic feeds that
-list each piece of news once, as they always did. A site with one language has no language
-feeds: each would repeat the main feed item for item, one more address to choose for
-nothing.
+list each piece of news once, as they always did. Browsers and feed readers subscribe to
+the first feed a page links, so a page in a language after the first leads with its
+language's feed (``FeedIndex.for_page``). A site with one language has no language feeds:
+each would repeat the main feed item for item, one more address to choose for nothing.
 
 Item IDs are fixed at first publication. A feed reader decides by the ID whether an item is
 new, so an ID that changed would show a corrected release as a second release. The ID is
@@ -197,6 +198,28 @@ class FeedIndex:
         yield from self.languages
         for topics in self.language_topics.values():
             yield from topics.values()
+
+    def language(self, lang: str) -> Feed | None:
+        """The feed of every release in ``lang``; None on a site with one language, or
+        while nothing in ``lang`` is public."""
+        return next((feed for feed in self.languages if feed.lang == lang), None)
+
+    def for_page(self, lang: str, own: Sequence[Feed] = ()) -> tuple[Feed, ...]:
+        """The feeds a page in ``lang`` links in its head, in order, each once: the page's
+        language's feed, where it is not the first language and has one, then the
+        all-releases feed, then the page's ``own`` (a topic's, a language's).
+
+        Browsers and feed readers subscribe to a page's first feed: a German reader who
+        subscribes from a German page gets the German releases, not the all-releases feed,
+        which lists each piece of news in the first language it exists in. On the first
+        language's pages that feed is the right first one.
+        """
+        lead = self.language(lang) if lang != self.all.lang else None
+        chosen: dict[str, Feed] = {}
+        for feed in (lead, self.all, *own):
+            if feed is not None:
+                chosen.setdefault(feed.key, feed)
+        return tuple(chosen.values())
 
     def topics_in(self, lang: str) -> dict[str, Feed]:
         """The topic feeds a page in ``lang`` offers: its language's, or on the first

@@ -667,10 +667,11 @@ def test_a_german_topic_page_links_the_feed_of_its_german_releases(
     out = build(site, tmp_path / "out")
     sitename = "Aldercrest Newsroom"
     german = head_feeds(out / "de/topics/products/index.html")
-    assert german == linked("all", sitename) + linked(
+    # The German releases first (a reader subscribes to the first), then all, then the topic's.
+    assert german == linked("lang/de", f"{sitename}: Deutsch") + linked("all", sitename) + linked(
         "lang/de/topics/products", f"{sitename}: Produkte"
     )
-    assert german[3] == (
+    assert german[6] == (
         "application/atom+xml",
         "https://news.example.com/feeds/lang/de/topics/products.atom.xml",
         "Aldercrest Newsroom: Produkte (Atom)",
@@ -700,6 +701,81 @@ def test_a_german_topic_page_links_the_feed_of_its_german_releases(
     entries = atom(later, "lang/de/topics/products").findall(f"{A}entry")
     assert [e.findtext(f"{A}title") for e in entries] == ["Geheimes Produkt", "Erstes Produkt"]
     assert atom(later, "lang/de/topics/financial-results").findall(f"{A}entry") == []
+
+
+#: A German release of its own and a German version of an English one (q4-results).
+GERMAN = {
+    "releases/2026/nur-deutsch.md": (
+        "---\ntitle: Nur auf Deutsch\ndate: 2026-04-01 09:00 Europe/Berlin\n"
+        "category: products\ntags: [Netz]\nlang: de\nsummary: Kurz.\n---\nText.\n"
+    ),
+    "releases/2025/q4-ergebnisse.md": (
+        "---\ntitle: Ergebnisse Q4 2025\ndate: 2025-12-15T07:30:00+01:00\n"
+        "category: financial-results\nlang: de\ntranslation_key: q4\n"
+        "summary: Der Umsatz stieg.\n---\nText.\n"
+    ),
+}
+
+
+@pytest.fixture(scope="module")
+def bilingual(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The fixture site with releases in German too, at the launch instant."""
+    tmp = tmp_path_factory.mktemp("bilingual")
+    shutil.copytree(FIXTURES / "basic", tmp / "site")
+    site = Site(tmp / "site")
+    english = site.path / "releases/2025/q4-results.md"
+    text = english.read_text("utf-8").replace("tags:", "translation_key: q4\ntags:", 1)
+    english.write_text(text, "utf-8")
+    for name, release in GERMAN.items():
+        site.write(name, release)
+    return build(site, tmp / "out")
+
+
+def first_feeds(out: Path) -> dict[str, list[str]]:
+    """Each page's first linked feed by the language of the page: what a reader subscribes
+    to from it."""
+    found: dict[str, list[str]] = {}
+    for page in sorted(p for p in out.rglob("*.html") if p.parent.name != "admin"):
+        soup = BeautifulSoup(page.read_text("utf-8"), "html.parser")
+        links = [
+            str(link["href"])
+            for link in soup.select('link[rel="alternate"][type]')
+            if link["type"] in MEDIA_TYPES.values()
+        ]
+        assert len(links) == len(set(links)), page  # no feed twice
+        html = soup.find("html")
+        assert isinstance(html, Tag)
+        found.setdefault(str(html["lang"]), []).append(links[0])
+    return found
+
+
+def test_german_pages_lead_with_the_german_feed(bilingual: Path) -> None:
+    site = "Aldercrest Newsroom"
+    everything, german = linked("all", site), linked("lang/de", f"{site}: Deutsch")
+    expected = {
+        "index.html": everything,
+        "en/index.html": everything + linked("lang/en", f"{site}: English"),
+        "topics/products/index.html": everything + linked("topics/products", f"{site}: Products"),
+        "news/2026/first-product/index.html": everything[:2],  # a release: Atom and RSS
+        "follow/index.html": everything,
+        "de/index.html": german + everything,
+        "de/follow/index.html": german + everything,
+        "de/topics/products/index.html": german
+        + everything
+        + linked("lang/de/topics/products", f"{site}: Produkte"),
+        "de/topics/financial-results/index.html": german
+        + everything
+        + linked("lang/de/topics/financial-results", f"{site}: Finanzergebnisse"),
+        "news/2026/nur-deutsch/index.html": german[:2] + everything[:2],
+        "news/2025/q4-ergebnisse/index.html": german[:2] + everything[:2],
+    }
+    assert {page: head_feeds(bilingual / page) for page in expected} == expected
+    # Every other page too: the German ones lead with the German feed, the English ones
+    # with the all-releases feed, as before.
+    first = first_feeds(bilingual)
+    assert set(first) == {"en", "de"} and len(first["de"]) > 10
+    assert set(first["de"]) == {address("feeds/lang/de.atom.xml")}
+    assert set(first["en"]) == {address("feeds/all.atom.xml")}
 
 
 def test_an_empty_german_topic_feed_keeps_its_bytes(site: Site, tmp_path: Path) -> None:

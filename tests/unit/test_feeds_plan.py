@@ -76,6 +76,65 @@ def test_all_topic_and_language_feeds_list_their_releases_newest_first(site: Sit
     assert [f.home for f in index.languages] == ["en/", "de/"]
 
 
+GERMAN_ONLY = (
+    "---\ntitle: Nur auf Deutsch\ndate: 2026-07-01 09:00 Europe/Berlin\n"
+    "category: financial-results\nlang: de\nsummary: S.\n---\nText.\n"
+)
+GERMAN_VERSION = (
+    "---\ntitle: Erstes Produkt\ndate: 2026-03-02 09:00 Europe/Berlin\ncategory: products\n"
+    "lang: de\ntranslation_key: first\nsummary: S.\n---\nText.\n"
+)
+
+
+def with_german(site: Site) -> Site:
+    """The fixture with a German release of its own and a German version of an English one."""
+    english = site.path / "releases/2026/first-product.md"
+    english.write_text(
+        english.read_text("utf-8").replace("tags:", "translation_key: first\ntags:"), "utf-8"
+    )
+    site.write("releases/2026/nur-deutsch.md", GERMAN_ONLY)
+    site.write("releases/2026/erstes-produkt.md", GERMAN_VERSION)
+    return site
+
+
+@pytest.mark.parametrize(
+    ("german_releases", "page_lang", "own", "linked"),
+    [
+        # The first language's pages: the all-releases feed first, as always.
+        (True, "en", [], ["all"]),
+        (True, "en", ["lang/en"], ["all", "lang/en"]),
+        (True, "en", ["topics/products"], ["all", "topics/products"]),
+        # A German page leads with the German feed, then the others, each once.
+        (True, "de", [], ["lang/de", "all"]),
+        (True, "de", ["lang/de"], ["lang/de", "all"]),
+        (
+            True,
+            "de",
+            ["lang/de/topics/products"],
+            ["lang/de", "all", "lang/de/topics/products"],
+        ),
+        # Nothing public in German yet: no German feed to lead with.
+        (False, "de", [], ["all"]),
+        (False, "de", ["lang/de/topics/products"], ["all", "lang/de/topics/products"]),
+    ],
+)
+def test_a_page_leads_with_its_languages_feed_after_the_first_language(
+    site: Site, german_releases: bool, page_lang: str, own: list[str], linked: list[str]
+) -> None:
+    if german_releases:
+        with_german(site)
+    index = build_plan(site.load(languages=("en", "de")), NewsroomSettings(languages=("en", "de")))
+    feeds = {feed.key: feed for feed in index}
+    chosen = index.for_page(page_lang, [feeds[key] for key in own])
+    assert [feed.key for feed in chosen] == linked
+
+
+def test_a_one_language_site_links_the_all_releases_feed_alone(site: Site) -> None:
+    index = build_plan(site.load(languages=("en",)), NewsroomSettings(languages=("en",)))
+    assert [f.key for f in index.for_page("en")] == ["all"]
+    assert index.language("en") is None
+
+
 def test_a_one_language_site_has_no_language_feeds(site: Site) -> None:
     """A language feed would repeat the main feed item for item."""
     index = build_plan(site.load(languages=("en",)), NewsroomSettings(languages=("en",)))
