@@ -19,8 +19,10 @@ has a page, so the page's "Follow" link always leads somewhere, empty until a re
 the topic is written in that language. The first language's pages link the topic feeds that
 list each piece of news once, as they always did. Browsers and feed readers subscribe to
 the first feed a page links, so a page in a language after the first leads with its
-language's feed (``FeedIndex.for_page``). A site with one language has no language feeds:
-each would repeat the main feed item for item, one more address to choose for nothing.
+language's feed (``FeedIndex.for_page``). An item names its topic in its own language in
+every feed that lists it: the reader reads the category with the item. A site with one
+language has no language feeds: each would repeat the main feed item for item, one more
+address to choose for nothing.
 
 Item IDs are fixed at first publication. A feed reader decides by the ID whether an item is
 new, so an ID that changed would show a corrected release as a second release. The ID is
@@ -135,6 +137,10 @@ class Item:
     published: datetime
     modified: datetime
     lang: str
+    #: The topic's key, the same in every language: what an Atom category's term says.
+    topic_key: str
+    #: The topic's name in the item's own language, as its page in that language names it:
+    #: a feed item is read in its language, whichever feed carries it.
     topic: str
     tags: tuple[str, ...]
     image: Enclosure | None
@@ -287,7 +293,8 @@ def item_for(release: Release, publisher: Publisher) -> Item:
         published=release.date.astimezone(UTC),
         modified=release.modified.astimezone(UTC),
         lang=release.lang,
-        topic=release.topic.name,
+        topic_key=release.topic.key,
+        topic=release.topic_name,
         tags=release.tags,
         image=image,
     )
@@ -522,9 +529,13 @@ def _feedgen(feed: Feed, fmt: Format, publisher: Publisher) -> FeedGenerator:
         entry.summary(item.summary)
         entry.published(item.published)
         entry.updated(item.modified)
+        # Atom names a topic by its key, the same in every language, and labels it in the
+        # item's language; RSS's category has room for the name alone.
+        topic = (
+            {"term": item.topic_key, "label": item.topic} if fmt == ATOM else {"term": item.topic}
+        )
         entry.category(
-            [{"term": item.topic, "scheme": topics}]
-            + [{"term": tag, "scheme": tags} for tag in item.tags]
+            [{**topic, "scheme": topics}] + [{"term": tag, "scheme": tags} for tag in item.tags]
         )
         entry.atom_extra.lang = item.lang
     return fg

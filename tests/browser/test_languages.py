@@ -115,6 +115,33 @@ def test_following_a_topic_from_its_german_page(page, public) -> None:
     assert feed["items"]
 
 
+#: What a feed reader or a browser's feed finder takes from a page: the first feed it links
+#: in each format, in the order the browser parsed the head.
+FIRST_FEEDS = """() => ["application/atom+xml", "application/rss+xml", "application/feed+json"]
+    .map((type) => document.querySelector(`head link[rel~="alternate"][type="${type}"]`))
+    .map((link) => [link.getAttribute("href"), link.title])"""
+
+
+def test_subscribing_from_the_german_home_page_gives_the_german_releases(page, public) -> None:
+    """Named in German, with each release's topic under its German name."""
+    page.goto(f"{page.base}/de/")
+    assert page.locator("html").get_attribute("lang") == "de"
+    first = page.evaluate(FIRST_FEEDS)
+    assert first == [
+        [f"/feeds/lang/de{suffix}", f"Aldercrest Newsroom: Deutsch ({label})"]
+        for suffix, label in ((".atom.xml", "Atom"), (".rss.xml", "RSS"), (".json", "JSON Feed"))
+    ]
+    feed = page.request.get(page.base + first[2][0]).json()
+    german = [r for r in public if r.lang == "de"]
+    assert german and feed["language"] == "de"
+    assert [item["title"] for item in feed["items"]] == [r.title for r in german]
+    names = [dict((lang, name) for lang, name, _ in r.topic.translations)["de"] for r in german]
+    assert [item["tags"][0] for item in feed["items"]] == names
+    # The English home page still leads with the feed of all releases.
+    page.goto(f"{page.base}/")
+    assert page.evaluate(FIRST_FEEDS)[0] == ["/feeds/all.atom.xml", "Aldercrest Newsroom (Atom)"]
+
+
 def test_german_search_has_its_own_index_and_word_rules(secure_page, public) -> None:
     german = next(r for r in public if r.lang == "de" and "Prognose" in r.title)
     secure_page.goto(secure_page.base + "/de/search/")

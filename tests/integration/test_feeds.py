@@ -350,8 +350,12 @@ def test_items_carry_the_release(site: Site, out: Path) -> None:
         assert entry.findtext(f"{A}author/{A}name") == "Example Industries AG"
         assert entry.findtext(f"{A}author/{A}uri") == "https://www.example.com"
         assert entry.get("{http://www.w3.org/XML/1998/namespace}lang") == release.lang
-        terms = [c.get("term") for c in entry.findall(f"{A}category")]
-        assert terms == [release.topic.name, *release.tags]
+        # The topic by its key, labelled with its name; tags as written.
+        categories = [(c.get("term"), c.get("label")) for c in entry.findall(f"{A}category")]
+        assert categories == [
+            (release.topic.key, release.topic.name),
+            *((tag, None) for tag in release.tags),
+        ]
     assert feed.findtext(f"{A}author/{A}name") == "Example Industries AG"
 
 
@@ -776,6 +780,65 @@ def test_german_pages_lead_with_the_german_feed(bilingual: Path) -> None:
     assert set(first) == {"en", "de"} and len(first["de"]) > 10
     assert set(first["de"]) == {address("feeds/lang/de.atom.xml")}
     assert set(first["en"]) == {address("feeds/all.atom.xml")}
+
+
+def item_slug(item_id: object) -> str:
+    """``tag:news.example.com,2026:nur-deutsch`` -> ``nur-deutsch``."""
+    return str(item_id).rpartition(":")[2]
+
+
+def topic_categories(out: Path, name: str) -> dict[str, tuple[Any, ...]]:
+    """The topic category of each item of a feed, by item: Atom's term and label, RSS's
+    text, JSON Feed's first tag, and the tag feedparser (which feed readers use) reads."""
+    entries = atom(out, name).findall(f"{A}entry")
+    rss = etree.parse(str(out / "feeds" / f"{name}.rss.xml")).iter("item")
+    data = json_feed(out, name)["items"]
+    parsed = feedparser.parse((out / "feeds" / f"{name}.atom.xml").read_bytes()).entries
+    assert len(entries) == len(data) == len(parsed)
+    found: dict[str, tuple[Any, ...]] = {}
+    for entry, item, json_item, seen in zip(entries, rss, data, parsed, strict=True):
+        category = entry.find(f"{A}category")
+        assert category is not None
+        topic = seen.tags[0]
+        found[item_slug(entry.findtext(f"{A}id"))] = (
+            category.get("term"),
+            category.get("label"),
+            item.findtext("category"),
+            json_item["tags"][0],
+            (topic.term, topic.label, topic.scheme),
+        )
+        assert item_slug(json_item["id"]) == item_slug(item.findtext("guid")) == item_slug(seen.id)
+    return found
+
+
+def named(key: str, name: str) -> tuple[Any, ...]:
+    return (key, name, name, name, (key, name, address("topics/")))
+
+
+def test_an_item_names_its_topic_in_its_own_language(bilingual: Path) -> None:
+    """The key stays; the name is the one the item's language gives the topic, in every feed
+    that lists it (the all-releases feed lists a German release of its own in German)."""
+    english = {
+        "embargoed-launch": named("products", "Products"),
+        "with-files": named("products", "Products"),
+        "first-product": named("products", "Products"),
+        "q4-results": named("financial-results", "Financial results"),
+    }
+    nur_deutsch = named("products", "Produkte")
+    q4_german = named("financial-results", "Finanzergebnisse")
+    expected = {
+        "all": {**english, "nur-deutsch": nur_deutsch},
+        "topics/products": {
+            k: v for k, v in {**english, "nur-deutsch": nur_deutsch}.items() if v[0] == "products"
+        },
+        "topics/financial-results": {"q4-results": english["q4-results"]},
+        "lang/en": english,
+        "lang/de": {"nur-deutsch": nur_deutsch, "q4-ergebnisse": q4_german},
+        "lang/de/topics/products": {"nur-deutsch": nur_deutsch},
+        "lang/de/topics/financial-results": {"q4-ergebnisse": q4_german},
+    }
+    assert {name: topic_categories(bilingual, name) for name in expected} == expected
+    check_all(bilingual)
 
 
 def test_an_empty_german_topic_feed_keeps_its_bytes(site: Site, tmp_path: Path) -> None:

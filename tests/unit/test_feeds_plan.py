@@ -135,6 +135,40 @@ def test_a_one_language_site_links_the_all_releases_feed_alone(site: Site) -> No
     assert index.language("en") is None
 
 
+def test_an_item_names_its_topic_in_its_own_language_in_every_feed(site: Site) -> None:
+    """A category is read with the item: a German item's topic is named in German, in the
+    German feeds and in the all-releases and topic feeds alike; its key stays the same."""
+    with_german(site)
+    index = build_plan(site.load(languages=("en", "de")), NewsroomSettings(languages=("en", "de")))
+    named = {
+        (feed.key, item.id.rpartition(":")[2]): (item.lang, item.topic_key, item.topic)
+        for feed in index
+        for item in feed.items
+    }
+    english = {
+        "embargoed-launch": ("en", "products", "Products"),
+        "with-files": ("en", "products", "Products"),
+        "first-product": ("en", "products", "Products"),
+        "q4-results": ("en", "financial-results", "Financial results"),
+    }
+    german = {
+        "nur-deutsch": ("de", "financial-results", "Finanzergebnisse"),
+        "erstes-produkt": ("de", "products", "Produkte"),
+    }
+    topic = {slug: key for slug, (_, key, _) in {**english, **german}.items()}
+    expected = {
+        # Each piece of news once: the German release of its own, in German.
+        **{("all", slug): english[slug] for slug in english},
+        ("all", "nur-deutsch"): german["nur-deutsch"],
+        **{(f"topics/{topic[slug]}", slug): english[slug] for slug in english},
+        ("topics/financial-results", "nur-deutsch"): german["nur-deutsch"],
+        **{("lang/en", slug): english[slug] for slug in english},
+        **{("lang/de", slug): german[slug] for slug in german},
+        **{(f"lang/de/topics/{topic[slug]}", slug): german[slug] for slug in german},
+    }
+    assert named == expected
+
+
 def test_a_one_language_site_has_no_language_feeds(site: Site) -> None:
     """A language feed would repeat the main feed item for item."""
     index = build_plan(site.load(languages=("en",)), NewsroomSettings(languages=("en",)))
