@@ -220,12 +220,22 @@ class FeedIndex:
         which lists each piece of news in the first language it exists in. On the first
         language's pages that feed is the right first one.
         """
-        lead = self.language(lang) if lang != self.all.lang else None
         chosen: dict[str, Feed] = {}
-        for feed in (lead, self.all, *own):
+        for feed in (self.lead(lang), self.all, *own):
             if feed is not None:
                 chosen.setdefault(feed.key, feed)
         return tuple(chosen.values())
+
+    def lead(self, lang: str) -> Feed | None:
+        """The feed a page in ``lang`` offers before the all-releases feed, in its head and
+        on the follow page: its language's, where that is not the first language and has a
+        feed; None otherwise (a one-language site, or nothing in ``lang`` public yet)."""
+        return self.language(lang) if lang != self.all.lang else None
+
+    def languages_for(self, lang: str) -> tuple[Feed, ...]:
+        """The language feeds as a page in ``lang`` lists them: its own first (what its
+        reader reads), then the others in the site's order."""
+        return tuple(sorted(self.languages, key=lambda feed: feed.lang != lang))
 
     def topics_in(self, lang: str) -> dict[str, Feed]:
         """The topic feeds a page in ``lang`` offers: its language's, or on the first

@@ -180,3 +180,21 @@ def test_screenshots_of_the_german_pages(browser, base_url, public, width) -> No
         assert page.locator("html").get_attribute("lang") == "de"
         page.screenshot(path=str(SCREENSHOTS / f"{name}-{width}.png"), full_page=True)
     context.close()
+
+
+@pytest.mark.parametrize(
+    ("path", "first", "languages"),
+    [
+        ("de/follow/", "/feeds/lang/de.atom.xml", ["Deutsch", "English"]),
+        ("follow/", "/feeds/all.atom.xml", ["English", "Deutsch"]),
+    ],
+)
+def test_a_follow_page_offers_its_readers_language_first(page, path, first, languages) -> None:
+    """The first feed a reader sees, and the one a browser subscribes to from the head."""
+    page.goto(f"{page.base}/{path}")
+    feeds = page.locator("main a[href*='/feeds/']")
+    assert feeds.first.get_attribute("href").endswith(first)
+    head = page.locator("head link[rel=alternate][type]")
+    assert head.first.get_attribute("href").endswith(first)
+    by_language = page.locator("section[aria-labelledby=languages-title] h3")
+    assert by_language.all_inner_texts() == languages

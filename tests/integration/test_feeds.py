@@ -782,6 +782,94 @@ def test_german_pages_lead_with_the_german_feed(bilingual: Path) -> None:
     assert set(first["en"]) == {address("feeds/all.atom.xml")}
 
 
+def follow_page(page: Path) -> list[tuple[str, str, list[str]]]:
+    """A follow page's sections in order: (heading, anchor of the section or row, the feed
+    addresses it links), the rows of the topic and language sections after their heading."""
+    soup = BeautifulSoup(page.read_text("utf-8"), "html.parser")
+    main = soup.find("main")
+    assert isinstance(main, Tag)
+    rows: list[tuple[str, str, list[str]]] = []
+    for section in main.find_all("section"):
+        assert section.h2 is not None
+        items = section.find_all("li", id=True)
+        own = (
+            []
+            if items
+            else [str(a["href"]) for a in section.find_all("a") if "/feeds/" in a["href"]]
+        )
+        rows.append((section.h2.get_text(), str(section.get("id", "")), own))
+        rows += [
+            (li.h3.get_text(), str(li["id"]), [str(a["href"]) for a in li.find_all("a")])
+            for li in items
+        ]
+    return rows
+
+
+def test_the_german_follow_page_leads_with_the_german_feed(bilingual: Path) -> None:
+    """What a German reader follows first, as the page's head offers it: the German releases,
+    then all releases; under "By language" German first. The English page keeps its order."""
+    topics = [
+        (
+            "Finanzergebnisse",
+            "lang-de-topics-financial-results",
+            formats("lang/de/topics/financial-results"),
+        ),
+        ("Produkte", "lang-de-topics-products", formats("lang/de/topics/products")),
+    ]
+    assert follow_page(bilingual / "de/follow/index.html") == [
+        ("Pressemitteilungen auf Deutsch", "", formats("lang/de")),
+        ("Alle Meldungen", "all", formats("all")),
+        ("Nach Thema", "", []),
+        *topics,
+        ("Nach Sprache", "", []),
+        ("Deutsch", "lang-de", formats("lang/de")),
+        ("English", "lang-en", formats("lang/en")),
+        ("E-Mail-Benachrichtigungen", "", []),
+        ("Für Entwickler", "", []),
+    ]
+    assert follow_page(bilingual / "follow/index.html") == [
+        ("All releases", "all", formats("all")),
+        ("By topic", "", []),
+        ("Financial results", "topics-financial-results", formats("topics/financial-results")),
+        ("Products", "topics-products", formats("topics/products")),
+        ("By language", "", []),
+        ("English", "lang-en", formats("lang/en")),
+        ("Deutsch", "lang-de", formats("lang/de")),
+        ("Email alerts", "", []),
+        ("For developers", "", []),
+    ]
+    # How to use the addresses is said once, in the first section, on either page.
+    for page, first in (("de/follow/index.html", "lead-title"), ("follow/index.html", "all-title")):
+        soup = BeautifulSoup((bilingual / page).read_text("utf-8"), "html.parser")
+        (said,) = [p for p in soup.select("main section p") if "JSON Feed" in p.get_text()]
+        assert said.find_parent("section")["aria-labelledby"] == first, page
+        ids = [str(tag["id"]) for tag in soup.find_all(id=True)]
+        assert len(ids) == len(set(ids)), page
+    # Every link from another page to a place on a follow page still finds it.
+    targets = 0
+    for page in bilingual.rglob("*.html"):
+        for link in BeautifulSoup(page.read_text("utf-8"), "html.parser").select(
+            'a[href*="follow/#"]'
+        ):
+            path, _, anchor = str(link["href"]).removeprefix(SITE_URL).partition("#")
+            follow = BeautifulSoup(
+                (bilingual / path.lstrip("/") / "index.html").read_text("utf-8"), "html.parser"
+            )
+            assert follow.find(id=anchor) is not None, (page, link["href"])
+            targets += 1
+    assert targets == 4  # from each topic's page, in English and in German
+
+
+def test_a_german_follow_page_without_german_releases_leads_with_all(out: Path) -> None:
+    """No German release yet, so no German feed: all releases first, English alone by
+    language."""
+    rows = follow_page(out / "de/follow/index.html")
+    assert rows[0] == ("Alle Meldungen", "all", formats("all"))
+    assert [row for row in rows if row[1].startswith("lang-") and "topics" not in row[1]] == [
+        ("English", "lang-en", formats("lang/en"))
+    ]
+
+
 def item_slug(item_id: object) -> str:
     """``tag:news.example.com,2026:nur-deutsch`` -> ``nur-deutsch``."""
     return str(item_id).rpartition(":")[2]

@@ -296,3 +296,22 @@ def test_a_withdrawal_is_announced_in_each_feed_that_listed_the_release(site: Si
     assert updated(index.topics_in("de")["products"], publisher(newsroom)) == datetime(
         2026, 8, 1, 7, 0, tzinfo=UTC
     )
+
+
+def test_a_follow_page_lists_its_own_language_first_then_the_sites_order(site: Site) -> None:
+    """Under "By language", and as the feed it leads with (FeedIndex.lead)."""
+    for code, title in (("de", "Auf Deutsch"), ("fr", "En français")):
+        site.write(
+            f"releases/2026/{code}.md",
+            f"---\ntitle: {title}\ndate: 2026-07-01 09:00 Europe/Berlin\ncategory: products\n"
+            f"lang: {code}\nsummary: S.\n---\nText.\n",
+        )
+    languages = ("en", "de", "fr")
+    index = build_plan(site.load(languages=languages), NewsroomSettings(languages=languages))
+    listed = {code: [f.lang for f in index.languages_for(code)] for code in languages}
+    assert listed == {"en": ["en", "de", "fr"], "de": ["de", "en", "fr"], "fr": ["fr", "en", "de"]}
+    leads = {code: getattr(index.lead(code), "key", None) for code in languages}
+    assert leads == {"en": None, "de": "lang/de", "fr": "lang/fr"}
+    # One language: no language feed to list or lead with.
+    one = build_plan(site.load(languages=("en",)), NewsroomSettings(languages=("en",)))
+    assert (one.languages_for("en"), one.lead("en")) == ((), None)
