@@ -476,6 +476,8 @@ def screenshots(c: Context) -> None:
         "profile": "Run the cold builds under cProfile and print the top functions.",
         "golive": "Measure go-live latency on a local nginx instead (needs nginx and rsync).",
         "rounds": "With --golive: releases going live, one per round (default 5).",
+        "entries": "Measure instead what checking a cached picture costs, against Pillow's "
+        "verify(), and which checks notice a file cut short.",
     }
 )
 def bench(
@@ -488,9 +490,14 @@ def bench(
     profile: bool = False,
     golive: bool = False,
     rounds: int = 5,
+    entries: bool = False,
 ) -> None:
     """Time and memory of builds, rebuilds and the check against plain Pelican, N releases."""
-    if golive:
+    if entries:
+        from benchmarks import entries as entries_benchmark
+
+        code = entries_benchmark.main()
+    elif golive:
         from benchmarks import golive as golive_benchmark
 
         code = golive_benchmark.main(rounds=rounds)

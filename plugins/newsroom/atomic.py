@@ -11,10 +11,11 @@ left as it was.
 Nothing here calls ``fsync``, as none of the writers it replaced did: what is written this
 way is a cache entry or a build's output, made again by the next build, and a cold check
 writes thousands of entries. The price: a power cut just after a write can leave the file
-empty under its final name (renamed before its data reached the disk). The check's cache and
-the build manifest read such an entry as missing; a picture or share card left empty stays
-until its cache folder is removed. The deploy's record of go-live instants, which nothing
-can make again, is synced where it is written (deploy/switcher.py).
+empty or cut short under its final name (renamed before its data reached the disk). The
+check's cache and the build manifest read such an entry as missing, and a build takes a
+picture or share card from its cache only when it is whole (imaging.whole). The deploy's
+record of go-live instants, which nothing can make again, is synced where it is written
+(deploy/switcher.py).
 
 This module imports little of the standard library and nothing else: the process that draws
 share cards (card_drawing.py) imports it beside Pillow alone.

@@ -4,6 +4,11 @@ Pillow runs at check time only to prove that a picture can be decoded (so a brok
 an author's message, not a traceback in the build), and at build time to make smaller
 versions. Those are cached by the source's bytes under ``.cache/``: a picture is resized once,
 and the same picture gives the same bytes in every build.
+
+A cached file is taken only while it is whole (``whole``): cache entries are written without
+``fsync`` (atomic.py), so a power cut or a full disk can leave one under its final name empty
+or cut short, and it would otherwise be published by every later build. The share cards'
+cache (share_images.py) is held to the same test.
 """
 
 from __future__ import annotations
@@ -11,12 +16,14 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import os
+import stat
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .atomic import replacing
+from .atomic import replacing, write_file
 from .schema import Invalid
 
 if TYPE_CHECKING:
@@ -26,6 +33,17 @@ if TYPE_CHECKING:
 
 #: Pillow's format name for each file ending the newsroom resizes.
 FORMATS = {".jpg": "JPEG", ".jpeg": "JPEG", ".png": "PNG", ".webp": "WEBP"}
+
+
+#: How a whole file of each kind the picture caches hold begins and ends, as Pillow writes it
+#: (PNG: its signature and the IEND chunk; JPEG: SOI and EOI). WebP says its own length in
+#: its RIFF header instead (``whole``).
+_BOUNDS = {
+    ".png": (b"\x89PNG\r\n\x1a\n", b"\x00\x00\x00\x00IEND\xaeB`\x82"),
+    ".jpg": (b"\xff\xd8\xff", b"\xff\xd9"),
+    ".jpeg": (b"\xff\xd8\xff", b"\xff\xd9"),
+}
+_PEEK = 12
 
 
 class Unreadable(Exception):
@@ -110,18 +128,69 @@ def _resizable(image: Image.Image) -> Image.Image:
     return image.copy()
 
 
-def cached(folder: Path, make: Callable[[], dict[str, Any]]) -> Path:
-    """``folder`` holding the files ``make`` returns (bytes, or JSON for other values).
+def whole(path: Path) -> bool:
+    """Whether a file in a picture cache is complete: a PNG, JPEG or WebP that begins and
+    ends as its format does, JSON that parses, anything else not empty. A link is not
+    followed (not whole: it is made again, and the link replaced).
 
-    ``make`` runs only when the folder is missing; the folder's name is the cache key. It
-    is written under a temporary name and renamed, so a build never sees half of it.
+    Its first and last bytes tell a file left empty or cut short by a power cut or a full
+    disk, in about 7 µs (a rebuild's 200 cards: under 2 ms; benchmarks/README.md, "Whole
+    cache entries"). Pillow's ``verify()`` costs 5 to 27 times that and misses some: it
+    passes a JPEG cut in half, and a PNG without its last byte.
+    """
+    # Not blocking: a named pipe under the name would wait for a writer (it is not whole).
+    flags = os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOFOLLOW", 0)
+    try:
+        handle = os.open(path, flags)
+    except OSError:
+        return False
+    try:
+        info = os.fstat(handle)
+        if not stat.S_ISREG(info.st_mode):
+            return False
+        size = info.st_size
+        suffix = path.suffix.lower()
+        if suffix == ".json":
+            return _parses(os.pread(handle, size, 0))
+        head = os.pread(handle, _PEEK, 0)
+        tail = os.pread(handle, _PEEK, max(0, size - _PEEK))
+    except OSError:
+        return False
+    finally:
+        os.close(handle)
+    if suffix == ".webp":  # RIFF, its length after these 8 bytes, WEBP
+        riff = head[:4] == b"RIFF" and head[8:12] == b"WEBP"
+        return riff and int.from_bytes(head[4:8], "little") + 8 == size
+    start, end = _BOUNDS.get(suffix, (b"", b""))
+    return size > len(start) + len(end) and head.startswith(start) and tail.endswith(end)
+
+
+def _parses(data: bytes) -> bool:
+    try:
+        json.loads(data)
+    except ValueError:
+        return False
+    return True
+
+
+def cached(folder: Path, make: Callable[[], dict[str, Any]], names: Collection[str]) -> Path:
+    """``folder`` holding the files ``make`` returns (bytes, or JSON for other values), of
+    which the caller reads ``names``.
+
+    ``make`` runs only when the folder is missing or one of ``names`` in it is not whole;
+    the folder's name is the cache key. A new folder is written under a temporary name and
+    renamed, and a damaged file in one is replaced by itself (atomic.py), so a build never
+    sees half of either, whatever another build does meanwhile. Repaired silently, as any
+    damaged cache entry is: the result is the same, and nothing is asked of anyone.
     """
     if folder.is_dir():
+        damaged = [name for name in names if not whole(folder / name)]
+        if damaged:
+            files = _encoded(make())
+            for name in damaged:
+                write_file(folder / name, files[name])
         return folder
-    files = {
-        name: value if isinstance(value, bytes) else json.dumps(value, sort_keys=True).encode()
-        for name, value in make().items()
-    }
+    files = _encoded(make())
     folder.parent.mkdir(parents=True, exist_ok=True)
     try:
         with replacing(folder) as partial:
@@ -132,3 +201,10 @@ def cached(folder: Path, make: Callable[[], dict[str, Any]]) -> Path:
         if not folder.is_dir():  # else another build made it meanwhile, and theirs is kept
             raise
     return folder
+
+
+def _encoded(files: dict[str, Any]) -> dict[str, bytes]:
+    return {
+        name: value if isinstance(value, bytes) else json.dumps(value, sort_keys=True).encode()
+        for name, value in files.items()
+    }

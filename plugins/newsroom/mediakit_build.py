@@ -90,6 +90,7 @@ def _svg_size(data: bytes) -> tuple[int, int]:
 def _cached_versions(data: bytes, suffix: str, cache: Path) -> Path:
     """The folder holding web and thumbnail versions of one source, made when missing."""
     fmt = RASTER[suffix]
+    names = (f"web{suffix}", f"thumb{suffix}", "meta.json")
 
     def make() -> dict[str, Any]:
         source = imaging.decoded(data)
@@ -103,7 +104,7 @@ def _cached_versions(data: bytes, suffix: str, cache: Path) -> Path:
                 meta[name] = [made.width, made.height]
         return {**files, "meta.json": meta}
 
-    return imaging.cached(cache / f"{VERSION}-{imaging.cache_key(data)}", make)
+    return imaging.cached(cache / f"{VERSION}-{imaging.cache_key(data)}", make, names)
 
 
 def _write(target: Path, data: bytes) -> int:

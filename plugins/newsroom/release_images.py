@@ -52,13 +52,13 @@ def write_variants(release: Release, output: Path, cache: Path, content: Path) -
     data = files.read(release.file_path(image.file), content)
     suffix = Path(image.file).suffix.lower()
     fmt = imaging.FORMATS[suffix]
-    variants = image.variants
+    names = {f"{v.width}{suffix}": v for v in image.variants}
 
     def make() -> dict[str, Any]:
         source = imaging.decoded(data)
-        return {f"{v.width}{suffix}": imaging.to_width(source, v.width, fmt) for v in variants}
+        return {name: imaging.to_width(source, v.width, fmt) for name, v in names.items()}
 
-    folder = imaging.cached(cache / f"{VERSION}-{imaging.cache_key(data)}", make)
-    for variant in image.variants:
+    folder = imaging.cached(cache / f"{VERSION}-{imaging.cache_key(data)}", make, names)
+    for name, variant in names.items():
         # The cache sits outside content/: copied without following links either.
-        files.copy(folder / f"{variant.width}{suffix}", output / variant.url, cache, output)
+        files.copy(folder / name, output / variant.url, cache, output)

@@ -55,6 +55,7 @@ from pelican.generators import ArticlesGenerator
 from . import card_drawing
 from .cache import own_folder
 from .card_drawing import HEIGHT, WIDTH, Card, Fonts, keep, render
+from .imaging import whole
 from .models import Company, Release
 from .state import AHEAD, Beside, run_later, state_of
 
@@ -190,9 +191,11 @@ class Cards:
     cache: Path
 
     def missing(self) -> dict[str, Card]:
-        """The cards not in the cache, by key."""
+        """The cards not in the cache, by key: a card left there empty or cut short (by a
+        power cut or a full disk: nothing is synced, atomic.py) is drawn again and replaced,
+        silently, like any damaged cache entry; the build's count of cards drawn has it."""
         cards = {card.key(): card for card in self.by_url.values()}
-        return {k: c for k, c in cards.items() if not (self.cache / f"{k}.png").is_file()}
+        return {k: c for k, c in cards.items() if not whole(self.cache / f"{k}.png")}
 
     def write(self, output: Path, ahead: _Ahead | None = None) -> Beside:
         """Copy each card into the output once the cache holds it: drawn by ``ahead`` if
@@ -207,7 +210,7 @@ class Cards:
             if ahead is not None:
                 ahead.wait()
             for key, card in missing.items():
-                if (self.cache / f"{key}.png").is_file():  # delivered ahead
+                if whole(self.cache / f"{key}.png"):  # delivered ahead
                     continue
                 data = render(card)
                 if stopped.is_set():  # the build stopped meanwhile: nothing more is kept

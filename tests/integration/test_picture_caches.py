@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import hashlib
 import io
+import shutil
 from pathlib import Path
 
 import pytest
 from PIL import Image
 
-from support import Site, git
+from support import ROOT, Site, git
 
 CACHES = ("share-images", "release-images")
 
@@ -66,3 +67,42 @@ def test_a_committed_picture_cache_is_never_published(site: Site, tmp_path: Path
     for name in CACHES:
         for path in (root / ".cache" / name).rglob("*"):
             assert not path.is_file() or hashlib.sha256(path.read_bytes()).hexdigest() in red
+
+
+def with_every_kind_of_picture(site: Site) -> Site:
+    """Share cards (PNG), a lead image wide enough for narrower copies (WebP), and the
+    sample's media kit (JPEG and PNG versions, each with its sizes in JSON)."""
+    wide = io.BytesIO()
+    Image.new("RGB", (1000, 600), (20, 90, 160)).save(wide, format="WEBP")
+    site.write("releases/2026/with-files/plant.webp", wide.getvalue())
+    release = site.path / "releases/2026/with-files.md"
+    release.write_text(release.read_text("utf-8").replace("plant.png", "plant.webp"), "utf-8")
+    shutil.copytree(ROOT / "content/media/kit", site.path / "media/kit")
+    shutil.copy(ROOT / "content/data/media-kit.yml", site.path / "data/media-kit.yml")
+    return site
+
+
+@pytest.mark.parametrize("damage", ["empty", "cut in half", "last byte lost"])
+def test_a_cached_picture_left_damaged_is_made_again(
+    site: Site, tmp_path: Path, damage: str
+) -> None:
+    """Cache entries are not synced to disk: after a power cut or a full disk one can stand
+    under its final name empty or cut short. The next build publishes whole pictures, the
+    same as a fresh build's, and puts them back in the cache for the builds after it."""
+    with_every_kind_of_picture(site).build(tmp_path / "fresh")
+    made = pictures(tmp_path / "fresh")
+    caches = site.path.parent / ".cache"
+    kept = {
+        path: path.read_bytes()
+        for name in (*CACHES, "media-kit")
+        for path in (caches / name).rglob("*")
+        if path.is_file()
+    }
+    assert {path.suffix for path in kept} == {".png", ".webp", ".jpg", ".json"}
+    for path, data in kept.items():
+        cut = {"empty": 0, "cut in half": len(data) // 2, "last byte lost": len(data) - 1}
+        path.write_bytes(data[: cut[damage]])
+
+    site.build(tmp_path / "after")
+    assert pictures(tmp_path / "after") == made
+    assert {path: path.read_bytes() for path in kept} == kept

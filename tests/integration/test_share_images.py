@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import logging
 import shutil
 import time
 from pathlib import Path
@@ -312,3 +313,28 @@ def test_a_drawing_process_that_dies_costs_no_card(
         "Share images: the process drawing them ahead stopped (exit status -9: no message); "
         "the build draws the cards it left."
     ) in caplog.messages
+
+
+def test_cards_left_damaged_in_the_cache_are_drawn_again_ahead(
+    site: Site,
+    tmp_path: Path,
+    many: dict[str, bytes],
+    renders: list[str],
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """After a power cut or a full disk (nothing is synced): cards left empty or cut short
+    count as missing, so the process ahead draws them again and replaces them; the build
+    says nothing more than its count of cards drawn."""
+    site.build(tmp_path / "first")
+    kept = {path: path.read_bytes() for path in sorted(cache_of(site).glob("*.png"))}
+    for number, (path, data) in enumerate(kept.items()):
+        path.write_bytes(data[: len(data) // 2] if number % 2 else b"")
+    caplog.clear()
+    caplog.set_level(logging.INFO, logger=share_images.__name__)
+    out = tmp_path / "out"
+    site.build(out)
+    assert renders == []  # all drawn again by the process ahead, none by the build
+    assert cards_in(out) == many
+    assert {path: path.read_bytes() for path in kept} == kept
+    assert f"Share images: {len(kept)} drawn, 0 from the cache." in caplog.messages
+    assert not [r for r in caplog.records if r.levelname == "WARNING" and "hare" in r.message]
