@@ -179,9 +179,10 @@ def cached(folder: Path, make: Callable[[], dict[str, Any]], names: Collection[s
 
     ``make`` runs only when the folder is missing or one of ``names`` in it is not whole;
     the folder's name is the cache key. A new folder is written under a temporary name and
-    renamed, and a damaged file in one is replaced by itself (atomic.py), so a build never
-    sees half of either, whatever another build does meanwhile. Repaired silently, as any
-    damaged cache entry is: the result is the same, and nothing is asked of anyone.
+    renamed; in a folder that exists, each damaged file alone is replaced the same way
+    (atomic.py), so a build reading it meanwhile finds the old file or the new one, never
+    half. Repaired without a message, as any damaged cache entry is: the output is the same
+    as from a cold cache, and there is nothing for anyone to do.
     """
     if folder.is_dir():
         damaged = [name for name in names if not whole(folder / name)]
