@@ -85,6 +85,12 @@ class NewsroomReader(BaseReader):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._folders: dict[str, str] = {}  # each folder's display path (``_shown``)
+        # One Tag a tag name, one Category a topic, shared by the releases that show it:
+        # Pelican slugifies each object's name the first time it is hashed, and a new one for
+        # every tag of every release took a second at 10,000 releases, for about a hundred
+        # names. Pelican compares and groups them by slug, so one object is the same to it.
+        self._tags: dict[str, Tag] = {}
+        self._categories: dict[tuple[str, str], Category] = {}
 
     def read(self, source_path: str) -> tuple[str, dict[str, Any]]:
         state = state_of(self.settings)
@@ -117,14 +123,12 @@ class NewsroomReader(BaseReader):
         return name if shown == "." else f"{shown}/{name}"
 
     def _release_metadata(self, release: Release) -> dict[str, Any]:
-        category = Category(release.topic.name, self.settings)
-        category.slug = release.topic.key
         return {
             "title": release.title,
             "date": release.date,
             "slug": release.slug,
-            "category": category,
-            "tags": [Tag(t, self.settings) for t in release.tags],
+            "category": self._category(release.topic.name, release.topic.key),
+            "tags": [self._tag(t) for t in release.tags],
             "summary": escape(release.summary),
             "lang": release.lang,
             "status": "draft" if release.draft else "published",
@@ -133,6 +137,19 @@ class NewsroomReader(BaseReader):
             "template": "article",
             "release": release,
         }
+
+    def _category(self, name: str, key: str) -> Category:
+        category = self._categories.get((name, key))
+        if category is None:
+            category = self._categories[name, key] = Category(name, self.settings)
+            category.slug = key
+        return category
+
+    def _tag(self, name: str) -> Tag:
+        tag = self._tags.get(name)
+        if tag is None:
+            tag = self._tags[name] = Tag(name, self.settings)
+        return tag
 
 
 def readers_init(readers: Readers) -> None:
