@@ -25,6 +25,7 @@ from pelican.writers import Writer
 
 from . import parallel, share_images
 from .dates import utc_iso
+from .filewriter import Files
 from .models import Release
 from .share_images import ShareImage
 from .state import WORKERS, state_of
@@ -34,12 +35,6 @@ LIST_PATH = "api/releases.json"
 PAGE_PATH = "api/releases/page/{number}.json"
 RELEASE_PATH = "api/releases/{year}/{slug}.json"
 SHARED_PATH = "api/shared.json"
-#: Records one set of workers writes before it ends and a fresh one is forked
-#: (``parallel.each``). A worker holds a copy of each page of memory it touched, about 26 KB
-#: a record: two workers that wrote 10,000 records would hold 190 MB, two fresh ones for
-#: every 500 hold about 25 MB, less than the build holds when it renders its pages.
-RENEW = 500
-
 #: Attachment types, fixed here rather than read from the system's mime.types, which differs
 #: from machine to machine (and the output must not).
 MEDIA_TYPES = {
@@ -205,12 +200,8 @@ def list_files(
 
 
 class ReleaseFiles:
-    """The file of each release, made on demand from its position in the list.
-
-    Positions are all that forked workers are sent (api.ApiGenerator): they inherit the
-    releases, their share images and fingerprints, and each file is made, held and written
-    by one process, one at a time.
-    """
+    """The file of each release, made on demand from its position in the list: each is
+    made, held and written one at a time (api.ApiGenerator)."""
 
     def __init__(
         self,
@@ -270,8 +261,7 @@ class ApiGenerator(Generator):
         state = state_of(self.settings)
         shares = share_images.of_build(self.settings)
         images = [shares.for_release(r) for r in state.public]
-        # Here, before the workers are forked, so that they inherit them: the record's
-        # generator asks for the same ones, and whichever asks second finds them made.
+        # The record's generator asks for the same ones: whichever asks second finds them made.
         fingerprints = [state.fingerprint(r) for r in state.public]
         site_url = self.settings.get("SITEURL", "")
         # Made lazily: each file is made as generate_output writes it (see build_api).
@@ -279,15 +269,32 @@ class ApiGenerator(Generator):
         self.records = ReleaseFiles(state.public, images, fingerprints, site_url)
 
     def generate_output(self, writer: Writer) -> None:
-        self._folders: set[str] = set()  # made already, by this process or before it forked
+        self._folders: set[str] = set()  # made already by this process
         for file in self.lists:
             self._write(file)
-        # One file a release, on every core: each made, encoded and written by a forked
-        # worker that is sent positions only and sends nothing back. An error in one is
-        # raised here, as without workers (parallel.ordered).
-        parallel.each(
-            self._write_record, range(len(self.records)), self.settings.get(WORKERS), RENEW
-        )
+        count = len(self.records)
+        start = 0
+        # One file a release: made here, written by a process of its own on another core
+        # (filewriter.py) unless the build runs in one process. What it did not write (a
+        # file it could not) is written here, so an error is raised as without it.
+        if parallel.workers_for(count, self.settings.get(WORKERS)) > 1:
+            start = self._write_beside(count)
+        for index in range(start, count):
+            self._write_record(index)
+
+    def _write_beside(self, count: int) -> int:
+        """Have the records written by another process; how many it wrote, in order."""
+        files = Files(self.output_path)
+        try:
+            for index in range(count):
+                if not files.open:
+                    break
+                record = self.records.file(index)
+                files.write(record.path, record.text.encode())
+        except BaseException:
+            files.stop()
+            raise
+        return files.close()
 
     def _write_record(self, index: int) -> None:
         self._write(self.records.file(index))

@@ -121,21 +121,6 @@ def ordered(work: Callable[[A], T], items: Sequence[A], workers: int | None = No
     yield from map(work, items[done:])
 
 
-def each(
-    work: Callable[[A], object], items: Sequence[A], workers: int | None = None, renew: int = 0
-) -> None:
-    """``work(item)`` for each of ``items`` in order, for what it does (a file it writes, say),
-    as ``ordered`` runs it; a fresh set of workers for every ``renew`` items (0: one set).
-
-    A worker copies each page of memory it touches (reference counts) and holds the copies
-    until it ends: short-lived workers hold copies of their own items' objects only.
-    """
-    step = renew if renew > 0 else max(1, len(items))
-    for start in range(0, len(items), step):
-        for _ in ordered(work, items[start : start + step], workers):
-            pass
-
-
 def _start(work: Callable[[Any], object], parent: int, collecting: bool) -> None:
     global _work
     # What the worker inherited is never collected here: a collection writes to every object

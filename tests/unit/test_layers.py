@@ -24,8 +24,9 @@ LAYERS: dict[str, int] = {
     ),
     **dict.fromkeys(["yaml_traps", "yamlguard", "urls", "hosting", "buildinfo", "parallel"], 0),
     **dict.fromkeys(["inline_skip", "membership", "outfolder"], 0),
-    # Files put in place whole, and processes that end with the build: the standard library.
-    **dict.fromkeys(["atomic", "orphans"], 0),
+    # Files put in place whole or written by another process, and processes that end with the
+    # build: the standard library.
+    **dict.fromkeys(["atomic", "orphans", "filewriter"], 0),
     # Drawing a share card: Pillow and the leaves, so that a fresh interpreter draws them lightly.
     "card_drawing": 0,
     # 1. Settings and models, and what works on models alone.
