@@ -9,12 +9,14 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from markupsafe import Markup
 from pelican.generators import ArticlesGenerator
 
 from . import share_images
+from .lazy import OnFirstUse
 from .models import Company, Release
 from .share_images import ShareImage
 from .state import state_of
@@ -153,19 +155,32 @@ def attach(generator: ArticlesGenerator) -> None:
     # Every list's release cards show the same picture as the link preview: the lead image,
     # or the drawn card. The context is shared, so the later generators' pages have it too.
     generator.context["card_picture"] = images.for_release
+    # Only a release's own page shows them: each is made by the worker that renders it
+    # (lazy.py), as ``describe`` would make it now.
     for article in [*generator.articles, *generator.translations]:
-        describe(article, generator.settings)
+        article.structured = OnFirstUse(partial(_structured, article, generator.settings))
+        article.meta_tags = OnFirstUse(partial(_meta_tags, article, generator.settings))
 
 
 def describe(article: Any, settings: dict[str, Any]) -> None:
-    """``article.structured`` and ``article.meta_tags`` of one gated release page: also what
-    the development server runs for a release it re-renders alone (tools/build_worker.py)."""
+    """``article.structured`` and ``article.meta_tags`` of one gated release page, made at
+    once: what the development server runs for a release it re-renders alone
+    (tools/build_worker.py)."""
+    article.structured = _structured(article, settings)
+    article.meta_tags = _meta_tags(article, settings)
+
+
+def _structured(article: Any, settings: dict[str, Any]) -> Markup:
     state = state_of(settings)
     assert state.newsroom.site is not None
-    site_url = settings.get("SITEURL", "")
     release = article.release
     image = share_images.of_build(settings).for_release(release)
     versions = [link.url for link in article.alternates]
     company = state.newsroom.site.company
-    article.structured = script_json(news_article(release, company, image, site_url, versions))
-    article.meta_tags = meta_tags(release, image, site_url, settings["SITENAME"])
+    site_url = settings.get("SITEURL", "")
+    return script_json(news_article(release, company, image, site_url, versions))
+
+
+def _meta_tags(article: Any, settings: dict[str, Any]) -> list[MetaTag]:
+    image = share_images.of_build(settings).for_release(article.release)
+    return meta_tags(article.release, image, settings.get("SITEURL", ""), settings["SITENAME"])

@@ -9,11 +9,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
 from typing import Any
 
 from pelican.generators import ArticlesGenerator
 
 from . import mediakit, translations, withheld
+from .lazy import OnFirstUse
 from .models import Release
 from .sharing import share_links
 from .state import BuildState, state_of
@@ -100,7 +102,9 @@ def present(article: Any, state: BuildState, site_url: str) -> None:
     as_of = state.settings.as_of
     article.banner = banner(article.release, as_of)
     article.release = article.release.at(as_of) if not state.settings.preview else article.release
-    article.share_links = share_links(article.release, site_url, state.settings.share_networks)
+    # Only the release's own page shows them: made by the worker that renders it (lazy.py).
+    networks = state.settings.share_networks
+    article.share_links = OnFirstUse(partial(share_links, article.release, site_url, networks))
 
 
 def _withhold(state: BuildState, context: dict[str, Any]) -> None:

@@ -23,7 +23,7 @@ LAYERS: dict[str, int] = {
         ["characters", "problems", "zones", "dates", "i18n", "typography", "sanitize"], 0
     ),
     **dict.fromkeys(["yaml_traps", "yamlguard", "urls", "hosting", "buildinfo", "parallel"], 0),
-    **dict.fromkeys(["inline_skip", "membership", "outfolder"], 0),
+    **dict.fromkeys(["inline_skip", "membership", "outfolder", "lazy"], 0),
     # Files put in place whole or written by another process, and processes that end with the
     # build: the standard library.
     **dict.fromkeys(["atomic", "orphans", "filewriter"], 0),
