@@ -69,6 +69,8 @@ def register() -> None:
     # Topic, tag and author lists that answer "is this release in it" at once: Pelican asks
     # it of every release for every list as it writes their pages (membership.py).
     signals.article_generator_finalized.connect(membership.index_taxonomies)
+    # The release pages' folders, made by another process while the lists are built.
+    signals.article_generator_finalized.connect(rendering.make_folders_ahead)
     # A list page per language, once the gate has split releases from their translations.
     signals.get_generators.connect(languages.get_generators)
     # Topic, tag, year and 404 pages in each other language, from those lists.

@@ -1,7 +1,7 @@
 """Many small files written by another process, while this one makes the next.
 
-Making a JSON record takes this process about a third of the time that creating and
-writing its file does; forked workers that made and wrote them spent most of their time
+Making a JSON record takes this process about half the time that creating and writing
+its file does; forked workers that made and wrote them spent most of their time
 copying the build's memory page by page (each is a copy of a process of a gigabyte or
 more). ``Files`` hands each file's bytes, in order, to one small interpreter started for
 the purpose (it loads only ``os``), which creates the folders and writes the files on
@@ -12,6 +12,11 @@ files the process wrote, in order, before it stopped (a file it could not write,
 process killed), and the caller writes the rest itself, so that an error is raised where
 and as it would be without the process. A build killed outright closes the pipe, and the
 process ends once it has written what it was sent.
+
+It also makes folders ahead (``folders``): those of the release pages, which Pelican's
+writer makes one after the other as it asks for each page, find themselves there
+(rendering.py). Nothing waits for them: whatever it could not make is made, or fails, as
+before.
 """
 
 from __future__ import annotations
@@ -22,9 +27,10 @@ import subprocess
 import sys
 from typing import IO
 
-#: The writing process: a path and a file's bytes, each preceded by its length, until the
-#: pipe closes; then the number of files written. It stops at the first file it cannot
-#: write. Ctrl-C is the build's to handle (it closes the pipe).
+#: The writing process: a path and a file's bytes, each preceded by its length (or a path
+#: and ``_FOLDER``: a folder to make), until the pipe closes; then the number of files
+#: written. It stops at the first it cannot write. Ctrl-C is the build's to handle (it
+#: closes the pipe).
 _WRITE = """\
 import os, signal, struct, sys
 signal.signal(signal.SIGINT, signal.SIG_IGN)
@@ -32,7 +38,11 @@ root, read, made, written = sys.argv[1], sys.stdin.buffer.read, set(), 0
 try:
     while len(head := read(8)) == 8:
         size, length = struct.unpack("<II", head)
-        path, data = read(size).decode(), read(length)
+        path = read(size).decode()
+        if length == 0xFFFFFFFF:  # a folder to make (_FOLDER)
+            os.makedirs(os.path.join(root, path), exist_ok=True)
+            continue
+        data = read(length)
         if len(data) != length:
             break
         target = os.path.join(root, path)
@@ -52,6 +62,8 @@ except OSError:
 """
 
 _HEAD = struct.Struct("<II")
+#: The length that asks for a folder (and its parents) instead of a file.
+_FOLDER = 0xFFFFFFFF
 
 
 class Files:
@@ -89,6 +101,26 @@ class Files:
             self._stop_sending()
             return
         self._sent += 1
+
+    def folders(self, paths: list[str]) -> None:
+        """Send folders to make (relative to the root), all at once: nothing waits for them."""
+        stdin = self._process.stdin if self._process is not None else None
+        if stdin is None:
+            return
+        try:
+            for path in paths:
+                encoded = path.encode()
+                stdin.write(_HEAD.pack(len(encoded), _FOLDER))
+                stdin.write(encoded)
+            stdin.flush()
+        except OSError:
+            self._stop_sending()
+
+    def end_input(self) -> None:
+        """Send nothing more: the process ends once it has written what it was sent."""
+        if self._process is not None and self._process.stdin is not None:
+            with contextlib.suppress(OSError):
+                self._process.stdin.close()
 
     def close(self) -> int:
         """Wait for the process; the number of files it wrote, in order (all that were sent

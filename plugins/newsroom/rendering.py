@@ -53,6 +53,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
+import posixpath
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -60,12 +61,14 @@ from typing import Any
 import pelican.writers
 from jinja2 import Template
 from pelican import Pelican
+from pelican.generators import ArticlesGenerator
 from pelican.log import FilteredMessage
 from pelican.plugins import signals
 from pelican.writers import Writer as PelicanWriter
 
 from . import parallel
-from .state import WORKERS
+from .filewriter import Files
+from .state import AHEAD, WORKERS
 
 #: Pelican setting (internal): the writer of the build under way, for ``render_pages``.
 WRITER = "NEWSROOM_WRITER"
@@ -359,6 +362,29 @@ def _unchanged(path: str, stamp: tuple[int, int, int]) -> bool:
     except OSError:
         return False
     return found.st_size == 0 and (found.st_dev, found.st_ino, found.st_mtime_ns) == stamp
+
+
+def make_folders_ahead(generator: ArticlesGenerator) -> None:
+    """Pelican ``article_generator_finalized``: have another process make the release pages'
+    folders now, on a core that is idle until the pages are rendered.
+
+    Pelican's writer makes a page's folder as it asks for the page, one after the other in
+    this process (half a second at 10,000 releases); made by then, each is found there.
+    Nothing waits for them, and what that process could not make, the writer makes (or
+    fails to make) as before. Only in a build that stops what it starts ahead
+    (``state.AHEAD``, from ``commands``), and from ``parallel.PARALLEL_FROM`` pages on.
+    """
+    stops = generator.settings.get(AHEAD)
+    pages = [*generator.articles, *generator.translations]
+    if stops is None or len(pages) < parallel.PARALLEL_FROM:
+        return
+    found = dict.fromkeys(posixpath.dirname(posixpath.normpath(p.save_as)) for p in pages)
+    # As Pelican's writer would (sanitised_join), nothing outside the output folder.
+    folders = [f for f in found if f and not posixpath.isabs(f) and not f.startswith("..")]
+    maker = Files(generator.output_path)
+    stops.append(maker.stop)
+    maker.folders(folders)
+    maker.end_input()
 
 
 def get_writer(pelican: Pelican) -> type[Writer]:
