@@ -25,6 +25,7 @@ import contextlib
 import struct
 import subprocess
 import sys
+import threading
 from typing import IO
 
 #: The writing process: a path and a file's bytes, each preceded by its length (or a path
@@ -78,6 +79,7 @@ class Files:
         self.pid = self._process.pid
         self._sent = 0
         self._written = 0
+        self._sending: threading.Thread | None = None  # handing over folders (``folders``)
 
     @property
     def open(self) -> bool:
@@ -103,24 +105,25 @@ class Files:
         self._sent += 1
 
     def folders(self, paths: list[str]) -> None:
-        """Send folders to make (relative to the root), all at once: nothing waits for them."""
-        stdin = self._process.stdin if self._process is not None else None
-        if stdin is None:
-            return
-        try:
-            for path in paths:
-                encoded = path.encode()
-                stdin.write(_HEAD.pack(len(encoded), _FOLDER))
-                stdin.write(encoded)
-            stdin.flush()
-        except OSError:
-            self._stop_sending()
+        """Send folders to make (relative to the root), and then nothing more.
 
-    def end_input(self) -> None:
-        """Send nothing more: the process ends once it has written what it was sent."""
-        if self._process is not None and self._process.stdin is not None:
-            with contextlib.suppress(OSError):
-                self._process.stdin.close()
+        A thread hands them over: the pipe holds a few thousand, and this process would
+        otherwise wait while the other makes them. It waits in the pipe, not for the GIL.
+        """
+        process = self._process
+        if process is None or process.stdin is None:
+            return
+        stdin = process.stdin
+        encoded = [path.encode() for path in paths]
+        asked = b"".join(_HEAD.pack(len(path), _FOLDER) + path for path in encoded)
+
+        def send() -> None:
+            with contextlib.suppress(OSError, ValueError):  # it stopped, or was stopped
+                stdin.write(asked)
+                stdin.close()
+
+        self._sending = threading.Thread(target=send, name="newsroom-folders", daemon=True)
+        self._sending.start()
 
     def close(self) -> int:
         """Wait for the process; the number of files it wrote, in order (all that were sent
@@ -140,7 +143,9 @@ class Files:
         process = self._process
         assert process is not None
         self._process = None
-        with contextlib.suppress(OSError):
+        if self._sending is not None:  # done once the process took all, or stopped
+            self._sending.join()
+        with contextlib.suppress(OSError, ValueError):
             assert process.stdin is not None
             process.stdin.close()
         assert process.stdout is not None

@@ -384,7 +384,6 @@ def make_folders_ahead(generator: ArticlesGenerator) -> None:
     maker = Files(generator.output_path)
     stops.append(maker.stop)
     maker.folders(folders)
-    maker.end_input()
 
 
 def get_writer(pelican: Pelican) -> type[Writer]:
