@@ -166,6 +166,19 @@ def forked(pid: int) -> list[int]:
     return found
 
 
+def file_writers(pid: int) -> list[int]:
+    """The children of ``pid`` running ``filewriter.py``'s process (the API's records, the
+    release pages' folders)."""
+    found = []
+    for child in children_of(pid):
+        try:
+            if b"struct.unpack" in Path(f"/proc/{child}/cmdline").read_bytes():
+                found.append(child)
+        except OSError:  # ended meanwhile
+            continue
+    return found
+
+
 def group(leader: int) -> list[int]:
     """The processes still alive in the process group ``leader`` leads."""
     found = []

@@ -13,19 +13,7 @@ from pelican import Pelican
 from pelican.plugins import signals
 
 from newsroom import commands
-from support import AS_OF, ROOT, Site, children_of, with_releases
-
-
-def folder_makers(pid: int) -> list[int]:
-    """The children of ``pid`` running filewriter.py's process."""
-    found = []
-    for child in children_of(pid):
-        try:
-            if b"struct.unpack" in Path(f"/proc/{child}/cmdline").read_bytes():
-                found.append(child)
-        except OSError:  # ended meanwhile
-            continue
-    return found
+from support import AS_OF, ROOT, Site, file_writers, with_releases
 
 
 def test_a_folder_in_the_way_fails_the_build_as_without_the_process(
@@ -64,4 +52,4 @@ def test_a_folder_in_the_way_fails_the_build_as_without_the_process(
         assert str(failure.value) == f"[Errno 17] File exists: '{tmp_path / name / blocked}'"
         # Raised by Pelican's writer, as it asks for the page.
         assert any(Path(entry.path).name == "writers.py" for entry in failure.traceback)
-    assert folder_makers(os.getpid()) == []
+    assert file_writers(os.getpid()) == []

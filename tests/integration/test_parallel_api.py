@@ -15,27 +15,15 @@ from pelican.plugins import signals
 from newsroom.state import WORKERS
 from support import (
     Site,
-    children_of,
     end_group,
+    file_writers,
     start_build,
     survivors_of_kill,
     with_releases,
 )
 
-#: Releases added to the fixture site: enough records that workers write them.
+#: Releases added to the fixture site: enough records that another process writes them.
 COUNT = 48
-
-
-def writers(pid: int) -> list[int]:
-    """The children of ``pid`` that are the API's writing process."""
-    found = []
-    for child in children_of(pid):
-        try:
-            if b"struct.unpack" in Path(f"/proc/{child}/cmdline").read_bytes():
-                found.append(child)
-        except OSError:  # ended meanwhile
-            continue
-    return found
 
 
 def api_files(output: Path) -> dict[str, str]:
@@ -58,7 +46,7 @@ def test_the_api_is_the_same_written_by_another_process(site: Site, tmp_path: Pa
     assert len(records) == COUNT + 3
     assert len(one) == len(records) + 6 + 1
     assert one == two
-    assert writers(os.getpid()) == []
+    assert file_writers(os.getpid()) == []
 
 
 def test_a_record_that_fails_fails_the_build_as_in_one_process(site: Site, tmp_path: Path) -> None:
@@ -86,7 +74,7 @@ def test_a_record_that_fails_fails_the_build_as_in_one_process(site: Site, tmp_p
     for workers in (1, 2):
         folder = tmp_path / f"out{workers}" / "api" / "releases" / "2025"
         assert raised[workers] == f"[Errno 17] File exists: '{folder}'"
-    assert writers(os.getpid()) == []
+    assert file_writers(os.getpid()) == []
 
 
 def test_the_api_writer_ends_with_a_build_killed_outright(site: Site, tmp_path: Path) -> None:
@@ -102,7 +90,7 @@ def test_the_api_writer_ends_with_a_build_killed_outright(site: Site, tmp_path: 
         # The list pages and shared.json are written before the records, and the pages are
         # rendered only after the last record.
         while not (
-            writers(build.pid) and (out / "api" / "shared.json").exists() and not last.exists()
+            file_writers(build.pid) and (out / "api" / "shared.json").exists() and not last.exists()
         ):
             assert build.poll() is None and time.monotonic() < deadline
             time.sleep(0.002)
