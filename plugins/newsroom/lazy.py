@@ -47,3 +47,16 @@ class OnFirstUse(Generic[T]):
 
     def __bool__(self) -> bool:
         return bool(self.value)
+
+    # A theme of the site's own may index it, test membership or read an attribute of it, as
+    # it would of the value: each goes to the value.
+    def __getitem__(self, key: Any) -> Any:
+        return self.value[key]  # type: ignore[index]
+
+    def __contains__(self, item: object) -> bool:
+        return item in self.value  # type: ignore[operator]
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("__"):  # not the value's: copy, pickle and the like ask for these
+            raise AttributeError(name)
+        return getattr(self.value, name)

@@ -46,3 +46,22 @@ def test_nothing_is_made_until_read() -> None:
     assert made == []
     assert str(value) == "value" and str(value) == "value"
     assert made == [1]
+
+
+def test_a_theme_reads_it_as_it_reads_the_value() -> None:
+    """A site's own theme may index it, look inside it or read an attribute of it."""
+    source = (
+        "{{ links[0].name }}|{{ 'b' in letters }}|{{ letters[1:] }}|{{ text.upper() }}"
+        "|{{ links | map(attribute='name') | join(',') }}|{{ links | first | attr('name') }}"
+    )
+
+    class Link:
+        def __init__(self, name: str) -> None:
+            self.name = name
+
+    values = {"links": [Link("x"), Link("y")], "letters": "abc", "text": "Fish"}
+    env = Environment(autoescape=True, undefined=StrictUndefined)
+    lazy = {k: OnFirstUse(lambda v=v: v) for k, v in values.items()}
+    expected = env.from_string(source).render(**values)
+    assert expected == "x|True|bc|FISH|x,y|x"
+    assert env.from_string(source).render(**lazy) == expected
