@@ -167,16 +167,24 @@ def forked(pid: int) -> list[int]:
 
 
 def file_writers(pid: int) -> list[int]:
-    """The children of ``pid`` running ``filewriter.py``'s process (the API's records, the
-    release pages' folders)."""
+    """The processes running ``filewriter.py``'s code (the API's records, the release pages'
+    folders) below ``pid``: its children, or those of the copy of it that runs Pelican
+    (``invoke build`` forks the build: forked.py)."""
     found = []
-    for child in children_of(pid):
-        try:
-            if b"struct.unpack" in Path(f"/proc/{child}/cmdline").read_bytes():
-                found.append(child)
-        except OSError:  # ended meanwhile
-            continue
+    for parent in [pid, *forked(pid)]:
+        for child in children_of(parent):
+            try:
+                if b"struct.unpack" in Path(f"/proc/{child}/cmdline").read_bytes():
+                    found.append(child)
+            except OSError:  # ended meanwhile
+                continue
     return found
+
+
+def build_workers(pid: int) -> list[int]:
+    """The forked workers of ``invoke build`` (``pid``): copies of the copy of it that runs
+    the check and Pelican (commands._build forks the build; forked.py)."""
+    return [worker for build in forked(pid) for worker in forked(build)]
 
 
 def group(leader: int) -> list[int]:

@@ -19,12 +19,13 @@ import os
 import sys
 import tempfile
 import urllib.request
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
-from . import buildinfo, outfolder
+from . import buildinfo, forked, outfolder
 from .cache import (
     Store,
     Unreadable,
@@ -38,6 +39,7 @@ from .cache import (
     tree_digest,
 )
 from .dates import parse_as_of
+from .forked import Printed
 from .golive import GoLiveLog, GoLiveLogError, read_golive_log
 from .hosting import check_output
 from .manifest import LastBuild, Read, settings_key
@@ -45,7 +47,7 @@ from .models import Release
 from .problems import ContentError, OutputError, Problem, display_path, escape_data
 from .schedule import Window
 from .settings import SettingsError, from_pelican, with_instant
-from .state import AHEAD, BUILT_AT, CHECKED, LATER, SERVED, Late
+from .state import AHEAD, BUILT_AT, CHECKED, HANDED, LATER, SERVED, Handed, Late, run_all
 
 if TYPE_CHECKING:
     from .content import Newsroom
@@ -269,25 +271,29 @@ def build_in(
     # change the next build sees.
     inputs = read.digest(key) if key is not None and read is not None else None
     last.forget()  # before anything is written, so that a failed build leaves no manifest
-    printed = _Copied(out)
-    window = _build(full, printed)
+    printed = Printed(out)
+    window = _build(full, printed, fork=True)
     if key is not None and read is not None and inputs is not None:
         last.keep(key, read, inputs, window, printed.getvalue())
     return True
 
 
-def build(settings: dict[str, Any], out: TextIO | None = None) -> None:
-    """Check everything, then run Pelican in-process; raise BuildFailed on any problem.
+def build(settings: dict[str, Any], out: TextIO | None = None, *, fork: bool = False) -> None:
+    """Check everything, then run Pelican; raise BuildFailed on any problem.
 
     The site is built as of the start of the build instant's window (schedule.Window): the
     last instant at or before it at which the content changes the site. Previews,
     rehearsals, deploys and the dev server build this way, in full; ``invoke build`` through
     ``build_in``, which may keep what an earlier build wrote.
+
+    In-process unless ``fork`` (see ``_build``): the dev server's build worker keeps
+    Pelican's objects after the build to render an edit at once, and a test may look at
+    what the build did in its own process.
     """
     out = out or sys.stdout
     settings = with_instant(settings)  # the check and Pelican gate at the same instant
     LastBuild.of(settings).forget()  # what is written here is no build a manifest vouches for
-    _build(settings, out)
+    _build(settings, out, fork=fork)
 
 
 def _until(window: Window) -> str:
@@ -306,48 +312,37 @@ def _shown(folder: Path) -> str:
     )
 
 
-class _Copied(io.StringIO):
-    """Writes go on to ``out`` and are kept, for a rebuild that changes nothing to show."""
+@dataclasses.dataclass
+class _Made:
+    """What Pelican's run leaves for the rest of a build: the window the site is built for
+    (schedule.Window), the errors Pelican logged, and the late work handed on
+    (``state.HANDED``). Plain data: a forked build sends it to its parent."""
 
-    def __init__(self, out: TextIO) -> None:
-        super().__init__()
-        self.out = out
-
-    def write(self, text: str) -> int:
-        self.out.write(text)
-        return super().write(text)
-
-    def flush(self) -> None:
-        self.out.flush()
+    window: Window
+    logged: list[str]
+    handed: list[Handed]
 
 
-def _build(settings: dict[str, Any], out: TextIO) -> Window:
-    """Check and build; the window in time the site is built for (schedule.Window)."""
-    from .files import UnsafeFile
+def _build(settings: dict[str, Any], out: TextIO, *, fork: bool = False) -> Window:
+    """Check and build; the window in time the site is built for (schedule.Window).
 
-    newsroom = check(settings)
-    report(newsroom.problems, out)
-    if newsroom.errors:
-        raise BuildFailed(summary(newsroom))
-    try:
-        log = _read_golive_log(settings, out)
-        as_of: datetime = settings["NEWSROOM_AS_OF"]
-        assert newsroom.site is not None  # no errors: the data was read
-        window = Window.around(as_of, newsroom.releases, newsroom.site.changes, log.instants)
-        # A preview names its own instant on every page: it is built as of that instant.
-        since = as_of if from_pelican(settings).preview else window.since
-        built = {**settings, "NEWSROOM_AS_OF": since, BUILT_AT: as_of}
-        logged, later = _run_pelican({**built, CHECKED: newsroom, SERVED: log.served})
-        del newsroom  # Pelican's copy is gone too: the search index needs neither
-        _finish(later)
-    except ContentError as err:  # content changed between the check and the build
-        raise BuildFailed(str(err)) from None
-    except (UnsafeFile, OutputError) as err:  # a file not checked, or an index not written
-        raise BuildFailed(f"The build stopped: {err}") from None
-    except GoLiveLogError as err:
-        raise BuildFailed(f"The go-live log cannot be read: {err}") from None
-    if logged:
-        raise BuildFailed("The build logged errors:\n" + "\n".join(logged))
+    With ``fork``, the check and Pelican run in a child process (forked.py), and this one
+    makes the search index once the child, and the memory it held, are gone: two parts at
+    a time then fit where one did beside a build's leftovers (search.MOST_AT_ONCE).
+    """
+    if fork:
+        printed = out if isinstance(out, Printed) else Printed(out)
+        try:
+            made = forked.run(lambda: _make(settings, printed, hand_on=True), printed)
+        except forked.ChildLost as err:
+            raise BuildFailed(str(err)) from None
+        cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1
+        with _worded():
+            run_all([partial(work, cores) for work in made.handed])
+    else:
+        made = _make(settings, out, hand_on=False)
+    if made.logged:
+        raise BuildFailed("The build logged errors:\n" + "\n".join(made.logged))
     # Measured on the finished output, search index and editor included: what is uploaded.
     options = from_pelican(settings)
     warning = check_output(Path(settings["OUTPUT_PATH"]), options.host, options.output_limit_mb)
@@ -355,7 +350,45 @@ def _build(settings: dict[str, Any], out: TextIO) -> Window:
         print(f"Warning: {warning}", file=out)
         if os.environ.get("GITHUB_ACTIONS") == "true":  # shown on the workflow run's page
             print(f"::warning title=Site size::{escape_data(warning)}", file=out)
-    return window
+    return made.window
+
+
+def _make(settings: dict[str, Any], out: TextIO, *, hand_on: bool) -> _Made:
+    """Check, then run Pelican and its late work; with ``hand_on``, the late work another
+    process may run is handed back instead (``state.HANDED``)."""
+    newsroom = check(settings)
+    report(newsroom.problems, out)
+    if newsroom.errors:
+        raise BuildFailed(summary(newsroom))
+    with _worded():
+        log = _read_golive_log(settings, out)
+        as_of: datetime = settings["NEWSROOM_AS_OF"]
+        assert newsroom.site is not None  # no errors: the data was read
+        window = Window.around(as_of, newsroom.releases, newsroom.site.changes, log.instants)
+        # A preview names its own instant on every page: it is built as of that instant.
+        since = as_of if from_pelican(settings).preview else window.since
+        built = {**settings, "NEWSROOM_AS_OF": since, BUILT_AT: as_of}
+        logged, later = _run_pelican(
+            {**built, CHECKED: newsroom, SERVED: log.served}, hand_on=hand_on
+        )
+        del newsroom  # Pelican's copy is gone too: the search index needs neither
+        _finish(later)
+    return _Made(window, logged, later.handed)
+
+
+@contextlib.contextmanager
+def _worded() -> Iterator[None]:
+    """The errors a build stops on, worded for the person who ran it."""
+    from .files import UnsafeFile
+
+    try:
+        yield
+    except ContentError as err:  # content changed between the check and the build
+        raise BuildFailed(str(err)) from None
+    except (UnsafeFile, OutputError) as err:  # a file not checked, or an index not written
+        raise BuildFailed(f"The build stopped: {err}") from None
+    except GoLiveLogError as err:
+        raise BuildFailed(f"The go-live log cannot be read: {err}") from None
 
 
 def _read_golive_log(settings: dict[str, Any], out: TextIO) -> GoLiveLog:
@@ -375,10 +408,11 @@ def _read_golive_log(settings: dict[str, Any], out: TextIO) -> GoLiveLog:
     return log
 
 
-def _run_pelican(settings: dict[str, Any]) -> tuple[list[str], Late]:
+def _run_pelican(settings: dict[str, Any], *, hand_on: bool = False) -> tuple[list[str], Late]:
     """Run one Pelican build: the errors it logged (Pelican logs some and carries on), and
     the work it left for once its objects are freed (``state.LATER``; see ``_finish``),
-    with the processes it started for that work (``state.AHEAD``)."""
+    with the processes it started for that work (``state.AHEAD``) and, with ``hand_on``,
+    the work another process may run (``state.HANDED``)."""
     counter = _ErrorCounter()
     later = Late()
     pelican_logger = logging.getLogger("pelican")
@@ -389,6 +423,8 @@ def _run_pelican(settings: dict[str, Any]) -> tuple[list[str], Late]:
     from .rendering import settle
 
     run = {**settings, LATER: later.works, AHEAD: later.ahead}
+    if hand_on:
+        run[HANDED] = later.handed
     emptying = None
     if run.get("DELETE_OUTPUT_DIRECTORY"):
         emptying = outfolder.empty(run["OUTPUT_PATH"], run.get("OUTPUT_RETENTION") or ())

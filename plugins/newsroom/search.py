@@ -8,12 +8,12 @@ and only their ``data-pagefind-body`` element is indexed (article.html).
 Pagefind holds the words of every page it indexes until it writes, about a quarter of a
 megabyte a page: 2.3 GB for 10,000 releases. So each language's releases, oldest first, are
 indexed in parts of at most ``search_part_size`` pages (500 unless the settings say
-otherwise), one Pagefind run at a time, each into its
-own bundle (``pagefind/<lang>/<n>/``); the search page of a language merges its parts in
-the browser (search.js). A part holds one language, so Pagefind stems it with that
-language's rules (Prognosen finds Prognose on German pages). Parts are cut oldest first so
-that a new release changes only the newest part: the others keep their files, and hosts and
-caches keep theirs.
+otherwise), each into its own bundle (``pagefind/<lang>/<n>/``), at most two Pagefind runs
+at a time (``MOST_AT_ONCE``, in a forked build: ``build_index``); the search page of a
+language merges its parts in the browser (search.js). A part holds one language, so
+Pagefind stems it with that language's rules (Prognosen finds Prognose on German pages).
+Parts are cut oldest first so that a new release changes only the newest part: the others
+keep their files, and hosts and caches keep theirs.
 
 Each part is one run of Pagefind's binary, started directly (its Python launcher,
 ``python -m pagefind``, cost 0.06 s of CPU a run), given the whole output and a glob of the
@@ -44,6 +44,7 @@ import subprocess
 import threading
 import time
 from collections.abc import Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -57,7 +58,7 @@ from .cache import installed, own_folder
 from .localized import write_each_language
 from .models import Release
 from .problems import OutputError
-from .state import Beside, run_later, state_of
+from .state import Beside, hand_later, state_of
 
 PAGE_URL = "search/"
 PAGE_SAVE_AS = "search/index.html"
@@ -155,10 +156,12 @@ def get_generators(pelican: Pelican) -> type[Generator]:
 def build_index(pelican: Pelican) -> None:
     """Pelican ``finalized``: index the written release pages into ``output/pagefind/``.
 
-    Pagefind reads only the written files, so it runs once Pelican's objects are freed
-    (``state.run_later``): what Pagefind holds then never adds to what the build held.
-    It runs beside the drawing of share cards (``state.Beside``): one Pagefind keeps about
-    one core busy, and a second at once would double the memory the index takes.
+    Pagefind reads only the written files, so it runs once Pelican's objects are gone:
+    ``invoke build`` runs it in the process that forked the build (``state.HANDED``), two
+    parts at a time (``MOST_AT_ONCE``), once the child that ran Pelican has ended. Other
+    builds run it in their own process once Pelican's objects are freed, one part at a time
+    beside the drawing of share cards (``state.Beside``): the build's process still holds
+    the memory Python kept, and a second Pagefind would come on top of it.
     """
     state = state_of(pelican.settings)
     content = Path(pelican.settings["PATH"]).resolve()
@@ -167,7 +170,7 @@ def build_index(pelican: Pelican) -> None:
         parts(state.shown, state.settings.search_part_size),
         Bundles(own_folder(content.parent, CACHE_FOLDER)),
     )
-    run_later(pelican.settings, lambda: Beside(indexing.run, indexing.stop))
+    hand_later(pelican.settings, indexing.beside)
 
 
 #: Beside the content folder, like the other caches (``.cache/`` is git-ignored).
@@ -269,37 +272,88 @@ def _copy_tree(source: Path, target: Path) -> None:
         shutil.copytree(source, target)
 
 
+#: The most Pagefind runs at once, whatever the cores: one run of a 500-page part holds
+#: about 134 MB until it writes, and the process that runs them about 47 MB once the build
+#: is gone (commands.py forks it), so two come to about 315 MB, under the 400 MiB a build
+#: of 10,000 releases may take; a third would pass it. Each run keeps about one core busy.
+MOST_AT_ONCE = 2
+
+
 class Indexing:
-    """Pagefind's runs over the parts, one at a time, until done or stopped."""
+    """Pagefind's runs over the parts, ``processes`` at a time, until done or stopped.
+
+    Picklable (its fields are paths and plain data), so that the process that forked the
+    build can run it (``state.HANDED``) once the build's memory is gone with the child.
+    """
 
     def __init__(self, output: Path, cut: Sequence[Part], kept: Bundles | None = None) -> None:
         self.output = output
         self.cut = cut
         self.kept = kept
+        self.processes = 1
         self._lock = threading.Lock()
-        self._process: subprocess.Popen[str] | None = None
+        self._running: set[subprocess.Popen[str]] = set()
         self._stopped = False
 
+    def __getstate__(self) -> dict[str, object]:
+        return {"output": self.output, "cut": self.cut, "kept": self.kept}
+
+    def __setstate__(self, state: dict[str, object]) -> None:
+        self.__init__(**state)  # type: ignore[misc]
+
+    def beside(self, cores: int) -> Beside:
+        """The whole indexing as late work (``state.Handed``), on at most ``cores`` cores."""
+        self.processes = max(1, min(cores, MOST_AT_ONCE))
+        return Beside(self.run, self.stop)
+
     def run(self) -> None:
-        """Index each part's pages into its own bundle."""
+        """Index each part's pages into its own bundle; raise the first failure, once the
+        other runs are stopped."""
         index = self.output / INDEX_FOLDER
         # The folder is the index's alone: a part left from an earlier build could hold a
         # release that is no longer public.
         shutil.rmtree(index, ignore_errors=True)
         newest = {p.lang: p.number for p in self.cut}
-        for part in self.cut:
-            code = part.number == newest[part.lang]
-            bundle = self.output / part.folder
-            key = self._key(part, code)
-            if key is not None and self.kept is not None and self.kept.restore(key, bundle):
-                continue
-            if not self._index_part(part):
-                return
-            _keep_what_is_loaded(bundle, code=code)
-            if self.kept is not None and key is not None:
-                self.kept.keep(key, bundle)
-        if self.kept is not None:
+        jobs = [(part, part.number == newest[part.lang]) for part in self.cut]
+        if self.processes < 2 or len(jobs) < 2:
+            done = all(self._part(part, code) for part, code in jobs)
+        else:
+            done = self._side_by_side(jobs)
+        if done and self.kept is not None:
             self.kept.tidy()
+
+    def _side_by_side(self, jobs: list[tuple[Part, bool]]) -> bool:
+        """The parts, ``processes`` threads each waiting on one Pagefind at a time."""
+        with ThreadPoolExecutor(self.processes, thread_name_prefix="newsroom-index") as pool:
+            running = [pool.submit(self._part, part, code) for part, code in jobs]
+            try:
+                for future in as_completed(running):
+                    if future.exception() is not None or not future.result():
+                        break
+            finally:
+                self.stop()  # starts no other run, and ends those of a failure or Ctrl-C
+                for future in running:
+                    future.cancel()
+        for future in running:  # in the parts' order: the first failure is the one told
+            if not future.cancelled() and future.exception() is not None:
+                raise future.exception()  # type: ignore[misc]
+        return all(not f.cancelled() and f.result() for f in running)
+
+    def _part(self, part: Part, code: bool) -> bool:
+        """One part's bundle, kept from an earlier build or made by Pagefind; False when
+        the indexing was stopped."""
+        if self._stopped:
+            return False
+        bundle = self.output / part.folder
+        key = self._key(part, code)
+        if key is not None and self.kept is not None and self.kept.restore(key, bundle):
+            return True
+        if not self._index_part(part):
+            return False
+        _keep_what_is_loaded(bundle, code=code)
+        if self.kept is not None and key is not None:
+            self.kept.keep(key, bundle)
+        return True
 
     def _key(self, part: Part, code: bool) -> str | None:
         """The part's key among the kept bundles; None when none are kept or a page cannot
@@ -313,8 +367,7 @@ class Indexing:
             return None
 
     def _index_part(self, part: Part) -> bool:
-        """Runs Pagefind on one part's pages (the next part starts once its memory is freed);
-        False when the indexing was stopped."""
+        """Runs Pagefind on one part's pages; False when the indexing was stopped."""
         bundle = str(self.output / part.folder)
         command = [str(_binary(part)), "--site", str(self.output), "--silent"]
         command += ["--glob", part.glob, "--output-path", bundle]
@@ -322,7 +375,7 @@ class Indexing:
             if self._stopped:
                 return False
             try:
-                self._process = process = subprocess.Popen(
+                process = subprocess.Popen(
                     command,
                     stdin=subprocess.DEVNULL,
                     stdout=subprocess.PIPE,
@@ -331,18 +384,24 @@ class Indexing:
                 )
             except OSError as err:  # not found, or not a program
                 raise SearchIndexError(f"Pagefind could not index {part.folder}: {err}") from err
-        stdout, stderr = process.communicate()
+            self._running.add(process)
+        try:
+            stdout, stderr = process.communicate()
+        finally:
+            with self._lock:
+                self._running.discard(process)
         if process.returncode != 0 and not self._stopped:
             problem = stderr.strip() or stdout.strip()
             raise SearchIndexError(f"Pagefind could not index {part.folder}: {problem}")
         return not self._stopped
 
     def stop(self) -> None:
-        """Ends the running Pagefind, if any, and starts no other."""
+        """Ends the running Pagefinds, if any, and starts no other."""
         with self._lock:
             self._stopped = True
-            if self._process is not None and self._process.poll() is None:
-                self._process.kill()
+            for process in self._running:
+                if process.poll() is None:
+                    process.kill()
 
 
 def _binary(part: Part) -> Path:

@@ -116,7 +116,7 @@ PELICAN_SETTINGS = {
     if "setting" in f.metadata
 }
 #: Set by the plugin itself while it builds (state.STATE, state.CHECKED, state.SERVED,
-#: state.BUILT_AT, state.LATER, state.AHEAD, state.WORKERS, share_images._STATE and
+#: state.BUILT_AT, state.LATER, state.AHEAD, state.HANDED, state.WORKERS, share_images._STATE and
 #: rendering.WRITER),
 #: never in a settings file.
 INTERNAL = frozenset(
@@ -127,6 +127,7 @@ INTERNAL = frozenset(
         "NEWSROOM_BUILT_AT",
         "NEWSROOM_LATER",
         "NEWSROOM_AHEAD",
+        "NEWSROOM_HANDED",
         "NEWSROOM_SHARE_IMAGES",
         "NEWSROOM_WRITER",
         "NEWSROOM_RENDER_WORKERS",

@@ -11,6 +11,7 @@ import queue
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -40,6 +41,13 @@ LATER = "NEWSROOM_LATER"
 #: ``commands`` puts here and runs when the build ends, done or stopped (``Late``), so that
 #: none outlives the build. Without it nothing is started ahead: nobody would stop it.
 AHEAD = "NEWSROOM_AHEAD"
+#: Late work that needs only the written files and plain data, so that another process may
+#: run it: a picklable call that takes how many cores it may use and hands back a ``Beside``
+#: (the search index: search.py). ``invoke build`` forks the build and puts a list here; the
+#: build's process hands the list to the one that forked it, which runs the work once the
+#: build's memory is gone with the child (commands.py). Without it the work is late work
+#: like the rest (``LATER``), on one core beside the share cards.
+HANDED = "NEWSROOM_HANDED"
 #: How many processes make a build's per-release files (``parallel.workers_for``): the
 #: release pages (rendering.py) and the API's records (api.py). None, the default, means
 #: one per core once there are enough files; tests set 1 or 2.
@@ -160,6 +168,20 @@ def run_all(works: Sequence[Later]) -> None:
             beside.stop()
 
 
+#: Late work another process may run (``HANDED``): called with the cores it may use.
+Handed = Callable[[int], Beside]
+
+
+def hand_later(settings: dict[str, Any], work: Handed) -> None:
+    """Leave ``work`` for the process that forked the build (``HANDED``), or for after
+    Pelican's run on one core (``run_later``) when the build was not forked."""
+    handed = settings.get(HANDED)
+    if handed is None:
+        run_later(settings, partial(work, 1))
+    else:
+        handed.append(work)
+
+
 def run_later(settings: dict[str, Any], work: Later) -> None:
     """Leave ``work`` for after Pelican's run (``LATER``), or do it now when nobody will."""
     pending = settings.get(LATER)
@@ -171,11 +193,13 @@ def run_later(settings: dict[str, Any], work: Later) -> None:
 
 @dataclass
 class Late:
-    """What one Pelican run leaves for after it: the work (``LATER``), and what stops the
-    processes started ahead for that work (``AHEAD``)."""
+    """What one Pelican run leaves for after it: the work (``LATER``), what stops the
+    processes started ahead for that work (``AHEAD``), and the work handed to the process
+    that forked the build (``HANDED``)."""
 
     works: list[Later] = field(default_factory=list)
     ahead: list[Callable[[], None]] = field(default_factory=list)
+    handed: list[Handed] = field(default_factory=list)
 
     def run(self) -> None:
         """Run the work (``run_all``); then no process started ahead is left, whatever happened."""

@@ -19,9 +19,9 @@ from support import (
     AS_OF,
     ROOT,
     Site,
+    build_workers,
     children_of,
     end_group,
-    forked,
     start_build,
     survivors_of_kill,
     with_releases,
@@ -189,7 +189,7 @@ def test_render_workers_end_with_a_build_killed_outright(site: Site, tmp_path: P
         # Workers write the release pages; the home page is written after them, by the
         # build itself: copies of the build while release pages are there and the home
         # page is not are the workers rendering release pages.
-        while not (rendering_releases(out) and len(forked(build.pid)) >= 2):
+        while not (rendering_releases(out) and len(build_workers(build.pid)) >= 2):
             assert build.poll() is None and time.monotonic() < deadline
             time.sleep(0.002)
         assert survivors_of_kill(build, deadline) == []
