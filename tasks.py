@@ -163,7 +163,7 @@ def preview(
     if against is None:
         settings = _settings("pelicanconf.py", as_of=as_of, output=target, content=content)
         try:
-            commands.build({**settings, "NEWSROOM_PREVIEW": True})
+            commands.build({**settings, "NEWSROOM_PREVIEW": True}, fork=True)
         except commands.BuildFailed as err:
             raise Exit(f"Preview stopped. {err}", code=1) from None
         print(f"Preview in {output}/: serve it privately; it is never deployed.")
@@ -182,7 +182,7 @@ def preview(
             "pelicanconf.py", as_of=moment.at.isoformat(), output=folder, content=content
         )
         try:
-            commands.build({**settings, "NEWSROOM_PREVIEW": True}, out=io.StringIO())
+            commands.build({**settings, "NEWSROOM_PREVIEW": True}, out=io.StringIO(), fork=True)
         except commands.BuildFailed as err:
             raise Exit(f"Preview as of {moment.label} stopped. {err}", code=1) from None
         make_portable(folder)
@@ -220,7 +220,7 @@ def rehearse(
         with tempfile.TemporaryDirectory(prefix="masthead-rehearsal-") as tmp:
             built = _settings(settings, as_of=moment.at.isoformat(), output=tmp, content=content)
             try:
-                commands.build(built, out=io.StringIO())
+                commands.build(built, out=io.StringIO(), fork=True)
             except commands.BuildFailed as err:
                 raise Exit(f"The build as of {when} stopped. {err}", code=1) from None
             found = scan(Path(tmp), hidden)

@@ -3,6 +3,10 @@
 Pelican is imported only where a build needs it (``pelican_settings``, ``_run_pelican``): it
 loads its generators, readers, Markdown and Pillow, most of a second that ``invoke new`` and
 a check that stops at an error would wait for nothing.
+
+``invoke build`` (``build_in``), previews and rehearsals run the check and Pelican in a
+forked child (``_build``, forked.py) and make the search index once the child has ended:
+Python keeps most of the memory a build freed until its process ends.
 """
 
 from __future__ import annotations
@@ -286,9 +290,11 @@ def build(settings: dict[str, Any], out: TextIO | None = None, *, fork: bool = F
     rehearsals, deploys and the dev server build this way, in full; ``invoke build`` through
     ``build_in``, which may keep what an earlier build wrote.
 
-    In-process unless ``fork`` (see ``_build``): the dev server's build worker keeps
-    Pelican's objects after the build to render an edit at once, and a test may look at
-    what the build did in its own process.
+    With ``fork``, in a child process (``_build``): previews and rehearsals, full builds of
+    the same site as ``invoke build``, several in one run for a pull request, fork so that
+    each build's memory ends with it and the search index takes two cores. Without it, in
+    this process: the dev server's build worker keeps Pelican's objects after the build to
+    render an edit at once, and a test may look at what the build did in its own process.
     """
     out = out or sys.stdout
     settings = with_instant(settings)  # the check and Pelican gate at the same instant
@@ -458,7 +464,8 @@ def _finish(later: Late) -> None:
     The caller has dropped the checked content by now. Python keeps freed memory for itself,
     and glibc's allocator keeps it from the system until asked (``malloc_trim``), so the
     memory a search index takes would otherwise come on top of all the build held. The
-    share cards and the search index are made side by side (``state.run_all``), and no
+    share cards and the search index are made side by side (``state.run_all``), but for a
+    search index handed to the process that forked the build (``state.HANDED``), and no
     process started ahead outlives this call (``state.Late``).
     """
     gc.collect()

@@ -145,11 +145,8 @@ def _child(
             signal.pthread_sigmask(signal.SIG_SETMASK, mask)
             outcome = _outcome(work, printed)
             text = printed.getvalue()[start:]
-            payload = pickle.dumps(("returned", text, outcome, ""))
-            if isinstance(outcome, _Raised):
-                payload = pickle.dumps(("raised", text, outcome.error, outcome.trace))
             with open(writing, "wb") as pipe:
-                pipe.write(payload)
+                pipe.write(pickle.dumps((outcome[0], text, *outcome[1:])))
             code = 0
     except BaseException:  # Ctrl-C again, or the parent gone: nothing left to tell
         pass
@@ -159,22 +156,19 @@ def _child(
         os._exit(code)
 
 
-class _Raised:
-    def __init__(self, error: bytes, trace: str) -> None:
-        self.error, self.trace = error, trace
-
-
-def _outcome(work: Callable[[], T], printed: Printed) -> T | _Raised:
-    """What ``work`` returned, or what it raised, pickled with its traceback's text."""
+def _outcome(work: Callable[[], T], printed: Printed) -> tuple[str, object, str]:
+    """What ``work`` returned, or what it raised (pickled, with its traceback's text)."""
     try:
-        return work()
+        value = work()
+        pickle.dumps(value)  # what cannot go through the pipe is an error of the child's
+        return "returned", value, ""
     except BaseException as err:
         trace = "".join(traceback.format_exception(err))
         try:
             error = pickle.dumps(err)
         except Exception:  # an error holding something that cannot be pickled
             error = pickle.dumps(RuntimeError(f"{type(err).__name__}: {err}"))
-        return _Raised(error, trace)
+        return "raised", error, trace
     finally:
         _flush(printed)
 
