@@ -202,16 +202,20 @@ def group(leader: int) -> list[int]:
     return found
 
 
-def start_build(site: Site, out: Path) -> subprocess.Popen[bytes]:
+def start_build(
+    site: Site, out: Path, output: int = subprocess.DEVNULL, **env: str
+) -> subprocess.Popen[bytes]:
     """The real ``invoke build`` of ``site`` into ``out``, in a process group of its own, as a
-    terminal's foreground job: for tests that kill it while its workers run."""
+    terminal's foreground job: for tests that signal it while its workers run. Its output
+    goes to ``output`` (subprocess.PIPE to read it); ``env`` is added to the environment."""
     command = ["build", "--content", str(site.path), "--output", str(out), "--as-of", AS_OF]
     return subprocess.Popen(
         [sys.executable, "-m", "invoke", *command],
         cwd=ROOT,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        stdout=output,
+        stderr=output,
         start_new_session=True,
+        env={**os.environ, **env},
     )
 
 

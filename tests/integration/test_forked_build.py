@@ -23,7 +23,17 @@ import pytest
 from test_late_work import children
 
 from newsroom import commands
-from support import AS_OF, ROOT, Site, build_workers, end_group, forked, group, with_releases
+from support import (
+    AS_OF,
+    ROOT,
+    Site,
+    build_workers,
+    end_group,
+    forked,
+    group,
+    start_build,
+    with_releases,
+)
 
 TWO_CORES = pytest.mark.skipif(
     len(os.sched_getaffinity(0)) < 2, reason="two Pagefind runs at once need two cores"
@@ -59,16 +69,7 @@ def in_one_process(site: Site, out: Path, **extra: object) -> str:
 
 
 def start(site: Site, out: Path, **env: str) -> subprocess.Popen[bytes]:
-    """The real ``invoke build`` in a process group of its own (a terminal's foreground job)."""
-    command = ["build", "--content", str(site.path), "--output", str(out), "--as-of", AS_OF]
-    return subprocess.Popen(
-        [sys.executable, "-m", "invoke", *command],
-        cwd=ROOT,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        start_new_session=True,
-        env={**os.environ, **env},
-    )
+    return start_build(site, out, subprocess.PIPE, **env)
 
 
 def program(path: Path, text: str) -> Path:
