@@ -27,7 +27,7 @@ from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO, TypeVar
 
 from . import buildinfo, forked, outfolder
 from .cache import (
@@ -55,6 +55,8 @@ from .state import AHEAD, BUILT_AT, CHECKED, HANDED, LATER, SERVED, Handed, Late
 
 if TYPE_CHECKING:
     from .content import Newsroom
+
+T = TypeVar("T")
 
 
 class BuildFailed(Exception):
@@ -267,16 +269,23 @@ def build_in(
             file=out,
         )
         return False
-    full = pelican_settings(
-        settings_file, as_of=instant, output=output, content=content, extra=extra
-    )
-    read = Read.of(full) if key is not None else None
-    # Worked out before the build reads anything: a file changed while it runs is then a
-    # change the next build sees.
-    inputs = read.digest(key) if key is not None and read is not None else None
-    last.forget()  # before anything is written, so that a failed build leaves no manifest
     printed = Printed(out)
-    window = _build(full, printed, fork=True)
+
+    def in_child() -> tuple[_Made, Read | None, str | None]:
+        # Pelican is loaded here, in the child: the parent, which waits beside the build at
+        # its peak of memory, then holds none of it (about 14 MB).
+        full = pelican_settings(
+            settings_file, as_of=instant, output=output, content=content, extra=extra
+        )
+        read = Read.of(full) if key is not None else None
+        # Worked out before the build reads anything: a file changed while it runs is then a
+        # change the next build sees.
+        inputs = read.digest(key) if key is not None and read is not None else None
+        last.forget()  # before anything is written, so that a failed build leaves no manifest
+        return _make(full, printed, hand_on=True), read, inputs
+
+    made, read, inputs = _in_child(in_child, printed)
+    window = _after(made, printed)
     if key is not None and read is not None and inputs is not None:
         last.keep(key, read, inputs, window, printed.getvalue())
     return True
@@ -321,37 +330,55 @@ def _shown(folder: Path) -> str:
 @dataclasses.dataclass
 class _Made:
     """What Pelican's run leaves for the rest of a build: the window the site is built for
-    (schedule.Window), the errors Pelican logged, and the late work handed on
-    (``state.HANDED``). Plain data: a forked build sends it to its parent."""
+    (schedule.Window), the errors Pelican logged, the late work handed on
+    (``state.HANDED``), and what the output's size is measured against (hosting.py). Plain
+    data: a forked build sends it to its parent."""
 
     window: Window
     logged: list[str]
     handed: list[Handed]
+    output: Path
+    host: str
+    output_limit_mb: float
 
 
 def _build(settings: dict[str, Any], out: TextIO, *, fork: bool = False) -> Window:
     """Check and build; the window in time the site is built for (schedule.Window).
 
-    With ``fork``, the check and Pelican run in a child process (forked.py), and this one
-    makes the search index once the child, and the memory it held, are gone: two parts at
-    a time then fit where one did beside a build's leftovers (search.MOST_AT_ONCE).
+    With ``fork``, the check and Pelican run in a child process (``_in_child``), and this
+    one makes the search index once the child, and the memory it held, are gone.
     """
     if fork:
         printed = out if isinstance(out, Printed) else Printed(out)
-        try:
-            made = forked.run(lambda: _make(settings, printed, hand_on=True), printed)
-        except forked.ChildLost as err:
-            raise BuildFailed(str(err)) from None
-        cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1
-        with _worded():
-            run_all([partial(work, cores) for work in made.handed])
+        made = _in_child(lambda: _make(settings, printed, hand_on=True), printed)
     else:
         made = _make(settings, out, hand_on=False)
+    return _after(made, out)
+
+
+def _in_child(work: Callable[[], T], printed: Printed) -> T:
+    """``work()`` in a forked child (forked.py), what it printed added to ``printed``.
+
+    Python keeps most of the memory a build freed until its process ends, so the search
+    index, made once the child has ended, can take two cores: two Pagefind runs then fit
+    where one did beside a build's leftovers (search.MOST_AT_ONCE).
+    """
+    try:
+        return forked.run(work, printed)
+    except forked.ChildLost as err:
+        raise BuildFailed(str(err)) from None
+
+
+def _after(made: _Made, out: TextIO) -> Window:
+    """The rest of a build once Pelican's run is over: the work handed on (the search index,
+    on every core this process may use), the errors Pelican logged, the output's size."""
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1
+    with _worded():
+        run_all([partial(work, cores) for work in made.handed])
     if made.logged:
         raise BuildFailed("The build logged errors:\n" + "\n".join(made.logged))
     # Measured on the finished output, search index and editor included: what is uploaded.
-    options = from_pelican(settings)
-    warning = check_output(Path(settings["OUTPUT_PATH"]), options.host, options.output_limit_mb)
+    warning = check_output(made.output, made.host, made.output_limit_mb)
     if warning:
         print(f"Warning: {warning}", file=out)
         if os.environ.get("GITHUB_ACTIONS") == "true":  # shown on the workflow run's page
@@ -379,7 +406,9 @@ def _make(settings: dict[str, Any], out: TextIO, *, hand_on: bool) -> _Made:
         )
         del newsroom  # Pelican's copy is gone too: the search index needs neither
         _finish(later)
-    return _Made(window, logged, later.handed)
+    options = from_pelican(settings)
+    output = Path(settings["OUTPUT_PATH"])
+    return _Made(window, logged, later.handed, output, options.host, options.output_limit_mb)
 
 
 @contextlib.contextmanager

@@ -17,6 +17,7 @@ to stop its own workers, and the child ends when the parent does (``orphans.end_
 from __future__ import annotations
 
 import contextlib
+import gc
 import io
 import os
 import pickle
@@ -95,15 +96,21 @@ def run(work: Callable[[], T], printed: Printed) -> T:
     # Ctrl-C between the fork and the child's first line would stop the child outside the
     # code that reports it: the child unblocks it once it can.
     mask = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    # What exists now is never collected by the child (it stays frozen there): a collection
+    # writes to every object it visits, and would copy into the child each page of this
+    # process's memory that holds one, counted twice at the build's peak.
+    gc.freeze()
     try:
         pid = os.fork()
     except BaseException:
+        gc.unfreeze()
         signal.pthread_sigmask(signal.SIG_SETMASK, mask)
         os.close(reading)
         os.close(writing)
         raise
     if pid == 0:  # pragma: no cover - the child (measured through the parent's tests)
         _child(work, printed, parent, reading, writing, mask)
+    gc.unfreeze()
     signal.pthread_sigmask(signal.SIG_SETMASK, mask)
     os.close(writing)
     try:
