@@ -24,9 +24,9 @@ LAYERS: dict[str, int] = {
     ),
     **dict.fromkeys(["yaml_traps", "yamlguard", "urls", "hosting", "buildinfo", "parallel"], 0),
     **dict.fromkeys(["inline_skip", "membership", "outfolder", "lazy"], 0),
-    # Files put in place whole or written by another process, and processes that end with the
-    # build: the standard library.
-    **dict.fromkeys(["atomic", "orphans", "filewriter"], 0),
+    # Files put in place whole or written by another process, processes that end with the
+    # build, and a build run in a child process of its own: the standard library.
+    **dict.fromkeys(["atomic", "orphans", "filewriter", "forked"], 0),
     # Drawing a share card: Pillow and the leaves, so that a fresh interpreter draws them lightly.
     "card_drawing": 0,
     # 1. Settings and models, and what works on models alone.
