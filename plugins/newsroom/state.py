@@ -81,7 +81,7 @@ class BuildState:
         a build: the record and the API both show it, and it hashes the body and every file.
 
         Ask for it in the build process: what a forked worker works out is lost with it
-        (api.py asks before its workers are forked).
+        (api.py and the record make theirs there).
         """
         known = self._fingerprints.get(release.source)
         if known is None:
