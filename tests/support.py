@@ -9,6 +9,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import TextIO
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "plugins"))
@@ -82,7 +83,10 @@ class Site:
         settings.setdefault("as_of", parse_as_of(AS_OF))
         return load(self.path, NewsroomSettings(**settings), root=self.path)  # type: ignore[arg-type]
 
-    def build(self, output: Path, as_of: str = AS_OF, **extra: object) -> None:
+    def build(
+        self, output: Path, as_of: str = AS_OF, *, printed: TextIO | None = None, **extra: object
+    ) -> None:
+        """``commands.build`` in this process; what it prints goes to ``printed`` if given."""
         if isinstance(extra.get("NEWSROOM"), dict):
             # In English and German, like the sample newsroom (pelicanconf.py), unless told.
             extra["NEWSROOM"] = {"languages": ["en", "de"], **extra["NEWSROOM"]}  # type: ignore[dict-item]
@@ -93,7 +97,7 @@ class Site:
             content=self.path,
             extra={"NEWSROOM_ROOT": str(self.path), **extra},
         )
-        commands.build(settings)
+        commands.build(settings, out=printed)
 
 
 def with_releases(site: Site, count: int) -> Site:

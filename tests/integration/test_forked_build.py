@@ -57,14 +57,7 @@ def build_in(site: Site, out: Path, **extra: object) -> str:
 def in_one_process(site: Site, out: Path, **extra: object) -> str:
     """The same build in this process (``commands.build``); what it printed."""
     printed = io.StringIO()
-    settings = commands.pelican_settings(
-        ROOT / "pelicanconf.py",
-        as_of=AS_OF,
-        output=out,
-        content=site.path,
-        extra={"NEWSROOM_ROOT": str(site.path), **extra},
-    )
-    commands.build(settings, out=printed)
+    site.build(out, printed=printed, **extra)
     return printed.getvalue()
 
 
