@@ -209,8 +209,8 @@ def summary(newsroom: Newsroom) -> str:
     if warnings:
         parts.append(f"{warnings} warning{'s' * (warnings != 1)}")
     verdict = "Fix the errors above, then run the check again." if errors else "No errors."
-    if any(p.rule == "file-symlink" for p in newsroom.problems):
-        # content.check reads nothing else then (through a link it could quote a secret): the
+    if newsroom.stopped_at_links:
+        # content.load read nothing else (through a link it could quote a secret): the
         # author must not take the short list for all there is.
         verdict = (
             "Replace each link above with the file itself, then run the check again: "

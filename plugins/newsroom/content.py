@@ -51,6 +51,9 @@ class Newsroom:
     pages: list[Page] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     media_kit: mediakit.MediaKit | None = None
+    #: True when reading stopped at a symbolic link in the content folder (``load``): the
+    #: problems then list the links alone, and the summary says no other file was read.
+    stopped_at_links: bool = False
     _by_source: dict[str, Release | Page] = field(default_factory=dict, repr=False)
 
     @property
@@ -103,7 +106,7 @@ def load(
     if any(p.rule == "file-symlink" for p in file_problems):
         # Reading on would read through the link, and messages quote lines back: a link to
         # a secret would print it in the pull request's log.
-        return Newsroom(None, problems=sorted(file_problems))
+        return Newsroom(None, problems=sorted(file_problems), stopped_at_links=True)
     data_dir = content / settings.data_path
     site, problems = load_site(
         data_dir,
