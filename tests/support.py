@@ -146,15 +146,24 @@ def add_kiel_lab(repo: Path, size: tuple[int, int] = (640, 320)) -> None:
     Image.new("RGB", size, (20, 90, 160)).save(folder / "kiel-lab" / "lab.png")
 
 
-def children_of(pid: int) -> list[int]:
-    """The processes ``pid`` started that are still there."""
+def children_of(pid: int, *, running: bool = False) -> list[int]:
+    """The processes ``pid`` started that are still there; with ``running``, not those that
+    ended and wait for ``pid`` to collect them (zombies)."""
     found = []
     for task in Path(f"/proc/{pid}/task").iterdir():
         try:
             found += [int(child) for child in (task / "children").read_text().split()]
         except OSError:
             continue
-    return found
+    return [child for child in found if not running or _state(child) not in ("Z", None)]
+
+
+def _state(pid: int) -> str | None:
+    """The state letter of ``pid`` (R, S, Z...); None when it is gone."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()[0]
+    except OSError:
+        return None
 
 
 def forked(pid: int) -> list[int]:

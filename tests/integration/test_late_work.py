@@ -14,22 +14,14 @@ import pytest
 from pelican import signals
 
 from newsroom import commands, rendering, share_images
-from support import Site
+from support import Site, children_of
 
 CARDS = Path(".cache/share-images")
 
 
 def children() -> set[int]:
     """The processes this test's process started that are still running (not zombies)."""
-    found = set()
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rpartition(")")[2].split()
-        except OSError:  # gone meanwhile
-            continue
-        if int(fields[1]) == os.getpid() and fields[0] != "Z":
-            found.add(int(stat.parent.name))
-    return found
+    return set(children_of(os.getpid(), running=True))
 
 
 def slow_python(folder: Path, monkeypatch: pytest.MonkeyPatch, seconds: float = 60) -> None:
