@@ -372,9 +372,10 @@ def _in_child(work: Callable[[], T], printed: Printed) -> T:
 def _after(made: _Made, out: TextIO) -> Window:
     """The rest of a build once Pelican's run is over: the work handed on (the search index,
     on every core this process may use), the errors Pelican logged, the output's size."""
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1
+    from .parallel import cores  # the cores this process may use (a container's share)
+
     with _worded():
-        run_all([partial(work, cores) for work in made.handed])
+        run_all([partial(work, cores()) for work in made.handed])
     if made.logged:
         raise BuildFailed("The build logged errors:\n" + "\n".join(made.logged))
     # Measured on the finished output, search index and editor included: what is uploaded.
