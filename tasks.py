@@ -19,7 +19,11 @@ ROOT = Path(__file__).resolve().parent
 sys.path.insert(0, str(ROOT / "plugins"))
 sys.path.insert(0, str(ROOT))
 
-from newsroom import commands  # noqa: E402
+from newsroom import commands, forked  # noqa: E402
+
+# An error a build's child raised and nothing caught is shown as a build in one process
+# shows it: one traceback, the child's, instead of the child's and then this process's.
+sys.excepthook = forked.excepthook
 
 
 def _settings(settings: str, **kwargs: object) -> dict:

@@ -12,6 +12,9 @@ Both processes print to the same terminal: each stream is flushed before the for
 before the child ends, so the lines come in the order one process would print them. Ctrl-C
 reaches both (the terminal signals its whole process group); the parent waits for the child
 to stop its own workers, and the child ends when the parent does (``orphans.end_with``).
+
+An error the child raises is raised again in the parent, its traceback from the program's
+start as the cause; a program's ``excepthook`` shows that one alone, as one process would.
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ import sys
 import time
 import traceback
 from collections.abc import Callable
+from types import TracebackType
 from typing import TextIO, TypeVar
 
 from .orphans import end_with
@@ -80,10 +84,30 @@ def _on_descriptor(stream: TextIO) -> bool:
 
 class ChildTraceback(Exception):
     """The traceback of an error raised in the child, shown as the cause of the same error
-    raised again in the parent (as concurrent.futures shows a worker's)."""
+    raised again in the parent (as concurrent.futures shows a worker's); ``report`` is the
+    whole of it, as Python prints an error nothing caught."""
+
+    @property
+    def report(self) -> str:
+        return str(self.args[0])
 
     def __str__(self) -> str:
-        return f"the build's process raised it:\n\n{self.args[0]}"
+        return f"the build's process raised it:\n\n{self.report}"
+
+
+def excepthook(
+    kind: type[BaseException], error: BaseException, trace: TracebackType | None
+) -> None:
+    """``sys.excepthook`` for a program that runs a call in a child (tasks.py): an error the
+    child raised that nothing caught is shown as the child's traceback alone, which is the
+    traceback of the same call in one process. Python's own would show this process's
+    after it, with the same message again, and add nothing: its frames are those above
+    ``run``, which the child's traceback shows too (a fork copies the stack)."""
+    if isinstance(error.__cause__, ChildTraceback):
+        sys.stderr.write(error.__cause__.report)
+        sys.stderr.flush()
+    else:
+        sys.__excepthook__(kind, error, trace)
 
 
 def run(work: Callable[[], T], printed: Printed) -> T:
@@ -170,7 +194,13 @@ def _outcome(work: Callable[[], T], printed: Printed) -> tuple[str, object, str]
         pickle.dumps(value)  # what cannot go through the pipe is an error of the child's
         return "returned", value, ""
     except BaseException as err:
-        trace = "".join(traceback.format_exception(err))
+        # Its traceback from the program's start: the frames above this one are the
+        # parent's, copied by the fork, so it reads as the same call's in one process.
+        shown = traceback.TracebackException.from_exception(err)
+        shown.stack = traceback.StackSummary.from_list(
+            [*traceback.extract_stack()[:-1], *shown.stack]
+        )
+        trace = "".join(shown.format())
         try:
             error = pickle.dumps(err)
         except Exception:  # an error holding something that cannot be pickled

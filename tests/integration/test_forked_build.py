@@ -16,6 +16,7 @@ import signal
 import subprocess
 import sys
 import time
+import traceback
 from pathlib import Path
 
 import jinja2
@@ -140,9 +141,9 @@ def test_a_build_stopped_by_an_author_error_says_and_prints_what_one_process_doe
     assert children() - before == set()
 
 
-def test_an_unexpected_error_in_the_child_is_raised_with_its_traceback(
-    site: Site, tmp_path: Path
-) -> None:
+def broken_theme(tmp_path: Path) -> Path:
+    """A copy of the theme whose release page names a value that does not exist, as a
+    company's own template may (Jinja runs with StrictUndefined)."""
     theme = tmp_path / "theme"
     shutil.copytree(ROOT / "theme", theme)
     article = theme / "templates/article.html"
@@ -152,14 +153,57 @@ def test_an_unexpected_error_in_the_child_is_raised_with_its_traceback(
         ),
         encoding="utf-8",
     )
+    return theme
+
+
+def test_an_unexpected_error_in_the_child_is_raised_with_its_traceback(
+    site: Site, tmp_path: Path
+) -> None:
+    theme = broken_theme(tmp_path)
     before = children()
     with pytest.raises(jinja2.UndefinedError, match=r"^'nothing_here' is undefined$") as raised:
         build_in(site, tmp_path / "out", THEME=str(theme))
     # Where it happened, in the child: the template, and the build's code above it.
     cause = str(raised.value.__cause__)
-    assert f'File "{article}", line ' in cause
+    assert f'File "{theme / "templates/article.html"}", line ' in cause
     assert "in _run_pelican" in cause
     assert children() - before == set()
+
+
+def test_invoke_build_shows_a_template_error_once_as_a_build_in_one_process_does(
+    site: Site, tmp_path: Path
+) -> None:
+    """One traceback, the message once: from the program's start to where the build ran,
+    then the child's frames, which from the build's own code down are those of the same
+    build in one process."""
+    theme = broken_theme(tmp_path)
+    settings = tmp_path / "brokenconf.py"
+    settings.write_text(
+        f"import sys\nsys.path.insert(0, {str(ROOT)!r})\nfrom pelicanconf import *\n"
+        f"THEME = {str(theme)!r}\nPLUGIN_PATHS = [{str(ROOT / 'plugins')!r}]\n"
+    )
+    command = ["build", "--settings", str(settings), "--content", str(site.path), "--as-of", AS_OF]
+    done = subprocess.run(
+        [sys.executable, "-m", "invoke", *command, "--output", str(tmp_path / "out")],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    with pytest.raises(jinja2.UndefinedError) as raised:
+        in_one_process(site, tmp_path / "one", THEME=str(theme))
+    one = "".join(traceback.format_exception(raised.value))
+    assert done.returncode == 1
+    assert done.stderr.startswith("Traceback (most recent call last):\n")
+    assert done.stderr.count("Traceback") == 1
+    assert done.stderr.count("'nothing_here' is undefined") == 1
+    assert f'File "{ROOT / "tasks.py"}", line ' in done.stderr  # where the build was called
+    # From the check and Pelican's run down to the template and the message: the same.
+    build_code = ", in _make\n"
+    assert build_code in one
+    assert done.stderr.partition(build_code)[2] == one.partition(build_code)[2]
+    assert one.endswith("\njinja2.exceptions.UndefinedError: 'nothing_here' is undefined\n")
 
 
 def test_a_forked_build_writes_what_a_build_in_one_process_writes(
