@@ -860,6 +860,51 @@ def test_the_german_follow_page_leads_with_the_german_feed(bilingual: Path) -> N
     assert targets == 4  # from each topic's page, in English and in German
 
 
+HOW_TO_ADD = {
+    "en": "Add one of these addresses to your feed reader. Atom and RSS work in almost every "
+    "reader; JSON Feed is for software.",
+    "de": "Fügen Sie eine dieser Adressen Ihrem Feedreader hinzu. Atom und RSS funktionieren in "
+    "fast jedem Reader; JSON Feed ist für Software gedacht.",
+}
+ALL_AFTER_LEAD = (
+    "Alle Pressemitteilungen dieses Newsrooms in einem Feed, in allen Sprachen: Eine Meldung, "
+    "die in mehreren Sprachen erscheint, ist nur einmal enthalten."
+)
+
+
+@pytest.mark.parametrize(
+    ("built", "page", "said"),
+    [
+        ("bilingual", "follow/index.html", [("All releases", [HOW_TO_ADD["en"]])]),
+        (
+            "bilingual",
+            "de/follow/index.html",
+            [
+                ("Pressemitteilungen auf Deutsch", [HOW_TO_ADD["de"]]),
+                ("Alle Meldungen", [ALL_AFTER_LEAD]),
+            ],
+        ),
+        # No German release: all releases come first, with how to add them.
+        ("out", "de/follow/index.html", [("Alle Meldungen", [HOW_TO_ADD["de"]])]),
+    ],
+)
+def test_each_feed_section_of_a_follow_page_says_what_it_offers(
+    request: pytest.FixtureRequest, built: str, page: str, said: list[tuple[str, list[str]]]
+) -> None:
+    """The sentences under the headings of the sections that list a feed's addresses: the
+    page's language's, where it leads, and all releases."""
+    out: Path = request.getfixturevalue(built)
+    soup = BeautifulSoup((out / page).read_text("utf-8"), "html.parser")
+    sections = soup.select(
+        "main section:is([aria-labelledby=lead-title], [aria-labelledby=all-title])"
+    )
+    assert [
+        (section.h2.get_text(), [p.get_text() for p in section.select(".prose > p")])
+        for section in sections
+        if section.h2 is not None
+    ] == said
+
+
 def test_a_german_follow_page_without_german_releases_leads_with_all(out: Path) -> None:
     """No German release yet, so no German feed: all releases first, English alone by
     language."""
