@@ -6,6 +6,7 @@ import io
 import logging
 import shutil
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -240,101 +241,107 @@ def cards_in(out: Path) -> dict[str, bytes]:
     return {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*.png"))}
 
 
+@dataclass
+class Cold:
+    """The basic site with enough releases that a cold build draws its cards ahead, and what
+    the tests of the process that draws them look at."""
+
+    site: Site
+    #: Every picture of its output as the build draws them itself, one after another.
+    many: dict[str, bytes]
+    #: The titles of the cards the build draws itself (the ``renders`` fixture).
+    renders: list[str]
+    #: What the build logs.
+    caplog: pytest.LogCaptureFixture
+
+    def build(self, out: Path) -> dict[str, bytes]:
+        """Build into ``out`` with a cold cache or what an earlier build left in it: every
+        picture of the output."""
+        self.site.build(out)
+        return cards_in(out)
+
+    @property
+    def cache(self) -> Path:
+        return cache_of(self.site)
+
+
 @pytest.fixture
-def many(site: Site, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, bytes]:
-    """The basic site with enough releases that a cold build draws its cards ahead, and
-    every picture of its output as the build draws them itself, one after another."""
+def cold(
+    site: Site,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    renders: list[str],
+    caplog: pytest.LogCaptureFixture,
+) -> Cold:
     with_releases(site, share_images.PARALLEL_FROM + 8)
     with monkeypatch.context() as alone:
         alone.setattr(share_images, "PARALLEL_FROM", 10**9)
         site.build(tmp_path / "alone")
     shutil.rmtree(cache_of(site))
-    return cards_in(tmp_path / "alone")
+    renders.clear()
+    return Cold(site, cards_in(tmp_path / "alone"), renders, caplog)
 
 
 @pytest.mark.parametrize("large", [False, True], ids=["waited for", "ended before writing"])
 def test_a_cold_cache_is_drawn_ahead_with_the_same_bytes(
-    site: Site,
-    tmp_path: Path,
-    many: dict[str, bytes],
-    renders: list[str],
-    monkeypatch: pytest.MonkeyPatch,
-    large: bool,
+    cold: Cold, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, large: bool
 ) -> None:
     """Drawn by the process ahead, waited for before the pages are rendered; or, in a large
     build, partly by the build at its end when the process is stopped before Pelican
     writes (this small site's lists take a fraction of a second)."""
     if large:
         monkeypatch.setattr(share_images, "ENDS_BEFORE_WRITING_FROM", 1)
-    out = tmp_path / "out"
-    site.build(out)
-    own = {data for name, data in many.items() if "/share-" in name}
+    own = {data for name, data in cold.many.items() if "/share-" in name}
     assert len(own) > share_images.PARALLEL_FROM
+    assert cold.build(tmp_path / "out") == cold.many
     if not large:
-        assert renders == []  # every card came from the process that drew them ahead
-    assert cards_in(out) == many
-    assert len(cached(site)) == len(own)
-    assert not list(cache_of(site).glob("*.tmp"))
+        assert cold.renders == []  # every card came from the process that drew them ahead
+    assert len(cached(cold.site)) == len(own)
+    assert not list(cold.cache.glob("*.tmp"))
 
 
-def test_a_drawing_process_that_dies_costs_no_card(
-    site: Site,
-    tmp_path: Path,
-    many: dict[str, bytes],
-    renders: list[str],
-    caplog: pytest.LogCaptureFixture,
-) -> None:
+def test_a_drawing_process_that_dies_costs_no_card(cold: Cold, tmp_path: Path) -> None:
     """Killed once it has delivered its first card: the build draws the others itself."""
     delivered: list[str] = []
 
     def kill(generator: object) -> None:
         ahead = share_images.of_build(generator.settings).ahead  # type: ignore[attr-defined]
         assert ahead is not None
-        while not (found := list(cache_of(site).glob("*.png"))):
+        while not (found := list(cold.cache.glob("*.png"))):
             assert ahead.process.poll() is None, "it ended before drawing a card"
             time.sleep(0.001)
         ahead.process.kill()
         ahead.process.wait()
-        delivered.extend(p.name for p in cache_of(site).glob("*.png"))
+        delivered.extend(p.name for p in cold.cache.glob("*.png"))
         assert found
 
     # Right after the gate, when the process has just started.
     signals.article_generator_finalized.connect(kill)
     try:
-        out = tmp_path / "out"
-        site.build(out)
+        assert cold.build(tmp_path / "out") == cold.many
     finally:
         signals.article_generator_finalized.disconnect(kill)
-    assert cards_in(out) == many
-    cards = len(cached(site))
+    cards = len(cached(cold.site))
     assert 0 < len(delivered) < cards
-    assert len(renders) == cards - len(delivered)
+    assert len(cold.renders) == cards - len(delivered)
     assert (
         "Share images: the process drawing them ahead stopped (exit status -9: no message); "
         "the build draws the cards it left."
-    ) in caplog.messages
+    ) in cold.caplog.messages
 
 
-def test_cards_left_damaged_in_the_cache_are_drawn_again_ahead(
-    site: Site,
-    tmp_path: Path,
-    many: dict[str, bytes],
-    renders: list[str],
-    caplog: pytest.LogCaptureFixture,
-) -> None:
+def test_cards_left_damaged_in_the_cache_are_drawn_again_ahead(cold: Cold, tmp_path: Path) -> None:
     """After a power cut or a full disk (nothing is synced): cards left empty or cut short
     count as missing, so the process ahead draws them again and replaces them; the build
     says nothing more than its count of cards drawn."""
-    site.build(tmp_path / "first")
-    kept = {path: path.read_bytes() for path in sorted(cache_of(site).glob("*.png"))}
+    cold.build(tmp_path / "first")
+    kept = {path: path.read_bytes() for path in sorted(cold.cache.glob("*.png"))}
     for number, (path, data) in enumerate(kept.items()):
         path.write_bytes(data[: len(data) // 2] if number % 2 else b"")
-    caplog.clear()
-    caplog.set_level(logging.INFO, logger=share_images.__name__)
-    out = tmp_path / "out"
-    site.build(out)
-    assert renders == []  # all drawn again by the process ahead, none by the build
-    assert cards_in(out) == many
+    cold.caplog.clear()
+    cold.caplog.set_level(logging.INFO, logger=share_images.__name__)
+    assert cold.build(tmp_path / "out") == cold.many
+    assert cold.renders == []  # all drawn again by the process ahead, none by the build
     assert {path: path.read_bytes() for path in kept} == kept
-    assert f"Share images: {len(kept)} drawn, 0 from the cache." in caplog.messages
-    assert not [r for r in caplog.records if r.levelname == "WARNING" and "hare" in r.message]
+    assert f"Share images: {len(kept)} drawn, 0 from the cache." in cold.caplog.messages
+    assert not [r for r in cold.caplog.records if r.levelname == "WARNING" and "hare" in r.message]
