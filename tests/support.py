@@ -8,6 +8,7 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import TextIO
 
@@ -134,6 +135,16 @@ image:
 ---
 The lab opens its doors.
 """
+
+
+def theme_with(folder: Path, article: Callable[[str], str]) -> Path:
+    """A copy of the theme in ``folder``, its release template's text changed by ``article``:
+    a company's own theme, for tests of what the build does with it."""
+    theme = folder / "theme"
+    shutil.copytree(ROOT / "theme", theme)
+    template = theme / "templates/article.html"
+    template.write_text(article(template.read_text("utf-8")), encoding="utf-8")
+    return theme
 
 
 def add_kiel_lab(repo: Path, size: tuple[int, int] = (640, 320)) -> None:

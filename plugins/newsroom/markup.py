@@ -3,11 +3,16 @@
 Every page repeats the theme's markup (head, header, footer, release cards), and the spaces
 that indent it in the template files were about 5% of a published page. The theme's loader is
 wrapped so that each template's source loses the spaces and tabs at the start of its lines
-and its blank lines before Jinja compiles it. Only the theme's own text changes: what
-templates print (release bodies, with their ``<pre>`` blocks) is untouched, and a line break
-stays where one was, so HTML renders exactly as before (outside ``<pre>`` and ``<textarea>``,
-which no template writes literally, a run of whitespace is one space). The loader returns the
-changed source, so Jinja's bytecode cache is keyed by it and never serves an indented copy.
+before Jinja compiles it. Every line break stays, those of blank lines too: Jinja numbers the
+lines of the source it is given, so the line an error names (a syntax error, a value
+StrictUndefined refuses, the template's frame in a traceback) is the line in the theme's file.
+
+Only the theme's own text changes: what templates print (release bodies, with their ``<pre>``
+blocks) is untouched. Outside ``<pre>`` and ``<textarea>``, which no template writes
+literally, a run of whitespace renders as one space, so HTML renders as before; the one run
+that can go is an indentation after a line break ``trim_blocks`` takes (the break after a
+``{% %}`` tag), which this theme has only between two tags. The loader returns the changed
+source, so Jinja's bytecode cache is keyed by it and never serves an indented copy.
 """
 
 from __future__ import annotations
@@ -18,13 +23,14 @@ from collections.abc import Callable
 from jinja2 import BaseLoader, Environment
 from pelican.generators import Generator
 
-#: A line break with the blank lines and the indentation after it.
-INDENT = re.compile(r"\n[ \t\r\n]*")
+#: The spaces and tabs that start a line: the source's first, or one after any line break
+#: Jinja counts (\n, \r\n, \r).
+INDENT = re.compile(r"(?:^|(?<=[\r\n]))[ \t]+")
 
 
 def unindent(source: str) -> str:
-    """``source`` without the spaces and tabs that start its lines, and without blank lines."""
-    return INDENT.sub("\n", source)
+    """``source`` without the spaces and tabs that start its lines, its line breaks all kept."""
+    return INDENT.sub("", source)
 
 
 class Unindented(BaseLoader):

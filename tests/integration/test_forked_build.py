@@ -11,7 +11,6 @@ from __future__ import annotations
 import io
 import os
 import re
-import shutil
 import signal
 import subprocess
 import sys
@@ -33,6 +32,7 @@ from support import (
     forked,
     group,
     start_build,
+    theme_with,
     with_releases,
 )
 
@@ -144,16 +144,12 @@ def test_a_build_stopped_by_an_author_error_says_and_prints_what_one_process_doe
 def broken_theme(tmp_path: Path) -> Path:
     """A copy of the theme whose release page names a value that does not exist, as a
     company's own template may (Jinja runs with StrictUndefined)."""
-    theme = tmp_path / "theme"
-    shutil.copytree(ROOT / "theme", theme)
-    article = theme / "templates/article.html"
-    article.write_text(
-        article.read_text("utf-8").replace(
+    return theme_with(
+        tmp_path,
+        lambda text: text.replace(
             "{% block title %}", "{% block title %}{{ nothing_here.at_all }}", 1
         ),
-        encoding="utf-8",
     )
-    return theme
 
 
 def test_an_unexpected_error_in_the_child_is_raised_with_its_traceback(
@@ -199,6 +195,9 @@ def test_invoke_build_shows_a_template_error_once_as_a_build_in_one_process_does
     assert done.stderr.count("Traceback") == 1
     assert done.stderr.count("'nothing_here' is undefined") == 1
     assert f'File "{ROOT / "tasks.py"}", line ' in done.stderr  # where the build was called
+    # The line in the theme's file, shown as it is there, though Jinja compiled it unindented.
+    frame = f"File \"{theme / 'templates/article.html'}\", line 6, in block 'title'\n"
+    assert f"{frame}    {{% block title %}}{{{{ nothing_here.at_all }}}}" in done.stderr
     # From the check and Pelican's run down to the template and the message: the same.
     build_code = ", in _make\n"
     assert build_code in one
