@@ -8,8 +8,8 @@ lines of the source it is given, so the line an error names (a syntax error, a v
 StrictUndefined refuses, the template's frame in a traceback) is the line in the theme's file.
 
 Only the theme's own text changes: what templates print (release bodies, with their ``<pre>``
-blocks) is untouched. Outside ``<pre>`` and ``<textarea>``, which no template writes
-literally, a run of whitespace renders as one space, so HTML renders as before; the one run
+blocks) is untouched, and a ``<pre>`` or ``<textarea>`` a template writes is kept as written.
+Elsewhere a run of whitespace renders as one space, so HTML renders as before; the one run
 that can go is an indentation after a line break ``trim_blocks`` takes (the break after a
 ``{% %}`` tag), which this theme has only between two tags. The loader returns the changed
 source, so Jinja's bytecode cache is keyed by it and never serves an indented copy.
@@ -23,14 +23,14 @@ from collections.abc import Callable
 from jinja2 import BaseLoader, Environment
 from pelican.generators import Generator
 
-#: The spaces and tabs that start a line: the source's first, or one after any line break
-#: Jinja counts (\n, \r\n, \r).
-INDENT = re.compile(r"(?:^|(?<=[\r\n]))[ \t]+")
+#: A ``<pre>`` or ``<textarea>`` the template writes (kept whole), or the spaces and tabs that
+#: start a line (the source's first, or one after any line break Jinja counts: \n, \r\n, \r).
+INDENT = re.compile(r"(<(pre|textarea)\b.*?</\2\s*>)|(?:^|(?<=[\r\n]))[ \t]+", re.I | re.S)
 
 
 def unindent(source: str) -> str:
     """``source`` without the spaces and tabs that start its lines, its line breaks all kept."""
-    return INDENT.sub("", source)
+    return INDENT.sub(lambda match: match[1] or "", source)
 
 
 class Unindented(BaseLoader):

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from bs4 import BeautifulSoup
 
-from support import Site
+from support import Site, theme_with
 
 CODE = "def hello():\n    return 'indented by four'\n\n        and by eight\n"
 RELEASE = f"""---
@@ -41,3 +41,23 @@ def test_pages_lose_the_theme_indentation_but_not_the_authors(site: Site, tmp_pa
     meta = soup.select_one(".release-meta")
     assert " ".join(meta.get_text().split()) == "HAMBURG — March 5, 2026, 09:00 CET"
     assert '<span class="dateline">HAMBURG</span> &mdash; <time' in page
+
+
+#: Preformatted text a theme writes, indented in the template, and as the page must show it.
+WRITTEN = '  <PRE class="terms">\n  Indented\n\n    after a blank line\n</pre >\n'
+WRITTEN += "    <textarea>\n  typed\n\n</textarea>\n"
+SHOWN = '<PRE class="terms">\n  Indented\n\n    after a blank line\n</pre >\n'
+SHOWN += "<textarea>\n  typed\n\n</textarea>\n"
+
+
+def test_a_pre_or_textarea_the_theme_writes_keeps_its_spaces_and_blank_lines(
+    site: Site, tmp_path: Path
+) -> None:
+    """A company's own theme may write preformatted text: it is printed as written."""
+    theme = theme_with(
+        tmp_path, lambda text: text.replace("<article class", WRITTEN + "<article class")
+    )
+    out = tmp_path / "out"
+    site.build(out, THEME=str(theme))
+    page = (out / "news/2026/first-product/index.html").read_text("utf-8")
+    assert SHOWN + "<article class" in page
