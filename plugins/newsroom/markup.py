@@ -6,13 +6,17 @@ wrapped so that each template's source loses the spaces and tabs at the start of
 before Jinja compiles it. Every line break stays, those of blank lines too: Jinja numbers the
 lines of the source it is given, so the line an error names (a syntax error, a value
 StrictUndefined refuses, the template's frame in a traceback) is the line in the theme's file.
+A blank line costs a byte where a page prints it (9 bytes of a 14 KB release page). Moving
+those line breaks into Jinja comments would save about half of that, but is sound only where
+Jinja's parser shows the template unchanged (not in a ``{% raw %}`` block, a tag, a string or
+a ``{% trans %}`` message), and parsing this theme's templates twice more takes 0.12 s.
 
 Only the theme's own text changes: what templates print (release bodies, with their ``<pre>``
-blocks) is untouched, and a ``<pre>`` or ``<textarea>`` a template writes is kept as written.
-Elsewhere a run of whitespace renders as one space, so HTML renders as before; the one run
-that can go is an indentation after a line break ``trim_blocks`` takes (the break after a
-``{% %}`` tag), which this theme has only between two tags. The loader returns the changed
-source, so Jinja's bytecode cache is keyed by it and never serves an indented copy.
+blocks) is untouched, and a ``<pre>`` or ``<textarea>`` a template opens and closes is kept as
+written. Elsewhere a run of whitespace renders as one space, so HTML renders as before; the
+one run that can go is an indentation after a line break ``trim_blocks`` takes (the break
+after a ``{% %}`` tag), which this theme has only between two tags. The loader returns the
+changed source, so Jinja's bytecode cache is keyed by it and never serves an indented copy.
 """
 
 from __future__ import annotations

@@ -5,8 +5,10 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
 from bs4 import BeautifulSoup
 
+from newsroom import markup
 from support import Site, theme_with
 
 CODE = "def hello():\n    return 'indented by four'\n\n        and by eight\n"
@@ -61,3 +63,26 @@ def test_a_pre_or_textarea_the_theme_writes_keeps_its_spaces_and_blank_lines(
     site.build(out, THEME=str(theme))
     page = (out / "news/2026/first-product/index.html").read_text("utf-8")
     assert SHOWN + "<article class" in page
+
+
+def test_pages_render_as_they_do_from_the_theme_as_written(
+    site: Site, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Only whitespace differs, and only where it cannot show: a run of it is one space in
+    HTML, and the only runs that go are between two tags."""
+    site.build(tmp_path / "compact")
+    monkeypatch.setattr(markup, "unindent", lambda source: source)
+    site.build(tmp_path / "as-written")
+
+    def shown(page: Path) -> str:
+        return re.sub(r"> <", "><", re.sub(r"\s+", " ", page.read_text("utf-8")))
+
+    compact, as_written = tmp_path / "compact", tmp_path / "as-written"
+    pages = sorted(page.relative_to(compact) for page in compact.rglob("*.html"))
+    assert len(pages) > 20
+    assert pages == sorted(page.relative_to(as_written) for page in as_written.rglob("*.html"))
+    for page in pages:
+        assert shown(compact / page) == shown(as_written / page), page
+    assert sum((compact / p).stat().st_size for p in pages) < 0.97 * sum(
+        (as_written / p).stat().st_size for p in pages
+    )
