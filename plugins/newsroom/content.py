@@ -304,6 +304,7 @@ def load(
         settings.max_file_bytes,
         site.company,
         settings.languages,
+        store,
     )
     newsroom.problems.extend(kit_problems)
     newsroom.problems.sort()

@@ -16,6 +16,7 @@ from typing import Any
 from yaml.nodes import MappingNode, Node
 
 from . import datalangs, factsheet, imaging
+from .cache import Store, digest
 from .factsheet import FactSheet
 from .frontmatter import line_of, mapping_items, read_data
 from .models import Company, Texts, texts_of
@@ -137,10 +138,12 @@ ITEM["translations"] = Field(
 )
 
 
-def _item(kit_dir: Path, kit_display: str, portraits: bool) -> Any:
+def _item(kit_dir: Path, kit_display: str, portraits: bool, store: Store | None) -> Any:
     def parse(node: Node, ctx: Context, name: str) -> Item:
         values = parse_mapping(node, ITEM, ctx, prefix=f"{name}.", start_line=line_of(node))
-        if values is None or not _files_usable(values, node, f"{name}.", ctx, kit_dir, kit_display):
+        if values is None or not _files_usable(
+            values, node, f"{name}.", ctx, kit_dir, kit_display, store
+        ):
             raise _AlreadyReported()
         if portraits and not _portrait_named(values, node, name, ctx):
             raise _AlreadyReported()
@@ -176,7 +179,13 @@ def _portrait_named(values: dict[str, Any], node: Node, name: str, ctx: Context)
 
 
 def _files_usable(
-    values: dict[str, Any], node: Node, label: str, ctx: Context, kit_dir: Path, kit_display: str
+    values: dict[str, Any],
+    node: Node,
+    label: str,
+    ctx: Context,
+    kit_dir: Path,
+    kit_display: str,
+    store: Store | None,
 ) -> bool:
     """Whether the item's files are in the kit folder and can be opened as pictures."""
     lines = {key: line for key, line, _ in mapping_items(node)}
@@ -205,22 +214,40 @@ def _files_usable(
             )
             usable = False
         elif path.suffix.lower() in RASTER:
-            usable = _picture_readable(path, name, lines[key], f"{label}{key}", ctx) and usable
+            readable = _picture_readable(path, name, lines[key], f"{label}{key}", ctx, store)
+            usable = readable and usable
     return usable
 
 
-def _picture_readable(path: Path, name: str, line: int, label: str, ctx: Context) -> bool:
-    """Decode the picture now, so that a damaged upload is reported, not built."""
+def _picture_readable(
+    path: Path, name: str, line: int, label: str, ctx: Context, store: Store | None
+) -> bool:
+    """Decode the picture now, so that a damaged upload is reported, not built.
+
+    That it decodes is kept in ``store`` under the hash of its bytes (the version of Pillow
+    is in the store's), so that a check with the same pictures neither loads Pillow nor
+    decodes them again.
+    """
+    key = None
+    if store is not None:
+        try:
+            key = digest("picture decodes", path.read_bytes())
+        except OSError:
+            key = None  # imaging.readable says what is wrong with it
+    if key is not None and store is not None and store.get("picture", key) is True:
+        return True
     try:
         imaging.readable(path, name)
     except Invalid as err:
         ctx.report(line, label, err.message, err.fix, err.rule)
         return False
+    if key is not None and store is not None:
+        store.put("picture", key, True)
     return True
 
 
 def _schema(
-    kit_dir: Path, kit_display: str, company: Company, company_display: str
+    kit_dir: Path, kit_display: str, company: Company, company_display: str, store: Store | None
 ) -> dict[str, Field]:
     def album(key: str) -> dict[str, Field]:
         return {
@@ -232,7 +259,7 @@ def _schema(
             ),
             "items": Field(
                 entries(
-                    _item(kit_dir, kit_display, key == PORTRAITS),
+                    _item(kit_dir, kit_display, key == PORTRAITS, store),
                     "Start each item on its own line with a dash: - file: logo.svg",
                 ),
                 "- file: logo.svg",
@@ -259,8 +286,10 @@ def load(
     max_bytes: int,
     company: Company,
     languages: tuple[str, ...] = (),
+    store: Store | None = None,
 ) -> tuple[MediaKit | None, list[Problem]]:
-    """The media kit, or None when there is no media-kit.yml or it has problems."""
+    """The media kit, or None when there is no media-kit.yml or it has problems; ``store``
+    keeps which pictures decode (``_picture_readable``)."""
     path = data_dir / FILE_NAME
     if not path.is_file():
         return None, []
@@ -270,7 +299,9 @@ def load(
     ctx.problems.extend(doc.problems)
     if doc.meta is None:
         return None, ctx.problems
-    schema = _schema(content / KIT_FOLDER, root_display, company, f"{display_dir}/company.yml")
+    schema = _schema(
+        content / KIT_FOLDER, root_display, company, f"{display_dir}/company.yml", store
+    )
     values = parse_mapping(doc.meta, schema, ctx)
     problems = ctx.problems
     if values is None or any(p.is_error for p in problems):

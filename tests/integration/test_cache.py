@@ -164,6 +164,19 @@ def test_a_changed_picture_is_read_again(site: Site) -> None:
     assert problems == [("releases/2026/with-files.md", "image.file", "image-unreadable")]
 
 
+def test_a_changed_media_kit_picture_is_read_again(site: Site) -> None:
+    """That a picture of the media kit decodes is kept by its bytes: the same name with
+    other bytes is decoded again."""
+    shutil.copytree(ROOT / "content/media/kit", site.path / "media/kit")
+    site.write("data/media-kit.yml", (ROOT / "content/data/media-kit.yml").read_text("utf-8"))
+    assert loaded(site).media_kit is not None
+    assert len(entries(site, "picture")) == 4  # the PNG logos and the two photos
+    portrait = site.path / "media/kit/ceo-portrait.jpg"
+    portrait.write_bytes(portrait.read_bytes()[:300])
+    problems = [(p.path, p.field, p.rule) for p in loaded(site).errors]
+    assert problems == [("data/media-kit.yml", "executives.items[1].file", "image-unreadable")]
+
+
 def test_another_code_version_reads_nothing(site: Site, tmp_path: Path) -> None:
     folder = tmp_path / "cache"
     first = loaded(site, Store(folder, "a" * 64))
