@@ -5,6 +5,8 @@ links in the result), and a release's outcome depends only on what is in its key
 bytes and path, the data files, the settings, the files in its folders and this code. So the
 outcome (the Release, its own problems and its links) is kept in ``.cache/newsroom/`` beside
 the content folder, one JSON file per key, and read back instead of being worked out again.
+A warm check reads them all from one file instead, with what vouches for each release file's
+bytes without reading them (``Snapshot``).
 
 What depends on other files or on the build instant is never kept: duplicate addresses,
 translations, where each link leads and whether it is live by then are checked on every run
@@ -18,6 +20,7 @@ from them, and only when the entry names this code's version and its own key.
 from __future__ import annotations
 
 import atexit
+import contextlib
 import dataclasses
 import hashlib
 import io
@@ -29,6 +32,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import time
 import zoneinfo
 from collections.abc import Collection
 from datetime import datetime, timedelta, timezone
@@ -38,7 +42,7 @@ from zoneinfo import ZoneInfo
 
 import yaml
 
-from .atomic import write_file
+from .atomic import replacing, write_file
 from .models import (
     Attachment,
     Boilerplate,
@@ -299,6 +303,9 @@ class Store:
         #: What this process found: entries read, entries missing or refused, entries written
         #: (a parallel check's workers write theirs in their own copies).
         self.hits = self.misses = self.writes = 0
+        #: The content folder this store lies beside (``beside``): only that folder's
+        #: release files are listed in its snapshot (``Snapshot``).
+        self.content: Path | None = None
         #: The folders this run made or found: a check writes thousands of entries into
         #: a few hundred folders, and asking for each one again was most of writing them.
         self._folders: set[str] = set()
@@ -314,6 +321,7 @@ class Store:
         if refused(content.parent, FOLDER):
             return cls(None)
         store = cls(content.parent / FOLDER)
+        store.content = content
         if store.folder is not None and store.folder.parent.is_dir():
             for other in store.folder.parent.iterdir():
                 if other != store.folder and not other.name.startswith("."):
@@ -330,27 +338,41 @@ class Store:
 
     def get(self, kind: str, key: str) -> Any:
         """The value kept under ``key``, or None when there is none this code can trust."""
-        path = self._path(kind, key)
-        value = None
-        if path is not None:
-            try:
-                with open(path, "rb") as handle:
-                    entry = json.loads(handle.read())
-                if (
-                    isinstance(entry, dict)
-                    and entry.get("format") == FORMAT
-                    and entry.get("version") == self.version
-                    and entry.get("kind") == kind
-                    and entry.get("key") == key
-                ):
-                    value = entry.get("value")
-            except (OSError, ValueError):
-                value = None
+        value = self.value_of(self.raw(kind, key), kind, key)
         if value is None:
             self.misses += 1
         else:
             self.hits += 1
         return value
+
+    def raw(self, kind: str, key: str) -> bytes | None:
+        """The bytes of the entry under ``key``, unread; None when there is none."""
+        path = self._path(kind, key)
+        if path is None:
+            return None
+        try:
+            with open(path, "rb") as handle:
+                return handle.read()
+        except OSError:
+            return None
+
+    def value_of(self, data: bytes | None, kind: str, key: str) -> Any:
+        """The value in an entry's bytes, when the entry is this code's and ``key``'s."""
+        if data is None:
+            return None
+        try:
+            entry = json.loads(data)
+        except ValueError:
+            return None
+        if (
+            isinstance(entry, dict)
+            and entry.get("format") == FORMAT
+            and entry.get("version") == self.version
+            and entry.get("kind") == kind
+            and entry.get("key") == key
+        ):
+            return entry.get("value")
+        return None
 
     def put(self, kind: str, key: str, value: Any) -> None:
         """Keep ``value`` under ``key``; a folder that cannot be written only costs time."""
@@ -526,3 +548,209 @@ def decode_problems(value: Any) -> list[Problem]:
         ]
     except (TypeError, ValueError) as err:
         raise Unreadable(str(err)) from None
+
+
+#: How long before a file is read its last change must be for its status to vouch for its
+#: bytes on the next run (``Snapshot``): a change made after the read, within the same tick
+#: of the file system's clock, would otherwise leave the status as it was. Two seconds
+#: cover the coarsest clocks of the file systems a checkout lives on (one second).
+SETTLED_NS = 2_000_000_000
+
+#: The end of a snapshot: the length of its header, in ``_TAIL`` bytes of decimal digits.
+_TAIL = 12
+
+
+def _status(path: str) -> tuple[int, ...]:
+    """What changes whenever a file's bytes do: the change time cannot be set by hand, and
+    a new copy of a file (a checkout, a restored cache, an edit saved by renaming) is a new
+    inode with a new change time."""
+    info = os.stat(path, follow_symlinks=False)
+    return (info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns)
+
+
+class Snapshot:
+    """The cache entries of every release file of one content folder in a single file, with
+    the status of each release file when it was read (``_status``), so that a warm check
+    opens two files instead of twenty thousand.
+
+    A file whose status is the one recorded, and which had settled before it was read
+    (``SETTLED_NS``), holds the bytes it held then: its key is taken as recorded, and the
+    file is not read. Any other file is read and hashed as without a snapshot. An entry is
+    kept here as ``Store.put`` writes it, but for the release's HTML: that comes after it,
+    as it is, so that reading it is not parsing it as JSON (most of the time of reading
+    ten thousand entries). The file ends with a header that lists each release file, its
+    key and where its entry lies, and the SHA-256 of all that comes before it: a snapshot
+    cut short or damaged anywhere is not read at all, and each entry is checked as the
+    store checks its own (``Store.value_of``).
+
+    Only the store beside a content folder (``Store.beside``) keeps one, for that folder:
+    the copy of a git ref that ``--against`` checks has nothing to find again. Written only
+    when something in it changed, under a temporary name and renamed (atomic.py).
+    """
+
+    def __init__(self, store: Store, content: Path, base: str) -> None:
+        self.store, self.base = store, base
+        self.path = (
+            os.path.join(store.folder, "snapshot", digest("snapshot", str(content))[:32])
+            if store.folder is not None and store.content == content
+            else None
+        )
+        #: What the last snapshot lists: release file -> status (or None), key, entry's
+        #: start, its length without the HTML, the HTML's length.
+        self._listed: dict[str, tuple[tuple[int, ...] | None, str, int, int, int]] = {}
+        self._data = b""
+        #: What this run found: release file -> status (None when it had not settled), key.
+        self._found: dict[str, tuple[tuple[int, ...] | None, str]] = {}
+        #: Release files whose key was taken from their status, not from their bytes.
+        self.vouched_for = 0
+        if self.path is not None:
+            self._open(self.path)
+
+    def _open(self, path: str) -> None:
+        try:
+            with open(path, "rb") as handle:
+                data = handle.read()
+            length = int(data[-_TAIL:])
+            header = json.loads(data[-_TAIL - length : -_TAIL])
+            body = memoryview(data)[: len(data) - _TAIL - length]
+            if not (
+                isinstance(header, dict)
+                and header.get("format") == FORMAT
+                and header.get("version") == self.store.version
+                and header.get("base") == self.base
+                and header.get("sha256") == hashlib.sha256(body).hexdigest()
+            ):
+                return
+            listed = {}
+            start = 0
+            for shown, status, key, size, html in header["files"]:
+                listed[str(shown)] = (
+                    None if status is None else tuple(int(n) for n in status),
+                    str(key),
+                    start,
+                    int(size),
+                    int(html),
+                )
+                start += int(size) + int(html)
+            if start != len(body):
+                return
+        except (OSError, ValueError, TypeError, KeyError):
+            return
+        self._listed, self._data = listed, data
+
+    def vouched(self, shown: str, path: str) -> str | None:
+        """The key of the release file at ``path`` when its status vouches for its bytes."""
+        listed = self._listed.get(shown)
+        if listed is None or listed[0] is None:
+            return None
+        try:
+            status = _status(path)
+        except OSError:
+            return None
+        if status != listed[0]:
+            return None
+        self._found[shown] = (status, listed[1])
+        self.vouched_for += 1
+        return listed[1]
+
+    def read(self, shown: str, path: str) -> tuple[bytes, str]:
+        """The bytes of a release file and their key, its status noted when it had settled."""
+        before = time.time_ns() - SETTLED_NS
+        try:
+            status: tuple[int, ...] | None = _status(path)
+        except OSError:
+            status = None
+        with open(path, "rb") as handle:
+            raw = handle.read()
+        if status is not None and max(status[3], status[4]) >= before:
+            status = None  # changed too recently: its next change may keep this status
+        key = digest(self.base, shown, raw)
+        self._found[shown] = (status, key)
+        return raw, key
+
+    def entry(self, shown: str, key: str) -> Any:
+        """The entry of the release file ``shown`` under ``key``, as ``Store.get`` gives it;
+        from the snapshot when it lists one, else from the store."""
+        listed = self._listed.get(shown)
+        if listed is None or listed[1] != key:
+            return self.store.get("release", key)
+        _, _, start, size, html = listed
+        value = self.store.value_of(self._data[start : start + size], "release", key)
+        release = value.get("release") if isinstance(value, dict) else None
+        if isinstance(release, dict):
+            text = self._data[start + size : start + size + html]
+            try:
+                release["body_html"] = text.decode("utf-8", "surrogatepass")
+            except UnicodeDecodeError:
+                value = None
+        elif html:  # HTML for no release: not what ``_write`` writes
+            value = None
+        if value is None:
+            return self.store.get("release", key)
+        self.store.hits += 1
+        return value
+
+    def save(self) -> None:
+        """Write the snapshot of the release files this run found, if it differs from the
+        last one; an entry the store no longer holds is left out, and its file read again
+        next time. Never raises: a snapshot only saves time."""
+        listed = {shown: (status, key) for shown, (status, key, *_) in self._listed.items()}
+        if self.path is not None and listed != self._found:
+            with contextlib.suppress(OSError, ValueError):
+                self._write(self.path)
+        self._listed, self._data = {}, b""  # the entries are in their releases by now
+
+    def _write(self, path: str) -> None:
+        files: list[list[Any]] = []
+        parts: list[bytes | memoryview] = []
+        view = memoryview(self._data)
+        for shown, (status, key) in self._found.items():
+            listed = self._listed.get(shown)
+            if listed is not None and listed[1] == key:
+                _, _, start, size, html = listed
+                entry, text = view[start : start + size], view[start + size : start + size + html]
+            else:
+                split = _split(self.store, key)
+                if split is None:
+                    continue
+                entry, text = memoryview(split[0]), memoryview(split[1])
+            files.append(
+                [shown, None if status is None else list(status), key, len(entry), len(text)]
+            )
+            parts += [entry, text]
+        checksum = hashlib.sha256()
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        with replacing(path) as partial:
+            flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0)
+            with os.fdopen(os.open(partial, flags, 0o600), "wb") as handle:
+                for part in parts:
+                    checksum.update(part)
+                    handle.write(part)
+                header = {
+                    "format": FORMAT,
+                    "version": self.store.version,
+                    "base": self.base,
+                    "sha256": checksum.hexdigest(),
+                    "files": files,
+                }
+                data = json.dumps(header, ensure_ascii=False, separators=(",", ":")).encode(
+                    "utf-8", "surrogatepass"
+                )
+                handle.write(data + b"%0*d" % (_TAIL, len(data)))
+
+
+def _split(store: Store, key: str) -> tuple[bytes, bytes] | None:
+    """The store's entry under ``key`` as a snapshot keeps it: the entry without the
+    release's HTML, then the HTML."""
+    value = store.value_of(store.raw("release", key), "release", key)
+    if not isinstance(value, dict):
+        return None
+    release = value.get("release")
+    html = ""
+    if isinstance(release, dict):
+        html = release.pop("body_html", None)
+        if not isinstance(html, str):
+            return None
+    entry = {"format": FORMAT, "version": store.version, "kind": "release", "key": key}
+    data = json.dumps({**entry, "value": value}, ensure_ascii=False, separators=(",", ":"))
+    return data.encode("utf-8", "surrogatepass"), html.encode("utf-8", "surrogatepass")

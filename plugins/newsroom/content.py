@@ -8,6 +8,8 @@ is kept in the cache (cache.py) and read back while its key holds; the checks ac
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import os
 import posixpath
 from collections import defaultdict
@@ -18,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from . import cache, files, links, mediakit, pagelangs, parallel
-from .cache import FORMAT, Store, digest, pack, tree_digest, unpack
+from .cache import FORMAT, Snapshot, Store, digest, pack, tree_digest, unpack
 from .frontmatter import Document, mapping_items, read_bytes
 from .i18n import format_instant, language_name
 from .models import Page, Release, SiteData
@@ -29,6 +31,9 @@ from .settings import NewsroomSettings, settings_key
 from .sitedata import load as load_site
 
 PAGE_TEMPLATES = {"page": None, "contacts": None}
+#: How many release files ``load`` checks with the collector held off (``_collector_paused``):
+#: the garbage of a few checks waits for the next collection, that of thousands would not.
+FEW_UNCOLLECTED = 31
 #: Copied to the site as it is (pelicanconf.py's STATIC_PATHS).
 MEDIA = "media"
 # First parts of addresses the newsroom writes itself (settings in pelicanconf.py).
@@ -136,20 +141,23 @@ def load(
 
     key_lines: dict[str, tuple[int, int]] = {}
     linking = _data_links(site, data_dir, display_path(data_dir, root), settings.as_of)
-    for stray in sorted(releases_root.glob("*/*")):
-        # A release saved as .markdown or .txt would otherwise be skipped without a word.
-        if stray.is_file() and stray.suffix != ".md":
-            newsroom.problems.append(
-                Problem(
-                    display_path(stray, root),
-                    0,
-                    "",
-                    "only files ending in .md are published from this folder",
-                    f"Rename it to {stray.stem}.md, or move attachments into the folder "
-                    f"{stray.parent.name}/<release name>/",
-                    "file-type",
-                )
+    years = [year for year in _listing(str(releases_root)) if year.is_dir()]
+    in_year_folders = [entry for year in years for entry in _listing(year.path)]
+    # The release folders there are, so that ten thousand releases without one need not
+    # each ask the file system for theirs (``_surroundings``).
+    present = {entry.path for entry in in_year_folders if entry.is_dir(follow_symlinks=False)}
+    for stray in _strays(in_year_folders):
+        newsroom.problems.append(
+            Problem(
+                display_path(stray, root),
+                0,
+                "",
+                "only files ending in .md are published from this folder",
+                f"Rename it to {stray.stem}.md, or move attachments into the folder "
+                f"{stray.parent.name}/<release name>/",
+                "file-type",
             )
+        )
     store = cache if cache is not None else Store.beside(content)
     base = digest("release", settings_key(settings), tree_digest(data_dir), str(FORMAT))
     shown_of = _display_paths(content, root)
@@ -160,105 +168,137 @@ def load(
     # and read by them, so that this process never holds them all, raw or parsed; until
     # their number is known, only their bytes are kept.
     missing: dict[Path, bytes] = {}
-    may_spread = parallel.workers_for(len(release_files), workers) > 1
-    for file in release_files:
-        shown, raw = shown_of(file), file.read_bytes()
-        keys[file] = digest(base, shown, raw)
-        entry = store.get("release", keys[file]) if file.parent.parent == releases_root else None
-        if isinstance(entry, dict):
-            entries[file] = entry
-        elif may_spread:
-            missing[file] = raw
-        else:
-            docs[file] = read_bytes(shown, raw, settings.max_file_bytes)
-    reading = None
-    if parallel.workers_for(len(missing), workers) < 2:
-        for file, raw in missing.items():
-            docs[file] = read_bytes(shown_of(file), raw, settings.max_file_bytes)
-        missing.clear()
-        translation = {file: _translation_key(doc) for file, doc in docs.items()}
-    else:
-        reading = _Reading(base, shown_of, settings.max_file_bytes, keys, store)
-        # First the translation keys, which decide what each release may use of the other
-        # versions' folders: from the bytes already read, since most files name none. The
-        # YAML of those that may name one is read on every core too: in a newsroom whose
-        # releases mostly have translations, reading it here was most of a cold check's
-        # time before the first worker started.
-        named = [file for file, raw in missing.items() if _may_name_translation_key(raw)]
-        written = dict(
-            zip(
-                named,
-                parallel.ordered(
-                    lambda file: _translation_key(
-                        read_bytes(shown_of(file), missing[file], settings.max_file_bytes)
-                    ),
-                    named,
-                    workers,
-                ),
-                strict=True,
-            )
-        )
-        translation = {file: written.get(file) for file in missing}
-        missing.clear()
-    folders = _translation_folders(
-        translation | {file: entry.get("translation_key") for file, entry in entries.items()}
-    )
-    # Then every release, in this order, each entry taken by the loop below in turn.
-    checking = {file for file in translation if file.parent.parent == releases_root}
-    fresh = (
-        None
-        if reading is None
-        else parallel.ordered(
-            lambda file: reading.check(file, folders.get(file, ()), site, settings, content),
-            [file for file in translation if file in checking],
-            workers,
-        )
-    )
-    for file in release_files:
-        if file.parent.parent != releases_root:
-            newsroom.problems.append(
-                Problem(
-                    display_path(file, root),
-                    0,
-                    "",
-                    "release files go directly in a year folder",
-                    f"Move the file to {display_path(releases_root, root)}/<year>/{file.name}",
-                    "file-location",
-                )
-            )
-            continue
-        shared = folders.get(file, ())
-        surroundings = _surroundings(file, shared, shown_of)
-        # Each file's entry and parsed text are let go once its release is made: at ten
-        # thousand releases, all of them held beside the releases were most of the memory
-        # of a check (and of the build, which holds the check's releases while it writes).
-        checked = _cached_release(entries.pop(file, None), surroundings, site, content)
-        if fresh is not None and file in checking:
-            # Worked out and kept in the cache by a worker: unless the file or one in its
-            # folders changed meanwhile, then it is checked again here.
-            sent = next(fresh)
-            if sent is not None:
-                seen, checked = unpack(sent, site)
-                if seen != surroundings:
-                    checked = None
-        if checked is None:
-            key, doc = keys[file], docs.pop(file, None)
-            if doc is None:
-                # Read again, and kept under the key of what was read: the file may have
-                # changed since it was hashed above.
+    in_years = _in_year_folders(release_files, releases_root)
+    snapshot = Snapshot(store, content, base)
+    # The translation key of each file the cache holds, and its release, made at once when
+    # it has none: then no other file's folder is its business (``_translation_folders``).
+    written_keys: dict[Path, str | None] = {}
+    cached: dict[Path, _Checked | None] = {}
+    # Nothing done from here to the end of the releases makes garbage in cycles, but
+    # checking files: the collector, which would walk every release made so far again
+    # and again, waits until then unless many files are to be checked (or by workers,
+    # which inherit the switch).
+    with contextlib.ExitStack() as paused:
+        paused.enter_context(_collector_paused())
+        for file in release_files:
+            shown, entry = shown_of(file), None
+            if file not in in_years:  # reported below, never kept
                 raw = file.read_bytes()
-                key, doc = (
-                    digest(base, shown_of(file), raw),
-                    read_bytes(shown_of(file), raw, settings.max_file_bytes),
+                keys[file] = digest(base, shown, raw)
+            else:
+                # Unread when its status vouches for it; read and hashed otherwise.
+                vouched = snapshot.vouched(shown, str(file))
+                if vouched is not None:
+                    entry = snapshot.entry(shown, vouched)
+                if vouched is not None and isinstance(entry, dict):
+                    keys[file] = vouched
+                else:
+                    raw, keys[file] = snapshot.read(shown, str(file))
+                    entry = snapshot.entry(shown, keys[file]) if keys[file] != vouched else None
+            if not isinstance(entry, dict):
+                missing[file] = raw
+                continue
+            written_keys[file] = entry.get("translation_key")
+            if written_keys[file] is None:
+                surroundings = _surroundings(file, (), shown_of, present)
+                cached[file] = _cached_release(entry, surroundings, site, content)
+            else:
+                entries[file] = entry
+        if len(missing) > FEW_UNCOLLECTED or parallel.workers_for(len(missing), workers) > 1:
+            paused.close()
+        reading = None
+        if parallel.workers_for(len(missing), workers) < 2:
+            for file, raw in missing.items():
+                docs[file] = read_bytes(shown_of(file), raw, settings.max_file_bytes)
+            missing.clear()
+            translation = {file: _translation_key(doc) for file, doc in docs.items()}
+        else:
+            reading = _Reading(base, shown_of, settings.max_file_bytes, keys, store)
+            # First the translation keys, which decide what each release may use of the other
+            # versions' folders: from the bytes already read, since most files name none. The
+            # YAML of those that may name one is read on every core too: in a newsroom whose
+            # releases mostly have translations, reading it here was most of a cold check's
+            # time before the first worker started.
+            named = [file for file, raw in missing.items() if _may_name_translation_key(raw)]
+            written = dict(
+                zip(
+                    named,
+                    parallel.ordered(
+                        lambda file: _translation_key(
+                            read_bytes(shown_of(file), missing[file], settings.max_file_bytes)
+                        ),
+                        named,
+                        workers,
+                    ),
+                    strict=True,
                 )
-            checked, entry = _entry(doc, file, site, settings, shared, surroundings, content)
-            store.put("release", key, entry)
-        newsroom.problems.extend(checked.problems)
-        if checked.release is not None:
-            newsroom.releases.append(checked.release)
-            linking.extend(_release_links(checked.release, checked.links))
-            if checked.key_lines is not None:
-                key_lines[checked.release.source] = checked.key_lines
+            )
+            translation = {file: written.get(file) for file in missing}
+            missing.clear()
+        folders = _translation_folders(translation | written_keys)
+        # Then every release, in this order, each entry taken by the loop below in turn.
+        checking = {file for file in translation if file in in_years}
+        fresh = (
+            None
+            if reading is None
+            else parallel.ordered(
+                lambda file: reading.check(file, folders.get(file, ()), site, settings, content),
+                [file for file in translation if file in checking],
+                workers,
+            )
+        )
+        # Then the other cached releases, while the collector waits. Each file's entry is let go
+        # once its release is made: at ten thousand releases, all of them held beside the
+        # releases were most of the memory of a check (and of the build, which holds the
+        # check's releases while it writes).
+        with _collector_paused():
+            for file in list(entries):
+                surroundings = _surroundings(file, folders.get(file, ()), shown_of, present)
+                cached[file] = _cached_release(entries.pop(file), surroundings, site, content)
+        for file in release_files:
+            if file not in in_years:
+                newsroom.problems.append(
+                    Problem(
+                        display_path(file, root),
+                        0,
+                        "",
+                        "release files go directly in a year folder",
+                        f"Move the file to {display_path(releases_root, root)}/<year>/{file.name}",
+                        "file-location",
+                    )
+                )
+                continue
+            shared = folders.get(file, ())
+            checked = cached.pop(file, None)
+            surroundings = "" if checked is not None else _surroundings(file, shared, shown_of)
+            if fresh is not None and file in checking:
+                # Worked out and kept in the cache by a worker: unless the file or one in its
+                # folders changed meanwhile, then it is checked again here.
+                sent = next(fresh)
+                if sent is not None:
+                    seen, checked = unpack(sent, site)
+                    if seen != surroundings:
+                        checked = None
+            if checked is None:
+                key, doc = keys[file], docs.pop(file, None)
+                if doc is None:
+                    # Read again, and kept under the key of what was read: the file may have
+                    # changed since it was hashed above.
+                    raw = file.read_bytes()
+                    key, doc = (
+                        digest(base, shown_of(file), raw),
+                        read_bytes(shown_of(file), raw, settings.max_file_bytes),
+                    )
+                checked, entry = _entry(doc, file, site, settings, shared, surroundings, content)
+                store.put("release", key, entry)
+            newsroom.problems.extend(checked.problems)
+            if checked.release is not None:
+                newsroom.releases.append(checked.release)
+                linking.extend(_release_links(checked.release, checked.links))
+                if checked.key_lines is not None:
+                    key_lines[checked.release.source] = checked.key_lines
+        # Once every entry is in the store: those the last snapshot lacks are taken from there.
+        snapshot.save()
 
     for file in page_files:
         page_doc = read_bytes(display_path(file, root), file.read_bytes(), settings.max_file_bytes)
@@ -311,6 +351,49 @@ def load(
     # By the instant in UTC: one zone, so that ten thousand comparisons need no offsets.
     newsroom.releases.sort(key=lambda r: (r.date_utc, r.source), reverse=True)
     return newsroom
+
+
+def _strays(in_year_folders: list[os.DirEntry[str]]) -> Iterator[Path]:
+    """The files in the year folders (``in_year_folders``: everything in them, as
+    Path.glob("*/*") finds it) that are not .md files: a release saved as .markdown or .txt
+    would otherwise be skipped without a word. Names are looked at before the file system
+    is asked what each one is: ten thousand releases are ten thousand .md files."""
+    for entry in in_year_folders:
+        # Path.suffix: ".md" alone is a name without an ending.
+        name = entry.name
+        if not (name.endswith(".md") and len(name) > 3) and entry.is_file():
+            yield Path(entry.path)
+
+
+def _listing(folder: str) -> list[os.DirEntry[str]]:
+    """The entries of ``folder``; none if it cannot be read."""
+    try:
+        with os.scandir(folder) as listing:
+            return list(listing)
+    except OSError:
+        return []
+
+
+def _in_year_folders(files: list[Path], releases: Path) -> set[Path]:
+    """The files directly in a year folder of ``releases``: compared as text, since ten
+    thousand new Path objects to compare are a measurable part of a warm check."""
+    top = str(releases)
+    return {f for f in files if os.path.dirname(os.path.dirname(str(f))) == top}
+
+
+@contextlib.contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Python's cycle collector held off while the block runs: for work that makes no
+    garbage in cycles, whose objects the collector would otherwise walk again each time
+    their number grows by a quarter."""
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
 
 
 def _display_paths(content: Path, root: Path) -> Callable[[Path], str]:
@@ -385,10 +468,9 @@ def _translation_folders(keys: dict[Path, str | None]) -> dict[Path, tuple[Path,
     under its own address, so nothing appears before a release that uses it.
     """
     groups: dict[str, list[Path]] = defaultdict(list)
-    for file in sorted(keys):
-        key = keys[file]
-        if isinstance(key, str) and key:
-            groups[key].append(file)
+    # Only the files with a key are sorted: ten thousand paths compared are not nothing.
+    for file, key in sorted((f, k) for f, k in keys.items() if isinstance(k, str) and k):
+        groups[key].append(file)
     return {
         file: tuple(other.parent / other.stem for other in group if other != file)
         for group in groups.values()
@@ -446,13 +528,24 @@ def _cached_release(
         return None
 
 
-def _surroundings(file: Path, shared: tuple[Path, ...], shown: Callable[[Path], str]) -> str:
+def _surroundings(
+    file: Path,
+    shared: tuple[Path, ...],
+    shown: Callable[[Path], str],
+    present: set[str] | None = None,
+) -> str:
     """What a release reads besides its own file: the files in its folder and in its
-    translations' folders (names and sizes; pictures by their bytes, which are decoded)."""
-    parts: list[str | bytes] = []
+    translations' folders (names and sizes; pictures by their bytes, which are decoded).
+    ``present``: the release folders that exist, if known (a folder missing from it is
+    taken as missing, without asking)."""
     own = str(file)[: -len(file.suffix)]  # the release's folder: its file name without .md
+    if not shared and present is not None and own not in present:
+        return _NO_FOLDERS  # as below, worked out once
+    parts: list[str | bytes] = []
     for folder in (own, *map(str, shared)):
         parts.append(shown(Path(folder)) if folder != own else "")
+        if present is not None and folder not in present:
+            continue
         try:
             listing = sorted(os.scandir(folder), key=lambda e: e.name)
         except OSError:  # no folder: nothing but the file itself
@@ -466,6 +559,10 @@ def _surroundings(file: Path, shared: tuple[Path, ...], shown: Callable[[Path], 
                     with open(entry.path, "rb") as picture:
                         parts.append(picture.read())
     return digest(*parts)
+
+
+#: The surroundings of a release without a folder, and without translations to share theirs.
+_NO_FOLDERS = digest("")
 
 
 @dataclass(frozen=True)

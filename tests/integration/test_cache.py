@@ -9,6 +9,7 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -17,7 +18,7 @@ from invoke import Context, Exit
 from test_build import stable_digest
 
 import tasks
-from newsroom.cache import FOLDER, PACKAGE, Store, code_version
+from newsroom.cache import FOLDER, PACKAGE, SETTLED_NS, Store, code_version
 from newsroom.content import Newsroom, load
 from newsroom.problems import display_path
 from newsroom.settings import NewsroomSettings
@@ -82,6 +83,11 @@ def entries(site: Site, kind: str = "release") -> dict[Path, int]:
     """The cache's entries of ``kind`` beside the site, with the time each was written."""
     folder = site.path.parent / FOLDER
     return {p: p.stat().st_mtime_ns for p in sorted(folder.glob(f"*/{kind}/*/*.json"))}
+
+
+def snapshots(site: Site) -> list[Path]:
+    """The snapshots beside the site (cache.Snapshot)."""
+    return sorted((site.path.parent / FOLDER).glob("*/snapshot/*"))
 
 
 def loaded(site: Site, store: Store | None = None, **settings: object) -> Newsroom:
@@ -233,6 +239,8 @@ def test_a_spoilt_entry_is_ignored(
     for path in entries(site):
         data = path.read_bytes()
         path.write_bytes(spoil(json.loads(data), data))
+    for path in snapshots(site):  # which holds every entry as it was
+        path.unlink()
     same(cold, loaded(site))
 
 
@@ -245,7 +253,84 @@ def test_entries_swapped_between_keys_are_ignored(site: Site) -> None:
     contents = [p.read_bytes() for p in paths]
     for path, data in zip(paths, contents[1:] + contents[:1], strict=True):
         path.write_bytes(data)
+    for path in snapshots(site):
+        path.unlink()
     same(cold, loaded(site))
+
+
+def settle(site: Site) -> None:
+    """Wait until every file of the site changed long enough ago for its status to vouch
+    for its bytes (cache.SETTLED_NS)."""
+    time.sleep(SETTLED_NS / 1e9 + 0.2)
+
+
+def test_the_snapshot_holds_every_entry(site: Site) -> None:
+    """A warm check takes every release from the snapshot, each file's key from its status
+    once it has settled, and writes nothing: not even a missing entry of the store."""
+    rich_site(site)
+    settle(site)
+    cold = loaded(site)
+    (snapshot,) = snapshots(site)
+    for path in entries(site):
+        path.unlink()
+    written = snapshot.stat().st_mtime_ns
+    same(cold, loaded(site))
+    assert entries(site) == {}
+    assert snapshot.stat().st_mtime_ns == written
+
+
+def test_a_file_changed_with_its_size_and_time_kept_is_read_again(site: Site) -> None:
+    """Only a status the file cannot keep through a change vouches for it: its size and
+    modification time can be kept (or set back), its change time cannot."""
+    rich_site(site)
+    release = site.path / "releases/2026/second-plant.md"
+    settle(site)
+    loaded(site)
+    before = release.stat()
+    text = release.read_text()
+    release.write_text(text.replace("Example opens", "Example shuts"))
+    os.utime(release, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert release.stat().st_size == before.st_size
+    assert release.stat().st_mtime_ns == before.st_mtime_ns
+    second = next(r for r in loaded(site).releases if r.slug == "second-plant")
+    assert second.title == "Example shuts a second plant"
+
+
+def _cut_short(data: bytes) -> bytes:
+    return data[:-1]
+
+
+def _emptied(data: bytes) -> bytes:
+    return b""
+
+
+def _html_changed(data: bytes) -> bytes:
+    # In the HTML, which comes as it is: only the checksum can tell.
+    assert data.count(b"The plant makes") == 1
+    return data.replace(b"The plant makes", b"The plant burns")
+
+
+def _header_changed(data: bytes) -> bytes:
+    return data.replace(b'"sha256":"', b'"sha256":"0', 1)
+
+
+def _lengths_changed(data: bytes) -> bytes:
+    return data[:-12] + b"%012d" % (int(data[-12:]) - 1)
+
+
+@pytest.mark.parametrize(
+    "spoil", [_cut_short, _emptied, _html_changed, _header_changed, _lengths_changed]
+)
+def test_a_damaged_snapshot_is_never_trusted(site: Site, spoil: Callable[[bytes], bytes]) -> None:
+    rich_site(site)
+    settle(site)
+    cold = loaded(site)
+    (snapshot,) = snapshots(site)
+    for path in entries(site):  # so that a release not taken from the snapshot is checked
+        path.unlink()
+    snapshot.write_bytes(spoil(snapshot.read_bytes()))
+    same(cold, loaded(site))
+    assert len(entries(site)) == 6
 
 
 def run_check(site: Site, capsys: pytest.CaptureFixture[str], settings: Path | None = None) -> str:
