@@ -611,6 +611,8 @@ class Snapshot:
             with open(path, "rb") as handle:
                 data = handle.read()
             length = int(data[-_TAIL:])
+            if not 0 < length <= len(data) - _TAIL:
+                return
             header = json.loads(data[-_TAIL - length : -_TAIL])
             body = memoryview(data)[: len(data) - _TAIL - length]
             if not (

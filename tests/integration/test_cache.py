@@ -318,8 +318,13 @@ def _lengths_changed(data: bytes) -> bytes:
     return data[:-12] + b"%012d" % (int(data[-12:]) - 1)
 
 
+def _header_too_long(data: bytes) -> bytes:
+    return data[:-12] + b"%012d" % (len(data) * 2)
+
+
 @pytest.mark.parametrize(
-    "spoil", [_cut_short, _emptied, _html_changed, _header_changed, _lengths_changed]
+    "spoil",
+    [_cut_short, _emptied, _html_changed, _header_changed, _lengths_changed, _header_too_long],
 )
 def test_a_damaged_snapshot_is_never_trusted(site: Site, spoil: Callable[[bytes], bytes]) -> None:
     rich_site(site)
