@@ -45,6 +45,9 @@ def register() -> None:
     signals.article_generator_pretaxonomy.connect(share_images.draw_ahead)
     # In a large build it ends before anything is written, at the peak of memory.
     signals.all_generators_finalized.connect(share_images.stop_ahead)
+    # Pelican's context lives until the pages are written: a forked build's collector
+    # leaves it alone from now on (forked.freeze).
+    signals.all_generators_finalized.connect(plugin.freeze_context)
     # Pelican's own copy of media/ takes only files the check passed, never through a link.
     signals.static_generator_finalized.connect(assets.guard_static_files)
     # Pages are rendered on every core once all are asked for (rendering.py): first thing

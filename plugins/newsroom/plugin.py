@@ -17,7 +17,7 @@ from pelican.generators import Generator
 from pelican.readers import BaseReader, Readers
 from pelican.urlwrappers import Category, Tag
 
-from . import buildinfo, localized, translations
+from . import buildinfo, forked, localized, translations
 from .content import MEDIA, load
 from .i18n import Catalogs
 from .models import Release
@@ -179,6 +179,12 @@ def generator_init(generator: Generator) -> None:
         newsroom=state.settings,
         preview=state.settings.preview,
     )
+
+
+def freeze_context(generators: list[Generator]) -> None:
+    """Every generator's context is built: in a forked build, the collector walks none of
+    it again (``forked.freeze``)."""
+    forked.freeze()
 
 
 def write_build_record(pelican: Pelican) -> None:
