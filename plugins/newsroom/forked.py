@@ -59,7 +59,9 @@ def freeze() -> None:
     ends with its work, so what it freezes never needs thawing; a process that goes on (the
     dev server's build worker, a test building in its own process) keeps its collector as
     it was: its garbage must come back to it, and ``gc.unfreeze`` would thaw its own freeze
-    too. The youngest objects are collected first: short-lived garbage is not kept.
+    too. The youngest objects are collected first: short-lived garbage is not kept. What
+    the child lets go of once frozen (Pelican's objects, after the pages are written) stays
+    until it ends, which is before the search index is made (commands.py, state.HANDED).
     """
     if _child_pid is not None and _child_pid == os.getpid():
         gc.collect(1)
