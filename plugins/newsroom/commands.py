@@ -394,7 +394,9 @@ def _make(settings: dict[str, Any], out: TextIO, *, hand_on: bool) -> _Made:
     report(newsroom.problems, out)
     if newsroom.errors:
         raise BuildFailed(summary(newsroom))
-    forked.freeze()  # the checked content lives until Pelican's run is over
+    # The checked content lives until Pelican's run is over, and so does the context
+    # Pelican builds from it next (frozen in turn: plugin.freeze_context).
+    forked.freeze(hold=True)
     with _worded():
         log = _read_golive_log(settings, out)
         as_of: datetime = settings["NEWSROOM_AS_OF"]

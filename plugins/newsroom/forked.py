@@ -47,25 +47,41 @@ LAST_GRACE = 30.0
 #: The process id of the child of ``run`` while its work runs, in that child alone (a
 #: process it forks has another id): see ``freeze``.
 _child_pid: int | None = None
+#: The collector's thresholds while full collections are held (``freeze(hold=True)``).
+_held: tuple[int, int, int] | None = None
 
 
-def freeze() -> None:
+def freeze(*, hold: bool = False) -> None:
     """In the child of ``run``: leave every object that exists now out of the collector's
-    later passes (``gc.freeze``); anywhere else, nothing.
+    later passes (``gc.freeze``); anywhere else, nothing. With ``hold``, no full collection
+    runs until the next ``freeze``, which thaws nothing but ends the hold.
 
     A build's check and Pelican's context make millions of objects that live until the
-    build ends, and each full collection walks them all again (at 10,000 releases, 3 to 6
-    seconds of one core in a cold build, none of it finding garbage among them). The child
+    build ends, and each full collection walks them all again (at 10,000 releases, about
+    1.8 s of one core in a cold build, none of it finding garbage among them). The child
     ends with its work, so what it freezes never needs thawing; a process that goes on (the
     dev server's build worker, a test building in its own process) keeps its collector as
     it was: its garbage must come back to it, and ``gc.unfreeze`` would thaw its own freeze
     too. The youngest objects are collected first: short-lived garbage is not kept. What
     the child lets go of once frozen (Pelican's objects, after the pages are written) stays
     until it ends, which is before the search index is made (commands.py, state.HANDED).
+
+    The hold is for a phase that makes objects which all live on (Pelican's context): a
+    full collection then walks them only to find none is garbage. The young generations
+    are collected as ever.
     """
-    if _child_pid is not None and _child_pid == os.getpid():
-        gc.collect(1)
-        gc.freeze()
+    global _held
+    if _child_pid is None or _child_pid != os.getpid():
+        return
+    if _held is not None:
+        gc.set_threshold(*_held)
+        _held = None
+    gc.collect(1)
+    gc.freeze()
+    if hold:
+        _held = gc.get_threshold()
+        # A full collection waits for this many collections of the middle generation.
+        gc.set_threshold(_held[0], _held[1], 2**30)
 
 
 class ChildLost(Exception):

@@ -183,7 +183,8 @@ def generator_init(generator: Generator) -> None:
 
 def freeze_context(generators: list[Generator]) -> None:
     """Every generator's context is built: in a forked build, the collector walks none of
-    it again (``forked.freeze``)."""
+    it again, and its full collections, held while the context was built, run again
+    (``forked.freeze``)."""
     forked.freeze()
 
 

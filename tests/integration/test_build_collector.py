@@ -2,7 +2,7 @@
 
 A forked build's child leaves out of its later collections what lives until it ends: the
 checked content once the check has passed, Pelican's context once every generator has
-built it. A build in the caller's own process (the dev server's build worker, a test)
+built it (full collections are held while it does, and run again from then on). A build in the caller's own process (the dev server's build worker, a test)
 freezes nothing: its garbage must come back to it, and the collector is left as it was.
 What the build's process holds is looked at as the pages are rendered, through the real
 ``invoke build`` path (``commands.build_in``) and the real in-process one
@@ -32,7 +32,8 @@ def frozen(thing: object) -> bool:
 @pytest.fixture
 def seen(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
     """A file the rendering process writes as it starts rendering the pages: whether a
-    checked release and one of Pelican's articles are frozen there, and whether it collects.
+    checked release and one of Pelican's articles are frozen there, whether it collects,
+    and with which thresholds.
     Written to a file, since a forked build renders in a child that returns nothing else."""
     record = tmp_path / "seen.json"
     render_pending = rendering.Writer.render_pending
@@ -46,6 +47,7 @@ def seen(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
                     "release": frozen(release),
                     "article": frozen(article),
                     "collects": gc.isenabled(),
+                    "thresholds": gc.get_threshold(),
                 }
             )
         )
@@ -59,7 +61,12 @@ def test_a_forked_build_freezes_what_it_keeps_to_the_end(
     site: Site, tmp_path: Path, seen: Path
 ) -> None:
     build_in(site, tmp_path / "out")  # commands.build_in, as invoke build calls it
-    assert json.loads(seen.read_text()) == {"release": True, "article": True, "collects": True}
+    assert json.loads(seen.read_text()) == {
+        "release": True,
+        "article": True,
+        "collects": True,
+        "thresholds": list(gc.get_threshold()),  # this process's: the ones the child had
+    }
     assert (tmp_path / "out" / "index.html").is_file()
 
 
@@ -75,6 +82,7 @@ def test_a_build_in_this_process_leaves_its_collector_as_it_was(
             "release": False,
             "article": False,
             "collects": True,
+            "thresholds": list(gc.get_threshold()),
         }
         assert (frozen(kept), frozen(loose), gc.isenabled()) == (True, False, True)
     finally:
