@@ -316,6 +316,11 @@ class SitemapGenerator(Generator):
         if state.settings.preview:
             return
         site_url = self.settings.get("SITEURL", "")
+        if not site_url:
+            # Without absolute URLs there are no sitemaps, only robots.txt: the entry of every
+            # page (0.2 s at 10,000 releases) would be made for nothing.
+            self.files = build_files([], [], site_url, self.settings["SITENAME"])
+            return
         entries = site_entries(self.context, self.settings, state.settings.lang)
         news = news_releases(state.public, state.settings.as_of)
         self.files = build_files(entries, news, site_url, self.settings["SITENAME"])
