@@ -35,6 +35,8 @@ def register() -> None:
     signals.initialized.connect(plugin.initialized)
     # Serve the checked releases and pages to Pelican instead of re-parsing them.
     signals.readers_init.connect(plugin.readers_init)
+    # A release's article notes which page reads its body (bodies.py).
+    signals.content_object_init.connect(plugin.track_bodies)
     # Company, topics and contacts for every template.
     signals.generator_init.connect(plugin.generator_init)
     # The theme's indentation is for people: pages are written without it.

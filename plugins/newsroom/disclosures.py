@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -21,6 +21,7 @@ from pelican import Pelican
 from pelican.generators import Generator
 from pelican.writers import Writer
 
+from .bodies import body_field
 from .dates import utc_iso, zone_name
 from .fingerprint import HASH_OF, content_hash
 from .localized import write_each_language
@@ -84,6 +85,8 @@ class Disclosure:
     delay_seconds: float | None = None
     #: The release's language: its title is marked with it on every language's record page.
     lang: str = "en"
+    #: The source path of the release, whose body ``sha256`` hashes (bodies.py).
+    source: str = field(default="", repr=False, compare=False)
 
     def as_json(self) -> dict[str, Any]:
         withdrawn = self.withdrawn
@@ -98,6 +101,11 @@ class Disclosure:
             "served": self.served and self.served.as_json(),
             "delay_seconds": self.delay_seconds,
         }
+
+
+# The fingerprint hashes the body: a page that shows it is rendered again when the body
+# changes (bodies.py).
+body_field(Disclosure, "sha256", lambda d: d.source or None)
 
 
 @dataclass(frozen=True)
@@ -210,6 +218,7 @@ def _disclosure(
         ),
         served=None if served is None else Instant.of(served.astimezone(release.date.tzinfo)),
         delay_seconds=None if served is None else round((served - release.date).total_seconds(), 3),
+        source=release.source,
     )
 
 

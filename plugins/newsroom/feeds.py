@@ -54,6 +54,7 @@ from pelican.generators import Generator
 from pelican.urlwrappers import Category
 from pelican.writers import Writer
 
+from .bodies import body_field
 from .dates import utc_iso
 from .i18n import N_, language_name
 from .localized import write_each_language
@@ -144,6 +145,12 @@ class Item:
     topic: str
     tags: tuple[str, ...]
     image: Enclosure | None
+    #: The release's source path: ``content_html`` is its body (bodies.py).
+    source: str = field(default="", repr=False, compare=False)
+
+
+# A page that reads an item's text is rendered again when the body changes (bodies.py).
+body_field(Item, "content_html", lambda i: i.source or None)
 
 
 @dataclass(frozen=True)
@@ -307,6 +314,7 @@ def item_for(release: Release, publisher: Publisher) -> Item:
         topic=release.topic_name,
         tags=release.tags,
         image=image,
+        source=release.source,
     )
 
 

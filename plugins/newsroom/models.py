@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TypeVar
 
+from .bodies import body_field
 from .i18n import SOURCE_LANG, format_day, format_instant
 
 
@@ -315,3 +316,8 @@ def folder_name(path: str) -> str:
     asks it about three times a record."""
     parts = [part for part in path.split("/") if part not in ("", ".")]
     return parts[-2] if len(parts) > 1 else ""
+
+
+# The body reaches pages through this field: a page that reads it is rendered again when the
+# body changes (bodies.py, pagerecord.py).
+body_field(Release, "body_html", lambda r: r.source)

@@ -13,11 +13,12 @@ from typing import Any, ClassVar
 
 from markupsafe import escape
 from pelican import Pelican
+from pelican.contents import Article, Content
 from pelican.generators import Generator
 from pelican.readers import BaseReader, Readers
 from pelican.urlwrappers import Category, Tag
 
-from . import buildinfo, forked, localized, translations
+from . import bodies, buildinfo, forked, localized, translations
 from .content import MEDIA, load
 from .i18n import Catalogs
 from .models import Release
@@ -150,6 +151,36 @@ class NewsroomReader(BaseReader):
         if tag is None:
             tag = self._tags[name] = Tag(name, self.settings)
         return tag
+
+
+class ReleaseArticle(Article):
+    """Pelican's article of a release, noting each read of its body (bodies.py): through
+    ``_content``, ``content`` and ``get_content`` (memoized: a second call never reads
+    ``_content``), and ``summary`` when Pelican makes it from the body."""
+
+    @property
+    def _content(self) -> str:
+        bodies.read(self.metadata["release"].source)
+        return str(self.__dict__["_content"])
+
+    @_content.setter
+    def _content(self, value: str) -> None:
+        self.__dict__["_content"] = value
+
+    def get_content(self, siteurl: str) -> str:
+        bodies.read(self.metadata["release"].source)
+        return str(super().get_content(siteurl))
+
+    def get_summary(self, siteurl: str) -> str:
+        if "summary" not in self.metadata:
+            bodies.read(self.metadata["release"].source)
+        return str(super().get_summary(siteurl))
+
+
+def track_bodies(content: Content) -> None:
+    """Pelican ``content_object_init``: a release's article notes the reads of its body."""
+    if type(content) is Article and "release" in content.metadata:
+        content.__class__ = ReleaseArticle
 
 
 def readers_init(readers: Readers) -> None:

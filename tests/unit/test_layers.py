@@ -24,6 +24,8 @@ LAYERS: dict[str, int] = {
     ),
     **dict.fromkeys(["yaml_traps", "yamlguard", "urls", "hosting", "buildinfo", "parallel"], 0),
     **dict.fromkeys(["inline_skip", "membership", "outfolder", "lazy"], 0),
+    # Which release bodies a page reads while it renders.
+    "bodies": 0,
     # Files put in place whole or written by another process, processes that end with the
     # build, and a build run in a child process of its own: the standard library.
     **dict.fromkeys(["atomic", "orphans", "filewriter", "forked"], 0),
