@@ -34,7 +34,7 @@ import sys
 import tempfile
 import time
 import zoneinfo
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
@@ -182,8 +182,13 @@ def digest(*parts: str | bytes) -> str:
     return h.hexdigest()
 
 
-def tree_digest(folder: Path, skip: Collection[str] = ()) -> str:
-    """The names and bytes of every file under ``folder``, except in folders named in ``skip``.
+def tree_digest(
+    folder: Path,
+    skip: Collection[str] = (),
+    part_of: Callable[[str, bytes], bytes] | None = None,
+) -> str:
+    """The names and bytes of every file under ``folder``, except in folders named in ``skip``;
+    with ``part_of``, what it keeps of each file's bytes, given its path inside ``folder``.
 
     A link is never followed: it counts by its target's text, and anything that is neither a
     file, a folder nor a link (a pipe) by its kind alone, so that working out a digest never
@@ -213,7 +218,8 @@ def tree_digest(folder: Path, skip: Collection[str] = ()) -> str:
                     folders.append((entry.path, f"{prefix}{entry.name}/"))
                 continue
             part(f"{prefix}{entry.name}".encode("utf-8", "surrogatepass"))
-            part(_entry_bytes(entry))
+            data = _entry_bytes(entry)
+            part(data if part_of is None else part_of(f"{prefix}{entry.name}", data))
         stack.extend(reversed(folders))
     return h.hexdigest()
 

@@ -29,7 +29,7 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO, TypeVar
 
-from . import buildinfo, forked, outfolder
+from . import buildinfo, forked, outfolder, pagerecord
 from .cache import (
     Store,
     Unreadable,
@@ -48,10 +48,11 @@ from .golive import GoLiveLog, GoLiveLogError, read_golive_log
 from .hosting import check_output
 from .manifest import LastBuild, Read, settings_key
 from .models import Release
+from .pagerecord import Plan
 from .problems import ContentError, OutputError, Problem, display_path, escape_data
 from .schedule import Window
 from .settings import SettingsError, from_pelican, with_instant
-from .state import AHEAD, BUILT_AT, CHECKED, HANDED, LATER, SERVED, Handed, Late, run_all
+from .state import AHEAD, BUILT_AT, CHECKED, HANDED, LATER, PAGES, SERVED, Handed, Late, run_all
 
 if TYPE_CHECKING:
     from .content import Newsroom
@@ -271,7 +272,7 @@ def build_in(
         return False
     printed = Printed(out)
 
-    def in_child() -> tuple[_Made, Read | None, str | None]:
+    def in_child() -> tuple[_Made, Read | None, str | None, dict[str, Any] | None]:
         # Pelican is loaded here, in the child: the parent, which waits beside the build at
         # its peak of memory, then holds none of it (about 14 MB).
         full = pelican_settings(
@@ -281,13 +282,21 @@ def build_in(
         # Worked out before the build reads anything: a file changed while it runs is then a
         # change the next build sees.
         inputs = read.digest(key) if key is not None and read is not None else None
+        plan = None
+        if key is not None and read is not None and last.trusted():
+            # The pages' record is read before it is forgotten (pagerecord.py).
+            releases = from_pelican(full).releases_path
+            plan = full[PAGES] = Plan.load(last.pages, read.skeleton(key, releases))
         last.forget()  # before anything is written, so that a failed build leaves no manifest
-        return _make(full, printed, hand_on=True), read, inputs
+        made = _make(full, printed, hand_on=True)
+        return made, read, inputs, None if plan is None else plan.record()
 
-    made, read, inputs = _in_child(in_child, printed)
+    made, read, inputs, pages = _in_child(in_child, printed)
     window = _after(made, printed)
     if key is not None and read is not None and inputs is not None:
         last.keep(key, read, inputs, window, printed.getvalue())
+        if pages is not None:
+            pagerecord.keep(last.pages, pages)
     return True
 
 
@@ -465,10 +474,14 @@ def _run_pelican(settings: dict[str, Any], *, hand_on: bool = False) -> tuple[li
     if hand_on:
         run[HANDED] = later.handed
     emptying = None
+    plan = run.get(PAGES)
     if run.get("DELETE_OUTPUT_DIRECTORY"):
-        emptying = outfolder.empty(run["OUTPUT_PATH"], run.get("OUTPUT_RETENTION") or ())
+        held = plan.holding() if isinstance(plan, Plan) else ()
+        emptying = outfolder.empty(run["OUTPUT_PATH"], run.get("OUTPUT_RETENTION") or (), held)
         if emptying is not None:  # what is left is the folder being deleted: Pelican keeps it
             run["DELETE_OUTPUT_DIRECTORY"] = False
+            if isinstance(plan, Plan):
+                plan.holds(emptying.kept, emptying.let_go)
     try:
         try:
             Pelican(run).run()

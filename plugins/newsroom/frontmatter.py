@@ -102,7 +102,7 @@ def split(path: str, text: str) -> Document:
             "then another --- line, then the text of the release",
             "front-matter-missing",
         )
-    end = next((i for i in range(1, len(lines)) if FENCE_END.match(lines[i])), None)
+    end = _closing_fence(lines)
     if end is None:
         return _failed_doc(
             path,
@@ -118,6 +118,26 @@ def split(path: str, text: str) -> Document:
     if doc.meta is not None:
         doc.problems.extend(_hidden_problems(path, "\n" + yaml_text))
     return doc
+
+
+def _closing_fence(lines: list[str]) -> int | None:
+    """The index of the line that closes the front matter, if one does."""
+    return next((i for i in range(1, len(lines)) if FENCE_END.match(lines[i])), None)
+
+
+def head(raw: bytes) -> str | None:
+    """A content file's front matter with its fences, as ``read_bytes`` and ``split`` find
+    them: all of the file that is not its body. None when they would find no body (a file
+    they refuse, or one without front matter): then the whole file counts."""
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return None
+    if "\x00" in text:
+        return None
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    end = _closing_fence(lines) if FENCE.match(lines[0]) else None
+    return None if end is None else "\n".join(lines[: end + 1])
 
 
 def _hidden_problems(path: str, padded: str) -> list[Problem]:

@@ -41,6 +41,7 @@ import hashlib
 import json
 import os
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -131,13 +132,20 @@ class LastBuild:
             return None
         return str(recorded["messages"]), window
 
+    @property
+    def pages(self) -> Path:
+        """The record of the pages the last ``invoke build`` wrote (pagerecord.py)."""
+        return self.path.with_suffix(".pages.json")
+
     def forget(self) -> None:
-        """Remove the manifest: the output is about to change. Git is asked only when there
-        is one, and a manifest git tracks is left alone (it is never read)."""
-        if os.path.lexists(self.path) and self.trusted():
-            # One that cannot be removed no longer matches the output this build leaves.
-            with contextlib.suppress(OSError):
-                self.path.unlink()
+        """Remove the manifest and the pages' record: the output is about to change. Git is
+        asked only when there is one, and a manifest git tracks is left alone (it is never
+        read)."""
+        for path in (self.path, self.pages):
+            if os.path.lexists(path) and self.trusted():
+                # One that cannot be removed no longer matches the output this build leaves.
+                with contextlib.suppress(OSError):
+                    path.unlink()
 
     def keep(self, key: str, read: Read, inputs: str, window: Window, messages: str) -> None:
         """Record a build that succeeded; a folder that cannot be written only costs time.
@@ -251,13 +259,37 @@ class Read:
 
     def digest(self, key: str) -> str:
         """Every file under the folders by name and bytes, and the go-live log's bytes."""
+        return self._digest("build", key, None)
+
+    def skeleton(self, key: str, releases: str) -> str:
+        """``digest``, but each Markdown file in the content folder's ``releases`` folder
+        counts by its front matter alone, not its body (pagerecord.py)."""
+        from .frontmatter import head  # only a build that renders pages needs it
+
+        prefix = f"{releases.strip('/')}/"
+
+        def front(name: str, data: bytes) -> bytes:
+            found = head(data) if name.startswith(prefix) and name.endswith(".md") else None
+            return data if found is None else b"\0front matter\0" + found.encode("utf-8")
+
+        return self._digest("skeleton", key, front)
+
+    def _digest(self, kind: str, key: str, content: Callable[[str, bytes], bytes] | None) -> str:
+        # The content folder is the first (``of``).
         return digest(
-            "build",
+            kind,
             key,
             *(
                 part
-                for folder, code in self.folders
-                for part in (folder, tree_digest(Path(folder), {"__pycache__"} if code else ()))
+                for index, (folder, code) in enumerate(self.folders)
+                for part in (
+                    folder,
+                    tree_digest(
+                        Path(folder),
+                        {"__pycache__"} if code else (),
+                        content if index == 0 else None,
+                    ),
+                )
             ),
             file_digest(self.golive_log),
         )

@@ -15,11 +15,12 @@ from __future__ import annotations
 
 import os
 import shutil
+import stat
 import subprocess
 import sys
 import tempfile
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from .problems import OutputError
@@ -31,6 +32,8 @@ _DELETE = (
     "shutil.rmtree(sys.argv[1], ignore_errors=True)"
 )
 PREFIX = ".deleting-"
+#: The files held for the build out of the output being deleted (``empty``'s ``hold``).
+HELD = ".held-"
 
 
 @dataclass
@@ -39,24 +42,43 @@ class Emptying:
 
     folder: Path
     process: subprocess.Popen[bytes] | None
+    #: The files held out of it for the build (``empty``'s ``hold``), by the path they had;
+    #: what the build does not take is deleted with ``held``.
+    kept: dict[str, str] = field(default_factory=dict)
+    held: Path | None = None
+    _held_process: subprocess.Popen[bytes] | None = None
+
+    def let_go(self) -> None:
+        """The build takes no more of the files held for it: another process deletes the
+        rest, while the build goes on."""
+        if self.held is not None and self._held_process is None:
+            self._held_process = _deleting(self.held)
 
     def done(self) -> None:
         """Wait for the deleting to end; delete here what is left (raise if it cannot)."""
-        if self.process is not None:
-            self.process.wait()
-        if not os.path.lexists(self.folder):
-            return
-        try:
-            shutil.rmtree(self.folder)
-        except OSError as err:
-            raise OutputError(
-                f"the output of the build before could not be deleted from {self.folder}: "
-                f"{err.strerror or err}."
-            ) from None
+        for process in (self.process, self._held_process):
+            if process is not None:
+                process.wait()
+        for folder in (self.folder, self.held):
+            if folder is None or not os.path.lexists(folder):
+                continue
+            try:
+                shutil.rmtree(folder)
+            except OSError as err:
+                raise OutputError(
+                    f"the output of the build before could not be deleted from {folder}: "
+                    f"{err.strerror or err}."
+                ) from None
 
 
-def empty(output: str | Path, keep: Iterable[str] = ()) -> Emptying | None:
+def empty(
+    output: str | Path, keep: Iterable[str] = (), hold: Iterable[str] = ()
+) -> Emptying | None:
     """Empty ``output`` but for the names in ``keep`` (Pelican's ``OUTPUT_RETENTION``).
+
+    The files at the paths ``hold`` names (relative, with ``/``) are moved out of the
+    earlier output before anything deletes it, into a hidden folder of their own inside
+    ``output`` that ``Emptying.done`` deletes: the build may take them (pagerecord.py).
 
     None when there is nothing to move, or ``output`` is not a folder of its own (a link,
     a file): Pelican's own emptying then does what it does. (The build names the output
@@ -81,17 +103,56 @@ def empty(output: str | Path, keep: Iterable[str] = ()) -> Emptying | None:
         raise OutputError(
             f"the output folder {output} could not be emptied: {err.strerror or err}."
         ) from None
+    held, taken = _hold(aside, hold, output)
+    process = _deleting(aside)
+    if process is None:  # no process to spare: deleted here, as Pelican would
+        Emptying(aside, None, {}, held).done()
+        return None
+    return Emptying(aside, process, taken, held)
+
+
+def _deleting(folder: Path) -> subprocess.Popen[bytes] | None:
+    """A process that deletes ``folder``; None when none can be started."""
     try:
-        process = subprocess.Popen(
-            [sys.executable, "-c", _DELETE, str(aside)],
+        return subprocess.Popen(
+            [sys.executable, "-c", _DELETE, str(folder)],
             stdin=subprocess.DEVNULL,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
-    except OSError:  # no process to spare: deleted here, as Pelican would
-        Emptying(aside, None).done()
+    except OSError:
         return None
-    return Emptying(aside, process)
+
+
+def _hold(aside: Path, names: Iterable[str], output: str) -> tuple[Path | None, dict[str, str]]:
+    """Move the plain files at ``names`` in ``aside`` into a new hidden folder in ``output``;
+    that folder, and where each file went by its name. A name that leads out of ``aside``,
+    or to anything but a plain file, is not held."""
+    kept: dict[str, str] = {}
+    names = list(names)
+    if not names:
+        return None, kept
+    try:
+        held = Path(tempfile.mkdtemp(prefix=HELD, dir=output))
+    except OSError:
+        return None, kept
+    within = os.path.realpath(aside)
+    for number, name in enumerate(names):
+        parts = name.split("/")
+        if any(part in ("", ".", "..") for part in parts):
+            continue
+        source = os.path.join(within, *parts)
+        try:
+            # Not through a link: only what the earlier output itself holds.
+            if os.path.realpath(os.path.dirname(source)) != os.path.dirname(source):
+                continue
+            if not stat.S_ISREG(os.lstat(source).st_mode):
+                continue
+            os.rename(source, held / str(number))
+        except OSError:
+            continue
+        kept[name] = str(held / str(number))
+    return held, kept
 
 
 def _delete(path: str) -> None:

@@ -66,9 +66,10 @@ from pelican.log import FilteredMessage
 from pelican.plugins import signals
 from pelican.writers import Writer as PelicanWriter
 
-from . import parallel
+from . import bodies, parallel
 from .filewriter import Files
-from .state import AHEAD, WORKERS
+from .pagerecord import Plan
+from .state import AHEAD, PAGES, WORKERS, state_of
 
 #: Pelican setting (internal): the writer of the build under way, for ``render_pages``.
 WRITER = "NEWSROOM_WRITER"
@@ -83,6 +84,8 @@ SLICE = 500
 SINGLE = ("article", "page")
 
 _MISSING = object()
+#: What rendering one page hands back (``Writer._render``).
+_Rendered = tuple[list[logging.LogRecord], "list[Any] | None", bool]
 
 
 @dataclass
@@ -131,6 +134,9 @@ class Writer(PelicanWriter):
         self._parent = os.getpid()
         self._logging_kept_in = 0  # the worker whose log records are kept (``_keep_logs``)
         self._records: list[logging.LogRecord] = []
+        #: The last build's pages and this one's (pagerecord.py), in an ``invoke build``.
+        plan = (settings or {}).get(PAGES)
+        self._plan: Plan | None = plan if isinstance(plan, Plan) else None
         if settings is not None:
             settings[WRITER] = self
 
@@ -200,41 +206,69 @@ class Writer(PelicanWriter):
         self._deferring = False
         self._snapshots.clear()
         pages = self._pages
+        plan = self._plan
+        if plan is not None:
+            plan.start(self.settings["NEWSROOM_AS_OF"], self.output_path, self._body)
         try:
             workers = self.settings.get(WORKERS)
             for part, single in _runs(pages):
                 if single:
                     # Its first page here: the templates it includes are then loaded once,
                     # and the workers forked next inherit them loaded.
-                    self._render(part[0])
+                    self._done(self._render(part[0]))
                     part = part[1:]
-                for records in parallel.ordered(self._render, part, workers if single else 1):
-                    for record in records:
-                        # Pelican's loggers drop a message they logged before by raising
-                        # from their filter, which their own ``_log`` catches: as there.
-                        with contextlib.suppress(FilteredMessage):
-                            logging.getLogger(record.name).handle(record)
+                for done in parallel.ordered(self._render, part, workers if single else 1):
+                    self._done(done)
         finally:
             self._pages, self._pending = [], {}
+            if plan is not None:
+                plan.let_go()
 
-    def _render(self, index: int) -> list[logging.LogRecord]:
-        """Render and write one page; in a worker, the log records it made, to log here."""
+    def _done(self, done: _Rendered) -> None:
+        """Log what a page logged (in a worker: here), and note it in the record."""
+        records, entry, rendered = done
+        for record in records:
+            # Pelican's loggers drop a message they logged before by raising from their
+            # filter, which their own ``_log`` catches: as there.
+            with contextlib.suppress(FilteredMessage):
+                logging.getLogger(record.name).handle(record)
+        if self._plan is not None and entry is not None:
+            self._plan.add(entry, rendered)
+
+    def _body(self, source: str) -> str | None:
+        """The body of the release at ``source`` in this build (None: no such release)."""
+        release = state_of(self.settings).newsroom.release_for(source)
+        return None if release is None else release.__dict__["body_html"]
+
+    def _render(self, index: int) -> _Rendered:
+        """Render and write one page, or take the last build's file for it (pagerecord.py):
+        in a worker, the log records it made, to log here; its entry in the pages' record
+        (None: not recorded); whether it was rendered."""
         in_worker = os.getpid() != self._parent
+        page = self._pages[index]
+        plan = self._plan
+        if plan is not None and page.target is not None and page.stamp is None:
+            entry = plan.kept(page.target)
+            if entry is not None:
+                return [], entry, False
         if in_worker:
             self._keep_logs()
             self._records.clear()  # those of a page that failed before
-        page = self._pages[index]
         context = {**page.values, **page.own}
         if context["localsiteurl"]:  # as Pelican's writer does before rendering
             page.context["localsiteurl"] = context["localsiteurl"]
-        output = page.template.render(context)
-        if page.target is not None:
-            _write(page.target, page.stamp, output)
+        with bodies.reading() as reads, _logged() as logged:
+            output = page.template.render(context)
+        written = page.target is not None and _write(page.target, page.stamp, output)
+        entry = None
+        # A page that logged is rendered each time: keeping it would lose the message.
+        if written and plan is not None and page.target is not None and not logged:
+            entry = plan.written(page.target, output, reads)
         if not in_worker:
-            return []
+            return [], entry, True
         records = list(self._records)
         self._records.clear()
-        return records
+        return records, entry, True
 
     def _keep_logs(self) -> None:
         """In a worker: keep every log record instead of handling it, to log it in the parent.
@@ -307,20 +341,40 @@ def _files_made_later(writer: Writer) -> Iterator[None]:
             module["open"] = before
 
 
-def _write(path: str, stamp: tuple[int, int, int] | None, text: str) -> None:
+def _write(path: str, stamp: tuple[int, int, int] | None, text: str) -> bool:
     """Write a rendered page's file, unless something else wrote it since it was recorded:
-    the later write is the one that stays, as in Pelican."""
+    the later write is the one that stays, as in Pelican. Whether it was written."""
     if stamp is None:
         mode = "x"  # not there when recorded: made by nothing else since
     elif _unchanged(path, stamp):
         mode = "w"
     else:
-        return
+        return False
     try:
         with open(path, mode, encoding="utf-8") as file:
             file.write(text)
     except FileExistsError:
-        return
+        return False
+    return True
+
+
+@contextlib.contextmanager
+def _logged() -> Iterator[list[logging.LogRecord]]:
+    """The log records made in this process until the block ends, whatever logger they
+    went to (in a worker, ``_keep_logs`` keeps them too)."""
+    made: list[logging.LogRecord] = []
+    before = logging.getLogRecordFactory()
+
+    def factory(*args: Any, **kwargs: Any) -> logging.LogRecord:
+        record = before(*args, **kwargs)
+        made.append(record)
+        return record
+
+    logging.setLogRecordFactory(factory)
+    try:
+        yield made
+    finally:
+        logging.setLogRecordFactory(before)
 
 
 class _Keeper(logging.Handler):

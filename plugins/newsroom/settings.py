@@ -116,8 +116,8 @@ PELICAN_SETTINGS = {
     if "setting" in f.metadata
 }
 #: Set by the plugin itself while it builds (state.STATE, state.CHECKED, state.SERVED,
-#: state.BUILT_AT, state.LATER, state.AHEAD, state.HANDED, state.WORKERS, share_images._STATE and
-#: rendering.WRITER),
+#: state.BUILT_AT, state.LATER, state.AHEAD, state.HANDED, state.WORKERS, state.PAGES,
+#: share_images._STATE and rendering.WRITER),
 #: never in a settings file.
 INTERNAL = frozenset(
     {
@@ -131,6 +131,7 @@ INTERNAL = frozenset(
         "NEWSROOM_SHARE_IMAGES",
         "NEWSROOM_WRITER",
         "NEWSROOM_RENDER_WORKERS",
+        "NEWSROOM_PAGES",
     }
 )
 _SHARE = {"linkedin", "x", "facebook", "email"}

@@ -48,6 +48,9 @@ AHEAD = "NEWSROOM_AHEAD"
 #: build's memory is gone with the child (commands.py). Without it the work is late work
 #: like the rest (``LATER``), on one core beside the share cards.
 HANDED = "NEWSROOM_HANDED"
+#: The pages' record of the last ``invoke build`` and this build's (pagerecord.Plan): only
+#: ``commands.build_in`` puts one here; without it every page is rendered.
+PAGES = "NEWSROOM_PAGES"
 #: How many processes make a build's per-release files (``parallel.workers_for``): the
 #: release pages (rendering.py) and the API's records (api.py). None, the default, means
 #: one per core once there are enough files; tests set 1 or 2.

@@ -39,8 +39,9 @@ LAYERS: dict[str, int] = {
     **dict.fromkeys(["releases", "factsheet", "sitedata", "links", "newfile", "datalangs"], 2),
     # 3. The check: all content at once (content.load), the data files, git history.
     **dict.fromkeys(["content", "mediakit", "history", "summary", "rehearsal"], 3),
-    # 4. The build state, and the page-language helpers of templates, read by every output.
-    **dict.fromkeys(["state", "localized"], 4),
+    # 4. The build state, and the page-language helpers of templates, read by every output;
+    # the last build's pages, which the writer takes.
+    **dict.fromkeys(["state", "localized", "pagerecord"], 4),
     # 5. The time gate.
     "timegate": 5,
     # 6. The outputs.

@@ -1,0 +1,175 @@
+"""The pages the last ``invoke build`` wrote, so that a rebuild renders only those whose
+inputs changed.
+
+After ``invoke build`` succeeds it keeps, beside its manifest (manifest.py) and never in the
+output, a record of the pages its writer wrote (rendering.py): a key of everything the build
+read but release bodies (``Read.skeleton``: the settings key, then every file by name and
+bytes, a release's Markdown file by its front matter alone), with the instant the site was
+built as of; and for each page's file the digest of its bytes and of each release body the
+page read while it rendered (bodies.py).
+
+The next ``invoke build`` with the same key does not render a page whose recorded bodies are
+all the same now: the file the last build wrote for it is taken instead, once its bytes are
+found to have the recorded digest. Pelican's writer still asks for the page, with its checks
+and messages; only the template's render and the write are left out. The files are taken
+out of the earlier output before another process deletes it (outfolder.py), and linked into
+the new output, never copied in from anywhere else.
+
+Anything not known for sure renders: a key that differs, a record missing or unreadable, a
+page not in it, a file changed, gone or not a plain file, a page that logged a message when
+it was rendered (the message would be lost), and every build but ``invoke build`` (which
+forgets the record, as it forgets the manifest).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from .atomic import write_file
+from .cache import digest
+
+#: The layout of a record; change it when ``Plan.record`` writes another shape.
+FORMAT = 1
+
+#: One page's file in a record: [its path in the output, the digest of its bytes, the digest
+#: of each body it read by the release's source path].
+Entry = list[Any]
+
+
+@dataclass
+class Plan:
+    """The last build's record, and this build's, while the build runs."""
+
+    #: ``Read.skeleton`` of this build, without its instant.
+    skeleton: str
+    #: The last build's record, when its skeleton is this build's.
+    previous: dict[str, Any] | None = None
+    #: Files of the last output held for this build (``outfolder.empty``), by output path.
+    held: dict[str, str] = field(default_factory=dict)
+    #: This build's pages, by output path; how many of them were rendered.
+    pages: dict[str, Entry] = field(default_factory=dict)
+    rendered: int = 0
+    key: str = ""
+    _output: str = ""
+    _body: Callable[[str], str | None] | None = None
+    _digests: dict[str, str | None] = field(default_factory=dict)
+    _usable: bool = False
+    _let_go: Callable[[], None] | None = None
+
+    @classmethod
+    def load(cls, path: Path, skeleton: str) -> Plan:
+        """The plan of a build whose skeleton key is ``skeleton``, after the record at
+        ``path`` (read before the build forgets it)."""
+        try:
+            recorded = json.loads(path.read_bytes())
+        except (OSError, ValueError):
+            recorded = None
+        if (
+            not isinstance(recorded, dict)
+            or recorded.get("format") != FORMAT
+            or recorded.get("skeleton") != skeleton
+            or not isinstance(recorded.get("key"), str)
+            or not isinstance(recorded.get("pages"), dict)
+        ):
+            recorded = None
+        return cls(skeleton, recorded)
+
+    def holding(self) -> list[str]:
+        """The files of the last output that this build may take: hold them before it is
+        deleted."""
+        return list(self.previous["pages"]) if self.previous is not None else []
+
+    def holds(self, held: dict[str, str], let_go: Callable[[], None]) -> None:
+        """The files held for this build, by output path, and what lets the rest go."""
+        self.held, self._let_go = held, let_go
+
+    def let_go(self) -> None:
+        """No more pages will be taken: the held files left may be deleted."""
+        if self._let_go is not None:
+            self._let_go()
+
+    def start(self, since: datetime, output: str, body: Callable[[str], str | None]) -> None:
+        """Before the first page renders: the build's key, now that the instant the site is
+        built as of is known; ``body(source)`` is a release's body now (None: no release)."""
+        self.key = digest("pages", self.skeleton, since.isoformat())
+        self._output = output
+        self._body = body
+        self._usable = self.previous is not None and self.previous["key"] == self.key
+
+    def body_digest(self, source: str) -> str | None:
+        if source not in self._digests:
+            body = self._body(source) if self._body is not None else None
+            self._digests[source] = None if body is None else digest(body)
+        return self._digests[source]
+
+    def kept(self, target: str) -> Entry | None:
+        """Take the last build's file for the page that writes ``target``, when the page
+        would render to the same bytes: its entry then; else None (render it)."""
+        if not self._usable or self.previous is None:
+            return None
+        name = os.path.relpath(target, self._output).replace(os.sep, "/")
+        entry = self.previous["pages"].get(name)
+        held = self.held.get(name)
+        if not _entry(entry) or held is None:
+            return None
+        if any(self.body_digest(source) != was for source, was in entry[1].items()):
+            return None
+        try:
+            fd = os.open(held, os.O_RDONLY | os.O_NOFOLLOW)
+            with open(fd, "rb") as file:
+                same = hashlib.file_digest(file, "sha256").hexdigest() == entry[0]
+            # Linked, not renamed: a file made there since is not replaced (as ``_write``).
+            if same:
+                os.link(held, target, follow_symlinks=False)
+        except OSError:
+            return None
+        return [name, *entry] if same else None
+
+    def written(self, target: str, text: str, reads: set[str]) -> Entry:
+        """The entry of a page rendered to ``text``, having read the bodies ``reads``."""
+        name = os.path.relpath(target, self._output).replace(os.sep, "/")
+        bodies = {source: self.body_digest(source) for source in sorted(reads)}
+        return [name, hashlib.sha256(text.encode("utf-8")).hexdigest(), bodies]
+
+    def add(self, entry: Entry, rendered: bool) -> None:
+        self.pages[entry[0]] = entry[1:]
+        self.rendered += rendered
+
+    def record(self) -> dict[str, Any] | None:
+        """What to keep once the build has succeeded; None when no page was rendered with
+        the plan (a build that rendered as Pelican does)."""
+        if not self.key:
+            return None
+        return {
+            "format": FORMAT,
+            "skeleton": self.skeleton,
+            "key": self.key,
+            "rendered": self.rendered,
+            "pages": self.pages,
+        }
+
+
+def _entry(entry: Any) -> bool:
+    return (
+        isinstance(entry, list)
+        and len(entry) == 2
+        and isinstance(entry[0], str)
+        and isinstance(entry[1], dict)
+    )
+
+
+def keep(path: Path, record: dict[str, Any]) -> None:
+    """Keep the record of a build that succeeded; a folder that cannot be written only costs
+    time. The owner's alone, like the manifest."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        write_file(path, json.dumps(record).encode("utf-8"), mode=0o600)
+    except OSError:
+        return

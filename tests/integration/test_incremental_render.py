@@ -1,0 +1,200 @@
+"""A rebuild renders again only the pages that read a changed release body, and leaves the
+output byte for byte as a full build of the same content at the same instant would.
+
+In-process builds through ``commands.build_in``, the call ``invoke build`` makes, of the
+basic fixture site with numbered releases (translations among them). A page that was not
+rendered keeps the file the build before wrote (the same inode); the pages' record says how
+many pages the build rendered.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from test_build import stable_digest
+from test_unchanged_rebuild import (
+    AFTER_LIFT,
+    BEFORE_LIFT,
+    Builds,
+    change_setting,
+    edit_theme,
+    set_up_theme_and_plugins,
+)
+
+from newsroom.manifest import LastBuild
+from support import Site, with_releases
+
+#: Among with_releases' releases: one in English, and one in German (a translation).
+ENGLISH = "releases/2025/numbered-2.md"
+GERMAN = "releases/2025/numbered-1.md"
+#: The pages that show a release's fingerprint, which hashes its body (disclosures.py).
+RECORD_PAGES = {"disclosures/index.html", "de/disclosures/index.html"}
+
+
+@pytest.fixture
+def builds(site: Site, tmp_path: Path) -> Builds:
+    return Builds(with_releases(site, 12), tmp_path / "out", tmp_path)
+
+
+def pages(out: Path) -> dict[str, int]:
+    """Every HTML file of the output by its inode: a file kept from the build before keeps
+    its inode, a page rendered again is a new file."""
+    return {
+        p.relative_to(out).as_posix(): p.stat().st_ino
+        for p in sorted(out.rglob("*.html"))
+        if not p.relative_to(out).as_posix().startswith(("admin/", "pagefind/"))
+    }
+
+
+def rendered(b: Builds) -> int:
+    """How many pages the last build rendered, as its pages' record says."""
+    record = json.loads(LastBuild.of(b.settings()).pages.read_bytes())
+    return int(record["rendered"])
+
+
+def append(b: Builds, relative: str, text: str) -> None:
+    with (b.site.path / relative).open("a", encoding="utf-8") as file:
+        file.write(text)
+
+
+def fresh_build(b: Builds, tmp_path: Path, as_of: str | None = None) -> dict[str, str]:
+    fresh = Builds(b.site, tmp_path / "fresh", tmp_path)
+    fresh.extra = dict(b.extra)
+    assert (fresh.run() if as_of is None else fresh.run(as_of))[0] is True
+    return stable_digest(fresh.out)
+
+
+def page_of(relative: str) -> str:
+    return f"news/2025/{Path(relative).stem}/index.html"
+
+
+def summary_edit(b: Builds) -> None:
+    path = b.site.path / ENGLISH
+    path.write_text(path.read_text("utf-8").replace("summary: Release 2", "summary: Item 2"))
+
+
+#: A body edited (and what else), and the pages that read it.
+BODY_EDITS: dict[str, tuple[Callable[[Builds], None], set[str] | None]] = {
+    "a release's body": (
+        lambda b: append(b, ENGLISH, "\nA paragraph added.\n"),
+        {page_of(ENGLISH), *RECORD_PAGES},
+    ),
+    "a translation's body": (
+        lambda b: append(b, GERMAN, "\nEin neuer Absatz.\n"),
+        {page_of(GERMAN), *RECORD_PAGES},
+    ),
+    # The front matter is in the key: every page is rendered.
+    "a body and the front matter": (
+        lambda b: (append(b, ENGLISH, "\nA paragraph added.\n"), summary_edit(b)),
+        None,
+    ),
+}
+
+
+@pytest.mark.parametrize("edit", BODY_EDITS, ids=list(BODY_EDITS))
+def test_after_a_body_edit_only_the_pages_that_read_it_are_rendered(
+    builds: Builds, tmp_path: Path, edit: str
+) -> None:
+    change, readers = BODY_EDITS[edit]
+    assert builds.run()[0] is True
+    before = pages(builds.out)
+    assert rendered(builds) == len(before)
+    change(builds)
+    assert builds.run()[0] is True
+    after = pages(builds.out)
+    again = {name for name, inode in after.items() if before.get(name) != inode}
+    assert again == (set(after) if readers is None else readers)
+    assert rendered(builds) == len(again)
+    assert stable_digest(builds.out) == fresh_build(builds, tmp_path)
+
+
+def alter_page(b: Builds) -> None:
+    page = b.out / page_of("releases/2025/numbered-3.md")
+    page.write_bytes(page.read_bytes().replace(b"</main>", b"<p>slipped in</p></main>"))
+
+
+def delete_page(b: Builds) -> None:
+    (b.out / page_of("releases/2025/numbered-3.md")).unlink()
+
+
+def replace_page_with_link(b: Builds) -> None:
+    page = b.out / page_of("releases/2025/numbered-3.md")
+    elsewhere = b.tmp / "elsewhere.html"
+    elsewhere.write_bytes(page.read_bytes())
+    page.unlink()
+    page.symlink_to(elsewhere)
+
+
+@pytest.mark.parametrize("change", [alter_page, delete_page, replace_page_with_link])
+def test_an_output_file_changed_between_builds_is_rendered_again(
+    builds: Builds, tmp_path: Path, change: Callable[[Builds], None]
+) -> None:
+    builds.run()
+    before = pages(builds.out)
+    change(builds)
+    assert builds.run()[0] is True  # the output changed: the manifest keeps nothing
+    after = pages(builds.out)
+    assert {name for name, inode in after.items() if before.get(name) != inode} == {
+        page_of("releases/2025/numbered-3.md")
+    }
+    assert rendered(builds) == 1
+    assert stable_digest(builds.out) == fresh_build(builds, tmp_path)
+
+
+def test_a_release_going_live_renders_every_page(builds: Builds, tmp_path: Path) -> None:
+    builds.run(BEFORE_LIFT)
+    before = pages(builds.out)
+    assert builds.run(AFTER_LIFT)[0] is True
+    after = pages(builds.out)
+    assert all(before.get(name) != inode for name, inode in after.items())
+    assert rendered(builds) == len(after)
+    assert stable_digest(builds.out) == fresh_build(builds, tmp_path, AFTER_LIFT)
+
+
+@pytest.mark.parametrize(
+    ("change", "set_up"),
+    [(edit_theme, set_up_theme_and_plugins), (change_setting, None)],
+    ids=["the theme", "a setting"],
+)
+def test_a_changed_theme_or_setting_renders_every_page(
+    builds: Builds,
+    tmp_path: Path,
+    change: Callable[[Builds], None],
+    set_up: Callable[[Builds], None] | None,
+) -> None:
+    if set_up is not None:
+        set_up(builds)
+    builds.run()
+    before = pages(builds.out)
+    change(builds)
+    append(builds, ENGLISH, "\nA paragraph added.\n")
+    assert builds.run()[0] is True
+    after = pages(builds.out)
+    assert all(before.get(name) != inode for name, inode in after.items())
+    assert rendered(builds) == len(after)
+    assert stable_digest(builds.out) == fresh_build(builds, tmp_path)
+
+
+def test_another_build_into_the_output_forgets_the_pages_record(builds: Builds, site: Site) -> None:
+    builds.run()
+    record = LastBuild.of(builds.settings()).pages
+    assert record.is_file()
+    assert not any(".pages" in p.name for p in builds.out.rglob("*"))
+    site.build(builds.out)  # commands.build: previews, rehearsals, the dev server
+    assert not record.exists()
+    before = pages(builds.out)
+    assert builds.run()[0] is True
+    assert all(before.get(name) != inode for name, inode in pages(builds.out).items())
+    assert rendered(builds) == len(before)
+
+
+def test_nothing_is_left_of_the_files_held_from_the_build_before(builds: Builds) -> None:
+    builds.run()
+    append(builds, ENGLISH, "\nA paragraph added.\n")
+    builds.run()
+    assert sorted(p.name for p in builds.out.iterdir() if p.name.startswith(".")) == []
+    assert os.listdir(builds.out)  # the output itself is there
