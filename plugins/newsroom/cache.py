@@ -182,24 +182,36 @@ def digest(*parts: str | bytes) -> str:
     return h.hexdigest()
 
 
-def tree_digest(
-    folder: Path,
-    skip: Collection[str] = (),
-    part_of: Callable[[str, bytes], bytes] | None = None,
-) -> str:
-    """The names and bytes of every file under ``folder``, except in folders named in ``skip``;
-    with ``part_of``, what it keeps of each file's bytes, given its path inside ``folder``.
+def tree_digest(folder: Path, skip: Collection[str] = ()) -> str:
+    """The names and bytes of every file under ``folder``, except in folders named in ``skip``.
 
     A link is never followed: it counts by its target's text, and anything that is neither a
     file, a folder nor a link (a pipe) by its kind alone, so that working out a digest never
     waits on a pipe that nothing writes to. Hashed as ``digest`` would hash the list of
     names and bytes, one file at a time.
     """
-    h = hashlib.sha256()
+    return tree_digests(folder, skip)[0]
 
-    def part(data: bytes) -> None:
-        h.update(f"{len(data)}:".encode())
-        h.update(data)
+
+def tree_digests(
+    folder: Path,
+    skip: Collection[str] = (),
+    part_of: Callable[[str, bytes], bytes] | None = None,
+) -> tuple[str, str]:
+    """``tree_digest``, and beside it the digest of what ``part_of`` keeps of each file's
+    bytes (given its path inside ``folder``), read in the same pass; without ``part_of``,
+    the same twice."""
+    h = hashlib.sha256()
+    kept = hashlib.sha256() if part_of is not None else h
+
+    def part(data: bytes, into: hashlib._Hash = h) -> None:
+        into.update(f"{len(data)}:".encode())
+        into.update(data)
+
+    def both(data: bytes) -> None:
+        part(data)
+        if kept is not h:
+            part(data, kept)
 
     # The folders still to read, the next one last: a stack, since content may nest folders
     # deeper than Python's recursion limit.
@@ -209,7 +221,7 @@ def tree_digest(
         try:
             entries = sorted(os.scandir(path), key=lambda e: e.name)
         except OSError:
-            part(f"{prefix}\0unreadable folder".encode("utf-8", "surrogatepass"))
+            both(f"{prefix}\0unreadable folder".encode("utf-8", "surrogatepass"))
             continue
         folders = []
         for entry in entries:
@@ -217,11 +229,13 @@ def tree_digest(
                 if entry.name not in skip:
                     folders.append((entry.path, f"{prefix}{entry.name}/"))
                 continue
-            part(f"{prefix}{entry.name}".encode("utf-8", "surrogatepass"))
+            both(f"{prefix}{entry.name}".encode("utf-8", "surrogatepass"))
             data = _entry_bytes(entry)
-            part(data if part_of is None else part_of(f"{prefix}{entry.name}", data))
+            part(data)
+            if part_of is not None:
+                part(part_of(f"{prefix}{entry.name}", data), kept)
         stack.extend(reversed(folders))
-    return h.hexdigest()
+    return h.hexdigest(), kept.hexdigest()
 
 
 def _entry_bytes(entry: os.DirEntry[str]) -> bytes:

@@ -281,12 +281,12 @@ def build_in(
         read = Read.of(full) if key is not None else None
         # Worked out before the build reads anything: a file changed while it runs is then a
         # change the next build sees.
-        inputs = read.digest(key) if key is not None and read is not None else None
-        plan = None
-        if key is not None and read is not None and last.trusted():
-            # The pages' record is read before it is forgotten (pagerecord.py).
-            releases = from_pelican(full).releases_path
-            plan = full[PAGES] = Plan.load(last.pages, read.skeleton(key, releases))
+        inputs, plan = None, None
+        if key is not None and read is not None:
+            inputs, skeleton = read.digests(key, from_pelican(full).releases_path)
+            if last.trusted():  # as the manifest: never a record a pull request committed
+                # The pages' record is read before it is forgotten (pagerecord.py).
+                plan = full[PAGES] = Plan.load(last.pages, skeleton)
         last.forget()  # before anything is written, so that a failed build leaves no manifest
         made = _make(full, printed, hand_on=True)
         return made, read, inputs, None if plan is None else plan.record()

@@ -41,7 +41,6 @@ import hashlib
 import json
 import os
 import sys
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -57,7 +56,7 @@ from .cache import (
     installed,
     refused,
     stable_text,
-    tree_digest,
+    tree_digests,
 )
 from .schedule import Window
 from .settings import SettingsError, from_pelican
@@ -259,40 +258,30 @@ class Read:
 
     def digest(self, key: str) -> str:
         """Every file under the folders by name and bytes, and the go-live log's bytes."""
-        return self._digest("build", key, None)
+        return self.digests(key, None)[0]
 
-    def skeleton(self, key: str, releases: str) -> str:
-        """``digest``, but each Markdown file in the content folder's ``releases`` folder
-        counts by its front matter alone, not its body (pagerecord.py)."""
+    def digests(self, key: str, releases: str | None) -> tuple[str, str]:
+        """``digest``, and beside it, read in the same pass, the skeleton key of the pages'
+        record (pagerecord.py): the same, but each Markdown file in the content folder's
+        ``releases`` folder counts by its front matter alone, not its body."""
         from .frontmatter import head  # only a build that renders pages needs it
 
-        prefix = f"{releases.strip('/')}/"
+        prefix = f"{(releases or '').strip('/')}/"
 
         def front(name: str, data: bytes) -> bytes:
             found = head(data) if name.startswith(prefix) and name.endswith(".md") else None
             return data if found is None else b"\0front matter\0" + found.encode("utf-8")
 
-        return self._digest("skeleton", key, front)
-
-    def _digest(self, kind: str, key: str, content: Callable[[str, bytes], bytes] | None) -> str:
+        whole: list[str] = ["build", key]
+        skeleton: list[str] = ["skeleton", key]
         # The content folder is the first (``of``).
-        return digest(
-            kind,
-            key,
-            *(
-                part
-                for index, (folder, code) in enumerate(self.folders)
-                for part in (
-                    folder,
-                    tree_digest(
-                        Path(folder),
-                        {"__pycache__"} if code else (),
-                        content if index == 0 else None,
-                    ),
-                )
-            ),
-            file_digest(self.golive_log),
-        )
+        for index, (folder, code) in enumerate(self.folders):
+            part_of = front if index == 0 and releases is not None else None
+            both = tree_digests(Path(folder), {"__pycache__"} if code else (), part_of)
+            whole += [folder, both[0]]
+            skeleton += [folder, both[1]]
+        log = file_digest(self.golive_log)
+        return digest(*whole, log), digest(*skeleton, log)
 
 
 def _own_code() -> list[str | bytes]:

@@ -136,16 +136,13 @@ def _hold(aside: Path, names: Iterable[str], output: str) -> tuple[Path | None, 
         held = Path(tempfile.mkdtemp(prefix=HELD, dir=output))
     except OSError:
         return None, kept
-    within = os.path.realpath(aside)
+    folders: dict[str, bool] = {"": True}  # whether each folder is one, not a link
     for number, name in enumerate(names):
-        parts = name.split("/")
-        if any(part in ("", ".", "..") for part in parts):
+        folder, _, file = name.rpartition("/")
+        if not _plain_folder(aside, folder, folders) or file in ("", ".", ".."):
             continue
-        source = os.path.join(within, *parts)
+        source = os.path.join(aside, name)
         try:
-            # Not through a link: only what the earlier output itself holds.
-            if os.path.realpath(os.path.dirname(source)) != os.path.dirname(source):
-                continue
             if not stat.S_ISREG(os.lstat(source).st_mode):
                 continue
             os.rename(source, held / str(number))
@@ -153,6 +150,21 @@ def _hold(aside: Path, names: Iterable[str], output: str) -> tuple[Path | None, 
             continue
         kept[name] = str(held / str(number))
     return held, kept
+
+
+def _plain_folder(aside: Path, folder: str, known: dict[str, bool]) -> bool:
+    """Whether ``folder`` (relative, with ``/``) is a folder in ``aside`` reached through
+    folders alone: not a link, nor through one (``known`` keeps each answer)."""
+    if folder not in known:
+        parent, _, name = folder.rpartition("/")
+        try:
+            plain = name not in ("", ".", "..") and stat.S_ISDIR(
+                os.lstat(os.path.join(aside, folder)).st_mode
+            )
+        except OSError:
+            plain = False
+        known[folder] = plain and _plain_folder(aside, parent, known)
+    return known[folder]
 
 
 def _delete(path: str) -> None:

@@ -114,7 +114,7 @@ class Plan:
         would render to the same bytes: its entry then; else None (render it)."""
         if not self._usable or self.previous is None:
             return None
-        name = os.path.relpath(target, self._output).replace(os.sep, "/")
+        name = self._name(target)
         entry = self.previous["pages"].get(name)
         held = self.held.get(name)
         if not _entry(entry) or held is None:
@@ -134,9 +134,16 @@ class Plan:
 
     def written(self, target: str, text: str, reads: set[str]) -> Entry:
         """The entry of a page rendered to ``text``, having read the bodies ``reads``."""
-        name = os.path.relpath(target, self._output).replace(os.sep, "/")
+        name = self._name(target)
         bodies = {source: self.body_digest(source) for source in sorted(reads)}
         return [name, hashlib.sha256(text.encode("utf-8")).hexdigest(), bodies]
+
+    def _name(self, target: str) -> str:
+        """``target``'s path in the output, with ``/`` (Pelican joins it to the output's)."""
+        inside = os.path.join(self._output, "")
+        if target.startswith(inside):
+            return target[len(inside) :]
+        return os.path.relpath(target, self._output).replace(os.sep, "/")
 
     def add(self, entry: Entry, rendered: bool) -> None:
         self.pages[entry[0]] = entry[1:]

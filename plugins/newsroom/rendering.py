@@ -85,7 +85,7 @@ SINGLE = ("article", "page")
 
 _MISSING = object()
 #: What rendering one page hands back (``Writer._render``).
-_Rendered = tuple[list[logging.LogRecord], "list[Any] | None", bool]
+_Rendered = tuple[list[logging.LogRecord], "list[Any] | None"]
 
 
 @dataclass
@@ -211,7 +211,10 @@ class Writer(PelicanWriter):
             plan.start(self.settings["NEWSROOM_AS_OF"], self.output_path, self._body)
         try:
             workers = self.settings.get(WORKERS)
-            for part, single in _runs(pages):
+            # The pages whose earlier files are taken first, here: checking a file is a
+            # fraction of the cost of forking a worker to check it.
+            remaining = [i for i, page in enumerate(pages) if not self._taken(page)]
+            for part, single in _runs(pages, remaining):
                 if single:
                     # Its first page here: the templates it includes are then loaded once,
                     # and the workers forked next inherit them loaded.
@@ -226,14 +229,23 @@ class Writer(PelicanWriter):
 
     def _done(self, done: _Rendered) -> None:
         """Log what a page logged (in a worker: here), and note it in the record."""
-        records, entry, rendered = done
+        records, entry = done
         for record in records:
             # Pelican's loggers drop a message they logged before by raising from their
             # filter, which their own ``_log`` catches: as there.
             with contextlib.suppress(FilteredMessage):
                 logging.getLogger(record.name).handle(record)
         if self._plan is not None and entry is not None:
-            self._plan.add(entry, rendered)
+            self._plan.add(entry, rendered=True)
+
+    def _taken(self, page: _Page) -> bool:
+        """Whether the last build's file for ``page`` was taken instead (pagerecord.py)."""
+        if self._plan is None or page.target is None or page.stamp is not None:
+            return False
+        entry = self._plan.kept(page.target)
+        if entry is not None:
+            self._plan.add(entry, rendered=False)
+        return entry is not None
 
     def _body(self, source: str) -> str | None:
         """The body of the release at ``source`` in this build (None: no such release)."""
@@ -241,16 +253,11 @@ class Writer(PelicanWriter):
         return None if release is None else release.__dict__["body_html"]
 
     def _render(self, index: int) -> _Rendered:
-        """Render and write one page, or take the last build's file for it (pagerecord.py):
-        in a worker, the log records it made, to log here; its entry in the pages' record
-        (None: not recorded); whether it was rendered."""
+        """Render and write one page: in a worker, the log records it made, to log here; its
+        entry in the pages' record (None: not recorded)."""
         in_worker = os.getpid() != self._parent
         page = self._pages[index]
         plan = self._plan
-        if plan is not None and page.target is not None and page.stamp is None:
-            entry = plan.kept(page.target)
-            if entry is not None:
-                return [], entry, False
         if in_worker:
             self._keep_logs()
             self._records.clear()  # those of a page that failed before
@@ -265,10 +272,10 @@ class Writer(PelicanWriter):
         if written and plan is not None and page.target is not None and not logged:
             entry = plan.written(page.target, output, reads)
         if not in_worker:
-            return [], entry, True
+            return [], entry
         records = list(self._records)
         self._records.clear()
-        return records, entry, True
+        return records, entry
 
     def _keep_logs(self) -> None:
         """In a worker: keep every log record instead of handling it, to log it in the parent.
@@ -393,13 +400,18 @@ class _Keeper(logging.Handler):
         self.records.append(record)
 
 
-def _runs(pages: list[_Page]) -> Iterator[tuple[range, bool]]:
-    """The pages in order, in runs of single pages (at most ``SLICE``) and of the others."""
+def _runs(pages: list[_Page], indices: list[int]) -> Iterator[tuple[list[int], bool]]:
+    """The pages at ``indices``, in order, in runs of single pages (at most ``SLICE``) and
+    of the others."""
     start = 0
-    for end in range(1, len(pages) + 1):
-        single = pages[start].single
-        if end == len(pages) or pages[end].single != single or (single and end - start == SLICE):
-            yield range(start, end), single
+    for end in range(1, len(indices) + 1):
+        single = pages[indices[start]].single
+        if (
+            end == len(indices)
+            or pages[indices[end]].single != single
+            or (single and end - start == SLICE)
+        ):
+            yield indices[start:end], single
             start = end
 
 

@@ -40,11 +40,12 @@ def builds(site: Site, tmp_path: Path) -> Builds:
     return Builds(with_releases(site, 12), tmp_path / "out", tmp_path)
 
 
-def pages(out: Path) -> dict[str, int]:
-    """Every HTML file of the output by its inode: a file kept from the build before keeps
-    its inode, a page rendered again is a new file."""
+def pages(out: Path) -> dict[str, tuple[int, int]]:
+    """Every HTML file of the output by its inode and the time it was written: a file kept
+    from the build before keeps both, a page rendered again is a new file (which may get
+    the inode of a file deleted before it, never its time)."""
     return {
-        p.relative_to(out).as_posix(): p.stat().st_ino
+        p.relative_to(out).as_posix(): (p.stat().st_ino, p.stat().st_mtime_ns)
         for p in sorted(out.rglob("*.html"))
         if not p.relative_to(out).as_posix().startswith(("admin/", "pagefind/"))
     }
