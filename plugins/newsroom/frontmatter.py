@@ -135,9 +135,17 @@ def head(raw: bytes) -> str | None:
         return None
     if "\x00" in text:
         return None
-    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-    end = _closing_fence(lines) if FENCE.match(lines[0]) else None
-    return None if end is None else "\n".join(lines[: end + 1])
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    # The lines ``split`` reads, found one at a time: the body is most of the file.
+    end = text.find("\n")
+    if end < 0 or not FENCE.match(text[:end]):
+        return None
+    while end >= 0:
+        start, end = end + 1, text.find("\n", end + 1)
+        if FENCE_END.match(text[start:] if end < 0 else text[start:end]):
+            return text if end < 0 else text[:end]
+    return None
 
 
 def _hidden_problems(path: str, padded: str) -> list[Problem]:
