@@ -137,18 +137,19 @@ def _hold(aside: Path, names: Iterable[str], output: str) -> tuple[Path | None, 
     except OSError:
         return None, kept
     folders: dict[str, bool] = {"": True}  # whether each folder is one, not a link
+    into = os.path.join(held, "")
     for number, name in enumerate(names):
         folder, _, file = name.rpartition("/")
         if not _plain_folder(aside, folder, folders) or file in ("", ".", ".."):
             continue
-        source = os.path.join(aside, name)
+        source, target = os.path.join(aside, name), f"{into}{number}"
         try:
             if not stat.S_ISREG(os.lstat(source).st_mode):
                 continue
-            os.rename(source, held / str(number))
+            os.rename(source, target)
         except OSError:
             continue
-        kept[name] = str(held / str(number))
+        kept[name] = target
     return held, kept
 
 

@@ -55,6 +55,7 @@ import logging
 import os
 import posixpath
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -211,9 +212,7 @@ class Writer(PelicanWriter):
             plan.start(self.settings["NEWSROOM_AS_OF"], self.output_path, self._body)
         try:
             workers = self.settings.get(WORKERS)
-            # The pages whose earlier files are taken first, here: checking a file is a
-            # fraction of the cost of forking a worker to check it.
-            remaining = [i for i, page in enumerate(pages) if not self._taken(page)]
+            remaining = self._take(pages)
             for part, single in _runs(pages, remaining):
                 if single:
                     # Its first page here: the templates it includes are then loaded once,
@@ -238,14 +237,28 @@ class Writer(PelicanWriter):
         if self._plan is not None and entry is not None:
             self._plan.add(entry, rendered=True)
 
-    def _taken(self, page: _Page) -> bool:
-        """Whether the last build's file for ``page`` was taken instead (pagerecord.py)."""
-        if self._plan is None or page.target is None or page.stamp is not None:
-            return False
-        entry = self._plan.kept(page.target)
-        if entry is not None:
-            self._plan.add(entry, rendered=False)
-        return entry is not None
+    def _take(self, pages: list[_Page]) -> list[int]:
+        """Take the last build's file for each page that would render to the same bytes
+        (pagerecord.py); the indices of the pages left to render.
+
+        Done here, before any worker is forked, by threads on every core: checking a file
+        is reading and hashing it and making a link, which let other threads run, and a
+        fraction of the cost of forking a worker to do it.
+        """
+        plan = self._plan
+        if plan is None:
+            return list(range(len(pages)))
+        # Only a page whose file was not there when it was recorded: taking a file never
+        # replaces one (see ``_write``).
+        asked = [i for i, p in enumerate(pages) if p.target is not None and p.stamp is None]
+        with ThreadPoolExecutor(parallel.cores()) as pool:
+            entries = pool.map(plan.kept, [pages[i].target or "" for i in asked])
+            taken = set()
+            for index, entry in zip(asked, entries, strict=True):
+                if entry is not None:
+                    plan.add(entry, rendered=False)
+                    taken.add(index)
+        return [i for i in range(len(pages)) if i not in taken]
 
     def _body(self, source: str) -> str | None:
         """The body of the release at ``source`` in this build (None: no such release)."""
