@@ -26,7 +26,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -95,10 +95,18 @@ class Plan:
         if self._let_go is not None:
             self._let_go()
 
-    def start(self, since: datetime, output: str, body: Callable[[str], str | None]) -> None:
+    def start(
+        self,
+        since: datetime,
+        output: str,
+        body: Callable[[str], str | None],
+        media: Sequence[str] = (),
+    ) -> None:
         """Before the first page renders: the build's key, now that the instant the site is
-        built as of is known; ``body(source)`` is a release's body now (None: no release)."""
-        self.key = digest("pages", self.skeleton, since.isoformat())
+        built as of and the ``media`` it publishes are known (which media files are
+        published may depend on release bodies: withheld.py); ``body(source)`` is a
+        release's body now (None: no release)."""
+        self.key = digest("pages", self.skeleton, since.isoformat(), *media)
         self._output = output
         self._body = body
         self._usable = self.previous is not None and self.previous["key"] == self.key

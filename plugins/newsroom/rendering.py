@@ -209,7 +209,11 @@ class Writer(PelicanWriter):
         pages = self._pages
         plan = self._plan
         if plan is not None:
-            plan.start(self.settings["NEWSROOM_AS_OF"], self.output_path, self._body)
+            # The media Pelican copies, which every page's context lists: a body may link a
+            # file only an embargoed release used, which then is published (assets.py).
+            shown = pages[0].values.get("staticfiles", ()) if pages else ()
+            media = sorted(str(getattr(s, "save_as", s)) for s in shown)
+            plan.start(self.settings["NEWSROOM_AS_OF"], self.output_path, self._body, media)
         try:
             workers = self.settings.get(WORKERS)
             remaining = self._take(pages)

@@ -15,6 +15,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from file_samples import PNG
 from test_build import stable_digest
 from test_unchanged_rebuild import (
     AFTER_LIFT,
@@ -199,3 +200,22 @@ def test_nothing_is_left_of_the_files_held_from_the_build_before(builds: Builds)
     builds.run()
     assert sorted(p.name for p in builds.out.iterdir() if p.name.startswith(".")) == []
     assert os.listdir(builds.out)  # the output itself is there
+
+
+def test_a_body_that_publishes_a_withheld_file_renders_every_page(
+    builds: Builds, tmp_path: Path
+) -> None:
+    # A picture only the embargoed release shows is withheld (withheld.py) until a public
+    # release's body links it too: the media the site publishes are in the key.
+    builds.site.write("media/lab-logo.png", PNG)
+    append(builds, "releases/2026/embargoed-launch.md", "\n![Logo](/media/lab-logo.png)\n")
+    builds.run()
+    assert not (builds.out / "media/lab-logo.png").exists()
+    before = pages(builds.out)
+    append(builds, ENGLISH, "\n![Logo](/media/lab-logo.png)\n")
+    assert builds.run()[0] is True
+    assert (builds.out / "media/lab-logo.png").is_file()
+    after = pages(builds.out)
+    assert all(before.get(name) != stamp for name, stamp in after.items())
+    assert rendered(builds) == len(after)
+    assert stable_digest(builds.out) == fresh_build(builds, tmp_path)
