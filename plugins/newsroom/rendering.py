@@ -22,6 +22,10 @@ The pages of one release (or one page of content) are rendered by forked workers
 every ``SLICE`` pages; the pages that list releases are rendered by this process (see
 ``SINGLE`` for why: the memory a worker would copy).
 
+In an ``invoke build`` a page whose inputs have not changed since the last one is not
+rendered at all: the file the last build wrote for it is taken (``_take``, pagerecord.py),
+and the release bodies each rendered page reads are noted for the next build (bodies.py).
+
 What a deferred page sees is what it would have seen at once:
 
 - its context is the one Pelican built for it: the values of the shared context when it was
