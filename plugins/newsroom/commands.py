@@ -271,6 +271,9 @@ def build_in(
         )
         return False
     printed = Printed(out)
+    # Asked here, before the fork: git is asked once, and a cache it tracks is named once
+    # (cache.refused), not again by this process after the child named it.
+    trusted = last.trusted()
 
     def in_child() -> tuple[_Made, Read | None, str | None, dict[str, Any] | None]:
         # Pelican is loaded here, in the child: the parent, which waits beside the build at
@@ -284,7 +287,7 @@ def build_in(
         inputs, plan = None, None
         if key is not None and read is not None:
             inputs, skeleton = read.digests(key, from_pelican(full).releases_path)
-            if last.trusted():  # as the manifest: never a record a pull request committed
+            if trusted:  # as the manifest: never a record a pull request committed
                 # The pages' record is read before it is forgotten (pagerecord.py).
                 plan = full[PAGES] = Plan.load(last.pages, skeleton)
         last.forget()  # before anything is written, so that a failed build leaves no manifest
