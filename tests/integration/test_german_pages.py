@@ -263,6 +263,9 @@ def test_lists_mark_only_the_releases_in_another_language(sample: tuple[Any, Pat
         )
         assert page.html["lang"] == ("de" if other == "en" else "en")
         assert {h.get("lang") for h in page.select(".disclosures h2")} == {None, other}
+        # An update's note: the sample's English correction is marked on the German page.
+        notes = {span.get("lang") for span in page.select(".disclosures dd > span")}
+        assert notes <= {None, other} and (other != "en" or "en" in notes), folder
         for path in ("index.html", "news/2026/index.html", "topics/investor-relations/index.html"):
             lists = BeautifulSoup((out / folder / path).read_text("utf-8"), "html.parser")
             items = lists.select("main article.card, main .release-rows li")
