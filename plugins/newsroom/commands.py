@@ -29,7 +29,7 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO, TypeVar
 
-from . import buildinfo, forked, outfolder, pagerecord
+from . import buildinfo, forked, outfolder
 from .cache import (
     Store,
     Unreadable,
@@ -297,9 +297,7 @@ def build_in(
     made, read, inputs, pages = _in_child(in_child, printed)
     window = _after(made, printed)
     if key is not None and read is not None and inputs is not None:
-        last.keep(key, read, inputs, window, printed.getvalue())
-        if pages is not None:
-            pagerecord.keep(last.pages, pages)
+        last.keep(key, read, inputs, window, printed.getvalue(), pages)
     return True
 
 

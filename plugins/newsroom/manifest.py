@@ -146,8 +146,17 @@ class LastBuild:
                 with contextlib.suppress(OSError):
                     path.unlink()
 
-    def keep(self, key: str, read: Read, inputs: str, window: Window, messages: str) -> None:
-        """Record a build that succeeded; a folder that cannot be written only costs time.
+    def keep(
+        self,
+        key: str,
+        read: Read,
+        inputs: str,
+        window: Window,
+        messages: str,
+        pages: dict[str, Any] | None = None,
+    ) -> None:
+        """Record a build that succeeded, with the record of the pages it wrote
+        (pagerecord.py) when it kept one; a folder that cannot be written only costs time.
         ``inputs`` (``read.digest``) was worked out before the build read anything: a file
         changed while it ran is then a change the next build sees."""
         if not self.trusted():
@@ -163,12 +172,9 @@ class LastBuild:
             "files": output_state(self.output),
             "messages": messages,
         }
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            # The owner's alone (0o600): nothing but this code reads it.
-            write_file(self.path, json.dumps(record).encode("utf-8"), mode=0o600)
-        except OSError:
-            return
+        _write(self.path, record)
+        if pages is not None:
+            _write(self.pages, pages)
 
     def _read(self) -> dict[str, Any] | None:
         try:
@@ -214,6 +220,16 @@ def settings_key(settings: dict[str, Any], settings_file: Path) -> str | None:
         *installed(),
         *_own_code(),
     )
+
+
+def _write(path: Path, record: dict[str, Any]) -> None:
+    """Write one of a build's records; a folder that cannot be written only costs time. The
+    owner's alone (0o600): nothing but this code reads it."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        write_file(path, json.dumps(record).encode("utf-8"), mode=0o600)
+    except OSError:
+        return
 
 
 @dataclass(frozen=True)

@@ -32,7 +32,6 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from .atomic import write_file
 from .cache import digest
 
 #: The layout of a record; change it when ``Plan.record`` writes another shape.
@@ -178,13 +177,3 @@ def _entry(entry: Any) -> bool:
         and isinstance(entry[0], str)
         and isinstance(entry[1], dict)
     )
-
-
-def keep(path: Path, record: dict[str, Any]) -> None:
-    """Keep the record of a build that succeeded; a folder that cannot be written only costs
-    time. The owner's alone, like the manifest."""
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        write_file(path, json.dumps(record).encode("utf-8"), mode=0o600)
-    except OSError:
-        return
