@@ -97,8 +97,11 @@ def build(
     golive_log: str | None = None,
 ) -> None:
     """Check all content, then build the site into output/ as of an instant."""
+    from tools.build_worker import detach
+
     started = time.perf_counter()
     extra = {"NEWSROOM_GOLIVE_LOG": str(Path(golive_log).resolve())} if golive_log else {}
+    detach(Path(output), ROOT)  # invoke serve's link to its latest build
     try:
         built = commands.build_in(
             ROOT / settings, output=output, as_of=as_of, content=content, extra=extra

@@ -15,6 +15,14 @@ browser and runs the full build in the background, which catches up lists, feeds
 and becomes the next holder. Anything else (a new, deleted or renamed file, data, media,
 theme, plugins, settings, or a change to what places a release on pages: its date, slug,
 language, topic, tags, status...) takes the full build at once, as before.
+
+Each full build writes a folder of its own in ``.cache/newsroom-serve/``, never the folder
+being served: a full build takes seconds (a minute at 10,000 releases), and one written in
+place would leave pages missing or of the build before while it runs, and would undo an
+edit the holder showed meanwhile. The output folder is a link to the folder shown, switched
+in one step once a build is whole and has shown the edits made since it started
+(``DevBuilds._show``): a reader gets a page of the build before or of the new one, never a
+missing page or a site going back in time.
 """
 
 from __future__ import annotations
@@ -24,9 +32,12 @@ import dataclasses
 import gc
 import json
 import os
+import secrets
+import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import threading
 import traceback
 from pathlib import Path
@@ -41,6 +52,8 @@ DONE = "\x00masthead-done"
 #: The Release fields an edit may change and still be shown by re-rendering its own pages:
 #: none of them decides which pages, lists, feeds or addresses the release is on.
 TEXT_FIELDS = frozenset({"title", "subtitle", "summary", "dateline", "body_html"})
+#: Where invoke serve's full builds write, each into a folder of its own (``DevBuilds``).
+BUILDS = Path(".cache") / "newsroom-serve"
 
 
 class Outcome:
@@ -312,9 +325,10 @@ def _holds_containers(items: list[Any] | tuple[Any, ...]) -> bool:
 
 
 class Worker:
-    """The dev server's side of one worker process."""
+    """The dev server's side of one worker process, which builds into ``output``."""
 
     def __init__(self, root: Path, output: Path) -> None:
+        self.output = output
         self.process = subprocess.Popen(
             [sys.executable, "-m", "tools.build_worker", str(output)],
             cwd=root,
@@ -357,13 +371,22 @@ class DevBuilds:
     process that then holds it), ``quick`` (edits, by the holder) and ``cancel``.
 
     A full build may run while the holder shows newer edits: it is never stopped for them
-    (stopping it half-way would leave the site half-written), and when it ends, it holds
-    and shows again the edits made since it started, so the site never goes back in time.
+    (stopping it half-way would waste the work done), and when it ends, it holds and shows
+    again the edits made since it started, so the site never goes back in time. Each full
+    build writes a folder of its own; ``output`` is a link to the one shown (``_show``).
     """
 
     def __init__(self, root: Path, output: Path) -> None:
         self.root, self.output = root, output
-        self.spare = Worker(root, output)  # the next full build, its imports done
+        self.folders = root / BUILDS
+        self.folders.mkdir(parents=True, exist_ok=True)
+        #: The folder ``output`` links to, when it is one of ours (a link of the developer's
+        #: own is replaced, its target left alone).
+        self.shown = served_build(output, root)
+        for old in self.folders.iterdir():  # left by a dev server stopped before it could
+            if old != self.shown:
+                _delete(old)
+        self.spare = self._worker()  # the next full build, its imports done
         self.holder: Worker | None = None
         self.building: Worker | None = None
         #: Every changed path reported, and where in it the holder's build started.
@@ -372,27 +395,56 @@ class DevBuilds:
         #: Held while a process is asked something or replaced: one question at a time.
         self.lock = threading.Lock()
 
+    def _worker(self) -> Worker:
+        return Worker(self.root, Path(tempfile.mkdtemp(prefix="build-", dir=self.folders)))
+
     def rebuild(self) -> tuple[bool, str]:
         """A full build in a fresh process, which then holds it for quick renders."""
         with self.lock:
-            worker, self.spare = self.spare, Worker(self.root, self.output)
+            worker, self.spare = self.spare, self._worker()
             self.building, mark = worker, len(self.seen)
         outcome, text = worker.ask("build")
         with self.lock:
             self.building = None
             if outcome not in (Outcome.BUILT, Outcome.UNHELD):
                 worker.stop()
+                _delete(worker.output)  # the site shown stays as it was
                 return False, text.strip()
             if outcome == Outcome.UNHELD:
                 worker.stop()  # edits take the full build until one holds again
             old, self.holder = self.holder, worker if outcome == Outcome.BUILT else None
             self.seen, self.mark = self.seen[mark:], 0
-            shown = self._ask_holder() if self.seen else None
+            shown = self._ask_holder() if self.seen else None  # into the new folder
+            before = self._show(worker.output)
         if old is not None:
             old.stop()
+        if before is not None:
+            _delete(before)
         if shown is not None and not shown[0]:
             return shown  # an edit since it started fails the check: its problems stay shown
         return True, text
+
+    def _show(self, folder: Path) -> Path | None:
+        """Make ``output`` a link to ``folder``, in one step (a link renamed over the link);
+        the folder shown before, if it was one of ours. A real folder at ``output`` (the
+        output of ``invoke build``) is moved aside to be deleted, as a build would empty it."""
+        link = self.output
+        temporary = link.with_name(f".{link.name}.{secrets.token_hex(4)}")
+        os.symlink(os.path.relpath(folder, link.parent), temporary)
+        try:
+            if link.is_dir() and not link.is_symlink():
+                aside = Path(tempfile.mkdtemp(prefix="earlier-", dir=self.folders))
+                try:
+                    os.rename(link, aside / link.name)
+                except OSError:  # another file system: deleted here
+                    shutil.rmtree(link)
+                _delete(aside)
+            os.replace(temporary, link)
+        except BaseException:
+            temporary.unlink(missing_ok=True)
+            raise
+        before, self.shown = self.shown, folder
+        return before if before != folder else None
 
     def quick(self, paths: list[Path]) -> tuple[bool, str] | None:
         """Show the edits at ``paths`` by re-rendering their releases' pages: (shown, the
@@ -425,9 +477,36 @@ class DevBuilds:
                 os.killpg(building.process.pid, signal.SIGKILL)
 
     def close(self) -> None:
+        """Stop every process; the folder shown stays, the others go (the spare's is empty;
+        what a stopped build left is deleted by the next dev server if not here)."""
         for worker in (self.spare, self.holder, self.building):
             if worker is not None:
                 worker.stop()
+                if worker.output != self.shown:
+                    _delete(worker.output)
+
+
+def served_build(output: Path, root: Path) -> Path | None:
+    """The folder of invoke serve's builds in ``root`` that ``output`` links to, if any."""
+    if not output.is_symlink():
+        return None
+    target = output.parent / os.readlink(output)
+    folders = root / BUILDS
+    return folders / target.name if target.parent.resolve() == folders.resolve() else None
+
+
+def detach(output: Path, root: Path) -> None:
+    """Make ``output`` a place of its own again when invoke serve left it a link to one of
+    its builds: ``invoke build`` then writes a folder there, as without the dev server,
+    instead of into the dev server's (which the next dev server deletes)."""
+    if served_build(output, root) is not None:
+        output.unlink()
+
+
+def _delete(folder: Path) -> None:
+    """Delete ``folder`` on a thread of its own: a build's output of ten thousand pages
+    takes seconds, and the server answers meanwhile."""
+    threading.Thread(target=shutil.rmtree, args=(folder, True), daemon=True).start()
 
 
 if __name__ == "__main__":

@@ -218,7 +218,9 @@ class DevServer:
         quick: Quick | None = None,
         cancel: Callable[[], None] | None = None,
     ) -> None:
-        self.output = output.resolve()
+        # Not resolved: invoke serve's output is a link switched to each new build, and each
+        # request follows it anew (tools/build_worker.py).
+        self.output = Path(os.path.abspath(output))
         #: The editor's local backend (tools/editor_backend.py), reached through /api/v1.
         self.editor_api = editor_api
         self.rebuild = rebuild
