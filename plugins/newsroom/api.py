@@ -15,6 +15,7 @@ import json
 import os
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 from typing import Any
@@ -23,10 +24,11 @@ from pelican import Pelican
 from pelican.generators import Generator
 from pelican.writers import Writer
 
-from . import parallel, share_images
+from . import bodies, parallel, rendering, share_images
 from .dates import utc_iso
 from .filewriter import Files
 from .models import Release
+from .pagerecord import Entry
 from .share_images import ShareImage
 from .state import WORKERS, state_of
 from .urls import absolute
@@ -179,24 +181,52 @@ class ApiFile:
     text: str
 
 
+class ListFiles:
+    """The list pages of these releases (newest first), then ``api/shared.json``: each one's
+    path known before it is made (api.ApiGenerator may take the earlier build's file)."""
+
+    def __init__(
+        self,
+        public: Sequence[Release],
+        images: Sequence[ShareImage],
+        site_url: str,
+        page_size: int,
+    ) -> None:
+        self.public = public
+        self.images = images
+        self.site_url = site_url
+        self.page_size = page_size
+        self.pages = max(1, -(-len(public) // page_size))
+
+    def __len__(self) -> int:
+        return self.pages + 1
+
+    def path(self, index: int) -> str:
+        return SHARED_PATH if index == self.pages else page_path(index + 1)
+
+    def file(self, index: int) -> ApiFile:
+        if index == self.pages:
+            return ApiFile(SHARED_PATH, to_json(shared_record(self.public)))
+        number, total, size = index + 1, len(self.public), self.page_size
+        chunk = range(index * size, min(number * size, total))
+        data = {
+            "items": [summary_record(self.public[i], self.images[i], self.site_url) for i in chunk],
+            "page": number,
+            "pages": self.pages,
+            "total": total,
+            "next": absolute(self.site_url, page_path(number + 1)) if number < self.pages else None,
+            "prev": absolute(self.site_url, page_path(number - 1)) if number > 1 else None,
+        }
+        return ApiFile(page_path(number), to_json(data))
+
+
 def list_files(
     public: Sequence[Release], images: Sequence[ShareImage], site_url: str, page_size: int
 ) -> Iterator[ApiFile]:
     """The list pages of these releases (newest first), then ``api/shared.json``."""
-    total = len(public)
-    pages = max(1, -(-total // page_size))
-    for number in range(1, pages + 1):
-        chunk = range((number - 1) * page_size, min(number * page_size, total))
-        data = {
-            "items": [summary_record(public[i], images[i], site_url) for i in chunk],
-            "page": number,
-            "pages": pages,
-            "total": total,
-            "next": absolute(site_url, page_path(number + 1)) if number < pages else None,
-            "prev": absolute(site_url, page_path(number - 1)) if number > 1 else None,
-        }
-        yield ApiFile(page_path(number), to_json(data))
-    yield ApiFile(SHARED_PATH, to_json(shared_record(public)))
+    lists = ListFiles(public, images, site_url, page_size)
+    for index in range(len(lists)):
+        yield lists.file(index)
 
 
 class ReleaseFiles:
@@ -222,10 +252,15 @@ class ReleaseFiles:
     def __len__(self) -> int:
         return len(self.public)
 
+    def path(self, index: int) -> str:
+        return release_path(self.public[index])
+
     def file(self, index: int) -> ApiFile:
         release = self.public[index]
         key = release.translation_key or ""
         others = [r for r in self.versions.get(key, ()) if r is not release]
+        # Its fingerprint hashes its body (fingerprint.py): a read of it, as ``body_html`` is.
+        bodies.read(release.source)
         record = release_record(
             release, self.images[index], self.fingerprints[index], self.site_url, others
         )
@@ -251,9 +286,14 @@ def build_api(
 
 
 class ApiGenerator(Generator):
-    """Writes ``api/`` from the gated list of releases."""
+    """Writes ``api/`` from the gated list of releases.
 
-    lists: Iterator[ApiFile]
+    In an ``invoke build`` that may take the last build's files (pagerecord.py), a file whose
+    recorded bodies are all the same now is not made: the earlier file is taken, as a page
+    is (``_take``). Each file made is recorded with the bodies read while it was made.
+    """
+
+    lists: ListFiles
     records: ReleaseFiles
 
     def generate_context(self) -> None:
@@ -265,48 +305,93 @@ class ApiGenerator(Generator):
         fingerprints = [state.fingerprint(r) for r in state.public]
         site_url = self.settings.get("SITEURL", "")
         # Made lazily: each file is made as generate_output writes it (see build_api).
-        self.lists = list_files(state.public, images, site_url, state.settings.api_page_size)
+        self.lists = ListFiles(state.public, images, site_url, state.settings.api_page_size)
         self.records = ReleaseFiles(state.public, images, fingerprints, site_url)
 
     def generate_output(self, writer: Writer) -> None:
         self._folders: set[str] = set()  # made already by this process
-        for file in self.lists:
-            self._write(file)
-        count = len(self.records)
+        self._plan = writer.plan(self.context) if isinstance(writer, rendering.Writer) else None
+        for index in self._take(self.lists):
+            self._write(self.lists, index)
+        left = self._take(self.records)
         start = 0
         # One file a release: made here, written by a process of its own on another core
         # (filewriter.py) unless the build runs in one process. What it did not write (a
         # file it could not) is written here, so an error is raised as without it.
-        if parallel.workers_for(count, self.settings.get(WORKERS)) > 1:
-            start = self._write_beside(count)
-        for index in range(start, count):
-            self._write_record(index)
+        if parallel.workers_for(len(left), self.settings.get(WORKERS)) > 1:
+            start = self._write_beside(left)
+        for index in left[start:]:
+            self._write(self.records, index)
 
-    def _write_beside(self, count: int) -> int:
-        """Have the records written by another process; how many it wrote, in order."""
+    def _take(self, files: ListFiles | ReleaseFiles) -> list[int]:
+        """Take the last build's file for each of ``files`` that would be made the same
+        (pagerecord.py); the indices of those left to make.
+
+        By threads on every core, as the writer takes pages (rendering.py): checking a file
+        is reading and hashing it and making a link.
+        """
+        plan = self._plan
+        if plan is None or not plan.taking:
+            return list(range(len(files)))
+        targets = [os.path.join(self.output_path, files.path(i)) for i in range(len(files))]
+        for folder in dict.fromkeys(os.path.dirname(t) for t in targets):
+            self._folder(folder)
+        left = []
+        with ThreadPoolExecutor(parallel.cores()) as pool:
+            for index, entry in enumerate(pool.map(plan.kept, targets)):
+                if entry is None:
+                    left.append(index)
+                else:
+                    plan.add(entry, rendered=False, page=False)
+        return left
+
+    def _made(self, files: ListFiles | ReleaseFiles, index: int) -> tuple[ApiFile, Entry | None]:
+        """One file made, and its entry in the pages' record: the bodies it read (None: no
+        record is kept)."""
+        with bodies.reading() as reads:
+            file = files.file(index)
+        if self._plan is None:
+            return file, None
+        target = os.path.join(self.output_path, file.path)
+        return file, self._plan.written(target, file.text, reads)
+
+    def _note(self, entry: Entry | None) -> None:
+        """A file made is written: note it in the pages' record."""
+        if self._plan is not None and entry is not None:
+            self._plan.add(entry, rendered=True, page=False)
+
+    def _write_beside(self, left: list[int]) -> int:
+        """Have the records at ``left`` written by another process; how many it wrote, in
+        order."""
         files = Files(self.output_path)
+        entries = []
         try:
-            for index in range(count):
+            for index in left:
                 if not files.open:
                     break
-                record = self.records.file(index)
+                record, entry = self._made(self.records, index)
+                entries.append(entry)
                 files.write(record.path, record.text.encode())
         except BaseException:
             files.stop()
             raise
-        return files.close()
+        written = files.close()
+        for entry in entries[:written]:
+            self._note(entry)
+        return written
 
-    def _write_record(self, index: int) -> None:
-        self._write(self.records.file(index))
-
-    def _write(self, file: ApiFile) -> None:
+    def _write(self, files: ListFiles | ReleaseFiles, index: int) -> None:
+        file, entry = self._made(files, index)
         target = os.path.join(self.output_path, file.path)
-        folder = os.path.dirname(target)
+        self._folder(os.path.dirname(target))
+        with open(target, "wb") as output:
+            output.write(file.text.encode())
+        self._note(entry)
+
+    def _folder(self, folder: str) -> None:
         if folder not in self._folders:
             os.makedirs(folder, exist_ok=True)
             self._folders.add(folder)
-        with open(target, "wb") as output:
-            output.write(file.text.encode())
 
 
 def get_generators(pelican: Pelican) -> type[Generator]:

@@ -1,12 +1,13 @@
 """The pages the last ``invoke build`` wrote, so that a rebuild renders only those whose
-inputs changed.
+inputs changed; and the newsroom's own files it wrote beside them (the API's, api.py).
 
 After ``invoke build`` succeeds it keeps, beside its manifest (manifest.py) and never in the
 output, a record of the pages its writer wrote (rendering.py): a key of everything the build
 read but release bodies (``Read.skeleton``: the settings key, then every file by name and
 bytes, a release's Markdown file by its front matter alone), with the instant the site was
 built as of; and for each page's file the digest of its bytes and of each release body the
-page read while it rendered (bodies.py).
+page read while it rendered (bodies.py). The API's files are recorded the same way, each
+with the bodies read while it was made.
 
 The next ``invoke build`` with the same key does not render a page whose recorded bodies are
 all the same now: the file the last build wrote for it is taken instead, once its bytes are
@@ -19,6 +20,10 @@ Anything not known for sure renders: a key that differs, a record missing or unr
 page not in it, a file changed, gone or not a plain file, a page that logged a message when
 it was rendered (the message would be lost), and every build but ``invoke build`` (which
 forgets the record, as it forgets the manifest).
+
+A file of the newsroom's own is taken on the same terms, before it is made (``kept``): what
+it shows is a function of the key and of the bodies it read, and the build's key is worked
+out before the first of them is asked for (``start``, once a build: rendering.py).
 """
 
 from __future__ import annotations
@@ -52,9 +57,11 @@ class Plan:
     previous: dict[str, Any] | None = None
     #: Files of the last output held for this build (``outfolder.empty``), by output path.
     held: dict[str, str] = field(default_factory=dict)
-    #: This build's pages, by output path; how many of them were rendered.
+    #: This build's pages and other files, by output path; how many pages were rendered,
+    #: and how many of the other files were made.
     pages: dict[str, Entry] = field(default_factory=dict)
     rendered: int = 0
+    made: int = 0
     key: str = ""
     _output: str = ""
     _body: Callable[[str], str | None] | None = None
@@ -110,6 +117,11 @@ class Plan:
         self._body = body
         self._usable = self.previous is not None and self.previous["key"] == self.key
 
+    @property
+    def taking(self) -> bool:
+        """Whether this build may take files of the last one (``start`` found its key)."""
+        return self._usable
+
     def body_digest(self, source: str) -> str | None:
         if source not in self._digests:
             body = self._body(source) if self._body is not None else None
@@ -152,9 +164,14 @@ class Plan:
             return target[len(inside) :]
         return os.path.relpath(target, self._output).replace(os.sep, "/")
 
-    def add(self, entry: Entry, rendered: bool) -> None:
+    def add(self, entry: Entry, rendered: bool, *, page: bool = True) -> None:
+        """Note a page's file (or, not ``page``, another file of the build's) in the record;
+        whether it was rendered (or made) rather than taken."""
         self.pages[entry[0]] = entry[1:]
-        self.rendered += rendered
+        if page:
+            self.rendered += rendered
+        else:
+            self.made += rendered
 
     def record(self) -> dict[str, Any] | None:
         """What to keep once the build has succeeded; None when no page was rendered with
@@ -166,6 +183,7 @@ class Plan:
             "skeleton": self.skeleton,
             "key": self.key,
             "rendered": self.rendered,
+            "made": self.made,
             "pages": self.pages,
         }
 

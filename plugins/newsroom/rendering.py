@@ -211,13 +211,7 @@ class Writer(PelicanWriter):
         self._deferring = False
         self._snapshots.clear()
         pages = self._pages
-        plan = self._plan
-        if plan is not None:
-            # The media Pelican copies, which every page's context lists: a body may link a
-            # file only an embargoed release used, which then is published (assets.py).
-            shown = pages[0].values.get("staticfiles", ()) if pages else ()
-            media = sorted(str(getattr(s, "save_as", s)) for s in shown)
-            plan.start(self.settings["NEWSROOM_AS_OF"], self.output_path, self._body, media)
+        plan = self.plan(pages[0].values if pages else {})
         try:
             workers = self.settings.get(WORKERS)
             remaining = self._take(pages)
@@ -233,6 +227,20 @@ class Writer(PelicanWriter):
             self._pages, self._pending = [], {}
             if plan is not None:
                 plan.let_go()
+
+    def plan(self, context: dict[str, Any]) -> Plan | None:
+        """The record of the last build's pages and this one's (pagerecord.py), started the
+        first time it is asked for, from Pelican's ``context`` once every generator has
+        made its own: by the first output that may be taken, the API's files (api.py) or
+        the pages. None in any build but ``invoke build``."""
+        plan = self._plan
+        if plan is not None and not plan.key:
+            # The media Pelican copies, which every page's context lists: a body may link a
+            # file only an embargoed release used, which then is published (assets.py).
+            shown = context.get("staticfiles", ())
+            media = sorted(str(getattr(s, "save_as", s)) for s in shown)
+            plan.start(self.settings["NEWSROOM_AS_OF"], self.output_path, self._body, media)
+        return plan
 
     def _done(self, done: _Rendered) -> None:
         """Log what a page logged (in a worker: here), and note it in the record."""

@@ -7,6 +7,9 @@ template receives (its context, and through it Pelican's articles and translatio
 newsroom's releases, the record, the lists) is compared attribute by attribute, and a value
 may differ only where reading it noted a read of a body. A body-derived field added without
 ``bodies.body_field`` (or the like) fails here.
+
+The API's files are taken the same way (api.py): each is made in both builds, and may differ
+only where making it noted a read of the edited body.
 """
 
 from __future__ import annotations
@@ -24,7 +27,7 @@ from typing import Any
 
 import pytest
 
-from newsroom import bodies, rendering
+from newsroom import api, bodies, rendering
 from newsroom.lazy import OnFirstUse
 from newsroom.settings import INTERNAL
 from support import Site, with_releases
@@ -80,6 +83,29 @@ def pages_of(site: Site, out: Path, monkeypatch: pytest.MonkeyPatch) -> list[dic
 
     with monkeypatch.context() as patched:
         patched.setattr(rendering.Writer, "render_pending", seen)
+        site.build(out)
+    return found
+
+
+def api_files_of(
+    site: Site, out: Path, monkeypatch: pytest.MonkeyPatch
+) -> dict[str, tuple[str, set[str]]]:
+    """Each file of the API in a build of ``site``, by path: its text, and the bodies noted
+    while it was made (by the generator's own files, before it writes them)."""
+    found: dict[str, tuple[str, set[str]]] = {}
+    generate_output = api.ApiGenerator.generate_output
+
+    def seen(generator: api.ApiGenerator, writer: Any) -> None:
+        for files in (generator.lists, generator.records):
+            for index in range(len(files)):
+                with bodies.reading() as reads:
+                    file = files.file(index)
+                assert file.path == files.path(index)
+                found[file.path] = (file.text, set(reads))
+        generate_output(generator, writer)
+
+    with monkeypatch.context() as patched:
+        patched.setattr(api.ApiGenerator, "generate_output", seen)
         site.build(out)
     return found
 
@@ -172,3 +198,24 @@ def test_only_the_noted_reads_of_a_body_differ_between_two_builds(
     edited = next(p for p in after if p["target"].endswith("numbered-2/index.html"))
     assert "A paragraph added" in edited["article"].content
     assert dataclasses.is_dataclass(edited["article"].release)
+
+
+def test_an_api_file_differs_only_where_it_read_the_edited_body(
+    site: Site, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with_releases(site, 12)
+    before = api_files_of(site, tmp_path / "out", monkeypatch)
+    with (site.path / EDITED).open("a", encoding="utf-8") as release:
+        release.write("\nA paragraph added, with [a link](https://example.com/more).\n")
+    after = api_files_of(site, tmp_path / "out", monkeypatch)
+    assert list(before) == list(after)
+
+    def read_it(path: str) -> bool:
+        return any(s.endswith(EDITED) for s in before[path][1] | after[path][1])
+
+    assert [p for p in before if before[p][0] != after[p][0] and not read_it(p)] == []
+    # The edit reached the API, in the one file that read it.
+    assert [p for p in before if before[p][0] != after[p][0]] == [
+        "api/releases/2025/numbered-2.json"
+    ]
+    assert [p for p in before if read_it(p)] == ["api/releases/2025/numbered-2.json"]

@@ -4,7 +4,8 @@ output byte for byte as a full build of the same content at the same instant wou
 In-process builds through ``commands.build_in``, the call ``invoke build`` makes, of the
 basic fixture site with numbered releases (translations among them). A page that was not
 rendered keeps the file the build before wrote (the same inode); the pages' record says how
-many pages the build rendered.
+many pages the build rendered. The API's files are taken the same way: the record says how
+many were made.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import json
 import os
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from file_samples import PNG
@@ -52,10 +54,29 @@ def pages(out: Path) -> dict[str, tuple[int, int]]:
     }
 
 
+def api_files(out: Path) -> dict[str, tuple[int, int]]:
+    """Every file of the output's API by its inode and the time it was written (``pages``)."""
+    return {
+        p.relative_to(out).as_posix(): (p.stat().st_ino, p.stat().st_mtime_ns)
+        for p in sorted((out / "api").rglob("*.json"))
+    }
+
+
 def rendered(b: Builds) -> int:
     """How many pages the last build rendered, as its pages' record says."""
     record = json.loads(LastBuild.of(b.settings()).pages.read_bytes())
     return int(record["rendered"])
+
+
+def made(b: Builds) -> int:
+    """How many of the API's files the last build made, as its pages' record says."""
+    record = json.loads(LastBuild.of(b.settings()).pages.read_bytes())
+    return int(record["made"])
+
+
+def again(before: dict[str, tuple[int, int]], after: dict[str, tuple[int, int]]) -> set[str]:
+    """The files written again: not the earlier file (its inode and time) at that path."""
+    return {name for name, stamp in after.items() if before.get(name) != stamp}
 
 
 def append(b: Builds, relative: str, text: str) -> None:
@@ -74,86 +95,136 @@ def page_of(relative: str) -> str:
     return f"news/2025/{Path(relative).stem}/index.html"
 
 
+def record_of(relative: str) -> str:
+    """A release's record in the API, which shows its body and fingerprint (api.py)."""
+    return f"api/releases/2025/{Path(relative).stem}.json"
+
+
 def summary_edit(b: Builds) -> None:
     path = b.site.path / ENGLISH
     path.write_text(path.read_text("utf-8").replace("summary: Release 2", "summary: Item 2"))
 
 
-#: A body edited (and what else), and the pages that read it.
-BODY_EDITS: dict[str, tuple[Callable[[Builds], None], set[str] | None]] = {
+#: A body edited (and what else), the pages that read it and the API's files that read it
+#: (None: all of them).
+BODY_EDITS: dict[str, tuple[Callable[[Builds], None], set[str] | None, set[str] | None]] = {
     "a release's body": (
         lambda b: append(b, ENGLISH, "\nA paragraph added.\n"),
         {page_of(ENGLISH), *RECORD_PAGES},
+        {record_of(ENGLISH)},
     ),
     "a translation's body": (
         lambda b: append(b, GERMAN, "\nEin neuer Absatz.\n"),
         {page_of(GERMAN), *RECORD_PAGES},
+        {record_of(GERMAN)},
     ),
-    # The front matter is in the key: every page is rendered.
+    # The front matter is in the key: every page is rendered, every file made.
     "a body and the front matter": (
         lambda b: (append(b, ENGLISH, "\nA paragraph added.\n"), summary_edit(b)),
+        None,
         None,
     ),
 }
 
 
 @pytest.mark.parametrize("edit", BODY_EDITS, ids=list(BODY_EDITS))
-def test_after_a_body_edit_only_the_pages_that_read_it_are_rendered(
+def test_after_a_body_edit_only_the_pages_and_api_files_that_read_it_are_made(
     builds: Builds, tmp_path: Path, edit: str
 ) -> None:
-    change, readers = BODY_EDITS[edit]
+    change, page_readers, api_readers = BODY_EDITS[edit]
     assert builds.run()[0] is True
-    before = pages(builds.out)
-    assert rendered(builds) == len(before)
+    before, before_api = pages(builds.out), api_files(builds.out)
+    assert (rendered(builds), made(builds)) == (len(before), len(before_api))
     change(builds)
     assert builds.run()[0] is True
-    after = pages(builds.out)
-    again = {name for name, inode in after.items() if before.get(name) != inode}
-    assert again == (set(after) if readers is None else readers)
-    assert rendered(builds) == len(again)
+    after, after_api = pages(builds.out), api_files(builds.out)
+    assert again(before, after) == (set(after) if page_readers is None else page_readers)
+    assert rendered(builds) == len(again(before, after))
+    assert set(after_api) == set(before_api)
+    assert again(before_api, after_api) == (set(after_api) if api_readers is None else api_readers)
+    assert made(builds) == len(again(before_api, after_api))
     assert stable_digest(builds.out) == fresh_build(builds, tmp_path)
 
 
-def alter_page(b: Builds) -> None:
-    page = b.out / page_of("releases/2025/numbered-3.md")
-    page.write_bytes(page.read_bytes().replace(b"</main>", b"<p>slipped in</p></main>"))
+#: The release whose page, or record in the API, is changed in the output between builds.
+THIRD = "releases/2025/numbered-3.md"
 
 
-def delete_page(b: Builds) -> None:
-    (b.out / page_of("releases/2025/numbered-3.md")).unlink()
+def altered(name: str, old: bytes, new: bytes) -> Callable[[Builds], None]:
+    """A change to the output: ``old`` replaced by ``new`` in the file at ``name``."""
+
+    def change(b: Builds) -> None:
+        target = b.out / name
+        target.write_bytes(target.read_bytes().replace(old, new))
+
+    return change
 
 
-def replace_page_with_link(b: Builds) -> None:
-    page = b.out / page_of("releases/2025/numbered-3.md")
-    elsewhere = b.tmp / "elsewhere.html"
-    elsewhere.write_bytes(page.read_bytes())
-    page.unlink()
-    page.symlink_to(elsewhere)
+def deleted(name: str) -> Callable[[Builds], None]:
+    return lambda b: (b.out / name).unlink()
 
 
-@pytest.mark.parametrize("change", [alter_page, delete_page, replace_page_with_link])
-def test_an_output_file_changed_between_builds_is_rendered_again(
-    builds: Builds, tmp_path: Path, change: Callable[[Builds], None]
+def linked(name: str) -> Callable[[Builds], None]:
+    """A change to the output: the file at ``name`` replaced by a link to a copy elsewhere."""
+
+    def change(b: Builds) -> None:
+        target = b.out / name
+        elsewhere = b.tmp / f"elsewhere{Path(name).suffix}"
+        elsewhere.write_bytes(target.read_bytes())
+        target.unlink()
+        target.symlink_to(elsewhere)
+
+    return change
+
+
+def output_changes(name: str, old: bytes, new: bytes) -> dict[str, Callable[[Builds], None]]:
+    return {"altered": altered(name, old, new), "deleted": deleted(name), "a link": linked(name)}
+
+
+#: A file of the output changed between builds: the change, the files of its kind
+#: (``pages``, ``api_files``), the one made again, and how many pages the rebuild renders and
+#: how many of the API's files it makes.
+OUTPUT_CHANGES: dict[str, tuple[Callable[[Builds], None], Callable[[Path], Any], str, tuple]] = {
+    **{
+        f"a page {how}": (change, pages, page_of(THIRD), (1, 0))
+        for how, change in output_changes(
+            page_of(THIRD), b"</main>", b"<p>slipped in</p></main>"
+        ).items()
+    },
+    **{
+        f"a record {how}": (change, api_files, record_of(THIRD), (0, 1))
+        for how, change in output_changes(
+            record_of(THIRD), b'"title":', b'"title":"slipped in","x":'
+        ).items()
+    },
+}
+
+
+@pytest.mark.parametrize("case", OUTPUT_CHANGES, ids=list(OUTPUT_CHANGES))
+def test_an_output_file_changed_between_builds_is_made_again(
+    builds: Builds, tmp_path: Path, case: str
 ) -> None:
+    change, files, changed, counts = OUTPUT_CHANGES[case]
     builds.run()
-    before = pages(builds.out)
+    before = files(builds.out)
     change(builds)
     assert builds.run()[0] is True  # the output changed: the manifest keeps nothing
-    after = pages(builds.out)
-    assert {name for name, inode in after.items() if before.get(name) != inode} == {
-        page_of("releases/2025/numbered-3.md")
-    }
-    assert rendered(builds) == 1
+    assert again(before, files(builds.out)) == {changed}
+    assert (rendered(builds), made(builds)) == counts
     assert stable_digest(builds.out) == fresh_build(builds, tmp_path)
 
 
 def test_a_release_going_live_renders_every_page(builds: Builds, tmp_path: Path) -> None:
     builds.run(BEFORE_LIFT)
     before = pages(builds.out)
+    before_api = api_files(builds.out)
     assert builds.run(AFTER_LIFT)[0] is True
     after = pages(builds.out)
     assert all(before.get(name) != inode for name, inode in after.items())
     assert rendered(builds) == len(after)
+    # The API too: nothing made before the release went live is taken.
+    assert again(before_api, api_files(builds.out)) == set(api_files(builds.out))
+    assert made(builds) == len(api_files(builds.out))
     assert stable_digest(builds.out) == fresh_build(builds, tmp_path, AFTER_LIFT)
 
 
