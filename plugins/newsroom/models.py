@@ -301,6 +301,13 @@ class Release:
         return format_day(self.date, self.lang)
 
     @property
+    def day_iso(self) -> str:
+        """The day it went live where it happened (``2026-12-03``), for the ``datetime`` of
+        the ``<time>`` that shows ``day_text``: one lookup for each card and row of a list,
+        where ``date.date().isoformat()`` was two calls through Jinja's runtime."""
+        return self.date.date().isoformat()
+
+    @property
     def year(self) -> int:
         return self.date.year
 

@@ -37,3 +37,29 @@ def test_tag_and_year_pages_are_rows_of_date_and_title(site: Site, tmp_path: Pat
         # A topic's page names its topic in its heading, not on every card.
         topics = [c.select_one(".card-topic") for c in cards]
         assert all(topics) if path == "news" else not any(topics), path
+
+
+def test_cards_and_rows_date_a_release_on_the_day_where_it_happened(
+    site: Site, tmp_path: Path
+) -> None:
+    """A release at 23:30 in Los Angeles went out on the next day in UTC: its card and its
+    rows give the day its dateline's readers saw, in the text and in ``datetime``."""
+    site.write(
+        "releases/2025/late-news.md",
+        "---\ntitle: Example signs a late supply deal\n"
+        "date: 2025-11-05 23:30 America/Los_Angeles\ncategory: products\n"
+        "tags: [launch]\nsummary: Signed late in the evening.\ncontacts: [ir]\n---\nText.\n",
+    )
+    out = tmp_path / "out"
+    site.build(out)
+    expected = ("2025-11-05", "November 5, 2025")
+    for path, selector in (
+        ("news", "main article.card"),
+        ("topics/products", "main article.card"),
+        ("tags/launch", "main .release-rows li"),
+        ("news/2025", "main .release-rows li"),
+    ):
+        entries = [e for e in soup(out, path).select(selector) if "late supply" in e.get_text()]
+        assert len(entries) == 1, path
+        found = entries[0].time
+        assert (found["datetime"], found.get_text()) == expected, path
