@@ -255,11 +255,12 @@ def build_in(
     instant: datetime = settings["NEWSROOM_AS_OF"]  # read from the clock once (with_instant)
     last = LastBuild.of(settings)
     try:
-        root = from_pelican(settings).root or Path.cwd()
+        options = from_pelican(settings)
+        root, releases = options.root or Path.cwd(), options.releases_path
         key = settings_key(settings, Path(settings_file))
     except SettingsError:  # the check says what is wrong with them
         key = None
-    kept = last.kept(key, instant) if key is not None else None
+    kept, digested = last.kept(key, instant, releases) if key is not None else (None, None)
     if kept is not None:
         messages, window = kept
         buildinfo.write(last.output, instant, root)
@@ -286,7 +287,12 @@ def build_in(
         # change the next build sees.
         inputs, plan = None, None
         if key is not None and read is not None:
-            inputs, skeleton = read.digests(key, from_pelican(full).releases_path)
+            releases = from_pelican(full).releases_path
+            inputs, skeleton = (
+                read.digests(key, releases)
+                if digested is None
+                else digested.digests(read, key, releases)
+            )
             if trusted:  # as the manifest: never a record a pull request committed
                 # The pages' record is read before it is forgotten (pagerecord.py).
                 plan = full[PAGES] = Plan.load(last.pages, skeleton)

@@ -100,10 +100,15 @@ class LastBuild:
         where one committed in a pull request would stand in for a build."""
         return not refused(self.base, FOLDER)
 
-    def kept(self, key: str, as_of: datetime) -> tuple[str, Window] | None:
+    def kept(
+        self, key: str, as_of: datetime, releases: str | None = None
+    ) -> tuple[tuple[str, Window] | None, Digested | None]:
         """The messages and window of the last build when it read the same inputs (its
         settings ``key``, then the folders it read, digested again), its window holds
-        ``as_of`` and its output is untouched since; None when the site must be built."""
+        ``as_of`` and its output is untouched since; None when the site must be built.
+        Beside it, those folders as digested here, with the skeleton key of the pages'
+        record (``Read.digests``, ``releases`` the content folder's releases folder), for
+        the build to take instead of reading every file again; None when none was read."""
         recorded = self._read()
         if (
             recorded is None
@@ -112,14 +117,16 @@ class LastBuild:
             or recorded.get("key") != key
             or not isinstance(recorded.get("messages"), str)
             or not isinstance(read := recorded.get("read"), dict)
-            or recorded.get("inputs") != Read.of_record(read).digest(key)
         ):
-            return None
+            return None, None
+        digested = Digested.of(Read.of_record(read), key, releases)
+        if recorded.get("inputs") != digested.inputs:
+            return None, digested
         try:
             since = datetime.fromisoformat(recorded["since"])
             until = None if recorded["until"] is None else datetime.fromisoformat(recorded["until"])
         except (KeyError, TypeError, ValueError):
-            return None
+            return None, digested
         window = Window(since, until)
         if (
             since.tzinfo is None
@@ -128,8 +135,8 @@ class LastBuild:
             or not self.trusted()
             or recorded.get("files") != output_state(self.output)
         ):
-            return None
-        return str(recorded["messages"]), window
+            return None, digested
+        return (str(recorded["messages"]), window), digested
 
     @property
     def pages(self) -> Path:
@@ -272,15 +279,12 @@ class Read:
     def record(self) -> dict[str, Any]:
         return {"folders": [list(f) for f in self.folders], "golive_log": self.golive_log}
 
-    def digest(self, key: str) -> str:
-        """Every file under the folders by name and bytes, and the go-live log's bytes."""
-        return self.digests(key, None)[0]
-
     def digests(self, key: str, releases: str | None) -> tuple[str, str]:
-        """``digest``, and beside it, read in the same pass, the skeleton key of the pages'
-        record (pagerecord.py): the same, but each Markdown file in the content folder's
+        """Every file under the folders by name and bytes, and the go-live log's bytes; and
+        beside it, read in the same pass, the skeleton key of the pages' record
+        (pagerecord.py): the same, but each Markdown file in the content folder's
         ``releases`` folder counts by its front matter alone, not its body."""
-        from .frontmatter import head  # only a build that renders pages needs it
+        from .frontmatter import head  # only a build, or a rebuild that may keep, needs it
 
         prefix = f"{(releases or '').strip('/')}/"
 
@@ -298,6 +302,30 @@ class Read:
             skeleton += [folder, both[1]]
         log = file_digest(self.golive_log)
         return digest(*whole, log), digest(*skeleton, log)
+
+
+@dataclass(frozen=True)
+class Digested:
+    """What ``Read.digests`` gave for these folders, key and releases folder: worked out
+    once, by the process that decides whether to keep the output, and taken by the build
+    it forks (whose settings name the same folders, the settings key being the same)
+    instead of reading every file of them again (0.3 s of CPU at 10,000 releases)."""
+
+    read: Read
+    key: str
+    releases: str | None
+    inputs: str
+    skeleton: str
+
+    @classmethod
+    def of(cls, read: Read, key: str, releases: str | None) -> Digested:
+        return cls(read, key, releases, *read.digests(key, releases))
+
+    def digests(self, read: Read, key: str, releases: str | None) -> tuple[str, str]:
+        """``read.digests(key, releases)``: from here when that is what was digested."""
+        if (read, key, releases) == (self.read, self.key, self.releases):
+            return self.inputs, self.skeleton
+        return read.digests(key, releases)
 
 
 def _own_code() -> list[str | bytes]:
