@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -211,6 +212,31 @@ def test_an_output_file_changed_between_builds_is_made_again(
     assert builds.run()[0] is True  # the output changed: the manifest keeps nothing
     assert again(before, files(builds.out)) == {changed}
     assert (rendered(builds), made(builds)) == counts
+    assert stable_digest(builds.out) == fresh_build(builds, tmp_path)
+
+
+def test_no_file_is_taken_through_a_folder_replaced_by_a_link(
+    builds: Builds, tmp_path: Path
+) -> None:
+    """The earlier output's files are taken through its own folders only: a folder of it
+    replaced by a link to a copy elsewhere (the same bytes) gives no file, its pages are
+    rendered again, and nothing outside the output is linked or touched."""
+    builds.run()
+    folder = builds.out / "news" / "2025"
+    elsewhere = tmp_path / "elsewhere"
+    shutil.copytree(folder, elsewhere)
+    shutil.rmtree(folder)
+    folder.symlink_to(elsewhere)
+    outside = {p: (p.read_bytes(), p.stat().st_ino) for p in elsewhere.rglob("*") if p.is_file()}
+    assert builds.run()[0] is True
+    assert not folder.is_symlink()
+    under = list(folder.rglob("*.html"))
+    assert under and all(p.stat().st_nlink == 1 for p in under)
+    assert rendered(builds) == len(under)
+    assert outside == {
+        p: (p.read_bytes(), p.stat().st_ino) for p in elsewhere.rglob("*") if p.is_file()
+    }
+    assert all(p.stat().st_nlink == 1 for p in outside)
     assert stable_digest(builds.out) == fresh_build(builds, tmp_path)
 
 
