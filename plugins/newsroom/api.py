@@ -24,11 +24,11 @@ from pelican import Pelican
 from pelican.generators import Generator
 from pelican.writers import Writer
 
-from . import bodies, parallel, rendering, share_images
+from . import bodies, parallel, share_images
 from .dates import utc_iso
 from .filewriter import Files
 from .models import Release
-from .pagerecord import Entry
+from .pagerecord import Entry, Plan
 from .share_images import ShareImage
 from .state import WORKERS, state_of
 from .urls import absolute
@@ -310,7 +310,10 @@ class ApiGenerator(Generator):
 
     def generate_output(self, writer: Writer) -> None:
         self._folders: set[str] = set()  # made already by this process
-        self._plan = writer.plan(self.context) if isinstance(writer, rendering.Writer) else None
+        # The newsroom's writer (rendering.py, a layer above) keeps the pages' record and
+        # starts it for the first output that may be taken; Pelican's own writer has none.
+        plan_of = getattr(writer, "plan", None)
+        self._plan: Plan | None = plan_of(self.context) if plan_of is not None else None
         for index in self._take(self.lists):
             self._write(self.lists, index)
         left = self._take(self.records)
