@@ -13,6 +13,7 @@ from datetime import date, datetime
 from functools import lru_cache
 from io import BytesIO
 from pathlib import Path
+from typing import Any
 
 from babel import Locale, UnknownLocaleError
 from babel.dates import format_date, format_time
@@ -22,6 +23,7 @@ from babel.messages.pofile import read_po
 from jinja2 import Environment, pass_context
 from jinja2.runtime import Context
 from jinja2.utils import missing
+from markupsafe import Markup
 
 #: Where a theme keeps its catalogues: theme/translations/de/LC_MESSAGES/messages.po.
 CATALOG = "translations/{lang}/LC_MESSAGES/messages.po"
@@ -127,20 +129,44 @@ class Catalogs:
         return page.lang if page is not None else self.default
 
     def install(self, env: Environment) -> None:
-        """``_()`` and ``ngettext()`` in every template, in the language of the page."""
+        """``_()`` and ``ngettext()`` in every template, in the language of the page.
+
+        Jinja's own newstyle callables, as ``install_gettext_callables`` makes them, with the
+        same result (the label as Markup where the template autoescapes, then ``%`` of the
+        values, even of none): each ``_()`` there went through Jinja's runtime three times
+        and made a Markup anew, some 30 times on every page. Here it is one call, and a
+        label without values is looked up once per language for the whole build.
+        """
         if "jinja2.ext.InternationalizationExtension" not in env.extensions:
             env.add_extension("jinja2.ext.i18n")
         page_lang = self.page_lang
+        # (language, autoescape) -> label -> the text a template shows.
+        shown: dict[tuple[str, bool], dict[str, str]] = {}
 
         @pass_context
-        def gettext(context: Context, message: str) -> str:
-            return self.table(page_lang(context)).gettext(message)
+        def gettext(context: Context, message: str, /, **values: Any) -> str:
+            lang = page_lang(context)
+            escape = bool(context.eval_ctx.autoescape)
+            if values:
+                text = self.table(lang).gettext(message)
+                return (Markup(text) if escape else text) % values
+            labels = shown.setdefault((lang, escape), {})
+            found = labels.get(message)
+            if found is None:
+                text = self.table(lang).gettext(message)
+                found = labels[message] = (Markup(text) if escape else text) % values
+            return found
 
         @pass_context
-        def ngettext(context: Context, singular: str, plural: str, n: int) -> str:
-            return self.table(page_lang(context)).ngettext(singular, plural, n)
+        def ngettext(context: Context, singular: str, plural: str, n: int, /, **values: Any) -> str:
+            values.setdefault("num", n)
+            text = self.table(page_lang(context)).ngettext(singular, plural, n)
+            return (Markup(text) if context.eval_ctx.autoescape else text) % values
 
+        # Installed as Jinja installs them (its ``{% trans %}`` reads newstyle_gettext),
+        # then replaced, ``_`` too, whose alias would look ``gettext`` up for each label.
         env.install_gettext_callables(gettext, ngettext, newstyle=True)  # type: ignore[attr-defined]
+        env.globals.update(_=gettext, gettext=gettext, ngettext=ngettext)
 
         @pass_context
         def plural_samples(context: Context) -> list[tuple[str, int]]:

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta, timezone
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+from jinja2 import Environment
 
 from newsroom.i18n import (
+    Catalogs,
     format_day,
     format_instant,
     is_language,
@@ -98,3 +101,50 @@ def test_each_plural_category_has_a_number_to_ask_the_catalogue_with() -> None:
     assert plural_samples_of("en") == [("one", 1), ("other", 0)]
     assert plural_samples_of("de") == [("one", 1), ("other", 0)]
     assert plural_samples_of("pl") == [("few", 2), ("many", 0), ("one", 1)]
+
+
+THEME = Path(__file__).resolve().parents[2] / "theme"
+
+
+def _labels_env(autoescape: bool) -> Environment:
+    env = Environment(autoescape=autoescape)
+    Catalogs(THEME, ("en", "de")).install(env)
+    return env
+
+
+#: A label with a value, and one counted (n is set before it).
+WEBSITE = '{{ _("%(company)s corporate website", company="A & <B>") }}'
+RELEASES = '{{ ngettext("%(num)s press release", "%(num)s press releases", n) }}'
+
+
+@pytest.mark.parametrize(
+    ("template", "lang", "autoescape", "shown"),
+    [
+        ('{{ _("Corporate website") }}', "en", True, "Corporate website"),
+        ('{{ _("Corporate website") }}', "de", True, "Unternehmenswebsite"),
+        (WEBSITE, "de", True, "Unternehmenswebsite von A &amp; &lt;B&gt;"),
+        (WEBSITE, "en", False, "A & <B> corporate website"),
+        # Always a format string, values or none: %% is one percent sign.
+        ('{{ _("100%% <b>sure</b>") }}', "en", True, "100% <b>sure</b>"),
+        ('{{ _("100%% <b>sure</b>") }}', "en", False, "100% <b>sure</b>"),
+        ("{% set n = 1 %}" + RELEASES, "de", True, "1 Pressemitteilung"),
+        ("{% set n = 3 %}" + RELEASES, "en", True, "3 press releases"),
+        ('{{ gettext("Corporate website") }}', "de", True, "Unternehmenswebsite"),
+    ],
+)
+def test_labels_are_shown_in_the_page_language(
+    template: str, lang: str, autoescape: bool, shown: str
+) -> None:
+    assert _labels_env(autoescape).from_string(template).render(page_lang=lang) == shown
+
+
+def test_a_label_is_in_each_page_language_in_turn() -> None:
+    """Labels are remembered by language: one environment renders pages in both."""
+    page = _labels_env(True).from_string('{{ _("Corporate website") }}|{{ _("Newsroom") }}')
+    rendered = [page.render(page_lang=lang) for lang in ("de", "en", "de", "en")]
+    assert rendered == [
+        "Unternehmenswebsite|Newsroom",
+        "Corporate website|Newsroom",
+        "Unternehmenswebsite|Newsroom",
+        "Corporate website|Newsroom",
+    ]
