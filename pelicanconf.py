@@ -90,6 +90,10 @@ JINJA_ENVIRONMENT = {
     # Compiled templates are cached in the system's temp folder, keyed by their source:
     # rebuilds get faster, and the output stays the same.
     "bytecode_cache": FileSystemBytecodeCache(),
+    # A build reads each template once: every build, and `invoke serve` after an edit to
+    # the theme, starts a process of its own. Jinja would otherwise stat each included or
+    # imported template again for every page that uses it (seven times a page).
+    "auto_reload": False,
 }
 
 # The editor at /admin/ (plugins/newsroom/cms.py): the repository it opens pull requests on.
