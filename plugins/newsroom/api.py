@@ -15,7 +15,6 @@ import json
 import os
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 from typing import Any
@@ -181,22 +180,19 @@ class ApiFile:
     text: str
 
 
+@dataclass(frozen=True)
 class ListFiles:
     """The list pages of these releases (newest first), then ``api/shared.json``: each one's
     path known before it is made (api.ApiGenerator may take the earlier build's file)."""
 
-    def __init__(
-        self,
-        public: Sequence[Release],
-        images: Sequence[ShareImage],
-        site_url: str,
-        page_size: int,
-    ) -> None:
-        self.public = public
-        self.images = images
-        self.site_url = site_url
-        self.page_size = page_size
-        self.pages = max(1, -(-len(public) // page_size))
+    public: Sequence[Release]
+    images: Sequence[ShareImage]
+    site_url: str
+    page_size: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-len(self.public) // self.page_size))
 
     def __len__(self) -> int:
         return self.pages + 1
@@ -328,25 +324,15 @@ class ApiGenerator(Generator):
 
     def _take(self, files: ListFiles | ReleaseFiles) -> list[int]:
         """Take the last build's file for each of ``files`` that would be made the same
-        (pagerecord.py); the indices of those left to make.
-
-        By threads on every core, as the writer takes pages (rendering.py): checking a file
-        is reading and hashing it and making a link.
-        """
+        (pagerecord.py), as the writer takes pages (rendering.py); the indices of those left
+        to make."""
         plan = self._plan
         if plan is None or not plan.taking:
             return list(range(len(files)))
         targets = [os.path.join(self.output_path, files.path(i)) for i in range(len(files))]
         for folder in dict.fromkeys(os.path.dirname(t) for t in targets):
             self._folder(folder)
-        left = []
-        with ThreadPoolExecutor(parallel.cores()) as pool:
-            for index, entry in enumerate(pool.map(plan.kept, targets)):
-                if entry is None:
-                    left.append(index)
-                else:
-                    plan.add(entry, rendered=False, page=False)
-        return left
+        return [i for i, took in enumerate(plan.take(targets, page=False)) if not took]
 
     def _made(self, files: ListFiles | ReleaseFiles, index: int) -> tuple[ApiFile, Entry | None]:
         """One file made, and its entry in the pages' record: the bodies it read (None: no

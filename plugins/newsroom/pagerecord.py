@@ -32,11 +32,13 @@ import hashlib
 import json
 import os
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from . import parallel
 from .cache import digest
 
 #: The layout of a record; change it when ``Plan.record`` writes another shape.
@@ -150,6 +152,17 @@ class Plan:
         except OSError:
             return None
         return [name, *entry] if same else None
+
+    def take(self, targets: Sequence[str], *, page: bool = True) -> list[bool]:
+        """``kept`` for each of ``targets``, by threads on every core (checking a file is
+        reading and hashing it and making a link, which let other threads run), each file
+        taken noted in the record (``add``); whether each was taken."""
+        with ThreadPoolExecutor(parallel.cores()) as pool:
+            entries = list(pool.map(self.kept, targets))
+        for entry in entries:
+            if entry is not None:
+                self.add(entry, rendered=False, page=page)
+        return [entry is not None for entry in entries]
 
     def written(self, target: str, text: str, reads: set[str]) -> Entry:
         """The entry of a page rendered to ``text``, having read the bodies ``reads``."""

@@ -59,7 +59,6 @@ import logging
 import os
 import posixpath
 from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -257,8 +256,7 @@ class Writer(PelicanWriter):
         """Take the last build's file for each page that would render to the same bytes
         (pagerecord.py); the indices of the pages left to render.
 
-        Done here, before any worker is forked, by threads on every core: checking a file
-        is reading and hashing it and making a link, which let other threads run, and a
+        Done here, before any worker is forked (``Plan.take``, by threads on every core): a
         fraction of the cost of forking a worker to do it.
         """
         plan = self._plan
@@ -267,13 +265,8 @@ class Writer(PelicanWriter):
         # Only a page whose file was not there when it was recorded: taking a file never
         # replaces one (see ``_write``).
         asked = [i for i, p in enumerate(pages) if p.target is not None and p.stamp is None]
-        with ThreadPoolExecutor(parallel.cores()) as pool:
-            entries = pool.map(plan.kept, [pages[i].target or "" for i in asked])
-            taken = set()
-            for index, entry in zip(asked, entries, strict=True):
-                if entry is not None:
-                    plan.add(entry, rendered=False)
-                    taken.add(index)
+        took = plan.take([pages[i].target or "" for i in asked])
+        taken = {index for index, took_it in zip(asked, took, strict=True) if took_it}
         return [i for i in range(len(pages)) if i not in taken]
 
     def _body(self, source: str) -> str | None:
