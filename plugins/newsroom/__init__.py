@@ -55,8 +55,6 @@ def register() -> None:
     # Pages are rendered on every core once all are asked for (rendering.py): first thing
     # on finalized, since the handlers below read them.
     signals.get_writer.connect(rendering.get_writer)
-    # In a smaller one the share cards' process is done before then (share_images.py).
-    signals.finalized.connect(share_images.wait_ahead)
     signals.finalized.connect(rendering.render_pages)
     # Release images and attachments, for public releases only, once all is written.
     signals.finalized.connect(assets.copy_release_files)

@@ -23,11 +23,13 @@ brings its own colours; they join the palette once per build (up to 256 in all).
 from __future__ import annotations
 
 import base64
+import contextlib
 import hashlib
 import io
 import json
 import logging
 import math
+import os
 import signal
 import sys
 import traceback
@@ -482,6 +484,13 @@ def read_job(data: bytes) -> tuple[Path, list[Card]]:
     return Path(parsed["cache"]), cards
 
 
+#: How much this process yields to the build (``os.nice``): it draws on a core the build
+#: leaves idle, and takes little from the build's own processes (the pages' workers, the
+#: check's) when they want both cores; a card it has not drawn when the build is done is
+#: drawn at the build's end, beside Pagefind (share_images.py).
+NICENESS = 10
+
+
 def main(parent: int) -> int:
     """Draw the cards of the ``job`` on standard input into its folder, one after another;
     1 when any could not be drawn (its error on standard error), 0 when all were or when
@@ -497,6 +506,8 @@ def main(parent: int) -> int:
     # A build killed outright (SIGKILL) cannot stop it: it ends with the build.
     if not end_with(parent):
         return 1
+    with contextlib.suppress(OSError):  # not allowed: it draws at the build's priority
+        os.nice(NICENESS)
     cache, cards = read_job(sys.stdin.buffer.read())
     failed = 0
     for card in cards:

@@ -18,16 +18,19 @@ release shows it.
 
 Which cards a build shows is known as soon as the time gate has run, long before Pelican is
 done. When many are not in the cache (a cold cache: about 200 cards, 2 s of CPU), a fresh
-interpreter that loads only Pillow and card_drawing.py (``_Ahead``) draws them from then on,
-on the core Pelican leaves idle while it builds its lists (``draw_ahead``), into the cache.
-In a large build it ends before Pelican writes anything, done or stopped (``stop_ahead``):
-the build's peak of memory is then, and that process's 21 MiB never add to it; in a
-smaller one it draws beside the writing, and is waited for before the pages are rendered
-(``wait_ahead``). At the end of the build (``Cards.write``) the build draws itself any card
-that process did not deliver, beside Pagefind, and copies the cards into the output. Not
+interpreter that loads only Pillow and card_drawing.py (``_Ahead``) draws them from then on
+into the cache, at a lower priority than the build (card_drawing.NICENESS): it takes the
+core Pelican leaves idle while it builds its lists (``draw_ahead``), and what the build's
+own processes leave of the cores after that; the pages never wait for it. In a large build
+it ends before Pelican writes anything, done or stopped (``stop_ahead``): the build's peak of
+memory is then, and that process's 21 MiB never add to it. At the end of the build
+(``Cards.write``) any card that process did not deliver is drawn beside Pagefind, and the
+cards are copied into the output: by the process that forked the build when it was forked
+(``state.HANDED``: the build's own process, which ends first, stops the drawing process at
+its end), else by the build, which waits for that process first. Not
 forked: a forked process keeps a private copy of every page of memory the build writes
 after the fork (the peak at 10,000 releases went from 382 to 492 MB when it was). A few
-cards (a rebuild after an edit) are drawn by the build itself at its end: starting an
+cards (a rebuild after an edit) are drawn at the end of the build: starting an
 interpreter costs more than they do. A build that stops stops that process too
 (``state.AHEAD``).
 """
@@ -57,7 +60,7 @@ from .cache import own_folder
 from .card_drawing import HEIGHT, WIDTH, Card, Fonts, keep, render
 from .imaging import whole
 from .models import Company, Release
-from .state import AHEAD, Beside, run_later, state_of
+from .state import AHEAD, HANDED, Beside, hand_later, run_later, state_of
 
 logger = logging.getLogger(__name__)
 
@@ -133,7 +136,7 @@ class ShareImages:
         self._own_cards = own_cards
         self._newest: frozenset[str] | None = None
         #: The process drawing this build's cards ahead, if one was started (draw_ahead), and
-        #: whether it ends before Pelican writes (stop_ahead) or is waited for after.
+        #: whether it ends before Pelican writes (stop_ahead) or draws on beside the writing.
         self.ahead: _Ahead | None = None
         self.ahead_ends = False
         # The pages, the API and the writer all ask, 5 times a release: each is worked out
@@ -197,11 +200,15 @@ class Cards:
         cards = {card.key(): card for card in self.by_url.values()}
         return {k: c for k, c in cards.items() if not whole(self.cache / f"{k}.png")}
 
-    def write(self, output: Path, ahead: _Ahead | None = None) -> Beside:
+    def write(
+        self, output: Path, ahead: _Ahead | None = None, drawn_ahead: frozenset[str] = frozenset()
+    ) -> Beside:
         """Copy each card into the output once the cache holds it: drawn by ``ahead`` if
-        given (waited for), or here. Runs beside Pagefind (``state.Beside``)."""
+        given (waited for), or here. Runs beside Pagefind (``state.Beside``).
+        ``drawn_ahead``: the keys given to a process that drew ahead and was stopped before
+        this call (``handed``), counted as drawn like those of ``ahead``."""
         missing = self.missing()
-        drawn = {*missing, *(ahead.keys if ahead is not None else ())}
+        drawn = {*missing, *(ahead.keys if ahead is not None else drawn_ahead)}
         if missing:
             self.cache.mkdir(parents=True, exist_ok=True)
         stopped = threading.Event()
@@ -233,6 +240,12 @@ class Cards:
                 ahead.stop()
 
         return Beside(finish, stop)
+
+    def handed(self, output: Path, drawn_ahead: frozenset[str], cores: int) -> Beside:
+        """``write`` in the process that forked the build (``state.Handed``), once the build's
+        process has ended and stopped the process drawing ahead: what it left is drawn here,
+        beside Pagefind, on a core the build's process would have left idle while it waited."""
+        return self.write(output, drawn_ahead=drawn_ahead)
 
 
 #: Seconds the drawing process has to end once asked (SIGTERM) before it is killed.
@@ -378,8 +391,8 @@ def draw_ahead(generator: ArticlesGenerator) -> None:
 
 def stop_ahead(generators: Sequence[Any]) -> None:
     """Before Pelican writes anything, in a large build: the process drawing cards ahead
-    ends, done or asked to stop after the card it draws; the build draws the cards it left
-    at its end, beside Pagefind (one core each).
+    ends, done or asked to stop after the card it draws; the cards it left are drawn at the
+    build's end, beside Pagefind (``write_share_images``).
 
     Pelican writes with forked workers, and a large build's process reaches its own peak of
     memory then: that process's 21 MiB must not add to it, however busy the machine
@@ -393,23 +406,20 @@ def stop_ahead(generators: Sequence[Any]) -> None:
         images.ahead.stop()
 
 
-def wait_ahead(pelican: Pelican) -> None:
-    """Before the pages are rendered, by forked workers: the process drawing cards ahead is
-    done. In a smaller build it draws beside Pelican's writing (at 1,000 releases the
-    writing starts a fraction of a second after the time gate, and most cards are drawn
-    then), and the build waits for what is left, if anything."""
-    ahead = of_build(pelican.settings).ahead
-    if ahead is not None:
-        ahead.wait()
-
-
 def write_share_images(pelican: Pelican) -> None:
     """After all pages are written: the cards of the releases they show.
 
     Copied once Pelican's objects are freed (``state.run_later``), when the process that
-    draws them ahead is done (or drawn then, when there are few).
+    draws them ahead is done (or drawn then, when there are few). A forked build hands the
+    copying to the process that forked it (``state.hand_later``), which draws what the
+    process ahead left beside Pagefind: the build's process stops that one as it ends
+    (``state.AHEAD``), instead of waiting for it while the other core idles.
     """
     images = of_build(pelican.settings)
     cards = images.cards(state_of(pelican.settings).shown)
     output = Path(pelican.settings["OUTPUT_PATH"])
-    run_later(pelican.settings, partial(cards.write, output, images.ahead))
+    if pelican.settings.get(HANDED) is None:
+        run_later(pelican.settings, partial(cards.write, output, images.ahead))
+        return
+    drawn_ahead = images.ahead.keys if images.ahead is not None else frozenset()
+    hand_later(pelican.settings, partial(cards.handed, output, drawn_ahead))

@@ -4,6 +4,7 @@ indexing behind it."""
 
 from __future__ import annotations
 
+import io
 import multiprocessing
 import os
 import sys
@@ -13,8 +14,8 @@ from pathlib import Path
 import pytest
 from pelican import signals
 
-from newsroom import commands, rendering, share_images
-from support import Site, children_of
+from newsroom import commands, share_images
+from support import AS_OF, ROOT, Site, children_of
 
 CARDS = Path(".cache/share-images")
 
@@ -147,24 +148,29 @@ def test_in_a_large_build_the_process_drawing_ahead_ends_before_anything_is_writ
     assert len(out_cards) == 2
 
 
-def test_in_a_smaller_build_the_process_drawing_ahead_is_done_before_pages_are_rendered(
+def test_the_pages_do_not_wait_for_the_process_drawing_ahead(
     site: Site, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, renders: list[str]
 ) -> None:
-    """It draws beside Pelican's writing, and the pages wait for it: a slow one draws them
-    all, and none is drawn by the build."""
-    slow_python(tmp_path, monkeypatch, seconds=2)
+    """``invoke build`` renders the pages while the process drawing cards ahead still draws
+    (a slow one here), and the build's process stops it as it ends; the process that forked
+    the build (this one) draws the cards it left, beside Pagefind, and copies them all."""
+    slow_python(tmp_path, monkeypatch, seconds=60)
     monkeypatch.setattr(share_images, "PARALLEL_FROM", 1)
-    status: list[int | None] = []
-    render_pending = rendering.Writer.render_pending
-
-    def rendering_pages(writer: rendering.Writer) -> None:
-        ahead = share_images.of_build(writer.settings).ahead
-        assert ahead is not None
-        status.append(ahead.process.returncode)
-        render_pending(writer)
-
-    monkeypatch.setattr(rendering.Writer, "render_pending", rendering_pages)
-    site.build(tmp_path / "out")
-    assert status == [0]
-    assert renders == []
-    assert len(list(tmp_path.joinpath("out").rglob("share-*.png"))) == 2
+    before = children()
+    started = time.monotonic()
+    out = tmp_path / "out"
+    commands.build_in(
+        ROOT / "pelicanconf.py",
+        output=out,
+        as_of=AS_OF,
+        content=site.path,
+        extra={"NEWSROOM_ROOT": str(site.path)},
+        out=io.StringIO(),
+    )
+    assert time.monotonic() - started < 30  # it did not wait for the sleeping process
+    assert sorted(renders) == [
+        "Example launches its first product",
+        "Example reports Q4 2025 results",
+    ]
+    assert len(list(out.rglob("share-*.png"))) == 2
+    assert children() - before == set()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import logging
+import os
 import shutil
 import time
 from dataclasses import dataclass
@@ -14,7 +15,7 @@ from bs4 import BeautifulSoup
 from pelican import signals
 from PIL import Image
 
-from newsroom import share_images
+from newsroom import card_drawing, share_images
 from support import Site, settings_file_newsroom, with_releases
 
 CACHE = Path(".cache/share-images")
@@ -286,7 +287,7 @@ def cold(
 def test_a_cold_cache_is_drawn_ahead_with_the_same_bytes(
     cold: Cold, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, large: bool
 ) -> None:
-    """Drawn by the process ahead, waited for before the pages are rendered; or, in a large
+    """Drawn by the process ahead, waited for once the pages are written; or, in a large
     build, partly by the build at its end when the process is stopped before Pelican
     writes (this small site's lists take a fraction of a second)."""
     if large:
@@ -310,6 +311,10 @@ def test_a_drawing_process_that_dies_costs_no_card(cold: Cold, tmp_path: Path) -
         while not (found := list(cold.cache.glob("*.png"))):
             assert ahead.process.poll() is None, "it ended before drawing a card"
             time.sleep(0.001)
+        # It yields to the build's own processes (card_drawing.NICENESS).
+        assert os.getpriority(os.PRIO_PROCESS, ahead.process.pid) == min(
+            19, os.getpriority(os.PRIO_PROCESS, 0) + card_drawing.NICENESS
+        )
         ahead.process.kill()
         ahead.process.wait()
         delivered.extend(p.name for p in cold.cache.glob("*.png"))
