@@ -387,7 +387,8 @@ def _in_child(work: Callable[[], T], printed: Printed) -> T:
 
 def _after(made: _Made, out: TextIO) -> Window:
     """The rest of a build once Pelican's run is over: the work handed on (the search index,
-    on every core this process may use), the errors Pelican logged, the output's size."""
+    on every core this process may use, beside the share cards the process drawing ahead
+    left), the errors Pelican logged, the output's size."""
     from .parallel import cores  # the cores this process may use (a container's share)
 
     with _worded():
@@ -517,9 +518,10 @@ def _finish(later: Late) -> None:
     The caller has dropped the checked content by now. Python keeps freed memory for itself,
     and glibc's allocator keeps it from the system until asked (``malloc_trim``), so the
     memory a search index takes would otherwise come on top of all the build held. The
-    share cards and the search index are made side by side (``state.run_all``), but for a
-    search index handed to the process that forked the build (``state.HANDED``), and no
-    process started ahead outlives this call (``state.Late``).
+    share cards and the search index are made side by side (``state.run_all``), but for
+    those handed to the process that forked the build (``state.HANDED``), and no process
+    started ahead outlives this call (``state.Late``): one still drawing cards is stopped
+    here, and what it left is drawn by the work handed on.
     """
     gc.collect()
     with contextlib.suppress(OSError, AttributeError):  # another C library: nothing to ask

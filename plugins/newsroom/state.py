@@ -43,10 +43,11 @@ LATER = "NEWSROOM_LATER"
 AHEAD = "NEWSROOM_AHEAD"
 #: Late work that needs only the written files and plain data, so that another process may
 #: run it: a picklable call that takes how many cores it may use and hands back a ``Beside``
-#: (the search index: search.py). ``invoke build`` forks the build and puts a list here; the
-#: build's process hands the list to the one that forked it, which runs the work once the
-#: build's memory is gone with the child (commands.py). Without it the work is late work
-#: like the rest (``LATER``), on one core beside the share cards.
+#: (the search index: search.py; the share cards: share_images.py). ``invoke build`` forks
+#: the build and puts a list here; the build's process hands the list to the one that forked
+#: it, which runs the work once the build's memory is gone with the child (commands.py).
+#: Without it the work is late work like the rest (``LATER``), the search index on one core
+#: beside the share cards.
 HANDED = "NEWSROOM_HANDED"
 #: The pages' record of the last ``invoke build`` and this build's (pagerecord.Plan): only
 #: ``commands.build_in`` puts one here; without it every page is rendered.
