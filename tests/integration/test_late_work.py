@@ -85,6 +85,34 @@ def test_cards_failing_while_pagefind_indexes_stop_it(site: Site, tmp_path: Path
     assert sorted(p.name for p in cache.iterdir()) == sorted(f"{key}.png" for key in keys)
 
 
+def test_cards_failing_in_invoke_build_stop_its_pagefind(site: Site, tmp_path: Path) -> None:
+    """The same in ``invoke build``, where the process that forked the build draws the cards
+    beside Pagefind: the failure is raised there, and nothing is left indexing."""
+    site.build(tmp_path / "first")
+    cache = site.path.parent / CARDS
+    keys = [card.stem for card in cache.glob("*.png")]
+    assert keys
+    for key in keys:
+        (cache / f"{key}.png").unlink()
+        (cache / f"{key}.png").mkdir()
+    before = children()
+    with pytest.raises(IsADirectoryError):
+        commands.build_in(
+            ROOT / "pelicanconf.py",
+            output=tmp_path / "out",
+            as_of=AS_OF,
+            content=site.path,
+            extra={
+                "NEWSROOM_ROOT": str(site.path),
+                "NEWSROOM": {"languages": ["en", "de"], "search_part_size": 1},
+            },
+            out=io.StringIO(),
+        )
+    assert children() - before == set()
+    assert multiprocessing.active_children() == []
+    assert sorted(p.name for p in cache.iterdir()) == sorted(f"{key}.png" for key in keys)
+
+
 @pytest.mark.parametrize("stop", [KeyboardInterrupt, RuntimeError])
 def test_a_build_stopped_before_its_end_stops_the_process_drawing_ahead(
     site: Site, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, stop: type[BaseException]
