@@ -484,15 +484,18 @@ def _run_pelican(settings: dict[str, Any], *, hand_on: bool = False) -> tuple[li
     emptying = None
     plan = run.get(PAGES)
     if run.get("DELETE_OUTPUT_DIRECTORY"):
-        held = plan.holding() if isinstance(plan, Plan) else ()
-        emptying = outfolder.empty(run["OUTPUT_PATH"], run.get("OUTPUT_RETENTION") or (), held)
+        leave = plan.leaving() if isinstance(plan, Plan) else ()
+        emptying = outfolder.empty(run["OUTPUT_PATH"], run.get("OUTPUT_RETENTION") or (), leave)
         if emptying is not None:  # what is left is the folder being deleted: Pelican keeps it
             run["DELETE_OUTPUT_DIRECTORY"] = False
             if isinstance(plan, Plan):
-                plan.holds(emptying.kept, emptying.let_go)
+                plan.leaves(emptying.output, emptying.left)
     try:
         try:
             Pelican(run).run()
+            if emptying is not None and isinstance(plan, Plan):
+                # What the build neither took nor wrote of the files left for it.
+                emptying.sweep(plan.stale(), plan.folders)
         except Exception:
             settle(run)  # an error in a page asked for earlier is the one to raise
             raise

@@ -7,6 +7,18 @@ inside it, which another process deletes while the build goes on; the build wait
 before it ends (``Emptying.done``), so the folder it leaves holds only what it wrote, as
 with Pelican.
 
+A rebuild that may take the earlier build's files (pagerecord.py) has ``empty`` leave those
+where they lie instead (``leave``): moving some 20,000 files out and linking them back, and
+deleting and making again the folders they are in, was most of the system's time in a
+rebuild after one edit. Only a plain file of the build's own is left (one link, the mode a
+new file gets, this user's), reached through plain folders of the build's own; everything
+else (a link in place of a file or folder, any other file) is moved aside. Each file left
+is known by its inode and change time (``Emptying.left``): the build either takes it,
+checked against its digest, or removes it before it writes that path afresh; a file still
+as it was left once the build is over is removed then, with any folder that emptied which
+the build did not ask for (``Emptying.sweep``). A file the build wrote there meanwhile has
+another change time, and stays.
+
 The hidden folder stays inside the output folder, never beside it: a build stopped before
 the deleting is done leaves it there, and the next build deletes it with the rest.
 """
@@ -19,7 +31,7 @@ import stat
 import subprocess
 import sys
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -32,53 +44,86 @@ _DELETE = (
     "shutil.rmtree(sys.argv[1], ignore_errors=True)"
 )
 PREFIX = ".deleting-"
-#: The files held for the build out of the output being deleted (``empty``'s ``hold``).
-HELD = ".held-"
+
+#: A file left where it lies, as it was found: its inode and change time (ns). Any write,
+#: link or change of mode since gives it another change time, which cannot be set back.
+Identity = tuple[int, int]
 
 
 @dataclass
 class Emptying:
-    """The earlier output, being deleted by another process."""
+    """The earlier output, being deleted by another process; the files left where they lie."""
 
-    folder: Path
+    output: str
+    folder: Path | None
     process: subprocess.Popen[bytes] | None
-    #: The files held out of it for the build (``empty``'s ``hold``), by the path they had;
-    #: what the build does not take is deleted with ``held``.
-    kept: dict[str, str] = field(default_factory=dict)
-    held: Path | None = None
-    _held_process: subprocess.Popen[bytes] | None = None
-
-    def let_go(self) -> None:
-        """The build takes no more of the files held for it: another process deletes the
-        rest, while the build goes on."""
-        if self.held is not None and self._held_process is None:
-            self._held_process = _deleting(self.held)
+    #: The files left in place for the build to take (``empty``'s ``leave``), by their
+    #: relative path, as they were found.
+    left: dict[str, Identity] = field(default_factory=dict)
 
     def done(self) -> None:
         """Wait for the deleting to end; delete here what is left (raise if it cannot)."""
-        for process in (self.process, self._held_process):
-            if process is not None:
-                process.wait()
-        for folder in (self.folder, self.held):
-            if folder is None or not os.path.lexists(folder):
-                continue
-            try:
-                shutil.rmtree(folder)
-            except OSError as err:
-                raise OutputError(
-                    f"the output of the build before could not be deleted from {folder}: "
-                    f"{err.strerror or err}."
-                ) from None
+        if self.process is not None:
+            self.process.wait()
+        if self.folder is None or not os.path.lexists(self.folder):
+            return
+        try:
+            shutil.rmtree(self.folder)
+        except OSError as err:
+            raise OutputError(
+                f"the output of the build before could not be deleted from {self.folder}: "
+                f"{err.strerror or err}."
+            ) from None
+
+    def sweep(self, stale: Mapping[str, Identity], asked: Collection[str]) -> None:
+        """Remove each file at ``stale`` (relative paths) that is still as it was left: the
+        build neither took nor wrote it. Then each folder that emptied, and the folders
+        above it, unless the build asked for it (``asked``: absolute paths), as a full
+        build leaves a folder it made for a page it did not write."""
+        emptied: set[str] = set()
+        for name, identity in stale.items():
+            path = os.path.join(self.output, name)
+            if remove(path, identity):
+                emptied.add(os.path.dirname(path))
+        top = os.path.join(self.output, "")
+        for folder in sorted(emptied, key=len, reverse=True):
+            while folder.startswith(top) and folder not in asked:
+                try:
+                    os.rmdir(folder)  # only when empty
+                except OSError:
+                    break
+                folder = os.path.dirname(folder)
+
+
+def remove(path: str, identity: Identity) -> bool:
+    """Remove the file at ``path`` if it is the one left there, untouched since; whether it
+    was (raise if it cannot be removed)."""
+    if not lies(path, identity):
+        return False
+    try:
+        os.unlink(path)
+    except OSError as err:
+        raise OutputError(
+            f"a file of the build before could not be deleted from {path}: {err.strerror or err}."
+        ) from None
+    return True
+
+
+def lies(path: str, identity: Identity) -> bool:
+    """Whether the file at ``path`` is the one left there, untouched since (``Identity``)."""
+    try:
+        found = os.lstat(path)
+    except OSError:
+        return False
+    return (found.st_ino, found.st_ctime_ns) == identity
 
 
 def empty(
-    output: str | Path, keep: Iterable[str] = (), hold: Iterable[str] = ()
+    output: str | Path, keep: Iterable[str] = (), leave: Iterable[str] = ()
 ) -> Emptying | None:
-    """Empty ``output`` but for the names in ``keep`` (Pelican's ``OUTPUT_RETENTION``).
-
-    The files at the paths ``hold`` names (relative, with ``/``) are moved out of the
-    earlier output before anything deletes it, into a hidden folder of their own inside
-    ``output`` that ``Emptying.done`` deletes: the build may take them (pagerecord.py).
+    """Empty ``output`` but for the names in ``keep`` (Pelican's ``OUTPUT_RETENTION``) and
+    the files at the paths ``leave`` names (relative, with ``/``), which stay where they
+    lie when they are plain files of the build's own (see the module's note).
 
     None when there is nothing to move, or ``output`` is not a folder of its own (a link,
     a file): Pelican's own emptying then does what it does. (The build names the output
@@ -93,22 +138,83 @@ def empty(
         return None
     try:
         aside = Path(tempfile.mkdtemp(prefix=PREFIX, dir=output))
-        for name in names:
-            path = os.path.join(output, name)
-            try:
-                os.rename(path, aside / name)
-            except OSError:  # a mount point, say: deleted here, as Pelican would
-                _delete(path)
+        left = _set_aside(output, names, set(leave), aside)
     except OSError as err:
         raise OutputError(
             f"the output folder {output} could not be emptied: {err.strerror or err}."
         ) from None
-    held, taken = _hold(aside, hold, output)
     process = _deleting(aside)
+    emptying = Emptying(output, aside, process, left)
     if process is None:  # no process to spare: deleted here, as Pelican would
-        Emptying(aside, None, {}, held).done()
-        return None
-    return Emptying(aside, process, taken, held)
+        emptying.done()
+        emptying.folder = None
+    return emptying
+
+
+def _set_aside(output: str, names: list[str], leave: set[str], aside: Path) -> dict[str, Identity]:
+    """Move every entry at ``names`` in ``output`` into ``aside``, but the files at ``leave``
+    that may stay (the module's note) and the folders that lead to them; those files."""
+    folders = {name[:end] for name in leave for end in _slashes(name)}
+    mask = _umask()
+    file_mode, folder_mode = 0o666 & ~mask, 0o777 & ~mask
+    me = os.geteuid()
+    left: dict[str, Identity] = {}
+    moved = 0
+
+    def move(path: str) -> None:
+        nonlocal moved
+        try:
+            os.rename(path, aside / str(moved))
+        except OSError:  # a mount point, say: deleted here, as Pelican would
+            _delete(path)
+        moved += 1
+
+    top = set(names)
+    stack = [""]
+    while stack:  # a stack, not recursion: no depth of folders is too deep
+        prefix = stack.pop()
+        with os.scandir(os.path.join(output, prefix)) as found:
+            entries = [e for e in found if prefix or e.name in top]
+        for entry in entries:
+            name = prefix + entry.name
+            if entry.is_dir(follow_symlinks=False) and name in folders:
+                info = entry.stat(follow_symlinks=False)
+                if stat.S_IMODE(info.st_mode) == folder_mode and info.st_uid == me:
+                    stack.append(f"{name}/")
+                    continue
+            elif name in leave and entry.is_file(follow_symlinks=False):
+                info = entry.stat(follow_symlinks=False)
+                if (
+                    info.st_nlink == 1
+                    and stat.S_IMODE(info.st_mode) == file_mode
+                    and info.st_uid == me
+                ):
+                    left[name] = (info.st_ino, info.st_ctime_ns)
+                    continue
+            move(entry.path)
+    return left
+
+
+def _slashes(name: str) -> Iterable[int]:
+    """Where each folder on the way to ``name`` ends (its ``/``)."""
+    at = name.find("/")
+    while at > 0:
+        yield at
+        at = name.find("/", at + 1)
+
+
+def _umask() -> int:
+    """This process's umask, read without setting it (another thread may be making files)."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError):
+        pass
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
 
 
 def _deleting(folder: Path) -> subprocess.Popen[bytes] | None:
@@ -122,50 +228,6 @@ def _deleting(folder: Path) -> subprocess.Popen[bytes] | None:
         )
     except OSError:
         return None
-
-
-def _hold(aside: Path, names: Iterable[str], output: str) -> tuple[Path | None, dict[str, str]]:
-    """Move the plain files at ``names`` in ``aside`` into a new hidden folder in ``output``;
-    that folder, and where each file went by its name. A name that leads out of ``aside``,
-    or to anything but a plain file, is not held."""
-    kept: dict[str, str] = {}
-    names = list(names)
-    if not names:
-        return None, kept
-    try:
-        held = Path(tempfile.mkdtemp(prefix=HELD, dir=output))
-    except OSError:
-        return None, kept
-    folders: dict[str, bool] = {"": True}  # whether each folder is one, not a link
-    into = os.path.join(held, "")
-    for number, name in enumerate(names):
-        folder, _, file = name.rpartition("/")
-        if not _plain_folder(aside, folder, folders) or file in ("", ".", ".."):
-            continue
-        source, target = os.path.join(aside, name), f"{into}{number}"
-        try:
-            if not stat.S_ISREG(os.lstat(source).st_mode):
-                continue
-            os.rename(source, target)
-        except OSError:
-            continue
-        kept[name] = target
-    return held, kept
-
-
-def _plain_folder(aside: Path, folder: str, known: dict[str, bool]) -> bool:
-    """Whether ``folder`` (relative, with ``/``) is a folder in ``aside`` reached through
-    folders alone: not a link, nor through one (``known`` keeps each answer)."""
-    if folder not in known:
-        parent, _, name = folder.rpartition("/")
-        try:
-            plain = name not in ("", ".", "..") and stat.S_ISDIR(
-                os.lstat(os.path.join(aside, folder)).st_mode
-            )
-        except OSError:
-            plain = False
-        known[folder] = plain and _plain_folder(aside, parent, known)
-    return known[folder]
 
 
 def _delete(path: str) -> None:

@@ -12,9 +12,10 @@ with the bodies read while it was made.
 The next ``invoke build`` with the same key does not render a page whose recorded bodies are
 all the same now: the file the last build wrote for it is taken instead, once its bytes are
 found to have the recorded digest. Pelican's writer still asks for the page, with its checks
-and messages; only the template's render and the write are left out. The files are taken
-out of the earlier output before another process deletes it (outfolder.py), and linked into
-the new output, never copied in from anywhere else.
+and messages; only the template's render and the write are left out. The files on record are
+left where they lie when the earlier output is emptied (outfolder.py), never copied in from
+anywhere else; one that is not taken is removed before its path is written afresh, and one
+no output asks for is removed once the build is over (``stale``).
 
 Anything not known for sure renders: a key that differs, a record missing or unreadable, a
 page not in it, a file changed, gone or not a plain file, a page that logged a message when
@@ -36,10 +37,11 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeGuard
 
 from . import parallel
 from .cache import digest
+from .outfolder import Identity, lies, remove
 
 #: The layout of a record; change it when ``Plan.record`` writes another shape.
 FORMAT = 1
@@ -57,8 +59,12 @@ class Plan:
     skeleton: str
     #: The last build's record, when its skeleton is this build's.
     previous: dict[str, Any] | None = None
-    #: Files of the last output held for this build (``outfolder.empty``), by output path.
-    held: dict[str, str] = field(default_factory=dict)
+    #: Files of the last output left where they lie for this build (``outfolder.empty``),
+    #: by output path, as they were found; each leaves it once taken or removed.
+    left: dict[str, Identity] = field(default_factory=dict)
+    #: The folders Pelican's writer made for pages (absolute): a full build has them, if
+    #: empty (``outfolder.Emptying.sweep``).
+    folders: set[str] = field(default_factory=set)
     #: This build's pages and other files, by output path; how many pages were rendered,
     #: and how many of the other files were made.
     pages: dict[str, Entry] = field(default_factory=dict)
@@ -69,7 +75,6 @@ class Plan:
     _body: Callable[[str], str | None] | None = None
     _digests: dict[str, str | None] = field(default_factory=dict)
     _usable: bool = False
-    _let_go: Callable[[], None] | None = None
 
     @classmethod
     def load(cls, path: Path, skeleton: str) -> Plan:
@@ -89,19 +94,24 @@ class Plan:
             recorded = None
         return cls(skeleton, recorded)
 
-    def holding(self) -> list[str]:
-        """The files of the last output that this build may take: hold them before it is
-        deleted."""
+    def leaving(self) -> list[str]:
+        """The files of the last output that this build may take: leave them where they lie
+        when it is emptied."""
         return list(self.previous["pages"]) if self.previous is not None else []
 
-    def holds(self, held: dict[str, str], let_go: Callable[[], None]) -> None:
-        """The files held for this build, by output path, and what lets the rest go."""
-        self.held, self._let_go = held, let_go
+    def leaves(self, output: str, left: dict[str, Identity]) -> None:
+        """The files of the last output left where they lie in ``output`` for this build."""
+        self._output, self.left = output, left
 
-    def let_go(self) -> None:
-        """No more pages will be taken: the held files left may be deleted."""
-        if self._let_go is not None:
-            self._let_go()
+    def lying(self, target: str) -> bool:
+        """Whether the file at ``target`` is one the last build left, untouched since: to the
+        writer it is not there (it is taken, or removed before the page's file is made)."""
+        identity = self.left.get(self._name(target)) if self.left else None
+        return identity is not None and lies(target, identity)
+
+    def stale(self) -> dict[str, Identity]:
+        """The files left for this build that it neither took nor removed."""
+        return self.left
 
     def start(
         self,
@@ -132,26 +142,24 @@ class Plan:
 
     def kept(self, target: str) -> Entry | None:
         """Take the last build's file for the page that writes ``target``, when the page
-        would render to the same bytes: its entry then; else None (render it)."""
-        if not self._usable or self.previous is None:
-            return None
+        would render to the same bytes: its entry then; else None (render it, the earlier
+        file removed first)."""
         name = self._name(target)
-        entry = self.previous["pages"].get(name)
-        held = self.held.get(name)
-        if not _entry(entry) or held is None:
+        identity = self.left.pop(name, None)
+        if identity is None:  # none left there: a file there now is this build's own
             return None
-        if any(self.body_digest(source) != was for source, was in entry[1].items()):
-            return None
-        try:
-            fd = os.open(held, os.O_RDONLY | os.O_NOFOLLOW)
-            with open(fd, "rb") as file:
-                same = hashlib.file_digest(file, "sha256").hexdigest() == entry[0]
-            # Linked, not renamed: a file made there since is not replaced (as ``_write``).
-            if same:
-                os.link(held, target, follow_symlinks=False)
-        except OSError:
-            return None
-        return [name, *entry] if same else None
+        entry = self.previous["pages"].get(name) if self.previous is not None else None
+        if (
+            self._usable
+            and _entry(entry)
+            and all(self.body_digest(source) == was for source, was in entry[1].items())
+            and _same(target, identity, entry[0])
+        ):
+            return [name, *entry]
+        # The earlier file, unless this build wrote one there since (that stays, as with
+        # ``rendering._write``): removed, never written through.
+        remove(target, identity)
+        return None
 
     def take(self, targets: Sequence[str], *, page: bool = True) -> list[bool]:
         """``kept`` for each of ``targets``, by threads on every core (checking a file is
@@ -201,7 +209,21 @@ class Plan:
         }
 
 
-def _entry(entry: Any) -> bool:
+def _same(target: str, identity: Identity, recorded: str) -> bool:
+    """Whether the file at ``target`` is the one left there (``identity``) and its bytes
+    have the ``recorded`` digest."""
+    try:
+        fd = os.open(target, os.O_RDONLY | os.O_NOFOLLOW)
+        with open(fd, "rb") as file:
+            found = os.fstat(file.fileno())
+            if (found.st_ino, found.st_ctime_ns) != identity:
+                return False
+            return hashlib.file_digest(file, "sha256").hexdigest() == recorded
+    except OSError:
+        return False
+
+
+def _entry(entry: Any) -> TypeGuard[Entry]:
     return (
         isinstance(entry, list)
         and len(entry) == 2

@@ -174,6 +174,8 @@ class Writer(PelicanWriter):
         # its checks and messages run unchanged, and the page learns its file.
         page, self._asked = self._asked, None
         self._opening = page
+        if self._plan is not None:  # Pelican made its folder first, as a full build does
+            self._plan.folders.add(os.path.dirname(filename))
         try:
             opened = super()._open_w(filename, encoding, override)
         except Exception:
@@ -197,8 +199,11 @@ class Writer(PelicanWriter):
         return opened
 
     def _open(self, file: str, mode: str = "r", *args: Any, **kwargs: Any) -> Any:
-        """``open`` for Pelican's writer module while a page is recorded (see the note)."""
-        if self._opening is None or mode != "w" or file == os.devnull or os.path.lexists(file):
+        """``open`` for Pelican's writer module while a page is recorded (see the note). A
+        file the last build left there for this one to take counts as none (pagerecord.py)."""
+        if self._opening is None or mode != "w" or file == os.devnull:
+            return open(file, mode, *args, **kwargs)
+        if not (self._plan is not None and self._plan.lying(file)) and os.path.lexists(file):
             return open(file, mode, *args, **kwargs)
         return _Later(file)
 
@@ -210,7 +215,7 @@ class Writer(PelicanWriter):
         self._deferring = False
         self._snapshots.clear()
         pages = self._pages
-        plan = self.plan(pages[0].values if pages else {})
+        self.plan(pages[0].values if pages else {})
         try:
             workers = self.settings.get(WORKERS)
             remaining = self._take(pages)
@@ -224,8 +229,6 @@ class Writer(PelicanWriter):
                     self._done(done)
         finally:
             self._pages, self._pending = [], {}
-            if plan is not None:
-                plan.let_go()
 
     def plan(self, context: dict[str, Any]) -> Plan | None:
         """The record of the last build's pages and this one's (pagerecord.py), started the

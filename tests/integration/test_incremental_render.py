@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import stat
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -316,3 +317,113 @@ def test_a_body_that_publishes_a_withheld_file_renders_every_page(
     assert all(before.get(name) != stamp for name, stamp in after.items())
     assert rendered(builds) == len(after)
     assert stable_digest(builds.out) == fresh_build(builds, tmp_path)
+
+
+def lying(out: Path) -> dict[str, tuple[int, int]]:
+    """Every entry of the output but the search index, by its inode and change time: a file
+    or folder left where it lies keeps both (a rename or a link changes the change time)."""
+    return {
+        p.relative_to(out).as_posix(): (p.lstat().st_ino, p.lstat().st_ctime_ns)
+        for p in sorted(out.rglob("*"))
+        if not p.relative_to(out).as_posix().startswith(("pagefind", "build.json"))
+    }
+
+
+def test_the_files_taken_and_their_folders_are_left_where_they_lie(builds: Builds) -> None:
+    """Nothing the rebuild takes is moved or linked: each file taken keeps its inode and
+    change time, and every folder it is in its inode; the files made again are new ones."""
+    builds.run()
+    before = lying(builds.out)
+    append(builds, ENGLISH, "\nA paragraph added.\n")
+    assert builds.run()[0] is True
+    after = lying(builds.out)
+    made_again = {page_of(ENGLISH), *RECORD_PAGES, record_of(ENGLISH)}
+    taken = [name for name in before if name.endswith((".html", ".json"))]
+    taken = [n for n in taken if n.startswith(("news/", "api/", "de/", "tags/", "disclosures/"))]
+    assert {name for name in taken if after.get(name) != before[name]} == made_again
+    # Each folder by its inode (a share card beside a page is copied again: its change time).
+    folders = {str(Path(name).parent) for name in taken} - {"."}
+    assert folders and all(after[folder][0] == before[folder][0] for folder in folders)
+
+
+def entries(out: Path) -> dict[str, tuple[str, int]]:
+    """Every entry of an output but the search index, by kind and mode (links not followed)."""
+    found = {}
+    for path in sorted(out.rglob("*")):
+        name = path.relative_to(out).as_posix()
+        if name.startswith("pagefind"):
+            continue
+        info = path.lstat()
+        kind = "link" if path.is_symlink() else "folder" if path.is_dir() else "file"
+        found[name] = (kind, stat.S_IMODE(info.st_mode) if kind != "link" else 0)
+    return found
+
+
+def plant(b: Builds, outside: Path) -> Callable[[], dict[Path, tuple[bytes, int]]]:
+    """What a hostile hand may leave in an earlier output beside the files on record, all
+    in the folders a rebuild leaves where they are: a page that is a hard link to a file
+    outside, a page and a folder anyone may write to, files and an empty folder not on
+    record, a link to a folder outside. What to check outside afterwards."""
+    out = b.out
+    secret = outside / "secret.html"
+    (outside / "folder").mkdir(parents=True)
+    (outside / "folder" / "index.html").write_text("outside")
+    page = out / page_of("releases/2025/numbered-3.md")
+    secret.write_bytes(page.read_bytes())
+    page.unlink()
+    os.link(secret, page)
+    (out / page_of("releases/2025/numbered-4.md")).chmod(0o666)
+    (out / page_of("releases/2025/numbered-5.md")).parent.chmod(0o777)
+    (out / "news/2025/numbered-6/extra.html").write_text("not on record")
+    (out / "api/releases/2025/extra.json").write_text("{}")
+    (out / "news/2025/ghost").mkdir()
+    (out / "news/2025/numbered-7/more").symlink_to(outside / "folder")
+    return lambda: {p: (p.read_bytes(), p.stat().st_nlink) for p in outside.rglob("*.html")}
+
+
+def test_nothing_an_earlier_output_holds_besides_its_files_on_record_is_kept(
+    builds: Builds, tmp_path: Path
+) -> None:
+    builds.run()
+    outside = tmp_path / "outside"
+    found_outside = plant(builds, outside)
+    before = found_outside()
+    append(builds, ENGLISH, "\nA paragraph added.\n")
+    assert builds.run()[0] is True
+    # The hard link is gone from the output: the file outside has one link, its bytes.
+    assert found_outside() == {p: (data, 1) for p, (data, _) in before.items()}
+    fresh = Builds(builds.site, tmp_path / "fresh", tmp_path)
+    assert fresh.run()[0] is True
+    assert entries(builds.out) == entries(fresh.out)
+    assert stable_digest(builds.out) == stable_digest(fresh.out)
+    # The edited page, the record's, and the three pages planted above or in a folder planted.
+    assert rendered(builds) == 1 + len(RECORD_PAGES) + 3
+
+
+def withdrawn(b: Builds, relative: str) -> None:
+    """The release at ``relative`` withdrawn from 2026-11-20 09:00 UTC on."""
+    file = b.site.path / relative
+    head, _, body = file.read_text("utf-8")[4:].partition("---\n")
+    withdrawal = "withdrawal:\n  date: 2026-11-20 09:00 UTC\n  reason: Withdrawn.\n"
+    file.write_text(f"---\n{head}status: withdrawn\n{withdrawal}---\n{body}", "utf-8")
+
+
+def test_the_records_of_releases_withdrawn_between_two_builds_are_removed(
+    builds: Builds, tmp_path: Path
+) -> None:
+    """Both releases of 2026 withdrawn at an instant between two builds of the same content:
+    the files left for the second build that it does not write (their records in the API)
+    are removed once it is over, with the folder that emptied; a folder the earlier output
+    held that no file on record is in goes with the rest."""
+    withdrawn(builds, "releases/2026/with-files.md")
+    withdrawn(builds, "releases/2026/first-product.md")
+    builds.run("2026-11-20T08:59:59Z")
+    year = builds.out / "api/releases/2026"
+    assert sorted(p.name for p in year.iterdir()) == ["first-product.json", "with-files.json"]
+    (builds.out / "api/releases/2024").mkdir()
+    assert builds.run("2026-11-20T09:00:00Z")[0] is True
+    assert not year.exists()
+    fresh = Builds(builds.site, tmp_path / "fresh", tmp_path)
+    assert fresh.run("2026-11-20T09:00:00Z")[0] is True
+    assert entries(builds.out) == entries(fresh.out)
+    assert stable_digest(builds.out) == stable_digest(fresh.out)
