@@ -259,7 +259,7 @@ class Writer(PelicanWriter):
         """Take the last build's file for each page that would render to the same bytes
         (pagerecord.py); the indices of the pages left to render.
 
-        Done here, before any worker is forked (``Plan.take``, by threads on every core): a
+        Done here, before any worker is forked (``Plan.take``): a
         fraction of the cost of forking a worker to do it.
         """
         plan = self._plan
