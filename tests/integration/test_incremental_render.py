@@ -14,6 +14,7 @@ import json
 import os
 import shutil
 import stat
+import subprocess
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -30,6 +31,7 @@ from test_unchanged_rebuild import (
     set_up_theme_and_plugins,
 )
 
+from newsroom import commands
 from newsroom.manifest import LastBuild
 from support import Site, with_releases
 
@@ -427,3 +429,48 @@ def test_the_records_of_releases_withdrawn_between_two_builds_are_removed(
     assert fresh.run("2026-11-20T09:00:00Z")[0] is True
     assert entries(builds.out) == entries(fresh.out)
     assert stable_digest(builds.out) == stable_digest(fresh.out)
+
+
+def test_a_rebuild_that_cannot_remove_a_file_left_for_it_stops_and_vouches_for_nothing(
+    builds: Builds, tmp_path: Path
+) -> None:
+    """The edited release's page, left where it lies, cannot be removed (immutable) before
+    its page is written afresh: the build stops with a plain message and leaves no manifest
+    nor pages' record, so the next one takes nothing and renders every page."""
+    builds.run()
+    append(builds, ENGLISH, "\nA paragraph added.\n")
+    stuck = builds.out / page_of(ENGLISH)
+    if subprocess.run(["chattr", "+i", str(stuck)], capture_output=True).returncode != 0:
+        pytest.skip("files cannot be made immutable here (chattr +i)")
+    try:
+        with pytest.raises(commands.BuildFailed) as stopped:
+            builds.run()
+    finally:
+        subprocess.run(["chattr", "-i", str(stuck)], check=True)
+    assert str(stopped.value) == (
+        f"The build stopped: a file of the build before could not be deleted from {stuck}: "
+        "Operation not permitted."
+    )
+    last = LastBuild.of(builds.settings())
+    assert not last.path.exists() and not last.pages.exists()
+    before = pages(builds.out)
+    assert builds.run()[0] is True
+    assert rendered(builds) == len(before)
+    assert stable_digest(builds.out) == fresh_build(builds, tmp_path)
+
+
+def test_the_names_pelican_is_told_to_keep_are_kept_by_a_rebuild(builds: Builds) -> None:
+    """``OUTPUT_RETENTION`` in a rebuild that takes files: the names kept are left alone,
+    whatever they hold, and the rest of the earlier output goes as in a full build."""
+    builds.extra["OUTPUT_RETENTION"] = [".git", "CNAME"]
+    builds.run()
+    (builds.out / ".git").mkdir()
+    (builds.out / ".git" / "HEAD").write_text("ref: refs/heads/gh-pages\n")
+    (builds.out / "CNAME").write_text("news.example.com\n")
+    (builds.out / "news" / "stale.html").write_text("stale")
+    append(builds, ENGLISH, "\nA paragraph added.\n")
+    assert builds.run()[0] is True
+    assert rendered(builds) == 1 + len(RECORD_PAGES)
+    assert (builds.out / ".git" / "HEAD").read_text() == "ref: refs/heads/gh-pages\n"
+    assert (builds.out / "CNAME").read_text() == "news.example.com\n"
+    assert not (builds.out / "news" / "stale.html").exists()
