@@ -325,9 +325,10 @@ class ApiGenerator(Generator):
     def _take(self, files: ListFiles | ReleaseFiles) -> list[int]:
         """Take the last build's file for each of ``files`` that would be made the same
         (pagerecord.py), as the writer takes pages (rendering.py); the indices of those left
-        to make."""
+        to make. Asked even when nothing can be taken: an earlier file left where it lies is
+        then removed, not written through."""
         plan = self._plan
-        if plan is None or not plan.taking:
+        if plan is None or not (plan.taking or plan.left):
             return list(range(len(files)))
         targets = [os.path.join(self.output_path, files.path(i)) for i in range(len(files))]
         for folder in dict.fromkeys(os.path.dirname(t) for t in targets):

@@ -474,3 +474,22 @@ def test_the_names_pelican_is_told_to_keep_are_kept_by_a_rebuild(builds: Builds)
     assert (builds.out / ".git" / "HEAD").read_text() == "ref: refs/heads/gh-pages\n"
     assert (builds.out / "CNAME").read_text() == "news.example.com\n"
     assert not (builds.out / "news" / "stale.html").exists()
+
+
+def test_no_file_left_for_a_rebuild_is_written_through(builds: Builds, tmp_path: Path) -> None:
+    """A release going live: nothing of the earlier output can be taken, and each file left
+    where it lies is removed before its path is written afresh, never written into (a file
+    opened before the build still reads as it was)."""
+    builds.run(BEFORE_LIFT)
+    names = [*pages(builds.out), *api_files(builds.out)]
+    opened = {name: (builds.out / name).open("rb") for name in names}
+    try:
+        earlier = {name: file.read() for name, file in opened.items()}
+        assert builds.run(AFTER_LIFT)[0] is True
+        for file in opened.values():
+            file.seek(0)
+        assert {name: file.read() for name, file in opened.items()} == earlier
+    finally:
+        for file in opened.values():
+            file.close()
+    assert stable_digest(builds.out) == fresh_build(builds, tmp_path, AFTER_LIFT)
