@@ -14,6 +14,16 @@ walks the process tree every ``INTERVAL`` seconds and adds up:
 ``ru_maxrss`` (what ``os.wait4`` reports) is the peak of the largest single process, not of
 the tree; the sampled peak is never below it, so the larger of the two is reported. A peak
 shorter than the interval can be missed; the figures are what the tree held at some moment.
+
+Sampling disturbs what it samples. Reading ``smaps_rollup`` walks a process's page tables
+under its memory-map lock, which the process's own forks and allocations then wait for,
+and the sampler's thread takes CPU the command could have used. So a run is either sampled
+or timed (``sample=False``: nothing runs beside the command but the wait for it), and a
+benchmark takes each figure from the run that does not disturb it. The sampler keeps its
+own cost down without changing what it counts: it reads the stat of the tree's processes
+and of new ones only (a process outside the tree never joins it), the root's RSS from
+``statm`` (the kernel's counters: no walk of its page tables), and names processes when it
+first sees them and when a sample is a new peak.
 """
 
 from __future__ import annotations
@@ -45,47 +55,76 @@ class Run:
 
     wall: float
     cpu: float
-    peak_kib: int
+    peak_kib: int  # ru_maxrss alone when the run was not sampled
     largest_kib: int  # ru_maxrss: the largest single process
-    processes: int  # how many processes the tree had, in all
+    processes: int  # how many processes the tree had, in all; 0 when not sampled
     at_peak: tuple[Holder, ...] = field(default=())
     returncode: int = 0
 
 
 #: ``PF_EXITING`` in /proc/PID/stat's flags: the process is tearing down its memory.
 EXITING = 0x4
+PAGE_KIB = os.sysconf("SC_PAGE_SIZE") // 1024
 
 
-def _children() -> tuple[dict[int, list[int]], set[int]]:
-    """Every process's children (from the parent id in /proc/PID/stat), and those exiting."""
-    tree: dict[int, list[int]] = {}
-    exiting = set()
-    for entry in os.scandir("/proc"):
-        if not entry.name.isdigit():
-            continue
-        try:
-            with open(f"/proc/{entry.name}/stat", "rb") as stat:
-                text = stat.read()
-        except OSError:  # gone since the listing
-            continue
-        # The command name is in parentheses and may contain spaces: split after it.
-        fields = text[text.rindex(b")") + 2 :].split(b" ", 7)
-        pid = int(entry.name)
-        tree.setdefault(int(fields[1]), []).append(pid)
-        if int(fields[6]) & EXITING:
-            exiting.add(pid)
-    return tree, exiting
+def _stat(pid: int) -> tuple[int, bool] | None:
+    """A process's parent id and whether it is exiting; None once it has gone."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as stat:
+            text = stat.read()
+    except OSError:
+        return None
+    # The command name is in parentheses and may contain spaces: split after it.
+    fields = text[text.rindex(b")") + 2 :].split(b" ", 7)
+    return int(fields[1]), bool(int(fields[6]) & EXITING)
 
 
-def descendants(pid: int) -> tuple[list[int], set[int]]:
-    """The processes below ``pid`` at this moment, and which of them are exiting."""
-    tree, exiting = _children()
-    found, todo = [], list(tree.get(pid, ()))
-    while todo:
-        child = todo.pop()
-        found.append(child)
-        todo.extend(tree.get(child, ()))
-    return found, exiting
+class Tree:
+    """The processes below one process, looked up in /proc again and again.
+
+    A process outside the tree never joins it: a process's parent changes only when the
+    parent exits, and then to one of the parent's ancestors. So a process found outside is
+    not read again while its id is listed, and each look reads the stat of the tree's
+    processes and of new ones only, not of every process on the machine. (Linux hands out
+    ids in turn, so an id that has gone comes back only after all the others.)
+    """
+
+    def __init__(self, root: int) -> None:
+        self.root = root
+        self.outside: set[int] = set()
+
+    def look(self) -> tuple[list[int], set[int]]:
+        """The processes below the root at this moment, and which of them are exiting."""
+        listed = {int(name) for name in os.listdir("/proc") if name.isdigit()}
+        self.outside &= listed
+        children: dict[int, list[int]] = {}
+        exiting = set()
+        for pid in listed - self.outside:
+            stat = _stat(pid)
+            if stat is None:  # gone since the listing
+                continue
+            parent, leaving = stat
+            children.setdefault(parent, []).append(pid)
+            if leaving:
+                exiting.add(pid)
+        found, todo = [], list(children.get(self.root, ()))
+        while todo:
+            child = todo.pop()
+            found.append(child)
+            todo.extend(children.get(child, ()))
+        self.outside.update(pid for pids in children.values() for pid in pids)
+        self.outside.difference_update(found)
+        self.outside.discard(self.root)
+        return found, exiting
+
+
+def _resident(pid: int) -> int:
+    """RSS of a process in KiB from ``statm``; 0 once it has gone."""
+    try:
+        with open(f"/proc/{pid}/statm", "rb") as statm:
+            return int(statm.read().split()[1]) * PAGE_KIB
+    except (OSError, ValueError, IndexError):
+        return 0
 
 
 def _rollup(pid: int) -> tuple[int, int]:
@@ -129,34 +168,48 @@ class TreeSampler(threading.Thread):
         self.stopped = threading.Event()
         self.peak_kib = 0
         self.at_peak: tuple[Holder, ...] = ()
+        self.tree = Tree(pid)
         self.seen: set[int] = set()
-        self.last: dict[int, Holder] = {}
+        self.last: dict[int, tuple[int, int]] = {}  # RSS and what counted, when last read
+        self.names: dict[int, str] = {}
 
     def sample(self) -> None:
-        children, exiting = descendants(self.pid)
-        own, _ = _rollup(self.pid)
+        children, exiting = self.tree.look()
+        own = _resident(self.pid)
         if not own or self.pid in exiting:
             return
-        root = _name(self.pid)
-        holders = [Holder(self.pid, root, own, own)]
+        if self.pid not in self.names:
+            self.names[self.pid] = _name(self.pid)
+        counted = [(self.pid, own, own)]
         for child in children:
-            self.seen.add(child)
+            if child not in self.seen:
+                self.seen.add(child)
+                self.names[child] = _role(_name(child), self.names[self.pid])
             if child in exiting:
                 # While a process frees its memory, Linux may report pages it shares as
                 # its own; what it held a moment ago is the honest figure until it is gone.
                 if child in self.last:
-                    holders.append(self.last[child])
+                    counted.append((child, *self.last[child]))
                 continue
-            # Named at each sample: a forked process may run another program under its id.
-            name = _role(_name(child), root)
             rss, private = _rollup(child)
             if rss:
-                self.last[child] = Holder(child, name, rss, private)
-                holders.append(self.last[child])
-        total = sum(h.counted_kib for h in holders)
+                self.last[child] = (rss, private)
+                counted.append((child, rss, private))
+        total = sum(kib for _, _, kib in counted)
         if total > self.peak_kib:
             self.peak_kib = total
-            self.at_peak = tuple(holders)
+            self.at_peak = self._holders(counted, exiting)
+
+    def _holders(
+        self, counted: list[tuple[int, int, int]], exiting: set[int]
+    ) -> tuple[Holder, ...]:
+        """The processes of a new peak, named again: a forked process may have started
+        another program under its id since it was first seen."""
+        root = self.names[self.pid] = _name(self.pid)
+        for pid, _, _ in counted[1:]:
+            if pid not in exiting:
+                self.names[pid] = _role(_name(pid), root)
+        return tuple(Holder(pid, self.names[pid], rss, kib) for pid, rss, kib in counted)
 
     def run(self) -> None:
         while not self.stopped.is_set():
@@ -169,28 +222,41 @@ class TreeSampler(threading.Thread):
 
 
 def measure(
-    args: Sequence[str], cwd: Path, out: Path, err: Path, env: dict[str, str] | None = None
+    args: Sequence[str],
+    cwd: Path,
+    out: Path,
+    err: Path,
+    env: dict[str, str] | None = None,
+    *,
+    sample: bool = True,
 ) -> Run:
-    """Run ``args`` to the end with its output in ``out`` and ``err``; what it cost."""
+    """Run ``args`` to the end with its output in ``out`` and ``err``; what it cost.
+
+    With ``sample``, the tree's memory is sampled while it runs, which slows it down; without,
+    nothing but the wait for it runs beside it, so its wall and CPU time are its own, and its
+    memory is ``ru_maxrss`` alone, with no processes counted.
+    """
     with out.open("wb") as stdout, err.open("wb") as stderr:
         started = time.perf_counter()
         process = subprocess.Popen(
             list(args), cwd=cwd, stdout=stdout, stderr=stderr, stdin=subprocess.DEVNULL, env=env
         )
-        sampler = TreeSampler(process.pid)
-        sampler.start()
+        sampler = TreeSampler(process.pid) if sample else None
+        if sampler is not None:
+            sampler.start()
         # wait4 before stopping the sampler: the process stays a zombie until it is reaped.
         _, status, usage = os.wait4(process.pid, 0)
         wall = time.perf_counter() - started
-        sampler.stop()
+        if sampler is not None:
+            sampler.stop()
     process.returncode = os.waitstatus_to_exitcode(status)
     largest = usage.ru_maxrss
     return Run(
         wall=wall,
         cpu=usage.ru_utime + usage.ru_stime,
-        peak_kib=max(sampler.peak_kib, largest),
+        peak_kib=max(sampler.peak_kib, largest) if sampler else largest,
         largest_kib=largest,
-        processes=1 + len(sampler.seen),
-        at_peak=sampler.at_peak,
+        processes=1 + len(sampler.seen) if sampler else 0,
+        at_peak=sampler.at_peak if sampler else (),
         returncode=process.returncode,
     )
