@@ -1,7 +1,7 @@
 """What the newsroom costs against plain Pelican, on the same N generated releases.
 
 Both sites get the same press releases (``generate.py``). One run measures, each in its own
-child process with the memory of every process it starts (``measure.py``):
+child process, the time and the memory of every process it starts (``measure.py``):
 
 - plain Pelican's cold build, with its default theme and settings: the yardstick;
 - the newsroom's cold build (``invoke build``, every output, no caches);
@@ -11,6 +11,9 @@ child process with the memory of every process it starts (``measure.py``):
   runs), then once more with its verdict kept;
 - with ``--edit``: through the real development server and Chromium, the time from
   saving an edit to one release until the open page shows it (``edit.py``).
+
+Sampling the memory slows down what it samples, so every pass of the steps runs twice: once
+with the memory sampled, for the peaks, then once with nothing beside it, for the times.
 
     python benchmarks/bench.py --count 1000 [--repeat 3] [--keep] [--profile] [--edit]
 """
@@ -42,7 +45,7 @@ from benchmarks.generate import (  # noqa: E402
     words,
     write_sites,
 )
-from benchmarks.measure import Run, measure  # noqa: E402
+from benchmarks.measure import INTERVAL, Run, measure  # noqa: E402
 
 WORK = ROOT / "benchmarks" / "work"
 #: Every generated release is dated before this instant, so both sites publish all of them.
@@ -163,12 +166,20 @@ class Step:
     before: Callable[[], None] = lambda: None  # what to change first (untimed)
 
 
-def run_step(name: str, step: Step, logs: Path, slugs: Sequence[str]) -> Run:
-    """Run one step in its own process; stop the benchmark if it failed."""
+#: The two passes of the steps in each repeat. Memory first: its runs are slowed by the
+#: sampler and only their peaks count, and they leave Python's compiled code and the files
+#: in the page cache for the timed runs, as every later repeat finds them.
+SAMPLED, TIMED = "sampled", "timed"
+PASSES = (SAMPLED, TIMED)
+
+
+def run_step(name: str, step: Step, logs: Path, slugs: Sequence[str], sample: bool) -> Run:
+    """Run one step in its own process, sampled or timed; stop the benchmark if it failed."""
     step.before()
     key = name.split(",")[0].replace(" ", "-") + "-" + str(STEPS.index(name))
+    key += "-sampled" if sample else ""
     out_log, err_log = logs / f"{key}.out", logs / f"{key}.err"
-    result = measure(step.args, step.cwd, out_log, err_log)
+    result = measure(step.args, step.cwd, out_log, err_log, sample=sample)
     if result.returncode != 0:
         _show(f"{name} failed (exit code {result.returncode})", out_log, err_log)
         raise BenchFailed(f"{name} failed; its output is above.")
@@ -179,6 +190,28 @@ def run_step(name: str, step: Step, logs: Path, slugs: Sequence[str]) -> Run:
             _show(f"{name} wrote no page for {len(missing)} releases", out_log, err_log)
             raise BenchFailed(f"{name} is missing pages, like {missing[0]}.")
     return result
+
+
+def run_passes(
+    plan: dict[str, Step], repeat: int, logs: Path, slugs: Sequence[str]
+) -> dict[str, dict[str, list[Run]]]:
+    """Every step ``repeat`` times in each pass, a whole pass at a time: each step finds the
+    state the steps before it left in the same pass (the builds, the edit, the check's cache).
+    """
+    results: dict[str, dict[str, list[Run]]] = {
+        kind: {name: [] for name in plan} for kind in PASSES
+    }
+    for index in range(repeat):
+        for kind in PASSES:
+            for name, step in plan.items():
+                done = run_step(name, step, logs, slugs, sample=kind == SAMPLED)
+                results[kind][name].append(done)
+                if kind == SAMPLED:
+                    shown = f"peak {done.peak_kib / 1024:.0f} MB ({done.wall:.1f} s, sampled)"
+                else:
+                    shown = f"{done.wall:.1f} s, {done.cpu:.1f} s of CPU"
+                print(f"  {name} {index + 1}, {kind}: {shown}", flush=True)
+    return results
 
 
 def written(output: Path) -> Output:
@@ -199,26 +232,43 @@ def median(runs: Sequence[Run]) -> Run:
     )
 
 
-def table(count: int, repeat: int, runs: dict[str, Run], edit_lines: Sequence[str]) -> str:
-    """Every step against plain Pelican's cold build: wall time and peak memory."""
-    base = runs[PLAIN]
+def medians(runs: dict[str, list[Run]]) -> dict[str, Run]:
+    """Each step's median over its runs in one pass."""
+    return {name: median(of_step) for name, of_step in runs.items()}
+
+
+def table(
+    count: int,
+    repeat: int,
+    timed: dict[str, Run],
+    sampled: dict[str, Run],
+    edit_lines: Sequence[str],
+) -> str:
+    """Every step against plain Pelican's cold build: time from the runs without the
+    sampler, memory and processes from the sampled ones."""
+    base, base_peak = timed[PLAIN], sampled[PLAIN].peak_kib
     head = (
         f"{'':30}{'wall s':>9}{'CPU s':>9}{'peak MB':>9}{'procs':>7}"
         f"{'wall ÷ plain':>14}{'peak ÷ plain':>14}"
     )
     rows = [head]
     for name in STEPS:
-        r = runs[name]
+        r, peak, processes = timed[name], sampled[name].peak_kib, sampled[name].processes
         rows.append(
-            f"{name:30}{r.wall:9.2f}{r.cpu:9.2f}{r.peak_kib / 1024:9.1f}{r.processes:7d}"
-            f"{r.wall / base.wall:13.2f}x{r.peak_kib / base.peak_kib:13.2f}x"
+            f"{name:30}{r.wall:9.2f}{r.cpu:9.2f}{peak / 1024:9.1f}{processes:7d}"
+            f"{r.wall / base.wall:13.2f}x{peak / base_peak:13.2f}x"
         )
     runs_text = "1 run" if repeat == 1 else f"median of {repeat} runs"
+    how = (
+        f"wall s and CPU s: timed runs, nothing beside them; peak MB and procs: sampled runs "
+        f"(the process tree every {INTERVAL * 1000:.0f} ms), their times not shown"
+    )
     machine = (
         f"{os.cpu_count()} CPUs, {platform.platform()}, Python {platform.python_version()}, "
         f"Pelican {metadata.version('pelican')}"
     )
-    return "\n".join([f"N = {count} releases, {runs_text} per step; {machine}", *rows, *edit_lines])
+    head_line = f"N = {count} releases, {runs_text} per step; {machine}"
+    return "\n".join([head_line, how, *rows, *edit_lines])
 
 
 def peak_table(run: Run) -> list[str]:
@@ -323,16 +373,8 @@ def run(
         chosen = releases[len(releases) // 2]  # the release every edit changes
         del releases
         edited = content / "releases" / chosen.folder / f"{chosen.slug}.md"
-        plan = steps(work, content, conf, edited, profile)
-        results: dict[str, list[Run]] = {name: [] for name in STEPS}
-        for index in range(repeat):
-            for name in STEPS:
-                results[name].append(run_step(name, plan[name], work, slugs))
-                done = results[name][-1]
-                print(
-                    f"  {name} {index + 1}: {done.wall:.1f} s, peak {done.peak_kib / 1024:.0f} MB",
-                    flush=True,
-                )
+        # With --profile, the timed pass's cold builds write their profiles last.
+        results = run_passes(steps(work, content, conf, edited, profile), repeat, work, slugs)
         warnings = _problems(work / "newsroom-1.out", content)
         if warnings:
             print(f"\nThe newsroom reported {len(warnings)} problems, first ones:")
@@ -342,14 +384,14 @@ def run(
                 _print_profile(name, work / f"{name}.prof")
             print("\nTimes below include cProfile's overhead: compare them only with each other.")
         edit_lines = _edit(work, content, chosen, count, edits) if edit else []
-        runs = {name: median(results[name]) for name in STEPS}
+        timed, sampled = medians(results[TIMED]), medians(results[SAMPLED])
         report = "\n".join(
             [
-                table(count, repeat, runs, edit_lines),
+                table(count, repeat, timed, sampled, edit_lines),
                 "",
                 *size_table(written(work / "out-newsroom"), written(work / "out-plain")),
                 "",
-                *peak_table(runs[COLD]),
+                *peak_table(sampled[COLD]),
             ]
         )
         print()
