@@ -207,7 +207,10 @@ def run_passes(
                 done = run_step(name, step, logs, slugs, sample=kind == SAMPLED)
                 results[kind][name].append(done)
                 if kind == SAMPLED:
-                    shown = f"peak {done.peak_kib / 1024:.0f} MB ({done.wall:.1f} s, sampled)"
+                    shown = (
+                        f"peak {done.peak_kib / 1024:.0f} MB, "
+                        f"{done.wall:.1f} s (slowed by the sampler)"
+                    )
                 else:
                     shown = f"{done.wall:.1f} s, {done.cpu:.1f} s of CPU"
                 print(f"  {name} {index + 1}, {kind}: {shown}", flush=True)
