@@ -257,3 +257,33 @@ def end_group(leader: subprocess.Popen[bytes]) -> None:
     """Whatever a failed test left of ``leader``'s group is ended."""
     if group(leader.pid):
         os.killpg(leader.pid, signal.SIGKILL)
+
+
+def file_status(path: Path) -> list[int]:
+    """A file's status as the pages' record keeps it (pagerecord.py), its link not followed."""
+    info = path.lstat()
+    return [info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns]
+
+
+def rewritten_in_place(path: Path) -> None:
+    """Other bytes of the same length written into the file in place, its modification time
+    then set back (``touch -d``): only its change time tells."""
+    info = path.stat()
+    path.write_bytes(path.read_bytes().replace(b"html", b"HTML", 1))
+    os.utime(path, ns=(info.st_atime_ns, info.st_mtime_ns))
+
+
+def replaced_alike(path: Path) -> None:
+    """The file replaced by another of the same length and modification time."""
+    info = path.stat()
+    other = path.with_name(f".{path.name}.other")
+    other.write_bytes(path.read_bytes().replace(b"html", b"HTML", 1))
+    os.utime(other, ns=(info.st_atime_ns, info.st_mtime_ns))
+    other.replace(path)
+
+
+#: A file changed so that its size and modification time stay as they were.
+SAME_SIZE_AND_TIME: dict[str, Callable[[Path], None]] = {
+    "written in place, its time set back": rewritten_in_place,
+    "replaced": replaced_alike,
+}

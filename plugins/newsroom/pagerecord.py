@@ -11,16 +11,27 @@ with the bodies read while it was made.
 
 The next ``invoke build`` with the same key does not render a page whose recorded bodies are
 all the same now: the file the last build wrote for it is taken instead, once its bytes are
-found to have the recorded digest. Pelican's writer still asks for the page, with its checks
-and messages; only the template's render and the write are left out. The files on record are
-left where they lie when the earlier output is emptied (outfolder.py), never copied in from
-anywhere else; one that is not taken is removed before its path is written afresh, and one
-no output asks for is removed once the build is over (``stale``).
+found to have the recorded digest (or its recorded status vouches for them, below). Pelican's
+writer still asks for the page, with its checks and messages; only the template's render
+and the write are left out. The files on record are left where they lie when the earlier
+output is emptied (outfolder.py), never copied in from anywhere else; one that is not taken
+is removed before its path is written afresh, and one no output asks for is removed once
+the build is over (``stale``).
 
 Anything not known for sure renders: a key that differs, a record missing or unreadable, a
 page not in it, a file changed, gone or not a plain file, a page that logged a message when
 it was rendered (the message would be lost), and every build but ``invoke build`` (which
 forgets the record, as it forgets the manifest).
+
+A file's status (device, inode, size, modification and change times) is recorded beside its
+digest when it was taken just before its bytes were hashed and the file had settled by then
+(its last change at least ``cache.SETTLED_NS`` earlier, as with the check's snapshot: a
+write within the same tick of the file system's clock may leave the status as it was). A
+file found with that status later holds those bytes, and is taken without being read
+(``vouched``): any write, rename, link or change of mode since gives it another change
+time, which cannot be set by hand. The writer's digest is of the bytes it meant to write,
+not of what the file holds, so a page rendered has no status until its file is hashed: by
+the search index's key (search.py), or by the next build that takes it.
 
 A file of the newsroom's own is taken on the same terms, before it is made (``kept``): what
 it shows is a function of the key and of the bodies it read, and the build's key is worked
@@ -32,21 +43,31 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import stat
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any, TypeGuard
 
+from . import cache
 from .cache import digest
 from .outfolder import Identity, lies, remove
 
 #: The layout of a record; change it when ``Plan.record`` writes another shape.
-FORMAT = 1
+FORMAT = 2
 
 #: One page's file in a record: [its path in the output, the digest of its bytes, the digest
-#: of each body it read by the release's source path].
+#: of each body it read by the release's source path, the file's ``Status`` when it vouches
+#: for those bytes, else None].
 Entry = list[Any]
+
+#: What a record holds for one file, by its path: the rest of its ``Entry``.
+Recorded = list[Any]
+
+#: A file's device, inode, size, modification and change times (ns), as ``cache._status``.
+Status = list[int]
 
 
 @dataclass
@@ -65,7 +86,7 @@ class Plan:
     folders: set[str] = field(default_factory=set)
     #: This build's pages and other files, by output path; how many pages were rendered,
     #: and how many of the other files were made.
-    pages: dict[str, Entry] = field(default_factory=dict)
+    pages: dict[str, Recorded] = field(default_factory=dict)
     rendered: int = 0
     made: int = 0
     key: str = ""
@@ -151,9 +172,10 @@ class Plan:
             self._usable
             and _entry(entry)
             and all(self.body_digest(source) == was for source, was in entry[1].items())
-            and _same(target, identity, entry[0])
         ):
-            return [name, *entry]
+            same, status = _same(target, identity, entry[0], entry[2])
+            if same:
+                return [name, entry[0], entry[1], status]
         # The earlier file, unless this build wrote one there since (that stays, as with
         # ``rendering._write``): removed, never written through.
         remove(target, identity)
@@ -178,7 +200,7 @@ class Plan:
         """The entry of a page rendered to ``text``, having read the bodies ``reads``."""
         name = self._name(target)
         bodies = {source: self.body_digest(source) for source in sorted(reads)}
-        return [name, hashlib.sha256(text.encode("utf-8")).hexdigest(), bodies]
+        return [name, hashlib.sha256(text.encode("utf-8")).hexdigest(), bodies, None]
 
     def _name(self, target: str) -> str:
         """``target``'s path in the output, with ``/`` (Pelican joins it to the output's)."""
@@ -211,24 +233,64 @@ class Plan:
         }
 
 
-def _same(target: str, identity: Identity, recorded: str) -> bool:
+def vouched(info: os.stat_result, status: Status | None) -> bool:
+    """Whether a file found with ``info`` (not followed if a link) holds the bytes it held
+    when its settled ``status`` was recorded: a plain file that has not changed since."""
+    return status is not None and stat.S_ISREG(info.st_mode) and _status(info) == status
+
+
+def settled(info: os.stat_result, before: int) -> Status | None:
+    """The status of a file found with ``info``, when its last change came before the
+    instant ``before`` (``cache.SETTLED_NS`` before the file was looked at); else None."""
+    if max(info.st_mtime_ns, info.st_ctime_ns) >= before:
+        return None  # changed too recently: its next change may keep this status
+    return _status(info)
+
+
+def _status(info: os.stat_result) -> Status:
+    return [info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns]
+
+
+def _same(
+    target: str, identity: Identity, recorded: str, status: Status | None
+) -> tuple[bool, Status | None]:
     """Whether the file at ``target`` is the one left there (``identity``) and its bytes
-    have the ``recorded`` digest."""
+    have the ``recorded`` digest; with the status that vouches for them from now on (None
+    when none does yet). A file the recorded ``status`` vouches for is not read."""
+    if status is not None:
+        try:
+            found = os.lstat(target)
+        except OSError:
+            return False, None
+        if (found.st_ino, found.st_ctime_ns) == identity and vouched(found, status):
+            return True, status
+    before = time.time_ns() - cache.SETTLED_NS
     try:
         fd = os.open(target, os.O_RDONLY | os.O_NOFOLLOW)
         with open(fd, "rb") as file:
             found = os.fstat(file.fileno())
             if (found.st_ino, found.st_ctime_ns) != identity:
-                return False
-            return hashlib.file_digest(file, "sha256").hexdigest() == recorded
+                return False, None
+            if hashlib.file_digest(file, "sha256").hexdigest() != recorded:
+                return False, None
     except OSError:
-        return False
+        return False, None
+    return True, settled(found, before)
 
 
-def _entry(entry: Any) -> TypeGuard[Entry]:
+def _entry(entry: Any) -> TypeGuard[Recorded]:
     return (
         isinstance(entry, list)
-        and len(entry) == 2
+        and len(entry) == 3
         and isinstance(entry[0], str)
         and isinstance(entry[1], dict)
+        and (entry[2] is None or _is_status(entry[2]))
+    )
+
+
+def _is_status(value: Any) -> bool:
+    return (
+        isinstance(value, list)
+        and len(value) == 5
+        and all(type(n) is int for n in value)  # not a bool, a float or a string
     )

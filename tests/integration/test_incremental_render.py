@@ -12,9 +12,11 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import stat
 import subprocess
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -31,9 +33,11 @@ from test_unchanged_rebuild import (
     set_up_theme_and_plugins,
 )
 
-from newsroom import commands
+from newsroom import cache, commands
+from newsroom.cache import SETTLED_NS
 from newsroom.manifest import LastBuild
-from support import Site, with_releases
+from support import SAME_SIZE_AND_TIME, Site, with_releases
+from support import file_status as status
 
 #: Among with_releases' releases: one in English, and one in German (a translation).
 ENGLISH = "releases/2025/numbered-2.md"
@@ -493,3 +497,51 @@ def test_no_file_left_for_a_rebuild_is_written_through(builds: Builds, tmp_path:
         for file in opened.values():
             file.close()
     assert stable_digest(builds.out) == fresh_build(builds, tmp_path, AFTER_LIFT)
+
+
+def record(b: Builds) -> dict[str, Any]:
+    """The pages' record of the last build."""
+    return json.loads(LastBuild.of(b.settings()).pages.read_bytes())
+
+
+@pytest.mark.parametrize("change", SAME_SIZE_AND_TIME, ids=list(SAME_SIZE_AND_TIME))
+def test_a_page_changed_after_its_status_was_recorded_is_made_again(
+    builds: Builds, tmp_path: Path, change: str
+) -> None:
+    """A rebuild takes a file whose status is the recorded one without reading it: a file
+    of the same size and modification time is not enough, its inode and change time tell."""
+    builds.run()
+    time.sleep(SETTLED_NS / 1e9 + 0.2)  # the pages written have settled
+    append(builds, ENGLISH, "\nA paragraph added.\n")
+    assert builds.run()[0] is True  # hashes the pages it takes, and records their status
+    page = builds.out / page_of(THIRD)
+    assert record(builds)["pages"][page_of(THIRD)][2] == status(page)
+    before, was = pages(builds.out), status(page)
+    SAME_SIZE_AND_TIME[change](page)
+    assert status(page)[2:4] == was[2:4]
+    assert builds.run()[0] is True
+    assert again(before, pages(builds.out)) == {page_of(THIRD)}
+    assert rendered(builds) == 1
+    assert stable_digest(builds.out) == fresh_build(builds, tmp_path)
+
+
+def test_the_search_index_records_the_status_of_the_pages_it_read(
+    builds: Builds, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The pages a build rendered have no status in its record until their files are read:
+    the search index's key reads each release page, in the process that forked the build,
+    and what it finds is in the record that process writes. (Every file counts as settled
+    as soon as it is written here, so that the build's own pages are.)"""
+    monkeypatch.setattr(cache, "SETTLED_NS", 0)
+    builds.run()
+    recorded = record(builds)["pages"]
+    release_pages = {name for name in recorded if re.fullmatch(r"news/\d+/[^/]+/index\.html", name)}
+    assert release_pages >= {page_of(ENGLISH), page_of(THIRD)}
+    assert {name: recorded[name][2] for name in release_pages} == {
+        name: status(builds.out / name) for name in release_pages
+    }
+    assert recorded["index.html"][2] is None  # no search part reads it
+    # A rebuild takes them by their status, and keeps it.
+    append(builds, ENGLISH, "\nA paragraph added.\n")
+    assert builds.run()[0] is True
+    assert record(builds)["pages"][page_of(THIRD)][2] == recorded[page_of(THIRD)][2]

@@ -15,6 +15,9 @@ import shutil
 import time
 from pathlib import Path
 
+from test_unchanged_rebuild import Builds
+
+from newsroom.cache import SETTLED_NS
 from newsroom.search import CACHE_FOLDER, KEEP_UNUSED
 from support import Site, git
 
@@ -95,6 +98,36 @@ def test_after_an_edit_only_its_part_is_indexed_and_readers_find_the_edit(
     assert not any("keptword number 2 is here" in text for text in found.values())
 
     # The same as an index made from nothing.
+    shutil.rmtree(kept(site))
+    build(site, tmp_path / "fresh")
+    assert texts(tmp_path / "fresh") == found
+
+
+def test_a_rebuild_keys_the_parts_by_the_pages_record_as_by_their_bytes(
+    site: Site, tmp_path: Path
+) -> None:
+    """``invoke build`` keys a part by the digests in its pages' record where the files'
+    statuses vouch for them, and by their bytes elsewhere: the same keys, so after an edit
+    only the edited part is indexed, and the index is the one a build from nothing makes."""
+    with_releases(site)
+    builds = Builds(site, tmp_path / "out", tmp_path)
+    builds.extra["NEWSROOM"] = {"languages": ["en", "de"], "search_part_size": PART_SIZE}
+    builds.run()
+    for n in (2, 3):  # the first rebuild records the statuses, the second goes by them
+        time.sleep(SETTLED_NS / 1e9 + 0.2)
+        before = files(builds.out)
+        edit = RELEASE.format(n=n).replace("is here", "moved on")
+        site.write(f"releases/2026/kept-{n}.md", edit)
+        assert builds.run()[0] is True
+        after = files(builds.out)
+        indexed = {
+            "/".join(name.split("/")[:2])
+            for name, ino in after.items()
+            if ino not in set(before.values())
+        }
+        assert len(indexed) == 1
+    found = texts(builds.out)
+    assert any("keptword number 3 moved on" in text for text in found.values())
     shutil.rmtree(kept(site))
     build(site, tmp_path / "fresh")
     assert texts(tmp_path / "fresh") == found
