@@ -52,7 +52,19 @@ from .pagerecord import Plan
 from .problems import ContentError, OutputError, Problem, display_path, escape_data
 from .schedule import Window
 from .settings import SettingsError, from_pelican, with_instant
-from .state import AHEAD, BUILT_AT, CHECKED, HANDED, LATER, PAGES, SERVED, Handed, Late, run_all
+from .state import (
+    AHEAD,
+    BUILT_AT,
+    CHECKED,
+    HANDED,
+    LATER,
+    PAGES,
+    PARTS,
+    SERVED,
+    Handed,
+    Late,
+    run_all,
+)
 
 if TYPE_CHECKING:
     from .content import Newsroom
@@ -296,6 +308,10 @@ def build_in(
             if trusted:  # as the manifest: never a record a pull request committed
                 # The pages' record is read before it is forgotten (pagerecord.py).
                 plan = full[PAGES] = Plan.load(last.pages, skeleton)
+        if trusted:  # the parts' record too, whatever the inputs (search.py)
+            from .search import recorded_parts
+
+            full[PARTS] = recorded_parts(last.parts)
         last.forget()  # before anything is written, so that a failed build leaves no manifest
         made = _make(full, printed, hand_on=True)
         return made, read, inputs, None if plan is None else plan.record()
@@ -303,8 +319,16 @@ def build_in(
     made, read, inputs, pages = _in_child(in_child, printed)
     window = _after(made, printed)
     if key is not None and read is not None and inputs is not None:
-        last.keep(key, read, inputs, window, printed.getvalue(), pages)
+        last.keep(key, read, inputs, window, printed.getvalue(), pages, _parts(made))
     return True
+
+
+def _parts(made: _Made) -> dict[str, Any] | None:
+    """The record of the search index's parts the build left in the output, if it made one."""
+    from .search import Indexing  # loaded already: the work handed on holds one
+
+    found = [work.record() for work in made.handed if isinstance(work, Indexing)]
+    return found[0] if found else None
 
 
 def build(settings: dict[str, Any], out: TextIO | None = None, *, fork: bool = False) -> None:
@@ -483,13 +507,18 @@ def _run_pelican(settings: dict[str, Any], *, hand_on: bool = False) -> tuple[li
         run[HANDED] = later.handed
     emptying = None
     plan = run.get(PAGES)
+    # The parts of the search index on record: only those the emptying leaves stay.
+    parts = run.pop(PARTS, None) or {}
     if run.get("DELETE_OUTPUT_DIRECTORY"):
         leave = plan.leaving() if isinstance(plan, Plan) else ()
-        emptying = outfolder.empty(run["OUTPUT_PATH"], run.get("OUTPUT_RETENTION") or (), leave)
+        emptying = outfolder.empty(
+            run["OUTPUT_PATH"], run.get("OUTPUT_RETENTION") or (), leave, parts
+        )
         if emptying is not None:  # what is left is the folder being deleted: Pelican keeps it
             run["DELETE_OUTPUT_DIRECTORY"] = False
             if isinstance(plan, Plan):
                 plan.leaves(emptying.output, emptying.left)
+            run[PARTS] = {name: parts[name] for name in emptying.whole}
     try:
         try:
             Pelican(run).run()

@@ -143,11 +143,17 @@ class LastBuild:
         """The record of the pages the last ``invoke build`` wrote (pagerecord.py)."""
         return self.path.with_suffix(".pages.json")
 
+    @property
+    def parts(self) -> Path:
+        """The record of the search index's parts the last ``invoke build`` left in the
+        output (search.py)."""
+        return self.path.with_suffix(".parts.json")
+
     def forget(self) -> None:
-        """Remove the manifest and the pages' record: the output is about to change. Git is
-        asked only when there is one, and a manifest git tracks is left alone (it is never
-        read)."""
-        for path in (self.path, self.pages):
+        """Remove the manifest and the records beside it: the output is about to change. Git
+        is asked only when there is one, and a manifest git tracks is left alone (it is
+        never read)."""
+        for path in (self.path, self.pages, self.parts):
             if os.path.lexists(path) and self.trusted():
                 # One that cannot be removed no longer matches the output this build leaves.
                 with contextlib.suppress(OSError):
@@ -161,9 +167,11 @@ class LastBuild:
         window: Window,
         messages: str,
         pages: dict[str, Any] | None = None,
+        parts: dict[str, Any] | None = None,
     ) -> None:
         """Record a build that succeeded, with the record of the pages it wrote
-        (pagerecord.py) when it kept one; a folder that cannot be written only costs time.
+        (pagerecord.py) and of the search index's parts it left (search.py) when it kept
+        them; a folder that cannot be written only costs time.
         ``inputs`` (``read.digest``) was worked out before the build read anything: a file
         changed while it ran is then a change the next build sees."""
         if not self.trusted():
@@ -182,6 +190,8 @@ class LastBuild:
         _write(self.path, record)
         if pages is not None:
             _write(self.pages, pages)
+        if parts is not None:
+            _write(self.parts, parts)
 
     def _read(self) -> dict[str, Any] | None:
         try:
