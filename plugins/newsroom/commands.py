@@ -45,8 +45,8 @@ from .cache import (
 from .dates import parse_as_of
 from .forked import Printed
 from .golive import GoLiveLog, GoLiveLogError, read_golive_log
-from .hosting import check_output
-from .manifest import LastBuild, Read, settings_key
+from .hosting import size_warning
+from .manifest import LastBuild, Read, measured, settings_key
 from .models import Release
 from .pagerecord import Plan
 from .problems import ContentError, OutputError, Problem, display_path, escape_data
@@ -317,9 +317,9 @@ def build_in(
         return made, read, inputs, None if plan is None else plan.record()
 
     made, read, inputs, pages = _in_child(in_child, printed)
-    window = _after(made, printed)
+    window, state = _after(made, printed)
     if key is not None and read is not None and inputs is not None:
-        last.keep(key, read, inputs, window, printed.getvalue(), pages, _parts(made))
+        last.keep(key, read, inputs, window, printed.getvalue(), pages, _parts(made), state)
     return True
 
 
@@ -393,7 +393,7 @@ def _build(settings: dict[str, Any], out: TextIO, *, fork: bool = False) -> Wind
         made = _in_child(lambda: _make(settings, printed, hand_on=True), printed)
     else:
         made = _make(settings, out, hand_on=False)
-    return _after(made, out)
+    return _after(made, out)[0]
 
 
 def _in_child(work: Callable[[], T], printed: Printed) -> T:
@@ -409,10 +409,11 @@ def _in_child(work: Callable[[], T], printed: Printed) -> T:
         raise BuildFailed(str(err)) from None
 
 
-def _after(made: _Made, out: TextIO) -> Window:
+def _after(made: _Made, out: TextIO) -> tuple[Window, str]:
     """The rest of a build once Pelican's run is over: the work handed on (the search index,
     on every core this process may use, beside the share cards the process drawing ahead
-    left), the errors Pelican logged, the output's size."""
+    left), the errors Pelican logged, the output's size. The window, and the finished
+    output's state (manifest.measured), for its manifest."""
     from .parallel import cores  # the cores this process may use (a container's share)
 
     with _worded():
@@ -420,12 +421,13 @@ def _after(made: _Made, out: TextIO) -> Window:
     if made.logged:
         raise BuildFailed("The build logged errors:\n" + "\n".join(made.logged))
     # Measured on the finished output, search index and editor included: what is uploaded.
-    warning = check_output(made.output, made.host, made.output_limit_mb)
+    state, files, size = measured(made.output)
+    warning = size_warning(size, files, made.host, made.output_limit_mb)
     if warning:
         print(f"Warning: {warning}", file=out)
         if os.environ.get("GITHUB_ACTIONS") == "true":  # shown on the workflow run's page
             print(f"::warning title=Site size::{escape_data(warning)}", file=out)
-    return made.window
+    return made.window, state
 
 
 def _make(settings: dict[str, Any], out: TextIO, *, hand_on: bool) -> _Made:
