@@ -445,6 +445,8 @@ class Indexing:
         self._running: set[subprocess.Popen[str]] = set()
         self._stopped = False
         self._keys: dict[str, str] = {}
+        #: The status each part left where it lies was found with (``_status``).
+        self._kept_in_place: dict[str, str] = {}
         self._done = False
 
     def __getstate__(self) -> dict[str, object]:
@@ -503,15 +505,18 @@ class Indexing:
 
     def record(self) -> dict[str, object] | None:
         """What the next build needs to keep the parts where they lie: each part's key and
-        the status of its folder (``_status``), taken once the whole index is done; None
-        when it was not done, or no bundles are kept."""
+        the status of its folder (``_status``), taken once the whole index is done, or, for
+        a part left where it lies, as it was found (a change since then is a change the next
+        build sees); None when it was not done, or no bundles are kept."""
         if not self._done or self.kept is None:
             return None
         found: dict[str, list[str]] = {}
         for part in self.cut:
             key = self._keys.get(part.folder)
-            status = _status(self.output / part.folder) if key is not None else None
-            if key is not None and status is not None:
+            if key is None:
+                continue
+            status = self._kept_in_place.get(part.folder) or _status(self.output / part.folder)
+            if status is not None:
                 found[part.folder.rstrip("/")] = [key, status]
         return {"format": RECORD_FORMAT, "parts": found}
 
@@ -541,8 +546,10 @@ class Indexing:
         key = self._key(part, code)
         if key is not None and self.kept is not None:
             self._keys[part.folder] = key
-            if self.lying.get(part.folder.rstrip("/")) == [key, _status(bundle)]:
+            status = _status(bundle)
+            if status is not None and self.lying.get(part.folder.rstrip("/")) == [key, status]:
                 self.kept.used(key)  # left where it lies: the bundle of the same pages
+                self._kept_in_place[part.folder] = status
                 return True
             if self.kept.restore(key, bundle):
                 return True
