@@ -1,4 +1,6 @@
-"""Search: the ``/search/`` page, and a Pagefind index of the release pages once all is written.
+"""Search: a Pagefind index of the release pages once all is written (the ``/search/`` page
+and the build's hook are in search_page.py: this module loads without Pelican, in the
+process that runs Pagefind once the build's child has ended).
 
 Pagefind reads the finished HTML in the output folder, so it indexes exactly what the time
 gate let through: an embargoed release is in a public build's index only from its instant
@@ -60,21 +62,18 @@ from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pagefind.service import get_executable
-from pelican import Pelican
-from pelican.generators import Generator
-from pelican.writers import Writer
 
 from .atomic import replacing
-from .cache import installed, own_folder
-from .localized import write_each_language
-from .models import Release
+from .cache import installed
 from .problems import OutputError
-from .state import PARTS, Beside, hand_later, state_of
+from .state import Beside
 
-PAGE_URL = "search/"
-PAGE_SAVE_AS = "search/index.html"
+if TYPE_CHECKING:
+    from .models import Release
+
 INDEX_FOLDER = "pagefind"
 #: The most characters of one part's ``--glob``: Linux refuses a longer argument than
 #: 128 KiB, and a part closes early rather than reach it (only with very long addresses).
@@ -144,47 +143,6 @@ def _cut(lang: str, pages: list[str], size: int) -> list[Part]:
 def bundles(cut: Sequence[Part], lang: str) -> list[str]:
     """The bundle folders a language's search page merges, newest part first."""
     return [p.folder for p in sorted(cut, key=lambda p: -p.number) if p.lang == lang]
-
-
-class SearchPageGenerator(Generator):
-    """Writes ``search/index.html``; the results come from Pagefind in the browser."""
-
-    def generate_context(self) -> None:
-        state_of(self.settings)  # only in a newsroom build
-        self.context.update(search_url=PAGE_URL)
-
-    def generate_output(self, writer: Writer) -> None:
-        # One page a language, each merging the parts of its own language's index.
-        state = state_of(self.settings)
-        languages = state.settings.languages
-        cut = parts(state.shown, state.settings.search_part_size)
-        found = {lang: bundles(cut, lang) for lang in languages}
-        write_each_language(self, writer, PAGE_SAVE_AS, "search", languages, search_bundles=found)
-
-
-def get_generators(pelican: Pelican) -> type[Generator]:
-    return SearchPageGenerator
-
-
-def build_index(pelican: Pelican) -> None:
-    """Pelican ``finalized``: index the written release pages into ``output/pagefind/``.
-
-    Pagefind reads only the written files, so it runs once Pelican's objects are gone:
-    ``invoke build`` runs it in the process that forked the build (``state.HANDED``), two
-    parts at a time (``MOST_AT_ONCE``), once the child that ran Pelican has ended. Other
-    builds run it in their own process once Pelican's objects are freed, one part at a time
-    beside the drawing of share cards (``state.Beside``): the build's process still holds
-    the memory Python kept, and a second Pagefind would come on top of it.
-    """
-    state = state_of(pelican.settings)
-    content = Path(pelican.settings["PATH"]).resolve()
-    indexing = Indexing(
-        Path(pelican.settings["OUTPUT_PATH"]),
-        parts(state.shown, state.settings.search_part_size),
-        Bundles(own_folder(content.parent, CACHE_FOLDER)),
-        pelican.settings.get(PARTS) or {},
-    )
-    hand_later(pelican.settings, indexing)
 
 
 #: Beside the content folder, like the other caches (``.cache/`` is git-ignored).
