@@ -22,16 +22,16 @@ def site(tmp_path: Path) -> Site:
 def renders(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """The title of every share card the build draws itself (not taken from the cache, nor
     drawn by the process that draws them ahead) from now on."""
-    from newsroom import share_images
+    from newsroom import share_cards
 
     drawn: list[str] = []
-    real = share_images.render
+    real = share_cards.render
 
-    def counting(card: share_images.Card) -> bytes:
+    def counting(card: share_cards.Card) -> bytes:
         drawn.append(card.title)
         return real(card)
 
-    monkeypatch.setattr(share_images, "render", counting)
+    monkeypatch.setattr(share_cards, "render", counting)
     return drawn
 
 

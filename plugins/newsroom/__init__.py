@@ -22,7 +22,7 @@ def register() -> None:
         membership,
         plugin,
         rendering,
-        search,
+        search_page,
         share_images,
         sitemaps,
         structured,
@@ -88,12 +88,12 @@ def register() -> None:
     # The build instant, read by the scheduled redeploy (invoke due).
     signals.finalized.connect(plugin.write_build_record)
     # The search page, and the security headers as a _headers file (see headers.py).
-    signals.get_generators.connect(search.get_generators)
+    signals.get_generators.connect(search_page.get_generators)
     # The media kit page, its image versions and album zips (mediakit_build.py).
     signals.get_generators.connect(mediakit_build.get_generators)
     signals.finalized.connect(headers.write_headers)
     # The search index last: Pagefind reads the release pages as written (see search.py).
-    signals.finalized.connect(search.build_index)
+    signals.finalized.connect(search_page.build_index)
     # The editor for PR staff at /admin/, its form made from the release table (cms.py).
     signals.finalized.connect(cms.write_admin_files)
 

@@ -45,14 +45,26 @@ from .cache import (
 from .dates import parse_as_of
 from .forked import Printed
 from .golive import GoLiveLog, GoLiveLogError, read_golive_log
-from .hosting import check_output
-from .manifest import LastBuild, Read, settings_key
+from .hosting import size_warning
+from .manifest import LastBuild, Read, measured, settings_key
 from .models import Release
 from .pagerecord import Plan
 from .problems import ContentError, OutputError, Problem, display_path, escape_data
 from .schedule import Window
 from .settings import SettingsError, from_pelican, with_instant
-from .state import AHEAD, BUILT_AT, CHECKED, HANDED, LATER, PAGES, SERVED, Handed, Late, run_all
+from .state import (
+    AHEAD,
+    BUILT_AT,
+    CHECKED,
+    HANDED,
+    LATER,
+    PAGES,
+    PARTS,
+    SERVED,
+    Handed,
+    Late,
+    run_all,
+)
 
 if TYPE_CHECKING:
     from .content import Newsroom
@@ -296,15 +308,27 @@ def build_in(
             if trusted:  # as the manifest: never a record a pull request committed
                 # The pages' record is read before it is forgotten (pagerecord.py).
                 plan = full[PAGES] = Plan.load(last.pages, skeleton)
+        if trusted:  # the parts' record too, whatever the inputs (search.py)
+            from .search import recorded_parts
+
+            full[PARTS] = recorded_parts(last.parts)
         last.forget()  # before anything is written, so that a failed build leaves no manifest
         made = _make(full, printed, hand_on=True)
         return made, read, inputs, None if plan is None else plan.record()
 
     made, read, inputs, pages = _in_child(in_child, printed)
-    window = _after(made, printed)
+    window, state = _after(made, printed)
     if key is not None and read is not None and inputs is not None:
-        last.keep(key, read, inputs, window, printed.getvalue(), pages)
+        last.keep(key, read, inputs, window, printed.getvalue(), pages, _parts(made), state)
     return True
+
+
+def _parts(made: _Made) -> dict[str, Any] | None:
+    """The record of the search index's parts the build left in the output, if it made one."""
+    from .search import Indexing  # loaded already: the work handed on holds one
+
+    found = [work.record() for work in made.handed if isinstance(work, Indexing)]
+    return found[0] if found else None
 
 
 def build(settings: dict[str, Any], out: TextIO | None = None, *, fork: bool = False) -> None:
@@ -369,7 +393,7 @@ def _build(settings: dict[str, Any], out: TextIO, *, fork: bool = False) -> Wind
         made = _in_child(lambda: _make(settings, printed, hand_on=True), printed)
     else:
         made = _make(settings, out, hand_on=False)
-    return _after(made, out)
+    return _after(made, out)[0]
 
 
 def _in_child(work: Callable[[], T], printed: Printed) -> T:
@@ -385,10 +409,11 @@ def _in_child(work: Callable[[], T], printed: Printed) -> T:
         raise BuildFailed(str(err)) from None
 
 
-def _after(made: _Made, out: TextIO) -> Window:
+def _after(made: _Made, out: TextIO) -> tuple[Window, str]:
     """The rest of a build once Pelican's run is over: the work handed on (the search index,
     on every core this process may use, beside the share cards the process drawing ahead
-    left), the errors Pelican logged, the output's size."""
+    left), the errors Pelican logged, the output's size. The window, and the finished
+    output's state (manifest.measured), for its manifest."""
     from .parallel import cores  # the cores this process may use (a container's share)
 
     with _worded():
@@ -396,12 +421,13 @@ def _after(made: _Made, out: TextIO) -> Window:
     if made.logged:
         raise BuildFailed("The build logged errors:\n" + "\n".join(made.logged))
     # Measured on the finished output, search index and editor included: what is uploaded.
-    warning = check_output(made.output, made.host, made.output_limit_mb)
+    state, files, size = measured(made.output)
+    warning = size_warning(size, files, made.host, made.output_limit_mb)
     if warning:
         print(f"Warning: {warning}", file=out)
         if os.environ.get("GITHUB_ACTIONS") == "true":  # shown on the workflow run's page
             print(f"::warning title=Site size::{escape_data(warning)}", file=out)
-    return made.window
+    return made.window, state
 
 
 def _make(settings: dict[str, Any], out: TextIO, *, hand_on: bool) -> _Made:
@@ -483,13 +509,18 @@ def _run_pelican(settings: dict[str, Any], *, hand_on: bool = False) -> tuple[li
         run[HANDED] = later.handed
     emptying = None
     plan = run.get(PAGES)
+    # The parts of the search index on record: only those the emptying leaves stay.
+    parts = run.pop(PARTS, None) or {}
     if run.get("DELETE_OUTPUT_DIRECTORY"):
         leave = plan.leaving() if isinstance(plan, Plan) else ()
-        emptying = outfolder.empty(run["OUTPUT_PATH"], run.get("OUTPUT_RETENTION") or (), leave)
+        emptying = outfolder.empty(
+            run["OUTPUT_PATH"], run.get("OUTPUT_RETENTION") or (), leave, parts
+        )
         if emptying is not None:  # what is left is the folder being deleted: Pelican keeps it
             run["DELETE_OUTPUT_DIRECTORY"] = False
             if isinstance(plan, Plan):
                 plan.leaves(emptying.output, emptying.left)
+            run[PARTS] = {name: parts[name] for name in emptying.whole}
     try:
         try:
             Pelican(run).run()

@@ -2,7 +2,8 @@
 
 GitHub Pages publishes a site of at most 1 GB and cancels a deployment that takes longer than
 10 minutes (docs.github.com, "GitHub Pages limits"); past either, the newsroom stops
-deploying, usually on the day of an important release. The build measures what it wrote and
+deploying, usually on the day of an important release. The build measures what it wrote
+(manifest.measured, in the walk that records the output for the next build) and
 warns from three quarters of the limit on, while there is still time to act (see "When the
 site outgrows its host" in docs/operations.md). A self-hosted server has no such limit unless
 one is configured (NEWSROOM "output_limit_mb").
@@ -10,9 +11,7 @@ one is configured (NEWSROOM "output_limit_mb").
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
-from pathlib import Path
 
 #: Decimal megabytes, as hosts state their limits (GitHub's "1 GB" is 1,000 of them).
 MB = 1000 * 1000
@@ -44,16 +43,6 @@ HOSTS = {
 }
 
 
-def output_bytes(output: Path) -> tuple[int, int]:
-    """Files and bytes under ``output``, as the host counts them (symlinks not followed)."""
-    files = size = 0
-    for folder, _, names in os.walk(output):
-        for name in names:
-            files += 1
-            size += os.lstat(os.path.join(folder, name)).st_size
-    return files, size
-
-
 def size_warning(size: int, files: int, host_key: str, limit_mb: float = 0) -> str | None:
     """The warning for a site of ``size`` bytes on the host, or None while it is far off.
 
@@ -74,9 +63,3 @@ def size_warning(size: int, files: int, host_key: str, limit_mb: float = 0) -> s
     verdict = f"over {took}" if share >= 1 else f"{share:.0%} of {took}"
     built = f"The built site is {size / MB:,.1f} MB in {files:,} files, {verdict}."
     return " ".join(part for part in (built, host.note, ADVICE) if part)
-
-
-def check_output(output: Path, host_key: str, limit_mb: float = 0) -> str | None:
-    """Measure the finished output and word the warning, if one is due."""
-    files, size = output_bytes(output)
-    return size_warning(size, files, host_key, limit_mb)

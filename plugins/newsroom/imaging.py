@@ -24,7 +24,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .atomic import replacing, write_file
-from .schema import Invalid
 
 if TYPE_CHECKING:
     # Pillow itself is imported where a picture is worked on: the check of content without
@@ -77,6 +76,9 @@ def decoded(data: bytes) -> Image.Image:
 
 def readable(path: Path, name: str) -> Image.Image:
     """The picture at ``path``, decoded, or ``Invalid`` worded for the author who uploaded it."""
+    # Imported here: the share cards' copying (share_cards.py) needs ``whole`` alone.
+    from .schema import Invalid
+
     try:
         return decoded(path.read_bytes())
     except Unreadable as err:

@@ -40,6 +40,7 @@ import contextlib
 import hashlib
 import json
 import os
+import stat
 import sys
 from dataclasses import dataclass
 from datetime import datetime
@@ -143,11 +144,17 @@ class LastBuild:
         """The record of the pages the last ``invoke build`` wrote (pagerecord.py)."""
         return self.path.with_suffix(".pages.json")
 
+    @property
+    def parts(self) -> Path:
+        """The record of the search index's parts the last ``invoke build`` left in the
+        output (search.py)."""
+        return self.path.with_suffix(".parts.json")
+
     def forget(self) -> None:
-        """Remove the manifest and the pages' record: the output is about to change. Git is
-        asked only when there is one, and a manifest git tracks is left alone (it is never
-        read)."""
-        for path in (self.path, self.pages):
+        """Remove the manifest and the records beside it: the output is about to change. Git
+        is asked only when there is one, and a manifest git tracks is left alone (it is
+        never read)."""
+        for path in (self.path, self.pages, self.parts):
             if os.path.lexists(path) and self.trusted():
                 # One that cannot be removed no longer matches the output this build leaves.
                 with contextlib.suppress(OSError):
@@ -161,9 +168,13 @@ class LastBuild:
         window: Window,
         messages: str,
         pages: dict[str, Any] | None = None,
+        parts: dict[str, Any] | None = None,
+        state: str | None = None,
     ) -> None:
         """Record a build that succeeded, with the record of the pages it wrote
-        (pagerecord.py) when it kept one; a folder that cannot be written only costs time.
+        (pagerecord.py) and of the search index's parts it left (search.py) when it kept
+        them; a folder that cannot be written only costs time. ``state``: the output's
+        (``measured``), when the build has just worked it out.
         ``inputs`` (``read.digest``) was worked out before the build read anything: a file
         changed while it ran is then a change the next build sees."""
         if not self.trusted():
@@ -176,12 +187,14 @@ class LastBuild:
             "key": key,
             "read": read.record(),
             "inputs": inputs,
-            "files": output_state(self.output),
+            "files": output_state(self.output) if state is None else state,
             "messages": messages,
         }
         _write(self.path, record)
         if pages is not None:
             _write(self.pages, pages)
+        if parts is not None:
+            _write(self.parts, parts)
 
     def _read(self) -> dict[str, Any] | None:
         try:
@@ -349,24 +362,39 @@ def _own_code() -> list[str | bytes]:
 
 def output_state(folder: Path) -> str:
     """Every entry under ``folder`` (and the folder itself) by path, kind, size, inode and
-    change times; links are not followed. ``build.json`` only by its path: every build
-    writes it again (buildinfo.py), kept or not, which changes the times of the folder it is
-    in, so that folder counts without them (its entries are listed all the same)."""
-    h = hashlib.sha256()
+    change times (``measured``)."""
+    return measured(folder)[0]
 
-    def add(path: str, shown: str) -> None:
+
+def measured(folder: Path) -> tuple[str, int, int]:
+    """The state of ``folder``, and the files and bytes under it as a host counts them (links
+    not followed, nor counted when they name a folder), in one walk: a build records the
+    one and measures the other on the same finished output (10,000 releases: some 31,000
+    entries, each stat'ed once).
+
+    The state: every entry under ``folder`` (and the folder itself) by path, kind, size,
+    inode and change times; links are not followed. ``build.json`` only by its path: every
+    build writes it again (buildinfo.py), kept or not, which changes the times of the folder
+    it is in, so that folder counts without them (its entries are listed all the same)."""
+    h = hashlib.sha256()
+    files = size = 0
+
+    def add(path: str, shown: str) -> os.stat_result | None:
         if shown == buildinfo.NAME:
             h.update(f"{shown}\0rewritten\n".encode())
-            return
         try:
             info = os.lstat(path)
         except OSError:
-            h.update(f"{shown}\0gone\n".encode("utf-8", "surrogatepass"))
-            return
+            if shown != buildinfo.NAME:
+                h.update(f"{shown}\0gone\n".encode("utf-8", "surrogatepass"))
+            return None
+        if shown == buildinfo.NAME:
+            return info
         line = f"{shown}\0{info.st_mode}\0{info.st_ino}\0{info.st_dev}"
         if shown != ".":
             line += f"\0{info.st_size}\0{info.st_mtime_ns}\0{info.st_ctime_ns}"
         h.update(f"{line}\n".encode("utf-8", "surrogatepass"))
+        return info
 
     add(str(folder), ".")
     stack = [(str(folder), "")] if folder.is_dir() else []
@@ -378,7 +406,10 @@ def output_state(folder: Path) -> str:
             h.update(f"{prefix}\0unreadable\n".encode("utf-8", "surrogatepass"))
             continue
         for entry in entries:
-            add(entry.path, prefix + entry.name)
+            info = add(entry.path, prefix + entry.name)
             if entry.is_dir(follow_symlinks=False):
                 stack.append((entry.path, f"{prefix}{entry.name}/"))
-    return h.hexdigest()
+            elif info is not None and not (stat.S_ISLNK(info.st_mode) and entry.is_dir()):
+                files += 1
+                size += info.st_size
+    return h.hexdigest(), files, size

@@ -19,6 +19,10 @@ as it was left once the build is over is removed then, with any folder that empt
 the build did not ask for (``Emptying.sweep``). A file the build wrote there meanwhile has
 another change time, and stays.
 
+The search index's parts of the last build are left whole (``whole``): a folder of the
+build's own is left with all it holds, unlooked at, for the search index to keep only once
+all of it is found as the last build recorded it (search.py), and to clear otherwise.
+
 The hidden folder stays inside the output folder, never beside it: a build stopped before
 the deleting is done leaves it there, and the next build deletes it with the rest.
 """
@@ -60,6 +64,8 @@ class Emptying:
     #: The files left in place for the build to take (``empty``'s ``leave``), by their
     #: relative path, as they were found.
     left: dict[str, Identity] = field(default_factory=dict)
+    #: The folders left whole (``empty``'s ``whole``), by their relative path.
+    whole: set[str] = field(default_factory=set)
 
     def done(self) -> None:
         """Wait for the deleting to end; delete here what is left (raise if it cannot)."""
@@ -119,11 +125,16 @@ def lies(path: str, identity: Identity) -> bool:
 
 
 def empty(
-    output: str | Path, keep: Iterable[str] = (), leave: Iterable[str] = ()
+    output: str | Path,
+    keep: Iterable[str] = (),
+    leave: Iterable[str] = (),
+    whole: Iterable[str] = (),
 ) -> Emptying | None:
-    """Empty ``output`` but for the names in ``keep`` (Pelican's ``OUTPUT_RETENTION``) and
-    the files at the paths ``leave`` names (relative, with ``/``), which stay where they
-    lie when they are plain files of the build's own (see the module's note).
+    """Empty ``output`` but for the names in ``keep`` (Pelican's ``OUTPUT_RETENTION``), the
+    files at the paths ``leave`` names (relative, with ``/``), which stay where they lie
+    when they are plain files of the build's own (see the module's note), and the folders
+    ``whole`` names, which stay with all they hold when they are folders of this user's
+    reached through plain folders of the build's own.
 
     None when there is nothing to move, or ``output`` is not a folder of its own (a link,
     a file): Pelican's own emptying then does what it does. (The build names the output
@@ -138,27 +149,31 @@ def empty(
         return None
     try:
         aside = Path(tempfile.mkdtemp(prefix=PREFIX, dir=output))
-        left = _set_aside(output, names, set(leave), aside)
+        left, whole_left = _set_aside(output, names, set(leave), set(whole), aside)
     except OSError as err:
         raise OutputError(
             f"the output folder {output} could not be emptied: {err.strerror or err}."
         ) from None
     process = _deleting(aside)
-    emptying = Emptying(output, aside, process, left)
+    emptying = Emptying(output, aside, process, left, whole_left)
     if process is None:  # no process to spare: deleted here, as Pelican would
         emptying.done()
         emptying.folder = None
     return emptying
 
 
-def _set_aside(output: str, names: list[str], leave: set[str], aside: Path) -> dict[str, Identity]:
+def _set_aside(
+    output: str, names: list[str], leave: set[str], whole: set[str], aside: Path
+) -> tuple[dict[str, Identity], set[str]]:
     """Move every entry at ``names`` in ``output`` into ``aside``, but the files at ``leave``
-    that may stay (the module's note) and the folders that lead to them; those files."""
-    folders = {name[:end] for name in leave for end in _slashes(name)}
+    and the folders at ``whole`` that may stay (the module's note), and the folders that
+    lead to them; those files, and those whole folders."""
+    folders = {name[:end] for name in (*leave, *whole) for end in _slashes(name)}
     mask = _umask()
     file_mode, folder_mode = 0o666 & ~mask, 0o777 & ~mask
     me = os.geteuid()
     left: dict[str, Identity] = {}
+    whole_left: set[str] = set()
     moved = 0
 
     def move(path: str) -> None:
@@ -177,7 +192,11 @@ def _set_aside(output: str, names: list[str], leave: set[str], aside: Path) -> d
             entries = [e for e in found if prefix or e.name in top]
         for entry in entries:
             name = prefix + entry.name
-            if entry.is_dir(follow_symlinks=False) and name in folders:
+            if name in whole and entry.is_dir(follow_symlinks=False):
+                if entry.stat(follow_symlinks=False).st_uid == me:
+                    whole_left.add(name)
+                    continue
+            elif entry.is_dir(follow_symlinks=False) and name in folders:
                 info = entry.stat(follow_symlinks=False)
                 if stat.S_IMODE(info.st_mode) == folder_mode and info.st_uid == me:
                     stack.append(f"{name}/")
@@ -192,7 +211,7 @@ def _set_aside(output: str, names: list[str], leave: set[str], aside: Path) -> d
                     left[name] = (info.st_ino, info.st_ctime_ns)
                     continue
             move(entry.path)
-    return left
+    return left, whole_left
 
 
 def _slashes(name: str) -> Iterable[int]:

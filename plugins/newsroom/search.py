@@ -1,4 +1,6 @@
-"""Search: the ``/search/`` page, and a Pagefind index of the release pages once all is written.
+"""Search: a Pagefind index of the release pages once all is written (the ``/search/`` page
+and the build's hook are in search_page.py: this module loads without Pelican, in the
+process that runs Pagefind once the build's child has ended).
 
 Pagefind reads the finished HTML in the output folder, so it indexes exactly what the time
 gate let through: an embargoed release is in a public build's index only from its instant
@@ -27,19 +29,32 @@ writes at its best level), which none of its options changes (benchmarks/README.
 A part whose pages are byte for byte those of a part indexed before is not indexed again:
 each bundle is kept in ``.cache/search-parts/`` beside the content folder, under a hash of
 its pages' addresses and the digests of their bytes, whether it carries Pagefind's code,
-Pagefind's version and binary, and Pagefind's configuration (``Bundles``). A new or edited
-release changes one part's pages, so a rebuild runs Pagefind on that part alone. A page's
-digest is the one in the pages' record (pagerecord.py) when the file's recorded status
-vouches for it, as for a file a rebuild takes, and the file is not read (reading the pages
-of every part again took 0.5 to 1 s of CPU at 10,000 releases: benchmarks/README.md); any
-other page is hashed, and its status recorded when it had settled. The files are hard
-links where the file system allows (nothing in a build writes into a file it did not just
-create), and entries no build has used for an hour are removed.
+Pagefind's version and binary, and Pagefind's configuration (``Bundles``), with the digest
+of its files' names and bytes, checked before it is put in an output (a file of an output
+edited in place is the kept file too when it is a hard link). A new or edited release
+changes one part's pages, so a rebuild runs Pagefind on that part alone. A page's digest is
+the one in the pages' record (pagerecord.py) when the file's recorded status vouches for it,
+as for a file a rebuild takes, and the file is not read (reading the pages of every part
+again took 0.5 to 1 s of CPU at 10,000 releases: benchmarks/README.md); any other page is
+hashed, and its status recorded when it had settled. The files are hard links where the
+file system allows (nothing in a build writes into a file it did not just create), and
+entries no build has used for an hour are removed.
+
+An ``invoke build`` leaves the parts of the output where they lie (about 10,700 files at
+10,000 releases, which were moved aside, deleted and linked back from the cache): it
+records each part's key and the status of every entry in its folder once the index is
+done (``Indexing.record``: mode, inode, size, modification and change times), and the
+next one keeps a part whose key is the same and whose folder is found just so. A file
+written, added, removed, linked or renamed there has another change time, or changes the
+listing; anything else in ``pagefind/``, and a part found otherwise, is removed before the
+part is put back from the cache or indexed again.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import json
 import os
 import posixpath
 import re
@@ -47,27 +62,24 @@ import shutil
 import subprocess
 import threading
 import time
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pagefind.service import get_executable
-from pelican import Pelican
-from pelican.generators import Generator
-from pelican.writers import Writer
 
 from . import cache
 from .atomic import replacing
-from .cache import installed, own_folder
-from .localized import write_each_language
-from .models import Release
-from .pagerecord import Plan, Recorded, settled, vouched
+from .cache import installed
+from .pagerecord import Recorded, settled, vouched
 from .problems import OutputError
-from .state import PAGES, Beside, hand_later, state_of
+from .state import Beside
 
-PAGE_URL = "search/"
-PAGE_SAVE_AS = "search/index.html"
+if TYPE_CHECKING:
+    from .models import Release
+
 INDEX_FOLDER = "pagefind"
 #: The most characters of one part's ``--glob``: Linux refuses a longer argument than
 #: 128 KiB, and a part closes early rather than reach it (only with very long addresses).
@@ -139,54 +151,12 @@ def bundles(cut: Sequence[Part], lang: str) -> list[str]:
     return [p.folder for p in sorted(cut, key=lambda p: -p.number) if p.lang == lang]
 
 
-class SearchPageGenerator(Generator):
-    """Writes ``search/index.html``; the results come from Pagefind in the browser."""
-
-    def generate_context(self) -> None:
-        state_of(self.settings)  # only in a newsroom build
-        self.context.update(search_url=PAGE_URL)
-
-    def generate_output(self, writer: Writer) -> None:
-        # One page a language, each merging the parts of its own language's index.
-        state = state_of(self.settings)
-        languages = state.settings.languages
-        cut = parts(state.shown, state.settings.search_part_size)
-        found = {lang: bundles(cut, lang) for lang in languages}
-        write_each_language(self, writer, PAGE_SAVE_AS, "search", languages, search_bundles=found)
-
-
-def get_generators(pelican: Pelican) -> type[Generator]:
-    return SearchPageGenerator
-
-
-def build_index(pelican: Pelican) -> None:
-    """Pelican ``finalized``: index the written release pages into ``output/pagefind/``.
-
-    Pagefind reads only the written files, so it runs once Pelican's objects are gone:
-    ``invoke build`` runs it in the process that forked the build (``state.HANDED``), two
-    parts at a time (``MOST_AT_ONCE``), once the child that ran Pelican has ended. Other
-    builds run it in their own process once Pelican's objects are freed, one part at a time
-    beside the drawing of share cards (``state.Beside``): the build's process still holds
-    the memory Python kept, and a second Pagefind would come on top of it.
-    """
-    state = state_of(pelican.settings)
-    content = Path(pelican.settings["PATH"]).resolve()
-    plan = pelican.settings.get(PAGES)
-    indexing = Indexing(
-        Path(pelican.settings["OUTPUT_PATH"]),
-        parts(state.shown, state.settings.search_part_size),
-        Bundles(own_folder(content.parent, CACHE_FOLDER)),
-        # The very entries the build's record of its pages holds: handed on with the
-        # record in one message (forked.run), the statuses the key finds are recorded.
-        plan.pages if isinstance(plan, Plan) else None,
-    )
-    hand_later(pelican.settings, indexing.beside)
-
-
 #: Beside the content folder, like the other caches (``.cache/`` is git-ignored).
 CACHE_FOLDER = Path(".cache") / "search-parts"
 #: Part of every key: change it whenever what a bundle holds changes.
-BUNDLE_FORMAT = "masthead-search-part-2"
+BUNDLE_FORMAT = "masthead-search-part-3"
+#: The layout of the parts' record (``Indexing.record``).
+RECORD_FORMAT = 1
 #: Entries no build used for this long are removed (seconds).
 KEEP_UNUSED = 3600
 
@@ -224,26 +194,42 @@ class Bundles:
         return h.hexdigest()
 
     def restore(self, key: str, bundle: Path) -> bool:
-        """Put the kept bundle of ``key`` at ``bundle``; False when there is none."""
+        """Put the kept bundle of ``key`` at ``bundle``, once its files are found to have
+        the digest it was kept with; False when there is none (a damaged one is removed)."""
         entry = self.folder / key
-        if not (entry / "pagefind-entry.json").is_file():
+        try:
+            recorded = (entry / DIGEST).read_text("ascii")
+        except (OSError, ValueError):
+            return False
+        if _bundle_digest(entry / BUNDLE) != recorded:
+            shutil.rmtree(entry, ignore_errors=True)  # made again by this build's run
             return False
         try:
-            shutil.rmtree(bundle, ignore_errors=True)
-            _copy_tree(entry, bundle)
-            os.utime(entry)
+            _clear(bundle)
+            _copy_tree(entry / BUNDLE, bundle)
         except OSError:
-            shutil.rmtree(bundle, ignore_errors=True)
+            _clear(bundle)
             return False
-        self._used.add(key)
+        self.used(key)
         return True
 
+    def used(self, key: str) -> None:
+        """Note that this build uses the kept bundle of ``key``: it is not removed."""
+        with contextlib.suppress(OSError):
+            os.utime(self.folder / key)
+        self._used.add(key)
+
     def keep(self, key: str, bundle: Path) -> None:
-        """Keep the bundle Pagefind just wrote, under ``key``."""
+        """Keep the bundle Pagefind just wrote, under ``key``, with its digest."""
+        found = _bundle_digest(bundle)
+        if found is None:
+            return
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
             with replacing(self.folder / key) as partial:
-                _copy_tree(bundle, partial)
+                partial.mkdir()
+                _copy_tree(bundle, partial / BUNDLE)
+                (partial / DIGEST).write_text(found, "ascii")
         except OSError:  # another build kept it meanwhile, or no room: only time is lost
             return
         self._used.add(key)
@@ -300,6 +286,115 @@ def _pagefind_identity(binary: Path) -> str:
     return hashlib.sha256("\0".join(parts).encode()).hexdigest()
 
 
+#: A kept entry's folder holds the bundle and the digest of its files (``_bundle_digest``).
+BUNDLE = "bundle"
+DIGEST = "digest"
+
+
+def _bundle_digest(folder: Path) -> str | None:
+    """The names and bytes of every file under ``folder``, and the names of its folders;
+    None when anything there is neither (a link), or cannot be read."""
+    h = hashlib.sha256()
+    try:
+        for path, kind in _tree(folder):
+            if kind == "folder":
+                h.update(f"{path}/\0".encode("utf-8", "surrogatepass"))
+                continue
+            with open(os.path.join(folder, path), "rb", opener=_no_follow) as file:
+                data = file.read()
+            h.update(f"{path}\0{len(data)}\0".encode("utf-8", "surrogatepass") + data)
+    except (OSError, _Odd):
+        return None
+    return h.hexdigest()
+
+
+def _no_follow(path: str, flags: int) -> int:
+    return os.open(path, flags | os.O_NOFOLLOW)
+
+
+class _Odd(Exception):
+    """An entry in a bundle that is neither a plain file nor a folder."""
+
+
+def _tree(folder: Path) -> list[tuple[str, str]]:
+    """Every entry under ``folder`` by its relative path (``/``) and kind, in name order,
+    links never followed; raises ``_Odd`` at anything but a plain file or a folder."""
+    found: list[tuple[str, str]] = []
+    for name, entry in _walk(folder):
+        if entry.is_dir(follow_symlinks=False):
+            found.append((name, "folder"))
+        elif entry.is_file(follow_symlinks=False):
+            found.append((name, "file"))
+        else:
+            raise _Odd(name)
+    return found
+
+
+def _walk(folder: Path) -> Iterator[tuple[str, os.DirEntry[str]]]:
+    """Every entry under ``folder`` with its relative path (``/``), each folder's in name
+    order; links are not followed. A stack, not recursion: no depth is too deep."""
+    stack = [""]
+    while stack:
+        prefix = stack.pop()
+        with os.scandir(os.path.join(folder, prefix)) as listing:
+            entries = sorted(listing, key=lambda e: e.name)
+        for entry in entries:
+            name = prefix + entry.name
+            yield name, entry
+            if entry.is_dir(follow_symlinks=False):
+                stack.append(f"{name}/")
+
+
+def _status(folder: Path) -> str | None:
+    """Every entry of ``folder`` and the folder itself by name, mode, inode, size and
+    modification and change times (links not followed); None when it cannot be listed.
+    A write, a new link, a rename or a change of mode changes a change time, which cannot
+    be set back; an entry added or removed changes the listing."""
+    h = hashlib.sha256()
+    try:
+        found = [("", os.lstat(folder))]
+        found += [(name, entry.stat(follow_symlinks=False)) for name, entry in _walk(folder)]
+    except OSError:
+        return None
+    for name, info in found:
+        line = f"{name}\0{info.st_mode}\0{info.st_ino}\0{info.st_dev}\0{info.st_size}\0"
+        line += f"{info.st_mtime_ns}\0{info.st_ctime_ns}\n"
+        h.update(line.encode("utf-8", "surrogatepass"))
+    return h.hexdigest()
+
+
+def _clear(path: Path) -> None:
+    """Remove whatever is at ``path``: a folder with all it holds, a file or a link (never
+    followed)."""
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path, ignore_errors=True)
+    else:
+        with contextlib.suppress(FileNotFoundError, NotADirectoryError):
+            path.unlink()
+
+
+def recorded_parts(path: Path) -> dict[str, list[str]]:
+    """The parts the last ``invoke build`` left in its output, from its record at ``path``
+    (``Indexing.record``): [key, status] by folder; none when the record is unreadable."""
+    try:
+        record = json.loads(path.read_bytes())
+    except (OSError, ValueError):
+        return {}
+    if not isinstance(record, dict) or record.get("format") != RECORD_FORMAT:
+        return {}
+    found = record.get("parts")
+    if not isinstance(found, dict):
+        return {}
+    return {
+        folder: entry
+        for folder, entry in found.items()
+        if isinstance(folder, str)
+        and isinstance(entry, list)
+        and len(entry) == 2
+        and all(isinstance(text, str) for text in entry)
+    }
+
+
 def _copy_tree(source: Path, target: Path) -> None:
     """``source`` at ``target``, by hard links when on one file system, else copied."""
     try:
@@ -329,22 +424,41 @@ class Indexing:
         cut: Sequence[Part],
         kept: Bundles | None = None,
         pages: dict[str, Recorded] | None = None,
+        lying: dict[str, list[str]] | None = None,
     ) -> None:
         self.output = output
         self.cut = cut
         self.kept = kept
         #: The build's record of its pages (pagerecord.Plan.pages), when it keeps one.
         self.pages = pages
+        #: The parts the last build left where they lie, as it recorded them: [key, status]
+        #: by folder (``record``).
+        self.lying = lying or {}
         self.processes = 1
         self._lock = threading.Lock()
         self._running: set[subprocess.Popen[str]] = set()
         self._stopped = False
+        self._keys: dict[str, str] = {}
+        #: The status each part left where it lies was found with (``_status``).
+        self._kept_in_place: dict[str, str] = {}
+        self._done = False
 
     def __getstate__(self) -> dict[str, object]:
-        return {"output": self.output, "cut": self.cut, "kept": self.kept, "pages": self.pages}
+        return {
+            "output": self.output,
+            "cut": self.cut,
+            "kept": self.kept,
+            "pages": self.pages,
+            "lying": self.lying,
+        }
 
     def __setstate__(self, state: dict[str, object]) -> None:
         self.__init__(**state)  # type: ignore[misc]
+
+    def __call__(self, cores: int) -> Beside:
+        """``beside``: the indexing is the late work itself (``state.Handed``), so that the
+        process that ran it finds its ``record``."""
+        return self.beside(cores)
 
     def beside(self, cores: int) -> Beside:
         """The whole indexing as late work (``state.Handed``), on at most ``cores`` cores."""
@@ -354,10 +468,12 @@ class Indexing:
     def run(self) -> None:
         """Index each part's pages into its own bundle; raise the first failure, once the
         other runs are stopped."""
-        index = self.output / INDEX_FOLDER
         # The folder is the index's alone: a part left from an earlier build could hold a
-        # release that is no longer public.
-        shutil.rmtree(index, ignore_errors=True)
+        # release that is no longer public. Only the parts left on record stay, until each
+        # is found as recorded (``_part``).
+        self._clear_but(
+            {p.folder.rstrip("/") for p in self.cut if p.folder.rstrip("/") in self.lying}
+        )
         newest = {p.lang: p.number for p in self.cut}
         jobs = [(part, part.number == newest[part.lang]) for part in self.cut]
         if self.processes < 2 or len(jobs) < 2:
@@ -366,6 +482,43 @@ class Indexing:
             done = self._side_by_side(jobs)
         if done and self.kept is not None:
             self.kept.tidy()
+        self._done = done
+
+    def _clear_but(self, parts: set[str]) -> None:
+        """Remove everything in the index's folder but the part folders at ``parts``, each
+        reached through plain folders (a link to a folder is removed, never followed)."""
+        index = self.output / INDEX_FOLDER
+        if not index.is_dir() and not index.is_symlink():
+            return  # nothing there, or a file Pagefind refuses to write through, as before
+        if not parts or index.is_symlink():
+            _clear(index)
+            return
+        langs = {name.split("/")[1] for name in parts}
+        for lang in os.listdir(index):
+            folder = index / lang
+            if lang not in langs or not folder.is_dir() or folder.is_symlink():
+                _clear(folder)
+                continue
+            for number in os.listdir(folder):
+                if f"{INDEX_FOLDER}/{lang}/{number}" not in parts:
+                    _clear(folder / number)
+
+    def record(self) -> dict[str, object] | None:
+        """What the next build needs to keep the parts where they lie: each part's key and
+        the status of its folder (``_status``), taken once the whole index is done, or, for
+        a part left where it lies, as it was found (a change since then is a change the next
+        build sees); None when it was not done, or no bundles are kept."""
+        if not self._done or self.kept is None:
+            return None
+        found: dict[str, list[str]] = {}
+        for part in self.cut:
+            key = self._keys.get(part.folder)
+            if key is None:
+                continue
+            status = self._kept_in_place.get(part.folder) or _status(self.output / part.folder)
+            if status is not None:
+                found[part.folder.rstrip("/")] = [key, status]
+        return {"format": RECORD_FORMAT, "parts": found}
 
     def _side_by_side(self, jobs: list[tuple[Part, bool]]) -> bool:
         """The parts, ``processes`` threads each waiting on one Pagefind at a time."""
@@ -391,8 +544,16 @@ class Indexing:
             return False
         bundle = self.output / part.folder
         key = self._key(part, code)
-        if key is not None and self.kept is not None and self.kept.restore(key, bundle):
-            return True
+        if key is not None and self.kept is not None:
+            self._keys[part.folder] = key
+            status = _status(bundle)
+            if status is not None and self.lying.get(part.folder.rstrip("/")) == [key, status]:
+                self.kept.used(key)  # left where it lies: the bundle of the same pages
+                self._kept_in_place[part.folder] = status
+                return True
+            if self.kept.restore(key, bundle):
+                return True
+        _clear(bundle)  # whatever is there, even a folder Pagefind would write through
         if not self._index_part(part):
             return False
         _keep_what_is_loaded(bundle, code=code)

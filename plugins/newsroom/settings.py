@@ -117,7 +117,7 @@ PELICAN_SETTINGS = {
 }
 #: Set by the plugin itself while it builds (state.STATE, state.CHECKED, state.SERVED,
 #: state.BUILT_AT, state.LATER, state.AHEAD, state.HANDED, state.WORKERS, state.PAGES,
-#: share_images._STATE and rendering.WRITER),
+#: state.PARTS, share_images._STATE and rendering.WRITER),
 #: never in a settings file.
 INTERNAL = frozenset(
     {
@@ -132,6 +132,7 @@ INTERNAL = frozenset(
         "NEWSROOM_WRITER",
         "NEWSROOM_RENDER_WORKERS",
         "NEWSROOM_PAGES",
+        "NEWSROOM_SEARCH_PARTS",
     }
 )
 _SHARE = {"linkedin", "x", "facebook", "email"}

@@ -52,6 +52,11 @@ HANDED = "NEWSROOM_HANDED"
 #: The pages' record of the last ``invoke build`` and this build's (pagerecord.Plan): only
 #: ``commands.build_in`` puts one here; without it every page is rendered.
 PAGES = "NEWSROOM_PAGES"
+#: The search index's parts the last ``invoke build`` left in the output, by folder, as it
+#: recorded them (search.Indexing.record): only ``commands.build_in`` puts them here, and
+#: the emptying of the output then leaves those folders whole, for the search index to keep
+#: the ones found as recorded (search.py). Without it every part is restored or indexed.
+PARTS = "NEWSROOM_SEARCH_PARTS"
 #: How many processes make a build's per-release files (``parallel.workers_for``): the
 #: release pages (rendering.py) and the API's records (api.py). None, the default, means
 #: one per core once there are enough files; tests set 1 or 2.

@@ -66,3 +66,15 @@ def test_invoke_new_loads_no_build_modules(site: Site, tmp_path: Path) -> None:
     )
     assert result == {"code": 0, "loaded": []}
     assert (repo / "content/releases/2026/aldercrest-opens-a-plant.md").is_file()
+
+
+def test_the_process_that_forks_invoke_build_loads_no_pelican(site: Site, tmp_path: Path) -> None:
+    """``invoke build`` runs the check and Pelican in a child (forked.py); the process that
+    forked it runs the search index and copies the share cards, handed to it as plain data,
+    and loads no Pelican for them (search.py and share_cards.py do without it)."""
+    out = tmp_path / "out"
+    call = f"tasks.build(Context(), content={str(site.path)!r}, output={str(out)!r})"
+    result = run(call)
+    assert result["code"] == 0
+    assert "pelican" not in result["loaded"]
+    assert (out / "pagefind").is_dir()

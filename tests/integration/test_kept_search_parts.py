@@ -15,6 +15,8 @@ import shutil
 import time
 from pathlib import Path
 
+import pytest
+from test_build import stable_digest
 from test_unchanged_rebuild import Builds
 
 from newsroom.cache import SETTLED_NS
@@ -176,3 +178,187 @@ def test_parts_no_build_used_for_an_hour_are_removed(site: Site, tmp_path: Path)
     build(site, tmp_path / "two")
     assert not stale.exists()
     assert recent.exists()
+
+
+@pytest.fixture
+def rebuilds(site: Site, tmp_path: Path) -> Builds:
+    """``invoke build``'s rebuilds (``commands.build_in``) of the site with several parts."""
+    b = Builds(with_releases(site), tmp_path / "out", tmp_path)
+    b.extra["NEWSROOM"] = {"languages": ["en", "de"], "search_part_size": PART_SIZE}
+    return b
+
+
+def statuses(output: Path) -> dict[str, tuple[int, int]]:
+    """Every entry in the parts' folders, and each part's folder, by its inode and change
+    time: an entry left where it lies keeps both (a link, a write or a rename changes the
+    change time)."""
+    index = output / "pagefind"
+    found = {}
+    for path in sorted(index.rglob("*")):
+        name = path.relative_to(index).as_posix()
+        if name.count("/") >= 1:  # pagefind/<lang>/<n> and what it holds
+            found[name] = (path.lstat().st_ino, path.lstat().st_ctime_ns)
+    return found
+
+
+def part_of(name: str) -> str:
+    return "/".join(name.split("/")[:2])
+
+
+def edit(b: Builds) -> None:
+    b.site.write("releases/2026/kept-2.md", RELEASE.format(n=2).replace("is here", "moved on"))
+
+
+def fresh(b: Builds) -> Builds:
+    """A full build of the same content at the same instant, into a folder of its own."""
+    other = Builds(b.site, b.tmp / "fresh", b.tmp)
+    other.extra = dict(b.extra)
+    assert other.run()[0] is True
+    return other
+
+
+def bundle_files(part: Path) -> dict[str, int]:
+    return {p.relative_to(part).as_posix(): p.stat().st_ino for p in part.rglob("*.*")}
+
+
+def same_as_fresh(b: Builds) -> None:
+    """The output is what a full build makes of the same content: the same files (but the
+    bytes Pagefind does not write stably: test_build.stable_digest), the same texts, and
+    each part the bundle kept for it."""
+    full = fresh(b)
+    assert stable_digest(b.out) == stable_digest(full.out)
+    assert texts(b.out) == texts(full.out)
+    for part in sorted(parts_of(b.out)):
+        # One kept bundle's files, hard linked into both.
+        assert bundle_files(b.out / part) == bundle_files(full.out / part), part
+
+
+def test_a_rebuild_leaves_the_unchanged_parts_where_they_lie(rebuilds: Builds) -> None:
+    """After an edit only the edited release's part is made again: every other part's
+    folder and files keep their inodes and change times (nothing moved aside or linked)."""
+    assert rebuilds.run()[0] is True
+    before = statuses(rebuilds.out)
+    edit(rebuilds)
+    assert rebuilds.run()[0] is True
+    after = statuses(rebuilds.out)
+    changed = {part_of(name) for name in {*before, *after} if before.get(name) != after.get(name)}
+    assert len(changed) == 1
+    assert len({part_of(name) for name in after}) >= 5
+    assert any("keptword number 2 moved on" in text for text in texts(rebuilds.out).values())
+    # And once more, the edit undone: the other parts stay where they are.
+    rebuilds.site.write("releases/2026/kept-2.md", RELEASE.format(n=2))
+    assert rebuilds.run()[0] is True
+    again = statuses(rebuilds.out)
+    assert {part_of(n) for n in {*after, *again} if after.get(n) != again.get(n)} == changed
+    same_as_fresh(rebuilds)
+
+
+def test_a_part_linked_into_another_output_since_is_put_back(rebuilds: Builds) -> None:
+    """A build into another folder links the kept bundles there, which changes their
+    files' change times: the parts are then put back from the bundles, not kept."""
+    assert rebuilds.run()[0] is True
+    before = statuses(rebuilds.out)
+    fresh(rebuilds)
+    edit(rebuilds)
+    assert rebuilds.run()[0] is True
+    after = statuses(rebuilds.out)
+    assert all(before.get(name) != status for name, status in after.items())
+    same_as_fresh(rebuilds)
+
+
+def planted(b: Builds, part: Path) -> None:
+    (part / "fragment" / "planted.pf_fragment").write_bytes(gzip.compress(b"pagefind_dcd{}"))
+    (part / "planted.js").write_text("alert(1)")
+
+
+def edited_in_place(b: Builds, part: Path) -> None:
+    """A fragment's text forged in the file itself: the same inode, which is the kept
+    bundle's file too (a hard link)."""
+    fragment = next(part.glob("fragment/*.pf_fragment"))
+    data = json.loads(gzip.decompress(fragment.read_bytes()).removeprefix(b"pagefind_dcd"))
+    data["content"] = "Forged words."
+    with fragment.open("r+b") as file:
+        file.truncate(0)
+        file.write(gzip.compress(b"pagefind_dcd" + json.dumps(data).encode()))
+
+
+def linked_folder(b: Builds, part: Path) -> None:
+    """The part's folder replaced by a link to a copy elsewhere, its files the same."""
+    elsewhere = b.tmp / "elsewhere" / part.name
+    shutil.copytree(part, elsewhere, copy_function=os.link)
+    shutil.rmtree(part)
+    part.symlink_to(elsewhere)
+
+
+def linked_index(b: Builds, part: Path) -> None:
+    """The whole index's folder replaced by a link to a copy elsewhere."""
+    index = b.out / "pagefind"
+    elsewhere = b.tmp / "elsewhere" / "pagefind"
+    shutil.copytree(index, elsewhere, copy_function=os.link)
+    shutil.rmtree(index)
+    index.symlink_to(elsewhere)
+
+
+def renamed(b: Builds, part: Path) -> None:
+    """Two parts' folders swapped: each holds the other's bundle."""
+    other = next(p for p in sorted(part.parent.iterdir()) if p != part)
+    part.rename(part.with_name("swap"))
+    other.rename(part)
+    part.with_name("swap").rename(other)
+
+
+TAMPERING = {
+    "a file planted in a part": planted,
+    "a part's file edited in place": edited_in_place,
+    "a part's folder replaced by a link": linked_folder,
+    "the index's folder replaced by a link": linked_index,
+    "two parts' folders swapped": renamed,
+}
+
+
+@pytest.mark.parametrize("tamper", TAMPERING, ids=list(TAMPERING))
+def test_a_part_changed_between_builds_is_never_kept(rebuilds: Builds, tamper: str) -> None:
+    """A part of the output is kept only when it is exactly what the last build left: one
+    changed in any way is made again (from the kept bundle, or by Pagefind when that was
+    changed too), and nothing outside the output is touched."""
+    assert rebuilds.run()[0] is True
+    honest = texts(rebuilds.out)
+    part = rebuilds.out / "pagefind" / "en" / "0"
+    TAMPERING[tamper](rebuilds, part)
+    outside = {
+        p: (p.read_bytes(), p.stat().st_ino)
+        for p in (rebuilds.tmp / "elsewhere").rglob("*")
+        if p.is_file()
+    }
+    edit(rebuilds)
+    assert rebuilds.run()[0] is True
+    found = texts(rebuilds.out)
+    assert "Forged words." not in found.values()
+    assert {url: text for url, text in found.items() if "kept-2" not in url} == {
+        url: text for url, text in honest.items() if "kept-2" not in url
+    }
+    assert not any(p.is_symlink() for p in (rebuilds.out / "pagefind").rglob("*"))
+    assert not (rebuilds.out / "pagefind").is_symlink()
+    assert not list((rebuilds.out / "pagefind").rglob("planted*"))
+    assert outside == {
+        p: (p.read_bytes(), p.stat().st_ino)
+        for p in (rebuilds.tmp / "elsewhere").rglob("*")
+        if p.is_file()
+    }
+    same_as_fresh(rebuilds)
+
+
+def test_a_kept_bundle_changed_in_place_is_indexed_again(rebuilds: Builds) -> None:
+    """A kept bundle's file forged in the cache (not a link to the output's) is never put
+    in an output: its digest differs, and the part is indexed again."""
+    assert rebuilds.run()[0] is True
+    honest = texts(rebuilds.out)
+    for fragment in kept(rebuilds.site).glob("*/bundle/fragment/*.pf_fragment"):
+        data = json.loads(gzip.decompress(fragment.read_bytes()).removeprefix(b"pagefind_dcd"))
+        data["content"] = "Forged words."
+        fragment.unlink()
+        fragment.write_bytes(gzip.compress(b"pagefind_dcd" + json.dumps(data).encode()))
+    other = Builds(rebuilds.site, rebuilds.tmp / "other", rebuilds.tmp)
+    other.extra = dict(rebuilds.extra)
+    assert other.run()[0] is True
+    assert texts(other.out) == honest

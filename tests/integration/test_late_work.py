@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from pelican import signals
 
-from newsroom import commands, share_images
+from newsroom import commands, share_cards, share_images
 from support import AS_OF, ROOT, Site, children_of
 
 CARDS = Path(".cache/share-images")
@@ -42,14 +42,14 @@ def slow_python(folder: Path, monkeypatch: pytest.MonkeyPatch, seconds: float = 
 def test_pagefind_failing_while_cards_are_drawn_stops_the_build_and_the_workers(
     site: Site, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    real = share_images.render
+    real = share_cards.render
 
-    def slow(card: share_images.Card) -> bytes:
+    def slow(card: share_cards.Card) -> bytes:
         time.sleep(3)  # still drawing when Pagefind fails
         return real(card)
 
     # The fixture's few cards are drawn by the build at its end, beside Pagefind.
-    monkeypatch.setattr(share_images, "render", slow)
+    monkeypatch.setattr(share_cards, "render", slow)
     before = children()  # an earlier test's may still be ending
     out = tmp_path / "out"
     out.mkdir()

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from newsroom import hosting
+from newsroom.manifest import measured, output_state
 from support import Site, settings_file_newsroom
 
 MB = 1000 * 1000
@@ -83,3 +84,19 @@ def test_github_pages_has_its_limit_and_a_self_hosted_site_none() -> None:
         "docs/operations.md: serve it from your own server, put a CDN in front of it, or move "
         "the pictures to object storage."
     )
+
+
+def test_the_output_is_measured_as_the_host_counts_it(tmp_path: Path) -> None:
+    """Files and links to files by their own size; a link to a folder neither counted nor
+    followed; ``build.json`` counted, though the manifest's state names it alone."""
+    out = tmp_path / "out"
+    (out / "sub").mkdir(parents=True)
+    (out / "a.html").write_text("abc")
+    (out / "sub" / "b.css").write_text("hello")
+    (out / "build.json").write_text("{}")
+    (out / "to-folder").symlink_to(out / "sub")
+    (out / "to-file").symlink_to(out / "a.html")
+    (out / "broken").symlink_to(tmp_path / "nowhere")
+    links = len(str(out / "a.html")) + len(str(tmp_path / "nowhere"))
+    assert measured(out)[1:] == (5, 3 + 5 + 2 + links)
+    assert measured(out)[0] == output_state(out)

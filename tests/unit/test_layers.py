@@ -47,6 +47,7 @@ LAYERS: dict[str, int] = {
     # 6. The outputs.
     **dict.fromkeys(["api", "archives", "assets", "cms", "disclosures", "feeds"], 6),
     **dict.fromkeys(["headers", "languages", "mediakit_build", "search", "share_images"], 6),
+    **dict.fromkeys(["search_page", "share_cards"], 6),
     **dict.fromkeys(["markup", "sitemaps", "structured", "taxonomies", "withdrawals"], 6),
     # 7. The Pelican glue that wires them, and Pelican's writer that renders them.
     **dict.fromkeys(["plugin", "rendering", "__init__"], 7),
