@@ -180,7 +180,7 @@ def load(
     written_keys: dict[Path, str | None] = {}
     cached: dict[Path, _Checked | None] = {}
     # The key and surroundings each release was made from (``Kept``), by file.
-    origins: dict[Path, str] = {}
+    origins: dict[Path, tuple[str, str]] = {}
     # Nothing done from here to the end of the releases makes garbage in cycles, but
     # checking files: the collector, which would walk every release made so far again
     # and again, waits until then unless many files are to be checked (or by workers,
@@ -209,7 +209,7 @@ def load(
             if written_keys[file] is None:
                 surroundings = _surroundings(file, (), shown_of, present)
                 cached[file] = _cached_release(entry, surroundings, site, content)
-                origins[file] = digest(keys[file], surroundings)
+                origins[file] = (keys[file], surroundings)
             else:
                 entries[file] = entry
         if len(missing) > FEW_UNCOLLECTED or parallel.workers_for(len(missing), workers) > 1:
@@ -263,7 +263,7 @@ def load(
             for file in list(entries):
                 surroundings = _surroundings(file, folders.get(file, ()), shown_of, present)
                 cached[file] = _cached_release(entries.pop(file), surroundings, site, content)
-                origins[file] = digest(keys[file], surroundings)
+                origins[file] = (keys[file], surroundings)
         for file in release_files:
             if file not in in_years:
                 newsroom.problems.append(
@@ -289,7 +289,7 @@ def load(
                     if seen != surroundings:
                         checked = None
                     else:
-                        origins[file] = digest(keys[file], surroundings)
+                        origins[file] = (keys[file], surroundings)
             if checked is None:
                 key, doc = keys[file], docs.pop(file, None)
                 if doc is None:
@@ -302,12 +302,12 @@ def load(
                     )
                 checked, entry = _entry(doc, file, site, settings, shared, surroundings, content)
                 store.put("release", key, entry)
-                origins[file] = digest(key, surroundings)
+                origins[file] = (key, surroundings)
             newsroom.problems.extend(checked.problems)
             if checked.release is not None:
                 newsroom.releases.append(checked.release)
                 if file in origins:
-                    kept.note(checked.release, origins[file])
+                    kept.note(checked.release, *origins[file])
                 linking.extend(_release_links(checked.release, checked.links))
                 if checked.key_lines is not None:
                     key_lines[checked.release.source] = checked.key_lines

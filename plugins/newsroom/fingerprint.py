@@ -119,18 +119,19 @@ class Kept:
 
     The file is the owner's alone, like the cache's entries, and carries the code's version
     and the SHA-256 of its fingerprints: one cut short, damaged or written by other code is
-    not read, and costs hashing again, never a wrong fingerprint.
+    not read, and costs hashing again, never a wrong fingerprint. It is read when the first
+    fingerprint is asked for: a check asks for none.
     """
 
     def __init__(self, path: str | None = None, version: str = "") -> None:
         self.path, self.version = path, version
-        #: What the file held; what this run asked for (written back when they differ).
-        self._known: dict[str, str] = {}
+        #: What the file held (None: not read yet); what this run asked for (written back
+        #: when they differ).
+        self._known: dict[str, str] | None = None
         self._asked: dict[str, str] = {}
-        #: Release source -> (the release the check made, the key of what it was made from).
-        self._origins: dict[str, tuple[Release, str]] = {}
-        if path is not None:
-            self._known = self._read(path)
+        #: Release source -> (the release the check made, the key of the entry it was made
+        #: from, the surroundings the entry was checked in).
+        self._origins: dict[str, tuple[Release, str, str]] = {}
 
     @classmethod
     def beside(cls, store: Store, content: Path) -> Kept:
@@ -141,7 +142,9 @@ class Kept:
         name = digest("fingerprints", str(content))[:32]
         return cls(os.path.join(store.folder, "fingerprints", name), store.version)
 
-    def _read(self, path: str) -> dict[str, str]:
+    def _read(self, path: str | None) -> dict[str, str]:
+        if path is None:
+            return {}
         try:
             with open(path, "rb") as handle:
                 kept = json.loads(handle.read())
@@ -158,9 +161,10 @@ class Kept:
             return {}
         return hashes
 
-    def note(self, release: Release, origin: str) -> None:
-        """``release`` is exactly what a cache entry under the key ``origin`` holds."""
-        self._origins[release.source] = (release, origin)
+    def note(self, release: Release, key: str, surroundings: str) -> None:
+        """``release`` is exactly what the cache entry under ``key`` holds, in
+        ``surroundings`` (content.py)."""
+        self._origins[release.source] = (release, key, surroundings)
 
     def content_hash(self, release: Release, as_of: datetime) -> str:
         """``content_hash(release, as_of)``, from the file when it holds it."""
@@ -168,7 +172,9 @@ class Kept:
         if noted is None or noted[0] is not release or release.at(as_of) is not release:
             return content_hash(release, as_of)
         files = file_hashes(release)
-        key = digest("fingerprint", noted[1], *(part for pair in files for part in pair))
+        key = digest("fingerprint", *noted[1:], *(part for pair in files for part in pair))
+        if self._known is None:
+            self._known = self._read(self.path)
         known = self._known.get(key)
         if known is None:
             known = hashlib.sha256(_canonical(release, files)).hexdigest()
