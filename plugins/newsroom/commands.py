@@ -451,6 +451,7 @@ def _make(settings: dict[str, Any], out: TextIO, *, hand_on: bool) -> _Made:
         logged, later = _run_pelican(
             {**built, CHECKED: newsroom, SERVED: log.served}, hand_on=hand_on
         )
+        newsroom.fingerprints.save()
         del newsroom  # Pelican's copy is gone too: the search index needs neither
         _finish(later)
     options = from_pelican(settings)

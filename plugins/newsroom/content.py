@@ -21,6 +21,7 @@ from typing import Any
 
 from . import cache, files, links, mediakit, pagelangs, parallel
 from .cache import FORMAT, Snapshot, Store, digest, pack, tree_digest, unpack
+from .fingerprint import Kept
 from .frontmatter import Document, mapping_items, read_bytes
 from .i18n import format_instant, language_name
 from .models import Page, Release, SiteData
@@ -59,6 +60,9 @@ class Newsroom:
     #: True when reading stopped at a symbolic link in the content folder (``load``): the
     #: problems then list the links alone, and the summary says no other file was read.
     stopped_at_links: bool = False
+    #: What each release was made from, and the fingerprints earlier builds worked out
+    #: from the same (fingerprint.py).
+    fingerprints: Kept = field(default_factory=Kept, repr=False)
     _by_source: dict[str, Release | Page] = field(default_factory=dict, repr=False)
 
     @property
@@ -170,10 +174,13 @@ def load(
     missing: dict[Path, bytes] = {}
     in_years = _in_year_folders(release_files, releases_root)
     snapshot = Snapshot(store, content, base)
+    kept = newsroom.fingerprints = Kept.beside(store, content)
     # The translation key of each file the cache holds, and its release, made at once when
     # it has none: then no other file's folder is its business (``_translation_folders``).
     written_keys: dict[Path, str | None] = {}
     cached: dict[Path, _Checked | None] = {}
+    # The key and surroundings each release was made from (``Kept``), by file.
+    origins: dict[Path, tuple[str, str]] = {}
     # Nothing done from here to the end of the releases makes garbage in cycles, but
     # checking files: the collector, which would walk every release made so far again
     # and again, waits until then unless many files are to be checked (or by workers,
@@ -202,6 +209,7 @@ def load(
             if written_keys[file] is None:
                 surroundings = _surroundings(file, (), shown_of, present)
                 cached[file] = _cached_release(entry, surroundings, site, content)
+                origins[file] = (keys[file], surroundings)
             else:
                 entries[file] = entry
         if len(missing) > FEW_UNCOLLECTED or parallel.workers_for(len(missing), workers) > 1:
@@ -255,6 +263,7 @@ def load(
             for file in list(entries):
                 surroundings = _surroundings(file, folders.get(file, ()), shown_of, present)
                 cached[file] = _cached_release(entries.pop(file), surroundings, site, content)
+                origins[file] = (keys[file], surroundings)
         for file in release_files:
             if file not in in_years:
                 newsroom.problems.append(
@@ -279,6 +288,8 @@ def load(
                     seen, checked = unpack(sent, site)
                     if seen != surroundings:
                         checked = None
+                    else:
+                        origins[file] = (keys[file], surroundings)
             if checked is None:
                 key, doc = keys[file], docs.pop(file, None)
                 if doc is None:
@@ -291,9 +302,12 @@ def load(
                     )
                 checked, entry = _entry(doc, file, site, settings, shared, surroundings, content)
                 store.put("release", key, entry)
+                origins[file] = (key, surroundings)
             newsroom.problems.extend(checked.problems)
             if checked.release is not None:
                 newsroom.releases.append(checked.release)
+                if file in origins:
+                    kept.note(checked.release, *origins[file])
                 linking.extend(_release_links(checked.release, checked.links))
                 if checked.key_lines is not None:
                     key_lines[checked.release.source] = checked.key_lines

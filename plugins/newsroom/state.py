@@ -16,7 +16,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from . import withheld
-from .fingerprint import content_hash
 from .i18n import Catalogs
 from .models import Release
 from .settings import NewsroomSettings
@@ -94,7 +93,7 @@ class BuildState:
         """
         known = self._fingerprints.get(release.source)
         if known is None:
-            known = content_hash(release, self.settings.as_of)
+            known = self.newsroom.fingerprints.content_hash(release, self.settings.as_of)
             self._fingerprints[release.source] = known
         return known
 
