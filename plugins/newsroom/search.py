@@ -46,7 +46,9 @@ records each part's key and the status of every entry in its folder once the ind
 done (``Indexing.record``: mode, inode, size, modification and change times), and the
 next one keeps a part whose key is the same and whose folder is found just so. A file
 written, added, removed, linked or renamed there has another change time, or changes the
-listing; anything else in ``pagefind/``, and a part found otherwise, is removed before the
+listing. A part that changed too recently for its status to vouch for it (``_status``) is
+recorded without one, and kept only once its files are found byte for byte to be its
+bundle's. Anything else in ``pagefind/``, and a part found otherwise, is removed before the
 part is put back from the cache or indexed again.
 """
 
@@ -156,7 +158,10 @@ CACHE_FOLDER = Path(".cache") / "search-parts"
 #: Part of every key: change it whenever what a bundle holds changes.
 BUNDLE_FORMAT = "masthead-search-part-3"
 #: The layout of the parts' record (``Indexing.record``).
-RECORD_FORMAT = 1
+RECORD_FORMAT = 2
+#: A part's status in the record when none vouches for it yet (it changed too recently):
+#: the next build keeps it where it lies only once its files are found to be its bundle's.
+UNSETTLED = ""
 #: Entries no build used for this long are removed (seconds).
 KEEP_UNUSED = 3600
 
@@ -212,6 +217,17 @@ class Bundles:
             return False
         self.used(key)
         return True
+
+    def holds(self, key: str, bundle: Path) -> bool:
+        """Whether the files at ``bundle`` are, name for name and byte for byte, those the
+        bundle of ``key`` was kept with (its digest); never through a link to a folder."""
+        if bundle.is_symlink() or not bundle.is_dir():
+            return False
+        try:
+            recorded = (self.folder / key / DIGEST).read_text("ascii")
+        except (OSError, ValueError):
+            return False
+        return _bundle_digest(bundle) == recorded
 
     def used(self, key: str) -> None:
         """Note that this build uses the kept bundle of ``key``: it is not removed."""
@@ -345,16 +361,25 @@ def _walk(folder: Path) -> Iterator[tuple[str, os.DirEntry[str]]]:
                 stack.append(f"{name}/")
 
 
-def _status(folder: Path) -> str | None:
+def _status(folder: Path, settled_before: int | None = None) -> str | None:
     """Every entry of ``folder`` and the folder itself by name, mode, inode, size and
-    modification and change times (links not followed); None when it cannot be listed.
+    modification and change times (links not followed); None when it cannot be listed,
+    or, with ``settled_before``, when anything in it changed at or after that instant.
     A write, a new link, a rename or a change of mode changes a change time, which cannot
-    be set back; an entry added or removed changes the listing."""
+    be set back; an entry added or removed changes the listing. A write within the same
+    tick of the file system's clock as the last change may leave a change time as it was:
+    a status vouches for a folder on the next build only when taken ``cache.SETTLED_NS``
+    after its last change, as for a release file (cache.Snapshot) or a page
+    (pagerecord.py)."""
     h = hashlib.sha256()
     try:
         found = [("", os.lstat(folder))]
         found += [(name, entry.stat(follow_symlinks=False)) for name, entry in _walk(folder)]
     except OSError:
+        return None
+    if settled_before is not None and any(
+        max(info.st_mtime_ns, info.st_ctime_ns) >= settled_before for _, info in found
+    ):
         return None
     for name, info in found:
         line = f"{name}\0{info.st_mode}\0{info.st_ino}\0{info.st_dev}\0{info.st_size}\0"
@@ -511,13 +536,16 @@ class Indexing:
         if not self._done or self.kept is None:
             return None
         found: dict[str, list[str]] = {}
+        settled_before = time.time_ns() - cache.SETTLED_NS
         for part in self.cut:
             key = self._keys.get(part.folder)
             if key is None:
                 continue
-            status = self._kept_in_place.get(part.folder) or _status(self.output / part.folder)
-            if status is not None:
-                found[part.folder.rstrip("/")] = [key, status]
+            if part.folder in self._kept_in_place:
+                status = self._kept_in_place[part.folder]
+            else:
+                status = _status(self.output / part.folder, settled_before) or UNSETTLED
+            found[part.folder.rstrip("/")] = [key, status]
         return {"format": RECORD_FORMAT, "parts": found}
 
     def _side_by_side(self, jobs: list[tuple[Part, bool]]) -> bool:
@@ -546,10 +574,18 @@ class Indexing:
         key = self._key(part, code)
         if key is not None and self.kept is not None:
             self._keys[part.folder] = key
-            status = _status(bundle)
-            if status is not None and self.lying.get(part.folder.rstrip("/")) == [key, status]:
+            recorded = self.lying.get(part.folder.rstrip("/"))
+            if recorded == [key, UNSETTLED]:
+                # Its status is taken before its files are read: a change after that is
+                # a change the next build sees.
+                status = _status(bundle, time.time_ns() - cache.SETTLED_NS)
+                if self.kept.holds(key, bundle):
+                    self.kept.used(key)  # left where it lies: its bundle's very files
+                    self._kept_in_place[part.folder] = status or UNSETTLED
+                    return True
+            elif recorded is not None and recorded[0] == key and recorded[1] == _status(bundle):
                 self.kept.used(key)  # left where it lies: the bundle of the same pages
-                self._kept_in_place[part.folder] = status
+                self._kept_in_place[part.folder] = recorded[1]
                 return True
             if self.kept.restore(key, bundle):
                 return True
