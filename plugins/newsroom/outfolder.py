@@ -169,8 +169,7 @@ def _set_aside(
     and the folders at ``whole`` that may stay (the module's note), and the folders that
     lead to them; those files, and those whole folders."""
     folders = {name[:end] for name in (*leave, *whole) for end in _slashes(name)}
-    mask = _umask()
-    file_mode, folder_mode = 0o666 & ~mask, 0o777 & ~mask
+    file_mode, folder_mode = new_modes()
     me = os.geteuid()
     left: dict[str, Identity] = {}
     whole_left: set[str] = set()
@@ -220,6 +219,12 @@ def _slashes(name: str) -> Iterable[int]:
     while at > 0:
         yield at
         at = name.find("/", at + 1)
+
+
+def new_modes() -> tuple[int, int]:
+    """The modes a file and a folder this process makes get (this user's umask applied)."""
+    mask = _umask()
+    return 0o666 & ~mask, 0o777 & ~mask
 
 
 def _umask() -> int:

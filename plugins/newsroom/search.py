@@ -61,6 +61,7 @@ import os
 import posixpath
 import re
 import shutil
+import stat
 import subprocess
 import threading
 import time
@@ -75,6 +76,7 @@ from pagefind.service import get_executable
 from . import cache
 from .atomic import replacing
 from .cache import installed
+from .outfolder import new_modes
 from .pagerecord import Recorded, settled, vouched
 from .problems import OutputError
 from .state import Beside
@@ -200,14 +202,17 @@ class Bundles:
 
     def restore(self, key: str, bundle: Path) -> bool:
         """Put the kept bundle of ``key`` at ``bundle``, once its files are found to have
-        the digest it was kept with; False when there is none (a damaged one is removed)."""
+        the digest it was kept with and the modes a build gives them; False when there is
+        none (a damaged one is removed)."""
         entry = self.folder / key
         try:
             recorded = (entry / DIGEST).read_text("ascii")
         except (OSError, ValueError):
             return False
-        if _bundle_digest(entry / BUNDLE) != recorded:
-            shutil.rmtree(entry, ignore_errors=True)  # made again by this build's run
+        if _bundle_digest(entry / BUNDLE) != recorded or not _own(entry / BUNDLE):
+            # A file of an output is the kept one too when it is a hard link: its bytes or
+            # its mode changed there changed it here. Made again by this build's run.
+            shutil.rmtree(entry, ignore_errors=True)
             return False
         try:
             _clear(bundle)
@@ -221,7 +226,7 @@ class Bundles:
     def holds(self, key: str, bundle: Path) -> bool:
         """Whether the files at ``bundle`` are, name for name and byte for byte, those the
         bundle of ``key`` was kept with (its digest); never through a link to a folder."""
-        if bundle.is_symlink() or not bundle.is_dir():
+        if bundle.is_symlink() or not bundle.is_dir() or not _own(bundle):
             return False
         try:
             recorded = (self.folder / key / DIGEST).read_text("ascii")
@@ -289,8 +294,8 @@ def _pagefind_identity(binary: Path) -> str:
     """Pagefind as it will run: the installed packages' versions, the binary, and the
     configuration Pagefind reads from the working folder and the environment."""
     try:
-        stat = binary.stat()
-        found = f"{stat.st_size}\0{stat.st_mtime_ns}"
+        info = binary.stat()
+        found = f"{info.st_size}\0{info.st_mtime_ns}"
     except OSError:  # it will not start either, and the build stops there
         found = "missing"
     parts = [*installed(), str(binary), found]
@@ -322,6 +327,23 @@ def _bundle_digest(folder: Path) -> str | None:
     except (OSError, _Odd):
         return None
     return h.hexdigest()
+
+
+def _own(folder: Path) -> bool:
+    """Whether ``folder`` and all it holds are this user's, each with the mode a new file or
+    folder gets here, as a part Pagefind wrote or the cache linked in has (outfolder.py
+    leaves a page on the same terms)."""
+    file_mode, folder_mode = new_modes()
+    me = os.geteuid()
+    try:
+        found = [os.lstat(folder)] + [e.stat(follow_symlinks=False) for _, e in _walk(folder)]
+    except OSError:
+        return False
+    return all(
+        info.st_uid == me
+        and stat.S_IMODE(info.st_mode) == (folder_mode if stat.S_ISDIR(info.st_mode) else file_mode)
+        for info in found
+    )
 
 
 def _no_follow(path: str, flags: int) -> int:

@@ -392,3 +392,17 @@ def test_a_part_is_recorded_by_its_status_only_once_it_has_settled(rebuilds: Bui
     edit(rebuilds)
     assert rebuilds.run()[0] is True
     same_as_fresh(rebuilds)
+
+
+@pytest.mark.parametrize("where", ["a file", "a folder"])
+def test_a_part_opened_to_others_is_never_kept_for_its_bytes(rebuilds: Builds, where: str) -> None:
+    """A part recorded before it settled is kept for its bytes only when it and all it holds
+    have the modes a build gives them: one made writable by all since is put back."""
+    assert rebuilds.run()[0] is True
+    part = rebuilds.out / "pagefind" / "en" / "0"
+    opened = next(part.glob("fragment/*.pf_fragment")) if where == "a file" else part / "fragment"
+    opened.chmod(0o777)
+    edit(rebuilds)
+    assert rebuilds.run()[0] is True
+    assert all(p.lstat().st_mode & 0o002 == 0 for p in [part, *part.rglob("*")])
+    same_as_fresh(rebuilds)
