@@ -580,12 +580,26 @@ SETTLED_NS = 2_000_000_000
 _TAIL = 12
 
 
-def _status(path: str) -> tuple[int, ...]:
+def settling_from() -> int:
+    """The instant before which a file's last change must come for its status, taken now,
+    to vouch for its bytes from then on (``SETTLED_NS``)."""
+    return time.time_ns() - SETTLED_NS
+
+
+def changed_since(info: os.stat_result, instant: int) -> bool:
+    """Whether the file found with ``info`` changed at or after ``instant``."""
+    return max(info.st_mtime_ns, info.st_ctime_ns) >= instant
+
+
+def status_of(info: os.stat_result) -> tuple[int, int, int, int, int]:
     """What changes whenever a file's bytes do: the change time cannot be set by hand, and
     a new copy of a file (a checkout, a restored cache, an edit saved by renaming) is a new
     inode with a new change time."""
-    info = os.stat(path, follow_symlinks=False)
     return (info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns)
+
+
+def _status(path: str) -> tuple[int, ...]:
+    return status_of(os.stat(path, follow_symlinks=False))
 
 
 class Snapshot:
@@ -677,7 +691,7 @@ class Snapshot:
 
     def read(self, shown: str, path: str) -> tuple[bytes, str]:
         """The bytes of a release file and their key, its status noted when it had settled."""
-        before = time.time_ns() - SETTLED_NS
+        before = settling_from()
         try:
             status: tuple[int, ...] | None = _status(path)
         except OSError:

@@ -44,7 +44,6 @@ import hashlib
 import json
 import os
 import stat
-import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -243,13 +242,13 @@ def vouched(info: os.stat_result, status: Status | None) -> bool:
 def settled(info: os.stat_result, before: int) -> Status | None:
     """The status of a file found with ``info``, when its last change came before the
     instant ``before`` (``cache.SETTLED_NS`` before the file was looked at); else None."""
-    if max(info.st_mtime_ns, info.st_ctime_ns) >= before:
+    if cache.changed_since(info, before):
         return None  # changed too recently: its next change may keep this status
     return _status(info)
 
 
 def _status(info: os.stat_result) -> Status:
-    return [info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns]
+    return list(cache.status_of(info))
 
 
 def _same(
@@ -265,7 +264,7 @@ def _same(
             return False, None
         if (found.st_ino, found.st_ctime_ns) == identity and vouched(found, status):
             return True, status
-    before = time.time_ns() - cache.SETTLED_NS
+    before = cache.settling_from()
     try:
         fd = os.open(target, os.O_RDONLY | os.O_NOFOLLOW)
         with open(fd, "rb") as file:

@@ -281,7 +281,7 @@ def _digest(path: str, entry: Recorded | None) -> str:
                 return str(entry[0])
         except OSError:
             pass  # read below, which says what is wrong
-    before = time.time_ns() - cache.SETTLED_NS
+    before = cache.settling_from()
     with open(path, "rb") as file:
         info = os.fstat(file.fileno())
         found = hashlib.file_digest(file, "sha256").hexdigest()
@@ -400,7 +400,7 @@ def _status(folder: Path, settled_before: int | None = None) -> str | None:
     except OSError:
         return None
     if settled_before is not None and any(
-        max(info.st_mtime_ns, info.st_ctime_ns) >= settled_before for _, info in found
+        cache.changed_since(info, settled_before) for _, info in found
     ):
         return None
     for name, info in found:
@@ -558,7 +558,7 @@ class Indexing:
         if not self._done or self.kept is None:
             return None
         found: dict[str, list[str]] = {}
-        settled_before = time.time_ns() - cache.SETTLED_NS
+        settled_before = cache.settling_from()
         for part in self.cut:
             key = self._keys.get(part.folder)
             if key is None:
@@ -600,7 +600,7 @@ class Indexing:
             if recorded == [key, UNSETTLED]:
                 # Its status is taken before its files are read: a change after that is
                 # a change the next build sees.
-                status = _status(bundle, time.time_ns() - cache.SETTLED_NS)
+                status = _status(bundle, cache.settling_from())
                 if self.kept.holds(key, bundle):
                     self.kept.used(key)  # left where it lies: its bundle's very files
                     self._kept_in_place[part.folder] = status or UNSETTLED
